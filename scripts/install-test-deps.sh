@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs the tools the tests need on a fresh machine (which has only the .NET SDK and Node/npm).
+# Idempotent: installs nothing that is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+command -v node >/dev/null || { echo "Node.js is required (node, npm)" >&2; exit 1; }
+
+apt_packages=()
+# (later issues add: postgresql, mosquitto, clang/lld/wasi-libc, rustc wasm target)
+if [ ${#apt_packages[@]} -gt 0 ]; then
+  missing=()
+  for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+fi
+
+[ -d sdk/assemblyscript/node_modules ] || (cd sdk/assemblyscript && npm ci --no-audit --no-fund --loglevel=error)
+[ -d tests/guests/node_modules ] || (cd tests/guests && npm ci --no-audit --no-fund --loglevel=error)

@@ -1,0 +1,16 @@
+// The host imports of Wafer ABI v1 (docs/abi.md §3). Everything else in the SDK goes through these.
+
+/** Hands the call's result (UTF-8 JSON, or an error message) to the host. The host copies the bytes. */
+// @ts-ignore: decorator
+@external("wafer", "result")
+export declare function host_result(ptr: usize, len: usize): void;
+
+/** Logs a UTF-8 line: level 0 debug, 1 info, 2 warning, 3 error. */
+// @ts-ignore: decorator
+@external("wafer", "log")
+export declare function host_log(level: i32, ptr: usize, len: usize): void;
+
+/** Fails the call with a UTF-8 message. Never returns: the host traps. */
+// @ts-ignore: decorator
+@external("wafer", "abort")
+export declare function host_abort(ptr: usize, len: usize): void;

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace Wafer.Cli.Building;
+
+/// <summary>Runs a tool with inherited output and returns its exit code; -1 if it could not start.</summary>
+public static class ProcessRunner
+{
+    public static async Task<int> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, UseShellExecute = false };
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        Process? process;
+        try
+        {
+            process = Process.Start(info);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1;
+        }
+
+        if (process is null)
+        {
+            return -1;
+        }
+
+        using (process)
+        {
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                throw;
+            }
+
+            return process.ExitCode;
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Wafer.Protocol.Manifest;
+
+namespace Wafer.Runtime.Catalog;
+
+/// <summary>
+/// Finds plugins in a folder: each <c>NAME.wasm</c> (with an optional <c>NAME.wafer.json</c> manifest beside it)
+/// and each sub-folder holding a <c>wafer.json</c> (a plugin project, served from its build output).
+/// </summary>
+public static class PluginFolder
+{
+    public const string ManifestSuffix = ".wafer.json";
+
+    public static IReadOnlyList<PluginCandidate> Scan(string folder)
+    {
+        var candidates = new List<PluginCandidate>();
+        foreach (var wasm in Directory.EnumerateFiles(folder, "*.wasm"))
+        {
+            var stem = Path.GetFileNameWithoutExtension(wasm);
+            var manifest = Path.Combine(folder, stem + ManifestSuffix);
+            candidates.Add(Candidate(wasm, stem, wasm, File.Exists(manifest) ? manifest : null));
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(folder))
+        {
+            if (Path.GetFileName(directory).StartsWith('.') || Path.GetFileName(directory) == "node_modules")
+            {
+                continue;
+            }
+
+            var manifest = Path.Combine(directory, PluginManifest.FileName);
+            if (File.Exists(manifest))
+            {
+                candidates.Add(ProjectCandidate(directory, manifest));
+            }
+        }
+
+        return candidates;
+    }
+
+    /// <summary>A plugin project folder; its wasm is the manifest's <c>wasm</c> path or <c>build/NAME.wasm</c>.</summary>
+    public static PluginCandidate ProjectCandidate(string directory, string manifestPath)
+    {
+        var folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
+        string wasm;
+        try
+        {
+            var manifest = ManifestReader.Load(manifestPath, folderName);
+            wasm = Path.Combine(directory, manifest.Wasm ?? Path.Combine("build", manifest.Name + ".wasm"));
+        }
+        catch (ManifestException)
+        {
+            // The loader reports the manifest error; the fingerprint still tracks the manifest file.
+            wasm = Path.Combine(directory, "build", folderName + ".wasm");
+        }
+
+        return Candidate(directory, folderName, wasm, manifestPath);
+    }
+
+    private static PluginCandidate Candidate(string source, string defaultName, string wasm, string? manifest) =>
+        new(source, defaultName, wasm, manifest, Fingerprint(wasm) + "|" + (manifest is null ? "" : Fingerprint(manifest)));
+
+    private static string Fingerprint(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? $"{info.Length}:{info.LastWriteTimeUtc.Ticks}" : "missing";
+    }
+}

@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Hosting;
+
+namespace Wafer.Runtime.Catalog;
+
+/// <summary>
+/// Keeps the catalog in step with the plugins folder: loads everything at start, then rescans on file events
+/// (debounced) and on a poll. A version that fails to load is refused and the version being served stays.
+/// </summary>
+public sealed partial class PluginReloader(
+    PluginCatalog catalog,
+    PluginLoader loader,
+    IOptions<RuntimeOptions> options,
+    ILogger<PluginReloader> logger) : BackgroundService
+{
+    private static readonly TimeSpan Debounce = TimeSpan.FromMilliseconds(150);
+
+    private readonly SemaphoreSlim _scanLock = new(1, 1);
+    private readonly Dictionary<string, string> _fingerprints = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _servedNameBySource = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PluginSourceStatus> _status = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _changed = new(0);
+
+    public IReadOnlyCollection<PluginSourceStatus> Status => _status.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).ToArray();
+
+    /// <summary>Scans once at start-up so the first request already sees every plugin.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await ScanAsync(cancellationToken);
+        await base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.NoReload)
+        {
+            ReloadDisabled(logger);
+            return;
+        }
+
+        using var watcher = new FileSystemWatcher(settings.PluginsPath)
+        {
+            IncludeSubdirectories = true,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+        };
+        FileSystemEventHandler onChange = (_, e) =>
+        {
+            if (!e.FullPath.Contains("node_modules", StringComparison.Ordinal))
+            {
+                _changed.Release();
+            }
+        };
+        watcher.Changed += onChange;
+        watcher.Created += onChange;
+        watcher.Deleted += onChange;
+        watcher.Renamed += (sender, e) => onChange(sender, e);
+        watcher.Error += (_, e) => _changed.Release();
+        watcher.EnableRaisingEvents = true;
+
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (await _changed.WaitAsync(settings.Refresh, stoppingToken))
+                {
+                    // Let a burst of events (a copy, a build) settle, then scan once for all of them.
+                    await Task.Delay(Debounce, stoppingToken);
+                    while (_changed.CurrentCount > 0)
+                    {
+                        await _changed.WaitAsync(stoppingToken);
+                    }
+                }
+
+                await ScanAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                ScanFailed(logger, ex);
+            }
+        }
+    }
+
+    /// <summary>Rescans the plugins folder now; safe to call from anywhere.</summary>
+    public async Task ScanAsync(CancellationToken cancellationToken = default)
+    {
+        await _scanLock.WaitAsync(cancellationToken);
+        try
+        {
+            Scan();
+        }
+        finally
+        {
+            _scanLock.Release();
+        }
+    }
+
+    private void Scan()
+    {
+        var folder = options.Value.PluginsPath;
+        var candidates = PluginFolder.Scan(folder);
+        var present = candidates.Select(c => c.SourcePath).ToHashSet(StringComparer.Ordinal);
+
+        foreach (var gone in _fingerprints.Keys.Where(k => !present.Contains(k)).ToArray())
+        {
+            _fingerprints.Remove(gone);
+            _status.TryRemove(gone, out _);
+            if (_servedNameBySource.Remove(gone, out var name) && catalog.Remove(name))
+            {
+                PluginRemoved(logger, name, gone);
+            }
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (_fingerprints.TryGetValue(candidate.SourcePath, out var seen) && seen == candidate.Fingerprint)
+            {
+                continue;
+            }
+
+            _fingerprints[candidate.SourcePath] = candidate.Fingerprint;
+            TryLoad(candidate);
+        }
+    }
+
+    private void TryLoad(PluginCandidate candidate)
+    {
+        LoadedPlugin plugin;
+        try
+        {
+            plugin = loader.Load(candidate);
+        }
+        catch (PluginLoadException ex)
+        {
+            var serving = _servedNameBySource.GetValueOrDefault(candidate.SourcePath);
+            PluginRefused(logger, candidate.SourcePath, ex.Message, serving is null ? "nothing" : "the previous version of " + serving);
+            _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, serving, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
+            return;
+        }
+
+        var owner = _servedNameBySource.FirstOrDefault(kv => kv.Value == plugin.Name && kv.Key != candidate.SourcePath).Key;
+        if (owner is not null)
+        {
+            var message = $"plugin name '{plugin.Name}' is already served from {owner}";
+            PluginRefused(logger, candidate.SourcePath, message, "nothing");
+            _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, null, PluginSourceStatus.Refused, message, DateTimeOffset.UtcNow);
+            plugin.Retire();
+            return;
+        }
+
+        if (_servedNameBySource.TryGetValue(candidate.SourcePath, out var previousName) && previousName != plugin.Name)
+        {
+            catalog.Remove(previousName);
+        }
+
+        var current = catalog.Current.PluginsByName.GetValueOrDefault(plugin.Name);
+        if (current is not null && current.Hash == plugin.Hash && current.Manifest == plugin.Manifest)
+        {
+            plugin.Retire(); // touched but unchanged
+        }
+        else
+        {
+            catalog.Upsert(plugin);
+            PluginLoaded(logger, plugin.Name, plugin.Hash[..12], plugin.Metadata.Functions.Count, candidate.SourcePath,
+                plugin.Module.LoadedFromCache ? "cache" : "compiled", plugin.Module.LoadTime.TotalMilliseconds);
+        }
+
+        _servedNameBySource[candidate.SourcePath] = plugin.Name;
+        _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, plugin.Name, PluginSourceStatus.Loaded, null, DateTimeOffset.UtcNow);
+    }
+
+    public override void Dispose()
+    {
+        _scanLock.Dispose();
+        _changed.Dispose();
+        base.Dispose();
+    }
+
+    [LoggerMessage(EventId = 2200, EventName = "PluginLoaded", Level = LogLevel.Information,
+        Message = "Loaded plugin {Plugin} ({Hash}, {FunctionCount} functions) from {Source}, {Origin} in {Milliseconds:F1} ms")]
+    private static partial void PluginLoaded(ILogger logger, string plugin, string hash, int functionCount, string source, string origin, double milliseconds);
+
+    [LoggerMessage(EventId = 2201, EventName = "PluginRefused", Level = LogLevel.Error,
+        Message = "Refused plugin at {Source}: {Reason}. Still serving {Serving}")]
+    private static partial void PluginRefused(ILogger logger, string source, string reason, string serving);
+
+    [LoggerMessage(EventId = 2202, EventName = "PluginRemoved", Level = LogLevel.Information,
+        Message = "Removed plugin {Plugin}: {Source} is gone")]
+    private static partial void PluginRemoved(ILogger logger, string plugin, string source);
+
+    [LoggerMessage(EventId = 2203, EventName = "ReloadDisabled", Level = LogLevel.Information,
+        Message = "Hot reload is off (--noreload)")]
+    private static partial void ReloadDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 2204, EventName = "PluginScanFailed", Level = LogLevel.Error,
+        Message = "Scanning the plugins folder failed")]
+    private static partial void ScanFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,12 @@
+using Wafer.Protocol.Metadata;
+
+namespace Wafer.Runtime.Catalog;
+
+/// <summary>A callable function: the plugin version that serves it and its metadata.</summary>
+public sealed record RegisteredFunction(LoadedPlugin Plugin, FunctionMetadata Metadata)
+{
+    public string Name => Metadata.Name;
+
+    /// <summary>The unambiguous address <c>plugin/function</c>.</summary>
+    public string QualifiedName => Plugin.Name + "/" + Metadata.Name;
+}

@@ -1,0 +1,22 @@
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Invocation;
+
+namespace Wafer.Runtime.GraphQL;
+
+/// <summary>
+/// Calls a catalog function. When its plugin version was retired between schema build and call, the function is
+/// resolved again by qualified name in the catalog's current snapshot and the call retried once.
+/// </summary>
+internal sealed class RegisteredFunctionCaller(RegisteredFunction function, PluginCatalog catalog, FunctionInvoker invoker) : IFunctionCaller
+{
+    public CallOutcome? Call(ReadOnlySpan<byte> argumentsJson)
+    {
+        var outcome = invoker.TryInvoke(function, argumentsJson);
+        if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
+        {
+            outcome = invoker.TryInvoke(reloaded, argumentsJson);
+        }
+
+        return outcome;
+    }
+}

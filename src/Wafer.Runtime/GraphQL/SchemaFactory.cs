@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Invocation;
+
+namespace Wafer.Runtime.GraphQL;
+
+/// <summary>
+/// Builds the schema served for one catalog snapshot: fields call the snapshot's plugin versions through the
+/// <see cref="FunctionInvoker"/>, re-resolving from the catalog when a version was retired meanwhile. Every
+/// collision resolved and every function left out is logged.
+/// </summary>
+public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker invoker, ILogger<SchemaFactory> logger)
+{
+    public GeneratedSchema Create(CatalogSnapshot snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var generated = SchemaGenerator.Generate(
+            snapshot.Plugins.Select(p => new SchemaPlugin(p.Name, p.Metadata)),
+            function => new RegisteredFunctionCaller(snapshot.ByQualifiedName[function.QualifiedName], catalog, invoker));
+        foreach (var note in generated.Notes)
+        {
+            SchemaNote(logger, snapshot.Version, note);
+        }
+
+        SchemaBuilt(logger, snapshot.Version, generated.Functions.Count, snapshot.Plugins.Count, generated.Notes.Count);
+        return generated;
+    }
+
+    [LoggerMessage(EventId = 2300, EventName = "GraphQLSchemaBuilt", Level = LogLevel.Information,
+        Message = "GraphQL schema for catalog version {Version}: {Fields} fields from {Plugins} plugins, {Notes} naming notes")]
+    private static partial void SchemaBuilt(ILogger logger, long version, int fields, int plugins, int notes);
+
+    [LoggerMessage(EventId = 2301, EventName = "GraphQLSchemaNote", Level = LogLevel.Warning,
+        Message = "GraphQL schema for catalog version {Version}: {Note}")]
+    private static partial void SchemaNote(ILogger logger, long version, string note);
+}

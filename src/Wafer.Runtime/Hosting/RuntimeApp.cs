@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Wafer.Runtime.Hosting;
+
+/// <summary>Builds the web application of a stand-alone runtime (<c>wafer serve</c>, tests, benchmarks).</summary>
+public static class RuntimeApp
+{
+    public static WebApplication Build(RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+        });
+        builder.Logging.ClearProviders();
+        if (jsonLogs)
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        builder.Logging.SetMinimumLevel(minimumLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Services.AddWaferRuntime(o =>
+        {
+            o.PluginsPath = options.PluginsPath;
+            o.Refresh = options.Refresh;
+            o.NoReload = options.NoReload;
+            o.StoragePath = options.StoragePath;
+            o.MaxRequestBytes = options.MaxRequestBytes;
+        });
+
+        var app = builder.Build();
+        app.MapWaferRuntime();
+        return app;
+    }
+}

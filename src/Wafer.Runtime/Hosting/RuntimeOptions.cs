@@ -1,0 +1,51 @@
+namespace Wafer.Runtime.Hosting;
+
+/// <summary>Settings of one runtime process; bound from flags, <c>WAFER_*</c> variables or appsettings.json.</summary>
+public sealed class RuntimeOptions
+{
+    public const int DefaultPort = 8686;
+
+    /// <summary>The folder plugins are loaded from (built .wasm files with manifests, or plugin project folders).</summary>
+    public string PluginsPath { get; set; } = "plugins";
+
+    /// <summary>How often the plugins folder is polled in addition to file events.</summary>
+    public TimeSpan Refresh { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Load plugins once at start and never again.</summary>
+    public bool NoReload { get; set; }
+
+    /// <summary>Where state and the compiled-code cache live; default <c>$HOME/.wafer</c>.</summary>
+    public string StoragePath { get; set; } = DefaultStoragePath();
+
+    /// <summary>Largest request body accepted by function endpoints.</summary>
+    public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    public static string DefaultStoragePath() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wafer");
+
+    /// <summary>Problems with these settings, each naming the setting to fix; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(PluginsPath))
+        {
+            errors.Add("PluginsPath (--plugins) must name a folder");
+        }
+        else if (!Directory.Exists(PluginsPath))
+        {
+            errors.Add($"PluginsPath (--plugins): folder '{Path.GetFullPath(PluginsPath)}' does not exist");
+        }
+
+        if (Refresh < TimeSpan.FromMilliseconds(100))
+        {
+            errors.Add($"Refresh (--refresh) must be at least 100ms, got {Refresh}");
+        }
+
+        if (MaxRequestBytes < 1024)
+        {
+            errors.Add("MaxRequestBytes must be at least 1024");
+        }
+
+        return errors;
+    }
+}

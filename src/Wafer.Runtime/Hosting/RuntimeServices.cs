@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.GraphQL;
+using Wafer.Runtime.Http;
+using Wafer.Runtime.Invocation;
+using Wafer.Runtime.Logs;
+using Wafer.Wasm;
+
+namespace Wafer.Runtime.Hosting;
+
+/// <summary>Registers and maps everything a runtime serves.</summary>
+public static class RuntimeServices
+{
+    public static IServiceCollection AddWaferRuntime(this IServiceCollection services, Action<RuntimeOptions> configure)
+    {
+        services.AddOptions<RuntimeOptions>()
+            .Configure(configure)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
+        services.AddSingleton(sp => new WasmHost(
+            new WasmHostOptions { CacheDirectory = Path.Combine(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.StoragePath, "cache") },
+            sp.GetRequiredService<ILogger<WasmHost>>()));
+        services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<PluginLoader>();
+        services.AddSingleton<PluginReloader>();
+        services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());
+        services.AddSingleton<GuestLogSink>();
+        services.AddSingleton<FunctionInvoker>();
+        services.AddWaferGraphQL();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWaferRuntime(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapWaferFunctions();
+        endpoints.MapWaferIntrospection();
+        endpoints.MapWaferGraphQL();
+        return endpoints;
+    }
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Invocation;
+using Wafer.Runtime.Logs;
+
+namespace Wafer.Runtime.Http;
+
+/// <summary>Health probes and read-only views of what the runtime serves.</summary>
+public static class IntrospectionEndpoints
+{
+    public static IEndpointRouteBuilder MapWaferIntrospection(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", () => Results.Text("ok"));
+        endpoints.MapGet("/readyz", (PluginCatalog catalog) =>
+            Results.Json(new { ready = true, plugins = catalog.Current.Plugins.Count, catalogVersion = catalog.Current.Version }));
+
+        endpoints.MapGet("/api/plugins", (PluginCatalog catalog, PluginReloader reloader) => Results.Json(new
+        {
+            plugins = catalog.Current.Plugins.Select(Describe),
+            sources = reloader.Status,
+        }));
+
+        endpoints.MapGet("/api/plugins/{name}", (string name, PluginCatalog catalog) =>
+            catalog.Current.PluginsByName.TryGetValue(name, out var plugin)
+                ? Results.Json(Describe(plugin))
+                : Problems.NotFound($"no plugin named '{name}' is loaded"));
+
+        endpoints.MapGet("/api/functions", (PluginCatalog catalog) =>
+            Results.Json(catalog.Current.Functions.Select(f => new
+            {
+                name = f.Name,
+                qualifiedName = f.QualifiedName,
+                plugin = f.Plugin.Name,
+                signature = f.Name + ArgumentBinder.Signature(f.Metadata) + ": " + f.Metadata.Result,
+                doc = f.Metadata.Doc,
+            })));
+
+        endpoints.MapGet("/api/logs", (GuestLogSink logs, string? function, DateTimeOffset? since) =>
+            Results.Json(logs.Recent(function, since).Select(e => new
+            {
+                time = e.Time,
+                callId = e.CallId,
+                plugin = e.Plugin,
+                function = e.Function,
+                level = e.Level.ToString().ToLowerInvariant(),
+                message = e.Message,
+            })));
+
+        return endpoints;
+    }
+
+    private static object Describe(LoadedPlugin plugin) => new
+    {
+        name = plugin.Name,
+        version = plugin.Manifest.Version,
+        hash = plugin.Hash,
+        source = plugin.SourcePath,
+        loadedAt = plugin.LoadedAt,
+        sdk = plugin.Metadata.Sdk,
+        reuseInstances = plugin.Manifest.ReuseInstances,
+        limits = plugin.Manifest.Limits,
+        functions = plugin.Metadata.Functions.Select(f => new
+        {
+            name = f.Name,
+            parameters = f.Parameters.Select(p => new { name = p.Name, type = p.Type.ToString() }),
+            result = f.Result.ToString(),
+            doc = f.Doc,
+        }),
+        types = plugin.Metadata.Types.Select(t => new
+        {
+            name = t.Name,
+            fields = t.Fields.Select(f => new { name = f.Name, type = f.Type.ToString() }),
+        }),
+    };
+}

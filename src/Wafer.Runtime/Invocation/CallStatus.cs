@@ -1,0 +1,14 @@
+namespace Wafer.Runtime.Invocation;
+
+/// <summary>How a call ended. Everything but <see cref="Ok"/> names a cause (docs/abi.md §4).</summary>
+public enum CallStatus
+{
+    Ok,
+    GuestError,
+    Timeout,
+    OutOfMemory,
+    OutOfFuel,
+    Abort,
+    Trap,
+    BadResult,
+}

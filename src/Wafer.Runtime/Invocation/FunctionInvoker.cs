@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Logs;
+using Wafer.Wasm;
+
+namespace Wafer.Runtime.Invocation;
+
+/// <summary>
+/// Runs one call of a function on the plugin version it was resolved to, holding a lease so a reload cannot
+/// dispose the version mid-call, and checks the guest's result against the declared type.
+/// </summary>
+public sealed partial class FunctionInvoker(GuestLogSink logs, ILogger<FunctionInvoker> logger)
+{
+    private static readonly byte[] JsonNull = "null"u8.ToArray();
+
+    /// <summary>
+    /// Calls <paramref name="function"/> with the positional argument array. Returns null when that plugin version
+    /// was retired before the call could start: resolve the function again and retry.
+    /// </summary>
+    public CallOutcome? TryInvoke(RegisteredFunction function, ReadOnlySpan<byte> argumentsJson)
+    {
+        var plugin = function.Plugin;
+        if (!plugin.TryAcquire())
+        {
+            return null;
+        }
+
+        var callId = CallIds.Next();
+        var started = Stopwatch.GetTimestamp();
+        InvocationResult result;
+        try
+        {
+            result = plugin.Module.Invoke(function.Metadata.Index, argumentsJson, new GuestCallContext(logs, callId, function));
+        }
+        finally
+        {
+            plugin.Release();
+        }
+
+        var outcome = ToOutcome(function, callId, result, Stopwatch.GetElapsedTime(started));
+        if (!outcome.Succeeded)
+        {
+            CallFailed(logger, callId, plugin.Name, function.Name, outcome.Cause, outcome.Message ?? "");
+        }
+
+        return outcome;
+    }
+
+    private static CallOutcome ToOutcome(RegisteredFunction function, string callId, InvocationResult result, TimeSpan elapsed)
+    {
+        var status = result.Status switch
+        {
+            InvocationStatus.Ok => CallStatus.Ok,
+            InvocationStatus.GuestError => CallStatus.GuestError,
+            InvocationStatus.Timeout => CallStatus.Timeout,
+            InvocationStatus.OutOfMemory => CallStatus.OutOfMemory,
+            InvocationStatus.OutOfFuel => CallStatus.OutOfFuel,
+            InvocationStatus.Abort => CallStatus.Abort,
+            _ => CallStatus.Trap,
+        };
+
+        if (status != CallStatus.Ok)
+        {
+            var message = result.Message ?? (result.Output is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+            return new CallOutcome(callId, status, null, message, elapsed);
+        }
+
+        var output = result.Output ?? JsonNull;
+        var error = CheckResult(output, function);
+        return error is null
+            ? new CallOutcome(callId, CallStatus.Ok, output, null, elapsed)
+            : new CallOutcome(callId, CallStatus.BadResult, null, error, elapsed);
+    }
+
+    private static string? CheckResult(byte[] output, RegisteredFunction function)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(output);
+            using var document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                return "the guest's result holds more than one JSON value";
+            }
+
+            return ValueChecker.Check(document.RootElement, function.Metadata.Result, function.Plugin.Metadata, "result");
+        }
+        catch (JsonException ex)
+        {
+            return $"the guest's result is not valid JSON: {ex.Message}";
+        }
+    }
+
+    [LoggerMessage(EventId = 2000, EventName = "CallFailed", Level = LogLevel.Warning,
+        Message = "Call {CallId} to {Plugin}/{Function} failed: {Cause}: {Reason}")]
+    private static partial void CallFailed(ILogger logger, string callId, string plugin, string function, string cause, string reason);
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+using Wafer.Wasm;
+
+namespace Wafer.Runtime.Logs;
+
+/// <summary>
+/// Receives guest log lines: writes them to the server log with plugin, function and call id, and keeps the
+/// most recent lines in memory for <c>GET /api/logs</c>.
+/// </summary>
+public sealed partial class GuestLogSink(ILogger<GuestLogSink> logger)
+{
+    public const int Capacity = 1000;
+
+    private readonly Queue<GuestLogEntry> _recent = new();
+    private readonly Lock _lock = new();
+
+    public void Write(GuestLogEntry entry)
+    {
+        var level = entry.Level switch
+        {
+            GuestLogLevel.Debug => LogLevel.Debug,
+            GuestLogLevel.Warning => LogLevel.Warning,
+            GuestLogLevel.Error => LogLevel.Error,
+            _ => LogLevel.Information,
+        };
+        GuestLine(logger, level, entry.Plugin, entry.Function, entry.CallId, entry.Message);
+        lock (_lock)
+        {
+            if (_recent.Count == Capacity)
+            {
+                _recent.Dequeue();
+            }
+
+            _recent.Enqueue(entry);
+        }
+    }
+
+    /// <summary>Recent lines, oldest first, optionally for one function and after a time.</summary>
+    public IReadOnlyList<GuestLogEntry> Recent(string? function = null, DateTimeOffset? since = null)
+    {
+        lock (_lock)
+        {
+            return _recent
+                .Where(e => (function is null || e.Function == function || $"{e.Plugin}/{e.Function}" == function)
+                            && (since is null || e.Time > since))
+                .ToArray();
+        }
+    }
+
+    [LoggerMessage(EventId = 2100, EventName = "GuestLog", Message = "[{Plugin}/{Function} {CallId}] {Message}")]
+    private static partial void GuestLine(ILogger logger, LogLevel level, string plugin, string function, string callId, string message);
+}

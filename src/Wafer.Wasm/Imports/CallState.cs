@@ -1,0 +1,46 @@
+using Wasmtime;
+
+namespace Wafer.Wasm.Imports;
+
+/// <summary>
+/// Per-call state, stored as the Wasmtime store's data so host imports reach it without closures.
+/// One per store; reset at the start of each call on a reused instance.
+/// </summary>
+internal sealed class CallState
+{
+    public IGuestCallContext? Context { get; private set; }
+
+    /// <summary>The guest's exported memory, once known (host imports called by the start function look it up).</summary>
+    public Memory? Memory { get; set; }
+
+    /// <summary>The last bytes passed to <c>wafer.result</c> in this call.</summary>
+    public byte[]? Result { get; set; }
+
+    /// <summary>Set by a host import that ended the call (abort, bad pointer); wins over the trap's own cause.</summary>
+    public InvocationStatus? FailureStatus { get; private set; }
+
+    public string? FailureMessage { get; private set; }
+
+    public void Begin(IGuestCallContext context)
+    {
+        Context = context;
+        Result = null;
+        FailureStatus = null;
+        FailureMessage = null;
+    }
+
+    /// <summary>Drops the caller's context so an idle pooled instance keeps nothing of the last call alive.</summary>
+    public void End()
+    {
+        Context = null;
+        Result = null;
+    }
+
+    /// <summary>Records why the call ends and returns the exception that unwinds the guest.</summary>
+    public GuestFaultException Fail(InvocationStatus status, string message)
+    {
+        FailureStatus = status;
+        FailureMessage = message;
+        return new GuestFaultException(message);
+    }
+}

@@ -1,0 +1,101 @@
+using System.Text;
+
+namespace Wafer.Wasm.Loading;
+
+/// <summary>
+/// Minimal reader of the WebAssembly binary format (pure C#, no engine): the header and the section list,
+/// enough to find custom sections without compiling anything.
+/// </summary>
+internal static class WasmBinary
+{
+    private static ReadOnlySpan<byte> Header => [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00];
+
+    /// <summary>True when the bytes start with the magic number and version 1 of a core module.</summary>
+    public static bool HasModuleHeader(ReadOnlySpan<byte> wasm) => wasm.StartsWith(Header);
+
+    /// <summary>
+    /// Finds the custom section named <paramref name="name"/>. Returns an error text instead of throwing, for
+    /// the caller to wrap in its own exception type.
+    /// </summary>
+    public static string? TryFindCustomSection(ReadOnlySpan<byte> wasm, string name, out ReadOnlySpan<byte> payload, out int count)
+    {
+        payload = default;
+        count = 0;
+        if (!HasModuleHeader(wasm))
+        {
+            return wasm.Length >= 4 && wasm[..4].SequenceEqual(Header[..4])
+                ? "unsupported WebAssembly version (components are not supported; expected a core module)"
+                : "not a WebAssembly module (bad magic number)";
+        }
+
+        var position = Header.Length;
+        while (position < wasm.Length)
+        {
+            var sectionStart = position;
+            var id = wasm[position++];
+            if (!TryReadU32(wasm, ref position, out var size) || size > (uint)(wasm.Length - position))
+            {
+                return $"malformed WebAssembly binary: section {id} at offset {sectionStart} overruns the module";
+            }
+
+            var content = wasm.Slice(position, (int)size);
+            position += (int)size;
+            if (id != 0)
+            {
+                continue;
+            }
+
+            var inner = 0;
+            if (!TryReadU32(content, ref inner, out var nameLength) || nameLength > (uint)(content.Length - inner))
+            {
+                return $"malformed WebAssembly binary: custom section at offset {sectionStart} has a bad name";
+            }
+
+            var sectionName = content.Slice(inner, (int)nameLength);
+            if (Utf8Equals(sectionName, name))
+            {
+                if (count++ == 0)
+                {
+                    payload = content[(inner + (int)nameLength)..];
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
+    {
+        Span<byte> buffer = stackalloc byte[64];
+        var max = Encoding.UTF8.GetMaxByteCount(text.Length);
+        if (max > buffer.Length)
+        {
+            return utf8.SequenceEqual(Encoding.UTF8.GetBytes(text));
+        }
+
+        var written = Encoding.UTF8.GetBytes(text, buffer);
+        return utf8.SequenceEqual(buffer[..written]);
+    }
+
+    /// <summary>Unsigned LEB128, at most 5 bytes.</summary>
+    private static bool TryReadU32(ReadOnlySpan<byte> data, ref int position, out uint value)
+    {
+        value = 0;
+        for (var shift = 0; shift < 35; shift += 7)
+        {
+            if (position >= data.Length)
+            {
+                return false;
+            }
+
+            var b = data[position++];
+            value |= (uint)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return shift < 28 || b <= 0x0F;
+            }
+        }
+
+        return false;
+    }
+}

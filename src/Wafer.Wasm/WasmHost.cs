@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Metadata;
+using Wafer.Wasm.Engines;
+using Wafer.Wasm.Loading;
+using Wafer.Wasm.Logging;
+using Wasmtime;
+
+namespace Wafer.Wasm;
+
+/// <summary>
+/// The WebAssembly engine of a process: compiles (or loads from the on-disk cache) and validates modules, and
+/// owns the epoch clock that enforces timeouts. Thread-safe; create one per process.
+/// </summary>
+public sealed class WasmHost : IDisposable
+{
+    private readonly WasmHostOptions _options;
+    private readonly ILogger<WasmHost> _logger;
+    private readonly WasmEngine _engine;
+    private readonly Lazy<WasmEngine> _fuelEngine;
+    private readonly EpochTicker _ticker;
+    private readonly CompiledModuleCache _cache;
+    private bool _disposed;
+
+    public WasmHost(WasmHostOptions options, ILogger<WasmHost> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        options.Validate();
+        _options = options;
+        _logger = logger;
+        _engine = CreateEngine(fuel: false);
+        _fuelEngine = new Lazy<WasmEngine>(() => CreateEngine(fuel: true), LazyThreadSafetyMode.ExecutionAndPublication);
+        _ticker = new EpochTicker(_engine, () => _fuelEngine.IsValueCreated ? _fuelEngine.Value : null, options.EpochTickMs);
+        _cache = new CompiledModuleCache(options.CacheDirectory, logger);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="wasm"/>, or loads its machine code from the cache, and checks it against the ABI:
+    /// exports <c>memory</c>, <c>wafer_alloc</c> and <c>wafer_invoke</c> with the right signatures, and imports
+    /// only what docs/abi.md §3 lists. Throws <see cref="WasmLoadException"/> saying what is wrong.
+    /// </summary>
+    public WasmModule Load(ReadOnlyMemory<byte> wasm, string name, PluginLimits limits, bool reuseInstances)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(limits);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        var clock = Stopwatch.StartNew();
+        var bytes = wasm.Span;
+        if (!WasmBinary.HasModuleHeader(bytes))
+        {
+            throw Reject(name, WasmBinary.TryFindCustomSection(bytes, PluginMetadata.SectionName, out _, out _)
+                ?? "not a WebAssembly module");
+        }
+
+        var hash = Sha256Hex(bytes);
+        var engine = limits.Fuel is null ? _engine : _fuelEngine.Value;
+        var module = _cache.TryLoad(engine, hash, name);
+        var fromCache = module is not null;
+        if (module is null)
+        {
+            try
+            {
+                module = Module.FromBytes(engine.Engine, name, bytes);
+            }
+            catch (WasmtimeException ex)
+            {
+                throw Reject(name, $"invalid WebAssembly module: {CompileError(name, ex.Message)}", ex);
+            }
+        }
+
+        ModuleShape shape;
+        try
+        {
+            shape = ModuleValidator.Validate(module, limits);
+        }
+        catch (WasmLoadException ex)
+        {
+            module.Dispose();
+            WasmLog.ModuleRejected(_logger, name, ex.Message);
+            throw;
+        }
+
+        if (!fromCache)
+        {
+            _cache.Store(engine, hash, module);
+        }
+
+        var elapsed = clock.Elapsed;
+        if (fromCache)
+        {
+            WasmLog.ModuleLoadedFromCache(_logger, name, hash, elapsed.TotalMilliseconds);
+        }
+        else
+        {
+            WasmLog.ModuleCompiled(_logger, name, hash, elapsed.TotalMilliseconds);
+        }
+
+        return new WasmModule(engine, module, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+    }
+
+    /// <summary>
+    /// Reads and validates the module's <c>wafer.meta</c> custom section (docs/abi.md §1) without compiling it.
+    /// Throws <see cref="MetadataException"/> when the section is missing, duplicated or invalid.
+    /// </summary>
+    public static PluginMetadata ReadMetadata(ReadOnlySpan<byte> wasm)
+    {
+        var error = WasmBinary.TryFindCustomSection(wasm, PluginMetadata.SectionName, out var payload, out var count);
+        if (error is not null)
+        {
+            throw new MetadataException(error);
+        }
+
+        return count switch
+        {
+            0 => throw new MetadataException($"module has no {PluginMetadata.SectionName} custom section"),
+            1 => MetadataReader.Parse(payload),
+            _ => throw new MetadataException($"module has {count} {PluginMetadata.SectionName} custom sections; expected one"),
+        };
+    }
+
+    /// <summary>Lower-case hex SHA-256 of the module bytes: a module's identity in the cache and in logs.</summary>
+    public static string Sha256Hex(ReadOnlySpan<byte> wasm)
+    {
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(wasm, hash);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _ticker.Dispose();
+        if (_fuelEngine.IsValueCreated)
+        {
+            _fuelEngine.Value.Dispose();
+        }
+
+        _engine.Dispose();
+    }
+
+    private WasmEngine CreateEngine(bool fuel)
+    {
+        var engine = EngineFactory.Create(_options, fuel);
+        WasmLog.EngineCreated(_logger, EngineFactory.WasmtimeVersion, fuel, _options.PoolTotalInstances, _options.EpochTickMs);
+        return engine;
+    }
+
+    private WasmLoadException Reject(string name, string reason, Exception? inner = null)
+    {
+        WasmLog.ModuleRejected(_logger, name, reason);
+        return inner is null ? new WasmLoadException(reason) : new WasmLoadException(reason, inner);
+    }
+
+    /// <summary>
+    /// Wasmtime-dotnet reports "WebAssembly module 'name' is not valid: failed to parse WebAssembly module: cause";
+    /// keep what follows the prefix, on one line.
+    /// </summary>
+    private static string CompileError(string name, string message)
+    {
+        var prefix = $"WebAssembly module '{name}' is not valid: ";
+        var text = message.StartsWith(prefix, StringComparison.Ordinal) ? message[prefix.Length..] : message;
+        return string.Join(' ', text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+}

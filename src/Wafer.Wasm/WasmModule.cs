@@ -1,0 +1,156 @@
+using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Manifest;
+using Wafer.Wasm.Engines;
+using Wafer.Wasm.Imports;
+using Wafer.Wasm.Invocation;
+using Wafer.Wasm.Loading;
+using Wafer.Wasm.Logging;
+using Wasmtime;
+
+namespace Wafer.Wasm;
+
+/// <summary>
+/// A compiled, validated plugin module, ready to call from any thread. Each call runs in a fresh instance, or
+/// with <see cref="ReuseInstances"/> in a pooled one that serves one call at a time.
+/// </summary>
+public sealed class WasmModule : IDisposable
+{
+    private readonly WasmEngine _engine;
+    private readonly Module _module;
+    private readonly ModuleShape _shape;
+    private readonly ILogger _logger;
+    private readonly InstancePool? _pool;
+    private readonly long _memoryCap;
+    private readonly ulong _deadlineTicks;
+    private volatile bool _disposed;
+
+    internal WasmModule(
+        WasmEngine engine,
+        Module module,
+        ModuleShape shape,
+        string name,
+        string hash,
+        PluginLimits limits,
+        bool reuseInstances,
+        WasmHostOptions options,
+        TimeSpan loadTime,
+        bool loadedFromCache,
+        ILogger logger)
+    {
+        _engine = engine;
+        _module = module;
+        _shape = shape;
+        _logger = logger;
+        Name = name;
+        Hash = hash;
+        Limits = limits;
+        ReuseInstances = reuseInstances;
+        LoadTime = loadTime;
+        LoadedFromCache = loadedFromCache;
+        _memoryCap = Math.Min(limits.MemoryBytes, options.PoolMaxMemoryBytes);
+        _deadlineTicks = EpochTicker.TicksFor(limits.TimeoutMs, options.EpochTickMs);
+        _pool = reuseInstances ? new InstancePool(options.MaxIdleInstancesPerModule) : null;
+    }
+
+    public string Name { get; }
+
+    /// <summary>Lower-case hex SHA-256 of the module bytes.</summary>
+    public string Hash { get; }
+
+    public PluginLimits Limits { get; }
+
+    public bool ReuseInstances { get; }
+
+    /// <summary>Time <see cref="WasmHost.Load"/> took: compiling, or loading from the cache, plus validation.</summary>
+    public TimeSpan LoadTime { get; }
+
+    public bool LoadedFromCache { get; }
+
+    /// <summary>
+    /// Calls function <paramref name="functionIndex"/> with <paramref name="argsJson"/> (a UTF-8 JSON array) on the
+    /// calling thread. Every guest failure is a result, never an exception.
+    /// </summary>
+    public InvocationResult Invoke(int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap);
+        InvocationResult result;
+        try
+        {
+            result = Run(instance, functionIndex, argsJson, context);
+        }
+        catch
+        {
+            // Not a guest failure (the host or the caller is at fault): never reuse what it touched.
+            instance.Dispose();
+            throw;
+        }
+
+        instance.State.End();
+        var healthy = result.Status is InvocationStatus.Ok or InvocationStatus.GuestError;
+        if (_pool is not null && healthy)
+        {
+            _pool.Return(instance);
+        }
+        else
+        {
+            if (_pool is not null)
+            {
+                WasmLog.InstanceDiscarded(_logger, Name, result.Status);
+            }
+
+            instance.Dispose();
+        }
+
+        if (result.Status != InvocationStatus.Ok && _logger.IsEnabled(LogLevel.Debug))
+        {
+            WasmLog.InvocationFailed(_logger, Name, functionIndex, result.Status, result.Message);
+        }
+
+        return result;
+    }
+
+    private InvocationResult Run(GuestInstance instance, int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
+    {
+        try
+        {
+            instance.Begin(context, _deadlineTicks, Limits);
+            if (!instance.IsInstantiated)
+            {
+                instance.Instantiate(_engine.Linker, _module, _shape);
+            }
+
+            var code = instance.Call(functionIndex, argsJson);
+            var output = instance.State.Result;
+            return code switch
+            {
+                0 => new(InvocationStatus.Ok, output ?? "null"u8.ToArray(), null),
+                1 when output is not null => new(InvocationStatus.GuestError, output, GuestMemory.Utf8(output, output.Length)),
+                _ => new(InvocationStatus.GuestError, null, $"guest error (wafer_invoke returned {code})"),
+            };
+        }
+        catch (WasmtimeException ex)
+        {
+            return FailureClassifier.Classify(ex, instance.State, instance.MemoryBytes(), _memoryCap, Limits);
+        }
+        catch (GuestFaultException)
+        {
+            // Raised by the host between guest calls (e.g. a bad pointer from wafer_alloc); the cause is recorded.
+            return new(instance.State.FailureStatus ?? InvocationStatus.Trap, null, instance.State.FailureMessage);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _pool?.Dispose();
+        _module.Dispose();
+    }
+}

@@ -1,0 +1,3 @@
+global using System.Text.Json;
+global using Microsoft.Extensions.DependencyInjection;
+global using Xunit;

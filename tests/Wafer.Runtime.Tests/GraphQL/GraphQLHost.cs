@@ -1,0 +1,99 @@
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Wafer.Protocol.Manifest;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.GraphQL;
+using Wafer.Runtime.Hosting;
+using Wafer.Runtime.Invocation;
+using Wafer.Runtime.Logs;
+using Wafer.Runtime.Tests.Support;
+using Wafer.Wasm;
+
+namespace Wafer.Runtime.Tests.GraphQL;
+
+/// <summary>
+/// Just the GraphQL endpoints on 127.0.0.1 over a catalog the test fills with test guests directly, without
+/// the plugins folder and reloader.
+/// </summary>
+public sealed class GraphQLHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly WasmHost _wasm;
+    private readonly string _cache;
+
+    private GraphQLHost(WebApplication app, WasmHost wasm, string cache, Uri address)
+    {
+        _app = app;
+        _wasm = wasm;
+        _cache = cache;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public HttpClient Client { get; }
+
+    public PluginCatalog Catalog => _app.Services.GetRequiredService<PluginCatalog>();
+
+    public GraphQLSchemaProvider Provider => _app.Services.GetRequiredService<GraphQLSchemaProvider>();
+
+    public static async Task<GraphQLHost> StartAsync(int maxRequestBytes = 64 * 1024)
+    {
+        var cache = Path.Combine(Path.GetTempPath(), "wafer-tests", "graphql-" + Guid.NewGuid().ToString("N")[..12]);
+        var wasm = new WasmHost(new WasmHostOptions { CacheDirectory = cache }, NullLogger<WasmHost>.Instance);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddOptions<RuntimeOptions>().Configure(o => o.MaxRequestBytes = maxRequestBytes);
+        builder.Services.AddSingleton<PluginCatalog>();
+        builder.Services.AddSingleton<GuestLogSink>();
+        builder.Services.AddSingleton<FunctionInvoker>();
+        builder.Services.AddWaferGraphQL();
+        var app = builder.Build();
+        app.MapWaferGraphQL();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GraphQLHost(app, wasm, cache, new Uri(address));
+    }
+
+    /// <summary>Loads a test guest into the catalog as plugin <paramref name="name"/> (default: the guest's name).</summary>
+    public void Load(string guest, string? name = null)
+    {
+        var path = TestGuests.Wasm(guest);
+        Catalog.Upsert(new PluginLoader(_wasm).Load(File.ReadAllBytes(path), PluginManifest.ForName(name ?? guest), path));
+    }
+
+    public async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string contentType = "application/json", string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        if (accept is not null)
+        {
+            request.Headers.Accept.ParseAdd(accept);
+        }
+
+        var response = await Client.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    public Task<(HttpResponseMessage Response, string Body)> QueryAsync(string query, string? accept = null) =>
+        PostAsync(JsonSerializer.Serialize(new { query }), accept: accept);
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        _wasm.Dispose();
+        try
+        {
+            Directory.Delete(_cache, recursive: true);
+        }
+        catch (IOException)
+        {
+            // best effort: a leftover cache folder in temp is harmless
+        }
+    }
+}

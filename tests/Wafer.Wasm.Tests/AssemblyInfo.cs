@@ -1,0 +1,3 @@
+using Wafer.Wasm.Tests.Support;
+
+[assembly: AssemblyFixture(typeof(HostFixture))]

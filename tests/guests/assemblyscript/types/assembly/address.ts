@@ -1,0 +1,9 @@
+import { Box } from "@wafer/sdk";
+
+/** A postal address (declared in another file than the functions using it). */
+export class Address {
+  street: string = "";
+  city: string = "";
+  /** Optional postal code. */
+  zip: Box<u32> | null = null;
+}

@@ -1,0 +1,36 @@
+;; Logs at every level (9 is not a level: logged as info), then one 20000-byte line, then returns null.
+(module
+  (import "wafer" "log" (func $log (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 16) "debug line")
+  (data (i32.const 32) "info line")
+  (data (i32.const 48) "warning line")
+  (data (i32.const 64) "error line")
+  (data (i32.const 80) "other level")
+  (data (i32.const 96) "h\c3\a9llo \e2\98\83")
+  ;; bump allocator that grows memory when needed
+  (global $heap (mut i32) (i32.const 4096))
+  (func $alloc (export "wafer_alloc") (param $size i32) (result i32)
+    (local $ptr i32) (local $end i32)
+    (local.set $ptr (global.get $heap))
+    (local.set $end (i32.add (local.get $ptr) (local.get $size)))
+    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+      (then
+        (if (i32.lt_s
+              (memory.grow (i32.shr_u
+                (i32.add (i32.sub (local.get $end) (i32.mul (memory.size) (i32.const 65536))) (i32.const 65535))
+                (i32.const 16)))
+              (i32.const 0))
+          (then unreachable))))
+    (global.set $heap (local.get $end))
+    (local.get $ptr))
+  (func (export "wafer_invoke") (param $fn i32) (param $ptr i32) (param $len i32) (result i32)
+    (call $log (i32.const 0) (i32.const 16) (i32.const 10))
+    (call $log (i32.const 1) (i32.const 32) (i32.const 9))
+    (call $log (i32.const 2) (i32.const 48) (i32.const 12))
+    (call $log (i32.const 3) (i32.const 64) (i32.const 10))
+    (call $log (i32.const 9) (i32.const 80) (i32.const 11))
+    (call $log (i32.const 1) (i32.const 96) (i32.const 10))
+    (memory.fill (i32.const 8192) (i32.const 120) (i32.const 20000))
+    (call $log (i32.const 1) (i32.const 8192) (i32.const 20000))
+    (i32.const 0)))

@@ -1,0 +1,28 @@
+;; Out-of-bounds pointers. 0: wafer.result past the end of memory; 1: wafer.log with pointer 0xffffffff;
+;; 2: a plain out-of-bounds load in guest code.
+(module
+  (import "wafer" "result" (func $result (param i32 i32)))
+  (import "wafer" "log" (func $log (param i32 i32 i32)))
+  (memory (export "memory") 1)
+  ;; bump allocator that grows memory when needed
+  (global $heap (mut i32) (i32.const 4096))
+  (func $alloc (export "wafer_alloc") (param $size i32) (result i32)
+    (local $ptr i32) (local $end i32)
+    (local.set $ptr (global.get $heap))
+    (local.set $end (i32.add (local.get $ptr) (local.get $size)))
+    (if (i32.gt_u (local.get $end) (i32.mul (memory.size) (i32.const 65536)))
+      (then
+        (if (i32.lt_s
+              (memory.grow (i32.shr_u
+                (i32.add (i32.sub (local.get $end) (i32.mul (memory.size) (i32.const 65536))) (i32.const 65535))
+                (i32.const 16)))
+              (i32.const 0))
+          (then unreachable))))
+    (global.set $heap (local.get $end))
+    (local.get $ptr))
+  (func (export "wafer_invoke") (param $fn i32) (param $ptr i32) (param $len i32) (result i32)
+    (if (i32.eq (local.get $fn) (i32.const 0))
+      (then (call $result (i32.const 65000) (i32.const 10000)) (return (i32.const 0))))
+    (if (i32.eq (local.get $fn) (i32.const 1))
+      (then (call $log (i32.const 1) (i32.const -1) (i32.const 10)) (return (i32.const 0))))
+    (i32.load (i32.const 0x7ffffff0))))
