@@ -6,8 +6,7 @@ cd "$(dirname "$0")/.."
 
 command -v node >/dev/null || { echo "Node.js is required (node, npm)" >&2; exit 1; }
 
-apt_packages=()
-# (later issues add: postgresql, mosquitto, clang/lld/wasi-libc, rustc wasm target)
+apt_packages=(postgresql)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

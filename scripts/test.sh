@@ -14,6 +14,11 @@ fail() { echo "error: $*" >&2; echo "$passed passed, $((failed + 1)) failed"; ex
 echo "== tools"
 bash scripts/install-test-deps.sh || fail "installing test dependencies"
 
+echo "== services"
+WAFER_TEST_POSTGRES=$(bash scripts/postgres.sh start | tail -1) || fail "starting PostgreSQL"
+export WAFER_TEST_POSTGRES
+trap 'bash scripts/postgres.sh stop' EXIT
+
 echo "== build"
 dotnet build Wafer.slnx -c Debug -nologo -v q -clp:ErrorsOnly || fail "dotnet build"
 

@@ -19,6 +19,18 @@ const VALUE_TYPES = new Map([
 
 class TypeError_ extends Error {}
 
+/** A type as a user would write it: `Map<string, i32>`, `Person | null`. */
+function display(type, program) {
+  let text;
+  const cls = type.isReference ? type.getClass() : null;
+  if (!cls) return type.toString();
+  if (cls === program.stringInstance) text = "string";
+  else if (cls.typeArguments && cls.typeArguments.length) {
+    text = `${cls.prototype.name}<${cls.typeArguments.map(t => display(t, program)).join(", ")}>`;
+  } else text = cls.name;
+  return type.isNullableReference ? text + " | null" : text;
+}
+
 /**
  * @param program     the initialized program
  * @param functions   [{ name, declaration, entry }] from findFunctions, in index order
@@ -35,7 +47,7 @@ export function buildMetadata(program, functions, handled) {
   function describe(type) {
     if (type.isReference) {
       const cls = type.getClass();
-      if (!cls) throw new TypeError_(`${type.toString()} (function and external reference types are not supported)`);
+      if (!cls) throw new TypeError_(`unsupported type ${type.toString()} (function and external reference types are not supported)`);
       const suffix = type.isNullableReference ? "?" : "";
       if (cls === program.stringInstance) return "string" + suffix;
       if (cls.prototype === program.arrayPrototype) {
@@ -44,33 +56,33 @@ export function buildMetadata(program, functions, handled) {
       if (cls.prototype.internalName.endsWith(BOX_SUFFIX)) {
         const inner = cls.typeArguments[0];
         if (inner.isReference || !VALUE_TYPES.has(inner.kind)) {
-          throw new TypeError_(`${inner.toString()} in Box<...> (Box is for bool, integers and floats; strings, arrays and classes are nullable with \`| null\`)`);
+          throw new TypeError_(`unsupported type ${display(type, program)} (Box is for bool, integers and floats; strings, arrays and classes are nullable with \`| null\`)`);
         }
         return VALUE_TYPES.get(inner.kind) + suffix;
       }
       return describeClass(cls) + suffix;
     }
     const name = VALUE_TYPES.get(type.kind);
-    if (!name) throw new TypeError_(`${type.toString()}`);
+    if (!name) throw new TypeError_(`unsupported type ${type.toString()}`);
     return name;
   }
 
   function describeClass(cls) {
     const declaration = cls.prototype.declaration;
     const source = declaration.range.source;
-    const display = cls.internalName.replace(/^~lib\//, "");
+    const shown = display(cls.type, program);
     if (!isUserSource(source)) {
-      throw new TypeError_(`${display} (only string, Array<T>, Box<T> and classes declared in your sources are supported; Map, Set, Date, typed arrays and other library classes are not)`);
+      throw new TypeError_(`unsupported type ${shown} (only string, Array<T>, Box<T> and classes declared in your sources are supported; Map, Set, Date, typed arrays and other library classes are not)`);
     }
-    if (cls.typeArguments && cls.typeArguments.length) throw new TypeError_(`${display} (generic classes are not supported)`);
-    if (cls.isInterface) throw new TypeError_(`${display} (interfaces are not supported; use a class)`);
+    if (cls.typeArguments && cls.typeArguments.length) throw new TypeError_(`unsupported type ${shown} (generic classes are not supported)`);
+    if (cls.isInterface) throw new TypeError_(`unsupported type ${shown} (interfaces are not supported; use a class)`);
     const name = cls.name;
     const existing = byName.get(name);
     if (existing && existing !== cls) {
-      throw new TypeError_(`class '${name}' at ${where(declaration)} (another class named '${name}' is used at ${where(existing.prototype.declaration)}; type names must be unique in a plugin, rename one)`);
+      throw new TypeError_(`class '${name}' at ${where(declaration)} has the same name as class '${name}' at ${where(existing.prototype.declaration)} (type names must be unique in a plugin: rename one)`);
     }
     if (done.has(cls)) return name;
-    if (!NAME.test(name)) throw new TypeError_(`class '${name}' (type names must match [A-Za-z_][A-Za-z0-9_]*)`);
+    if (!NAME.test(name)) throw new TypeError_(`class '${name}': type names must match [A-Za-z_][A-Za-z0-9_]*`);
     byName.set(name, cls);
     done.add(cls);
     const entry = { name, fields: [] };
@@ -82,7 +94,7 @@ export function buildMetadata(program, functions, handled) {
       const d = c.prototype.declaration;
       if (!isUserSource(d.range.source)) continue;
       const own = handled.get(d);
-      if (!own) throw new TypeError_(`class '${c.name}' at ${where(d)} (generic, @unmanaged and ambient classes are not supported)`);
+      if (!own) throw new TypeError_(`unsupported class '${c.name}' at ${where(d)} (generic, @unmanaged and ambient classes are not supported)`);
       for (const f of own) covered.add(f);
     }
     const fields = [];
@@ -94,9 +106,9 @@ export function buildMetadata(program, functions, handled) {
     fields.sort((a, b) => a.memoryOffset - b.memoryOffset);
     for (const field of fields) {
       if (!covered.has(field.name)) {
-        throw new TypeError_(`field '${field.name}' of class '${name}' (it comes from a base class outside your sources)`);
+        throw new TypeError_(`unsupported field '${field.name}' of class '${name}' (it comes from a base class outside your sources)`);
       }
-      if (!NAME.test(field.name)) throw new TypeError_(`field '${field.name}' (field names must match [A-Za-z_][A-Za-z0-9_]*)`);
+      if (!NAME.test(field.name)) throw new TypeError_(`field '${name}.${field.name}': field names must match [A-Za-z_][A-Za-z0-9_]*`);
       let type;
       try {
         type = describe(field.type);
@@ -140,7 +152,7 @@ export function buildMetadata(program, functions, handled) {
       } catch (e) {
         if (!(e instanceof TypeError_)) throw e;
         failed = true;
-        problems.push(`${where(parameterNodes[i])}: function '${fn.name}', parameter '${pname}': unsupported type ${e.message}.`);
+        problems.push(`${where(parameterNodes[i])}: function '${fn.name}', parameter '${pname}': ${e.message}.`);
       }
     });
     let result = "void";
@@ -150,7 +162,7 @@ export function buildMetadata(program, functions, handled) {
       } catch (e) {
         if (!(e instanceof TypeError_)) throw e;
         failed = true;
-        problems.push(`${where(declaration.signature.returnType)}: function '${fn.name}', result: unsupported type ${e.message}.`);
+        problems.push(`${where(declaration.signature.returnType)}: function '${fn.name}', result: ${e.message}.`);
       }
     }
     if (signature.thisType) {

@@ -19,12 +19,13 @@ public static class ServeCommand
         var refresh = new Option<string>("--refresh") { Description = "Poll interval for plugin changes (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var noReload = new Option<bool>("--noreload") { Description = "Load plugins once; ignore later changes" };
         var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer)" };
+        var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var build = new Option<bool>("--build") { Description = "Build plugin project folders before serving" };
 
         var command = new Command("serve", "Serve the plugins in a folder on one machine")
         {
-            plugins, port, host, refresh, noReload, storage, jsonLogs, build,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,6 +41,7 @@ public static class ServeCommand
                 Refresh = interval,
                 NoReload = parse.GetValue(noReload),
                 StoragePath = parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath(),
+                Database = parse.GetValue(database),
             };
             if (options.Validate() is { Count: > 0 } errors)
             {

@@ -26,9 +26,12 @@ internal sealed record ExposedPlugin(SchemaPlugin Plugin, IReadOnlyList<Function
             }
 
             var reached = new HashSet<string>(StringComparer.Ordinal);
-            var undefined = function.Parameters.Select(p => p.Type).Append(function.Result)
-                .Select(type => Reach(type, plugin.Metadata, reached))
-                .Aggregate((string?)null, (first, next) => first ?? next);
+            string? undefined = null;
+            foreach (var type in function.Parameters.Select(p => p.Type).Append(function.Result))
+            {
+                undefined ??= Reach(type, plugin.Metadata, reached);
+            }
+
             if (undefined is not null)
             {
                 notes.Add($"function '{plugin.Name}/{function.Name}' is not exposed: type '{undefined}' is not defined");

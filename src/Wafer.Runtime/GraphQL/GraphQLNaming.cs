@@ -1,3 +1,6 @@
+using System.Text;
+using Wafer.Protocol.Metadata;
+
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>
@@ -59,7 +62,7 @@ public static class GraphQLNaming
     /// <summary>The plugin's name as a type-name prefix: <c>hello-world</c> → <c>HelloWorld</c>.</summary>
     public static string PluginPascal(string pluginName)
     {
-        var builder = new System.Text.StringBuilder(pluginName.Length);
+        var builder = new StringBuilder(pluginName.Length);
         var upper = true;
         foreach (var c in pluginName)
         {
@@ -92,7 +95,7 @@ public static class GraphQLNaming
     }
 
     /// <summary>GraphQL reserves names starting with <c>__</c>; everything else Wafer's identifiers allow is valid.</summary>
-    public static bool IsValidName(string name) => name.Length > 0 && StartsValidName(name) && Wafer.Protocol.Metadata.Identifier.IsValid(name);
+    public static bool IsValidName(string name) => name.Length > 0 && StartsValidName(name) && Identifier.IsValid(name);
 
     internal static string LowerFirst(string name) =>
         name.Length == 0 || !char.IsAsciiLetterUpper(name[0]) ? name : char.ToLowerInvariant(name[0]) + name[1..];

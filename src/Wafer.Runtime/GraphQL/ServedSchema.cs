@@ -1,3 +1,4 @@
+using System.Text;
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Utilities;
@@ -30,7 +31,7 @@ public sealed class ServedSchema
 
     private string Print()
     {
-        var header = new System.Text.StringBuilder();
+        var header = new StringBuilder();
         header.Append("# Wafer GraphQL schema (generated from the loaded plugins, catalog version ").Append(Version).Append(")\n");
         foreach (var note in Notes)
         {

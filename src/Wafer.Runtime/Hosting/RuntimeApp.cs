@@ -40,6 +40,7 @@ public static class RuntimeApp
             o.NoReload = options.NoReload;
             o.StoragePath = options.StoragePath;
             o.MaxRequestBytes = options.MaxRequestBytes;
+            o.Database = options.Database;
         });
 
         var app = builder.Build();

@@ -17,6 +17,12 @@ public sealed class RuntimeOptions
     /// <summary>Where state and the compiled-code cache live; default <c>$HOME/.wafer</c>.</summary>
     public string StoragePath { get; set; } = DefaultStoragePath();
 
+    /// <summary>
+    /// The state database (inference history, call logs, jobs): a PostgreSQL connection string, or a SQLite file;
+    /// null means <c>wafer.db</c> in <see cref="StoragePath"/>.
+    /// </summary>
+    public string? Database { get; set; }
+
     /// <summary>Largest request body accepted by function endpoints.</summary>
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 

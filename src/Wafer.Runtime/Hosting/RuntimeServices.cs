@@ -7,6 +7,7 @@ using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Storage;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Hosting;
@@ -27,6 +28,16 @@ public static class RuntimeServices
         services.AddSingleton<PluginLoader>();
         services.AddSingleton<PluginReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RuntimeOptions>>().Value;
+            return SqlDatabase.Open(options.Database, options.StoragePath);
+        });
+        services.AddSingleton<IInferenceStore, SqlInferenceStore>();
+        services.AddSingleton<ICallLogStore, SqlCallLogStore>();
+        services.AddSingleton<IJobStore, SqlJobStore>();
+        services.AddSingleton<CallLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();
         services.AddSingleton<FunctionInvoker>();
         services.AddWaferGraphQL();
@@ -37,6 +48,7 @@ public static class RuntimeServices
     {
         endpoints.MapWaferFunctions();
         endpoints.MapWaferIntrospection();
+        endpoints.MapWaferState();
         endpoints.MapWaferGraphQL();
         return endpoints;
     }

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Invocation;
-using Wafer.Runtime.Logs;
 
 namespace Wafer.Runtime.Http;
 
@@ -35,17 +34,6 @@ public static class IntrospectionEndpoints
                 plugin = f.Plugin.Name,
                 signature = f.Name + ArgumentBinder.Signature(f.Metadata) + ": " + f.Metadata.Result,
                 doc = f.Metadata.Doc,
-            })));
-
-        endpoints.MapGet("/api/logs", (GuestLogSink logs, string? function, DateTimeOffset? since) =>
-            Results.Json(logs.Recent(function, since).Select(e => new
-            {
-                time = e.Time,
-                callId = e.CallId,
-                plugin = e.Plugin,
-                function = e.Function,
-                level = e.Level.ToString().ToLowerInvariant(),
-                message = e.Message,
             })));
 
         return endpoints;

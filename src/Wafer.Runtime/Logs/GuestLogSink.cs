@@ -1,13 +1,14 @@
 using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Storage;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Logs;
 
 /// <summary>
-/// Receives guest log lines: writes them to the server log with plugin, function and call id, and keeps the
-/// most recent lines in memory for <c>GET /api/logs</c>.
+/// Receives guest log lines: writes them to the server log with plugin, function and call id, queues them for
+/// the state database (<c>GET /api/logs</c>), and keeps the most recent lines in memory.
 /// </summary>
-public sealed partial class GuestLogSink(ILogger<GuestLogSink> logger)
+public sealed partial class GuestLogSink(CallLogWriter writer, ILogger<GuestLogSink> logger)
 {
     public const int Capacity = 1000;
 
@@ -24,6 +25,7 @@ public sealed partial class GuestLogSink(ILogger<GuestLogSink> logger)
             _ => LogLevel.Information,
         };
         GuestLine(logger, level, entry.Plugin, entry.Function, entry.CallId, entry.Message);
+        writer.Enqueue(new CallLogRecord(0, entry.Time, entry.CallId, entry.Plugin, entry.Function, LevelName(entry.Level), entry.Message));
         lock (_lock)
         {
             if (_recent.Count == Capacity)
@@ -46,6 +48,14 @@ public sealed partial class GuestLogSink(ILogger<GuestLogSink> logger)
                 .ToArray();
         }
     }
+
+    public static string LevelName(GuestLogLevel level) => level switch
+    {
+        GuestLogLevel.Debug => "debug",
+        GuestLogLevel.Warning => "warning",
+        GuestLogLevel.Error => "error",
+        _ => "info",
+    };
 
     [LoggerMessage(EventId = 2100, EventName = "GuestLog", Message = "[{Plugin}/{Function} {CallId}] {Message}")]
     private static partial void GuestLine(ILogger logger, LogLevel level, string plugin, string function, string callId, string message);

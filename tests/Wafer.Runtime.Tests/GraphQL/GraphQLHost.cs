@@ -11,6 +11,7 @@ using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Storage;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Wasm;
 
@@ -49,6 +50,9 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Services.AddOptions<RuntimeOptions>().Configure(o => o.MaxRequestBytes = maxRequestBytes);
         builder.Services.AddSingleton<PluginCatalog>();
+        builder.Services.AddSingleton(SqlDatabase.Open(Path.Combine(cache, "wafer.db"), cache));
+        builder.Services.AddSingleton<ICallLogStore, SqlCallLogStore>();
+        builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddWaferGraphQL();

@@ -155,4 +155,22 @@ public sealed class SchemaGeneratorTests
         Assert.Contains("type Node {\n  value: Int!\n  children: [Node!]!\n}", schema.Sdl);
         Assert.Contains("input NodeInput {\n  value: Int!\n  children: [NodeInput!]!\n}", schema.Sdl);
     }
+
+    [Fact]
+    public void DocsExample_GeneratesTheDocumentedSchema()
+    {
+        var schema = new GraphQLTestSchema(("blog", """
+            {"abi":1,"functions":[
+              {"name":"getPost","parameters":[{"name":"id","type":"u64"}],"result":"Post?","doc":"Finds a post."},
+              {"name":"listPosts","parameters":[{"name":"tag","type":"string?"}],"result":"Post[]"},
+              {"name":"addPost","parameters":[{"name":"post","type":"Post"}],"result":"u64"},
+              {"name":"_reindex","result":"void"}],
+             "types":[{"name":"Post","fields":[{"name":"id","type":"u64"},{"name":"title","type":"string"},{"name":"tags","type":"string[]"}]}]}
+            """));
+
+        Assert.Contains("type Query {\n  \"Finds a post.\"\n  post(id: UInt64!): Post\n  posts(tag: String): [Post!]\n}", schema.Sdl);
+        Assert.Contains("type Post {\n  id: UInt64!\n  title: String!\n  tags: [String!]!\n}", schema.Sdl);
+        Assert.Contains("input PostInput {\n  id: UInt64!\n  title: String!\n  tags: [String!]!\n}", schema.Sdl);
+        Assert.Contains("type Mutation {\n  addPost(post: PostInput!): UInt64\n}", schema.Sdl);
+    }
 }

@@ -143,9 +143,18 @@ public sealed class FunctionEndpointTests : IAsyncLifetime
         var (response, _) = await _server.PostJsonAsync("/functions/chatty", "");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
-        var logs = JsonDocument.Parse(await _server.Client.GetStringAsync("/api/logs?function=chatty")).RootElement;
-        var lines = logs.EnumerateArray().Where(l => l.GetProperty("callId").GetString() == callId).ToArray();
-        Assert.NotEmpty(lines);
+        JsonElement[] lines = [];
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (lines.Length < 7 && DateTime.UtcNow < deadline)
+        {
+            var logs = JsonDocument.Parse(await _server.Client.GetStringAsync("/api/logs?function=log/chatty")).RootElement;
+            lines = logs.EnumerateArray().Where(l => l.GetProperty("callId").GetString() == callId).ToArray();
+            await Task.Delay(lines.Length < 7 ? 50 : 0);
+        }
+
+        Assert.Equal(["debug", "info", "warning", "error", "info", "info", "info"], lines.Select(l => l.GetProperty("level").GetString()));
+        Assert.Equal(["debug line", "info line", "warning line", "error line", "other level", "héllo ☃"], lines.Take(6).Select(l => l.GetProperty("message").GetString()));
+        Assert.InRange(lines[6].GetProperty("message").GetString()!.Length, 16 * 1024 - 4, 16 * 1024 + 4);
         Assert.All(lines, l => Assert.Equal("log", l.GetProperty("plugin").GetString()));
         Assert.Contains(lines, l => l.GetProperty("level").GetString() == "error");
     }

@@ -48,6 +48,7 @@ public sealed class RuntimeServer : IAsyncDisposable
             PluginsPath = plugins,
             StoragePath = storagePath ?? Path.Combine(TestGuests.RepositoryRoot, "tests", "guests", "out", ".storage"),
             Refresh = TimeSpan.FromMilliseconds(300),
+            Database = Path.Combine(root, "wafer.db"),
         };
         configure?.Invoke(options);
         var app = RuntimeApp.Build(options, "http://127.0.0.1:0", minimumLevel: LogLevel.Warning);

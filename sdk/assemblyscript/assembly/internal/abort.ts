@@ -34,7 +34,7 @@ export function waferAbort(message: string | null = null, fileName: string | nul
   if (message !== null) {
     p = utf8Encode(changetype<usize>(message), <usize>message.length, p, false, limit - 256);
   } else {
-    p = putAscii(p, "abort", limit);
+    p = putAscii(p, "aborted", limit);
   }
   if (fileName !== null) {
     p = putAscii(p, " at ", limit);

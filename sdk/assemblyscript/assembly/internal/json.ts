@@ -394,6 +394,10 @@ export function writeI64(v: i64): void {
 
 export function writeFloat<T>(v: T): void {
   if (!isFinite(v)) { writeAscii("null"); return; } // not representable in JSON (docs/abi.md §1)
+  if (v == 0 && (isFloat<T>() && sizeof<T>() == 4 ? reinterpret<i32>(<f32>v) < 0 : reinterpret<i64>(<f64>v) < 0)) {
+    writeAscii("-0.0"); // dtoa drops the sign of negative zero
+    return;
+  }
   let n = <usize>dtoa_buffered<T>(NUM_BUF, v);
   ensure(n);
   let p = wb + wl;

@@ -7,3 +7,8 @@ export class Address {
   /** Optional postal code. */
   zip: Box<u32> | null = null;
 }
+
+/** Declared here, offered by index.ts through a re-export. */
+export function echoAddress(a: Address): Address {
+  return a;
+}

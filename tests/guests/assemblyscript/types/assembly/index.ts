@@ -113,3 +113,12 @@ export function controlChars(): string {
 
 /** A function without a result: the result is null. */
 export function nothing(v: i32): void {}
+
+// Functions can also be offered by re-exporting them, under their own or another name.
+export { echoAddress } from "./address";
+
+function reversed(v: string[]): string[] {
+  return v.slice().reverse();
+}
+export { reversed as reverseStrings };
+export * from "./more";

@@ -1,0 +1,9 @@
+namespace Wafer.Runtime.Storage;
+
+/// <summary>The inference history (SQLite by default, PostgreSQL with <c>--db</c>).</summary>
+public interface IInferenceStore
+{
+    Task AddAsync(InferenceRecord record, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<InferenceRecord>> QueryAsync(InferenceQuery query, CancellationToken cancellationToken = default);
+}
