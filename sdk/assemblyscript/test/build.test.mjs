@@ -7,8 +7,8 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { buildPlugin } from "../bin/build.mjs";
-import { Guest } from "./host.mjs";
-import { SDK_DIR } from "./guests.mjs";
+import { Guest } from "../testing/host.mjs";
+import { SDK_DIR } from "../testing/guests.mjs";
 
 const run = promisify(execFile);
 

@@ -4,8 +4,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
-import { guest, GUESTS_DIR } from "./guests.mjs";
-import { GuestAbort } from "./host.mjs";
+import { guest, GUESTS_DIR } from "../testing/guests.mjs";
+import { GuestAbort } from "../testing/host.mjs";
 
 const g = await guest("faults");
 const source = fs.readFileSync(path.join(GUESTS_DIR, "faults/assembly/index.ts"), "utf8");

@@ -1,7 +1,7 @@
 // The hello guest: a call end to end, instance state, and logging at every level.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { guest } from "./guests.mjs";
+import { guest } from "../testing/guests.mjs";
 
 const g = await guest("hello");
 

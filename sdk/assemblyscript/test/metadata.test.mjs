@@ -1,7 +1,7 @@
 // The wafer.meta custom section: exact content for a sample, and the shapes of every type expression.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { guest } from "./guests.mjs";
+import { guest } from "../testing/guests.mjs";
 
 test("hello_metadata_isExactlyTheAbiDocument", async () => {
   const g = await guest("hello");

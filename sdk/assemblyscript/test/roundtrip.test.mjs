@@ -2,7 +2,7 @@
 // lose precision.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { guest } from "./guests.mjs";
+import { guest } from "../testing/guests.mjs";
 
 const g = await guest("types");
 
@@ -202,6 +202,9 @@ test("reExportedFunctions_areOffered_underTheirExportNames", () => {
   assert.ok(names.includes("echoAddress") && names.includes("reverseStrings"), names.join(","));
   assert.deepEqual(JSON.parse(echo("echoAddress", '{"street":"s","city":"c","zip":null}')), { street: "s", city: "c", zip: null });
   assert.deepEqual(JSON.parse(echo("reverseStrings", '["a","b","c"]')), ["c", "b", "a"]);
+  // through `export * from "./more"`
+  assert.equal(echo("echoU64s", "[0,18446744073709551615,9007199254740993]"), "[0,18446744073709551615,9007199254740993]");
+  assert.equal(echo("echoI64s", "[-9223372036854775808,-1]"), "[-9223372036854775808,-1]");
 });
 
 test("reusedInstance_underAllocationPressure_keepsDataIntact", () => {

@@ -70,9 +70,13 @@ function exportedFunctions(parser, source, seen) {
     } else if (statement.kind === NodeKind.Export) {
       if (statement.members) {
         for (const member of statement.members) {
-          const declaration = statement.internalPath
-            ? resolveExported(parser, findSource(parser, statement.internalPath) ?? { statements: [], internalPath: "" }, member.localName.text, new Set())
-            : resolveLocal(parser, source, member.localName.text, new Set());
+          let declaration = null;
+          if (!statement.internalPath) {
+            declaration = resolveLocal(parser, source, member.localName.text, new Set());
+          } else {
+            const target = findSource(parser, statement.internalPath);
+            if (target) declaration = resolveExported(parser, target, member.localName.text, new Set());
+          }
           if (declaration) out.push([member.exportedName.text, declaration]);
         }
       } else if (statement.internalPath) {

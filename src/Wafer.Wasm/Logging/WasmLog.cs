@@ -25,7 +25,7 @@ internal static partial class WasmLog
         Message = "Could not write compiled-code cache entry {Path}; the module still loads, but recompiles next time")]
     public static partial void CacheWriteFailed(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(EventId = 1005, EventName = "ModuleRejected", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 1005, EventName = "ModuleRejected", Level = LogLevel.Debug,
         Message = "Refused module {Name}: {Reason}")]
     public static partial void ModuleRejected(ILogger logger, string name, string reason);
 

@@ -286,6 +286,13 @@ function readObject<C>(): C {
     obj.value = readLike(obj.value);
     return obj;
   }
+  // @ts-ignore: compile-time member check
+  if (!isDefined(obj.__wafer_field)) {
+    // Not a class from the plugin's sources. The transform rejects such types in function signatures;
+    // this is only reachable from a subclass nobody passes, so it must not stop compilation.
+    unsupported(nameof<C>());
+    return obj;
+  }
   expect(0x7B);
   if (tryChar(0x7D)) return obj;
   do {
@@ -295,6 +302,12 @@ function readObject<C>(): C {
   } while (tryChar(0x2C));
   expect(0x7D);
   return obj;
+}
+
+function unsupported(type: string): void {
+  let msg = String.UTF8.encode("wafer: values of type " + type + " cannot be read or written");
+  host_abort(changetype<usize>(msg), <usize>msg.byteLength);
+  unreachable();
 }
 
 /** Stores a value into a field (used by generated code for readonly fields). */
@@ -445,6 +458,11 @@ function writeObject<C>(obj: C): void {
   if (isDefined(obj.__wafer_box)) {
     // @ts-ignore: Box<T>
     writeValue(obj.value);
+    return;
+  }
+  // @ts-ignore: compile-time member check
+  if (!isDefined(obj.__wafer_write)) {
+    unsupported(nameof<C>()); // see readObject
     return;
   }
   putByte(0x7B);
