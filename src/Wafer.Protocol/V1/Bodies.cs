@@ -1,0 +1,65 @@
+using System.Text.Json;
+
+namespace Wafer.Protocol.V1;
+
+// The bodies of protocol version 1 (docs/protocol.md). Required fields are non-nullable; MessageCodec
+// refuses a message whose body lacks one.
+
+/// <summary>Marker for message bodies.</summary>
+public interface IMessageBody;
+
+public sealed record Capacity(int Cores, int MemoryMb, int MaxModules);
+
+public sealed record ModuleReport(string ModuleId, string Plugin, string Hash, string State);
+
+public sealed record ModuleState(string ModuleId, string State);
+
+public sealed record Load(int InFlight, double CallsPerSec, double CpuPercent, double MemoryMb);
+
+public sealed record AnnounceBody(
+    string RuntimeId,
+    string Name,
+    IReadOnlyDictionary<string, string> Labels,
+    Capacity Capacity,
+    IReadOnlyList<string> Kinds,
+    string Version,
+    string Url,
+    int KeepaliveSec,
+    IReadOnlyList<ModuleReport> Modules) : IMessageBody;
+
+public sealed record StatusBody(string RuntimeId, string State) : IMessageBody
+{
+    public const string Online = "online";
+    public const string Draining = "draining";
+    public const string Offline = "offline";
+}
+
+public sealed record KeepaliveBody(string RuntimeId, Load Load, IReadOnlyList<ModuleState> Modules) : IMessageBody;
+
+public sealed record ModuleRunningBody(string? RequestId, string ModuleId, string Plugin, string Hash) : IMessageBody;
+
+public sealed record ModuleFailedBody(string? RequestId, string ModuleId, string Reason) : IMessageBody;
+
+public sealed record ModuleDeletedBody(string? RequestId, string ModuleId) : IMessageBody;
+
+public sealed record JobExitedBody(string JobId, string Plugin, int? ExitCode, string State) : IMessageBody;
+
+public sealed record ErrorBody(string? RequestId, string Topic, string Reason) : IMessageBody;
+
+public sealed record FatalBody(string RuntimeId, string Reason) : IMessageBody;
+
+public sealed record CreateModuleBody(
+    string ModuleId,
+    string Plugin,
+    string Hash,
+    string ArtifactUrl,
+    JsonElement Manifest,
+    IReadOnlyDictionary<string, string>? Config) : IMessageBody;
+
+public sealed record DeleteModuleBody(string ModuleId) : IMessageBody;
+
+public sealed record DrainBody : IMessageBody;
+
+public sealed record ShutdownBody(string Reason) : IMessageBody;
+
+public sealed record OrchestratorStatusBody(string State, string Url) : IMessageBody;
