@@ -17,7 +17,9 @@ bash scripts/install-test-deps.sh || fail "installing test dependencies"
 echo "== services"
 WAFER_TEST_POSTGRES=$(bash scripts/postgres.sh start | tail -1) || fail "starting PostgreSQL"
 export WAFER_TEST_POSTGRES
-trap 'bash scripts/postgres.sh stop' EXIT
+WAFER_TEST_MQTT=$(bash scripts/mosquitto.sh start | tail -1) || fail "starting Mosquitto"
+export WAFER_TEST_MQTT
+trap 'bash scripts/postgres.sh stop; bash scripts/mosquitto.sh stop' EXIT
 
 echo "== build"
 dotnet build Wafer.slnx -c Debug -nologo -v q -clp:ErrorsOnly || fail "dotnet build"
@@ -27,6 +29,7 @@ export WAFER_TEST_GUESTS="$root/tests/guests/out"
 rm -rf "$WAFER_TEST_GUESTS" && mkdir -p "$WAFER_TEST_GUESTS"
 node tests/guests/build-wat.mjs "$WAFER_TEST_GUESTS" || fail "building .wat fixtures"
 node tests/guests/build-as.mjs "$WAFER_TEST_GUESTS" || fail "building AssemblyScript test guests"
+bash tests/guests/build-native.sh "$WAFER_TEST_GUESTS" || fail "building C and Rust test guests"
 
 echo "== sdk tests (node --test)"
 if node --test sdk/assemblyscript/test/ >"$logs/sdk.log" 2>&1; then status=0; else status=1; fi

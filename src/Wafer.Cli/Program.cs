@@ -6,6 +6,9 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     NewCommand.Create(),
     BuildCommand.Create(),
     ServeCommand.Create(),
+    RuntimeCommand.Create(),
+    OrchestratorCommand.Create(),
+    DeployCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

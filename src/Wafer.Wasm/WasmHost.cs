@@ -14,7 +14,7 @@ namespace Wafer.Wasm;
 /// The WebAssembly engine of a process: compiles (or loads from the on-disk cache) and validates modules, and
 /// owns the epoch clock that enforces timeouts. Thread-safe; create one per process.
 /// </summary>
-public sealed class WasmHost : IDisposable
+public sealed partial class WasmHost : IDisposable
 {
     private readonly WasmHostOptions _options;
     private readonly ILogger<WasmHost> _logger;
@@ -49,29 +49,7 @@ public sealed class WasmHost : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         var clock = Stopwatch.StartNew();
-        var bytes = wasm.Span;
-        if (!WasmBinary.HasModuleHeader(bytes))
-        {
-            throw Reject(name, WasmBinary.TryFindCustomSection(bytes, PluginMetadata.SectionName, out _, out _)
-                ?? "not a WebAssembly module");
-        }
-
-        var hash = Sha256Hex(bytes);
-        var engine = limits.Fuel is null ? _engine : _fuelEngine.Value;
-        var module = _cache.TryLoad(engine, hash, name);
-        var fromCache = module is not null;
-        if (module is null)
-        {
-            try
-            {
-                module = Module.FromBytes(engine.Engine, name, bytes);
-            }
-            catch (WasmtimeException ex)
-            {
-                throw Reject(name, $"invalid WebAssembly module: {CompileError(name, ex.Message)}", ex);
-            }
-        }
-
+        var (engine, module, hash, fromCache) = Compile(wasm.Span, name, limits);
         ModuleShape shape;
         try
         {
@@ -84,6 +62,40 @@ public sealed class WasmHost : IDisposable
             throw;
         }
 
+        var elapsed = Publish(engine, module, name, hash, fromCache, clock);
+        return new WasmModule(engine, module, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+    }
+
+    /// <summary>Compiles the module for the engine its limits need, or loads its machine code from the cache.</summary>
+    private (WasmEngine Engine, Module Module, string Hash, bool FromCache) Compile(ReadOnlySpan<byte> bytes, string name, PluginLimits limits)
+    {
+        if (!WasmBinary.HasModuleHeader(bytes))
+        {
+            throw Reject(name, WasmBinary.TryFindCustomSection(bytes, PluginMetadata.SectionName, out _, out _)
+                ?? "not a WebAssembly module");
+        }
+
+        var hash = Sha256Hex(bytes);
+        var engine = limits.Fuel is null ? _engine : _fuelEngine.Value;
+        var module = _cache.TryLoad(engine, hash, name);
+        if (module is not null)
+        {
+            return (engine, module, hash, true);
+        }
+
+        try
+        {
+            return (engine, Module.FromBytes(engine.Engine, name, bytes), hash, false);
+        }
+        catch (WasmtimeException ex)
+        {
+            throw Reject(name, $"invalid WebAssembly module: {CompileError(name, ex.Message)}", ex);
+        }
+    }
+
+    /// <summary>After validation: stores freshly compiled code in the cache and logs the load; returns the load time.</summary>
+    private TimeSpan Publish(WasmEngine engine, Module module, string name, string hash, bool fromCache, Stopwatch clock)
+    {
         if (!fromCache)
         {
             _cache.Store(engine, hash, module);
@@ -99,7 +111,7 @@ public sealed class WasmHost : IDisposable
             WasmLog.ModuleCompiled(_logger, name, hash, elapsed.TotalMilliseconds);
         }
 
-        return new WasmModule(engine, module, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+        return elapsed;
     }
 
     /// <summary>

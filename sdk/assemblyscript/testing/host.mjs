@@ -5,6 +5,9 @@ import fs from "node:fs";
 
 export class GuestAbort extends Error {}
 
+/** Thrown by an onHostCall handler: the guest sees a capability failure (n < 0) with this message. */
+export class HostCallError extends Error {}
+
 export class Guest {
   /** @param {string|Uint8Array} wasm a path or the module bytes */
   constructor(wasm) {
@@ -15,6 +18,13 @@ export class Guest {
     this.metaText = new TextDecoder().decode(section);
     this.instance = null;
     this.logs = [];
+    /** Every capability call the guest made: { op, request (parsed), text (as sent) }. */
+    this.hostCalls = [];
+    /**
+     * Answers capability calls: (op, request, text) => a response (an object, serialized as JSON, or a
+     * string sent as is), or throw a HostCallError to answer with a failure. The default fails every call.
+     */
+    this.onHostCall = op => { throw new HostCallError(`${op}: no fake answer configured`); };
   }
 
   /** The function's index in the metadata (its id for wafer_invoke). */
@@ -32,6 +42,28 @@ export class Guest {
         result(ptr, len) { state.resultBytes = new Uint8Array(state.memory.buffer, ptr, len).slice(); },
         log(level, ptr, len) { state.logs.push({ level, message: text(ptr, len) }); },
         abort(ptr, len) { throw new GuestAbort(text(ptr, len)); },
+        host_call(opPtr, opLen, reqPtr, reqLen) {
+          const op = text(opPtr, opLen);
+          const body = text(reqPtr, reqLen);
+          let request;
+          try { request = JSON.parse(body); } catch { request = undefined; }
+          state.hostCalls.push({ op, request, text: body });
+          let reply, failed = false;
+          try {
+            const r = state.onHostCall(op, request, body);
+            reply = typeof r === "string" ? r : JSON.stringify(r);
+          } catch (e) {
+            if (!(e instanceof HostCallError)) throw e;
+            reply = e.message;
+            failed = true;
+          }
+          state.pending = new TextEncoder().encode(reply);
+          return failed ? -state.pending.length : state.pending.length;
+        },
+        host_response(ptr) {
+          if (!state.pending) throw new Error("host_response with no pending response");
+          new Uint8Array(state.memory.buffer, ptr, state.pending.length).set(state.pending);
+        },
       },
       env: {
         abort() { throw new GuestAbort("env.abort (should be routed to wafer.abort)"); },

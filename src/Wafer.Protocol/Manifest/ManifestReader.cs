@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Wafer.Protocol.Manifest;
 
 /// <summary>Reads <c>wafer.json</c>; unknown keys and wrong types are errors that name their JSON path.</summary>
-public static class ManifestReader
+public static partial class ManifestReader
 {
     public static PluginManifest Parse(ReadOnlySpan<byte> utf8Json, string? defaultName = null)
     {
@@ -70,6 +70,13 @@ public static class ManifestReader
         string? wasm = null;
         var reuse = false;
         var limits = PluginLimits.Default;
+        var type = PluginType.Functions;
+        GrantedFolder? files = null;
+        var routes = ValueList<PluginRoute>.Empty;
+        var connections = ManifestMap<ConnectionSpec>.Empty;
+        var models = ManifestMap<ModelSpec>.Empty;
+        var config = ManifestMap<string>.Empty;
+        var resolvers = ManifestMap<string>.Empty;
         foreach (var property in root.EnumerateObject())
         {
             var path = "$." + property.Name;
@@ -103,6 +110,27 @@ public static class ManifestReader
                 case "limits":
                     limits = ReadLimits(property.Value, path);
                     break;
+                case "type":
+                    type = ReadType(property.Value, path);
+                    break;
+                case "files":
+                    files = ReadFiles(property.Value, path);
+                    break;
+                case "routes":
+                    routes = ReadRoutes(property.Value, path);
+                    break;
+                case "connections":
+                    connections = ConnectionsReader.Read(property.Value, path);
+                    break;
+                case "models":
+                    models = ModelsReader.Read(property.Value, path);
+                    break;
+                case "config":
+                    config = ConfigReader.Read(property.Value, path);
+                    break;
+                case "resolvers":
+                    resolvers = ResolversReader.Read(property.Value, path);
+                    break;
                 default:
                     throw new ManifestException($"{path} is not a known manifest key");
             }
@@ -113,7 +141,13 @@ public static class ManifestReader
             throw new ManifestException("$.name is missing");
         }
 
-        return new PluginManifest { Name = name, Version = version, Wasm = wasm, ReuseInstances = reuse, Limits = limits };
+        CheckCommandKeys(type, files, routes);
+        ModelsReader.CheckConnections(models, connections, "$.models");
+        return new PluginManifest
+        {
+            Name = name, Version = version, Wasm = wasm, ReuseInstances = reuse, Limits = limits, Type = type, Files = files, Routes = routes,
+            Connections = connections, Models = models, Config = config, Resolvers = resolvers,
+        };
     }
 
     private static PluginLimits ReadLimits(JsonElement element, string path)

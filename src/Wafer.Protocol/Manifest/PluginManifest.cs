@@ -19,5 +19,26 @@ public sealed record PluginManifest
 
     public PluginLimits Limits { get; init; } = PluginLimits.Default;
 
+    /// <summary>Typed functions (the default) or a WASI command module run as jobs and HTTP handlers.</summary>
+    public PluginType Type { get; init; } = PluginType.Functions;
+
+    /// <summary>Command plugins only: the one host folder the guest sees as <c>/data</c>; null means no filesystem.</summary>
+    public GrantedFolder? Files { get; init; }
+
+    /// <summary>Command plugins only: HTTP paths served with the WAGI convention.</summary>
+    public ValueList<PluginRoute> Routes { get; init; } = ValueList<PluginRoute>.Empty;
+
+    /// <summary>Named ways out of the sandbox (<c>http</c>, <c>postgresql</c>, <c>graphql</c>), with secret placeholders as written.</summary>
+    public ManifestMap<ConnectionSpec> Connections { get; init; } = ManifestMap<ConnectionSpec>.Empty;
+
+    /// <summary>Named AI models, each served by an <c>http</c> connection.</summary>
+    public ManifestMap<ModelSpec> Models { get; init; } = ManifestMap<ModelSpec>.Empty;
+
+    /// <summary>Non-secret configuration values for <c>config.get</c>.</summary>
+    public ManifestMap<string> Config { get; init; } = ManifestMap<string>.Empty;
+
+    /// <summary>Dgraph Lambda resolver names (<c>Type.field</c>) mapped to function names (docs/dgraph-lambda.md).</summary>
+    public ManifestMap<string> Resolvers { get; init; } = ManifestMap<string>.Empty;
+
     public static PluginManifest ForName(string name) => new() { Name = name };
 }

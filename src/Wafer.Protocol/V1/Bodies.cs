@@ -12,7 +12,16 @@ public sealed record Capacity(int Cores, int MemoryMb, int MaxModules);
 
 public sealed record ModuleReport(string ModuleId, string Plugin, string Hash, string State);
 
-public sealed record ModuleState(string ModuleId, string State);
+public sealed record ModuleState(string ModuleId, string State)
+{
+    /// <summary>The module is loaded and serving.</summary>
+    public const string Running = "running";
+
+    /// <summary>The module is known but no longer served (for example displaced by a local plugin of the same name).</summary>
+    public const string Failed = "failed";
+
+    internal static readonly string[] States = [Running, Failed];
+}
 
 public sealed record Load(int InFlight, double CallsPerSec, double CpuPercent, double MemoryMb);
 
@@ -32,6 +41,8 @@ public sealed record StatusBody(string RuntimeId, string State) : IMessageBody
     public const string Online = "online";
     public const string Draining = "draining";
     public const string Offline = "offline";
+
+    internal static readonly string[] States = [Online, Draining, Offline];
 }
 
 public sealed record KeepaliveBody(string RuntimeId, Load Load, IReadOnlyList<ModuleState> Modules) : IMessageBody;
@@ -54,7 +65,7 @@ public sealed record CreateModuleBody(
     string Hash,
     string ArtifactUrl,
     JsonElement Manifest,
-    IReadOnlyDictionary<string, string>? Config) : IMessageBody;
+    IReadOnlyDictionary<string, string>? Config = null) : IMessageBody;
 
 public sealed record DeleteModuleBody(string ModuleId) : IMessageBody;
 
@@ -62,4 +73,10 @@ public sealed record DrainBody : IMessageBody;
 
 public sealed record ShutdownBody(string Reason) : IMessageBody;
 
-public sealed record OrchestratorStatusBody(string State, string Url) : IMessageBody;
+public sealed record OrchestratorStatusBody(string State, string Url) : IMessageBody
+{
+    public const string Online = "online";
+    public const string Offline = "offline";
+
+    internal static readonly string[] States = [Online, Offline];
+}

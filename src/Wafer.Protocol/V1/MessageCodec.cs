@@ -9,9 +9,13 @@ public static class MessageCodec
 {
     public const int MaxMessageBytes = 1024 * 1024;
 
+    /// <summary>RFC 3339 date-times with an explicit offset (<c>Z</c> or <c>±hh:mm</c>), with or without a fraction.</summary>
+    private static readonly string[] SentAtFormats = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
         RespectNullableAnnotations = true,
+        NumberHandling = JsonNumberHandling.Strict,
         RespectRequiredConstructorParameters = true,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
@@ -49,6 +53,23 @@ public static class MessageCodec
             throw new ProtocolException($"message is not a valid envelope: {ex.Message}");
         }
 
+        try
+        {
+            return Decode(topic, wire);
+        }
+        catch (ProtocolException ex) when (ex.MessageId is null && !string.IsNullOrEmpty(wire.Id))
+        {
+            throw new ProtocolException(ex.Message, wire.Id);
+        }
+    }
+
+    private static Envelope Decode(string topic, Wire wire)
+    {
+        if (wire.V is null)
+        {
+            throw new ProtocolException("message has no protocol version (v)");
+        }
+
         if (wire.V != Envelope.Version)
         {
             throw new ProtocolException($"unsupported protocol version {wire.V}; this peer speaks version {Envelope.Version}");
@@ -65,9 +86,15 @@ public static class MessageCodec
             throw new ProtocolException("message has no id");
         }
 
-        if (!DateTimeOffset.TryParse(wire.SentAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var sentAt))
+        if (!DateTimeOffset.TryParseExact(wire.SentAt, SentAtFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var sentAt)
+            || !HasOffset(wire.SentAt))
         {
             throw new ProtocolException($"sentAt '{wire.SentAt}' is not an RFC 3339 time");
+        }
+
+        if (wire.Body.ValueKind == JsonValueKind.Undefined)
+        {
+            throw new ProtocolException($"{wire.Type}: body is missing");
         }
 
         IMessageBody body;
@@ -81,12 +108,17 @@ public static class MessageCodec
             throw new ProtocolException($"{wire.Type}: invalid body: {ex.Message}");
         }
 
+        if (BodyRules.Check(body) is { } problem)
+        {
+            throw new ProtocolException($"{wire.Type}: {problem}");
+        }
+
         if (runtimeId is not null && RuntimeIdOf(body) is { } bodyRuntime && bodyRuntime != runtimeId)
         {
             throw new ProtocolException($"{wire.Type}: body names runtime '{bodyRuntime}' but was sent on the topic of runtime '{runtimeId}'");
         }
 
-        return new Envelope(wire.V, wire.Type, wire.Id, sentAt, body);
+        return new Envelope(wire.V.Value, wire.Type, wire.Id, sentAt, body);
     }
 
     private static string? CheckTopic(string topic, string type)
@@ -111,6 +143,9 @@ public static class MessageCodec
         return allowed.Contains(type) ? runtimeId : throw new ProtocolException($"type '{type}' is not allowed on the {channel} channel");
     }
 
+    private static bool HasOffset(string time) =>
+        time.EndsWith('Z') || (time.Length > 6 && time[^6] is '+' or '-' && time[^3] == ':');
+
     private static string? RuntimeIdOf(IMessageBody body) => body switch
     {
         AnnounceBody b => b.RuntimeId,
@@ -122,7 +157,7 @@ public static class MessageCodec
 
     private sealed class Wire
     {
-        public int V { get; set; }
+        public int? V { get; set; }
 
         public string? Type { get; set; }
 

@@ -37,6 +37,7 @@ public sealed class CatalogSnapshot
         Ambiguous = byName.Where(kv => kv.Value.Count > 1)
             .ToFrozenDictionary(kv => kv.Key, kv => (IReadOnlyList<RegisteredFunction>)kv.Value, StringComparer.Ordinal);
         PluginsByName = Plugins.ToFrozenDictionary(p => p.Name, StringComparer.Ordinal);
+        Routes = new RouteTable(Plugins);
     }
 
     /// <summary>Increases by one with every publish.</summary>
@@ -52,6 +53,9 @@ public sealed class CatalogSnapshot
 
     /// <summary>Functions whose plain name is exported by exactly one plugin.</summary>
     public FrozenDictionary<string, RegisteredFunction> ByName { get; }
+
+    /// <summary>The HTTP handler routes of the command plugins.</summary>
+    public RouteTable Routes { get; }
 
     /// <summary>Plain names exported by more than one plugin, with every candidate.</summary>
     public FrozenDictionary<string, IReadOnlyList<RegisteredFunction>> Ambiguous { get; }

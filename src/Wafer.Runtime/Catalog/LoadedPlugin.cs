@@ -1,6 +1,7 @@
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
 using Wafer.Wasm;
+using Wafer.Wasm.Wasi;
 
 namespace Wafer.Runtime.Catalog;
 
@@ -10,6 +11,7 @@ namespace Wafer.Runtime.Catalog;
 /// </summary>
 public sealed class LoadedPlugin
 {
+    private readonly WasmModule? _module;
     private int _leases = 1; // the catalog's own lease, released on retire
     private int _disposed;
 
@@ -17,20 +19,48 @@ public sealed class LoadedPlugin
     {
         Manifest = manifest;
         Metadata = metadata;
-        Module = module;
+        _module = module;
         SourcePath = sourcePath;
         LoadedAt = DateTimeOffset.UtcNow;
     }
 
+    /// <summary>A command plugin (<c>"type": "command"</c>): no functions; runs as jobs and HTTP handlers.</summary>
+    /// <param name="folderPath">The absolute host folder granted by the manifest's <c>files</c>, or null.</param>
+    public LoadedPlugin(PluginManifest manifest, CommandModule command, string sourcePath, string? folderPath)
+    {
+        Manifest = manifest;
+        Metadata = CommandMetadata;
+        Command = command;
+        SourcePath = sourcePath;
+        FolderPath = folderPath;
+        LoadedAt = DateTimeOffset.UtcNow;
+    }
+
+    /// <summary>The metadata of every command plugin: no functions, no types.</summary>
+    public static PluginMetadata CommandMetadata { get; } = new(PluginMetadata.CurrentAbi, "wasi-command", [], []);
+
     public string Name => Manifest.Name;
 
-    public string Hash => Module.Hash;
+    public PluginType Type => Manifest.Type;
+
+    public string Hash => _module?.Hash ?? Command!.Hash;
+
+    /// <summary>The compiled command module of a command plugin; null for a functions plugin.</summary>
+    public CommandModule? Command { get; }
+
+    /// <summary>The absolute host folder a command plugin sees as <c>/data</c>, or null when it has none.</summary>
+    public string? FolderPath { get; }
+
+    public TimeSpan LoadTime => _module?.LoadTime ?? Command!.LoadTime;
+
+    public bool LoadedFromCache => _module?.LoadedFromCache ?? Command!.LoadedFromCache;
 
     public PluginManifest Manifest { get; }
 
     public PluginMetadata Metadata { get; }
 
-    public WasmModule Module { get; }
+    /// <summary>The compiled function module; a command plugin has none (asking for it is a bug).</summary>
+    public WasmModule Module => _module ?? throw new InvalidOperationException($"plugin '{Name}' is a command plugin and has no function module");
 
     /// <summary>The file or folder the plugin was loaded from.</summary>
     public string SourcePath { get; }
@@ -59,7 +89,8 @@ public sealed class LoadedPlugin
     {
         if (Interlocked.Decrement(ref _leases) == 0 && Interlocked.Exchange(ref _disposed, 1) == 0)
         {
-            Module.Dispose();
+            _module?.Dispose();
+            Command?.Dispose();
         }
     }
 

@@ -14,7 +14,10 @@ public sealed class PluginCatalog : IDisposable
     /// <summary>Raised after every publish, on the writer's thread.</summary>
     public event Action<CatalogSnapshot>? Changed;
 
-    /// <summary>Adds a plugin or replaces the version of the same name; the replaced version drains and is disposed.</summary>
+    /// <summary>
+    /// Adds a plugin or replaces the version of the same name; the replaced version drains and is disposed. Throws
+    /// <see cref="PluginLoadException"/>, changing nothing, when the plugin's HTTP routes conflict with another plugin's.
+    /// </summary>
     public void Upsert(LoadedPlugin plugin)
     {
         LoadedPlugin? replaced;
@@ -22,6 +25,11 @@ public sealed class PluginCatalog : IDisposable
         lock (_writeLock)
         {
             var current = _current;
+            if (current.Routes.FindConflict(plugin) is { } conflict)
+            {
+                throw new PluginLoadException(conflict);
+            }
+
             current.PluginsByName.TryGetValue(plugin.Name, out replaced);
             next = new CatalogSnapshot(current.Version + 1, current.Plugins.Where(p => p.Name != plugin.Name).Append(plugin));
             Volatile.Write(ref _current, next);

@@ -36,11 +36,18 @@ public sealed class PluginLoader(WasmHost host)
             throw new PluginLoadException($"cannot read {candidate.WasmPath}: {ex.Message}", ex);
         }
 
-        return Load(wasm, manifest, candidate.SourcePath);
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(candidate.ManifestPath ?? candidate.WasmPath))!;
+        return Load(wasm, manifest, candidate.SourcePath, baseDirectory);
     }
 
-    public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath)
+    /// <param name="baseDirectory">The folder a command plugin's <c>files.path</c> is relative to (the manifest's).</param>
+    public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory = null)
     {
+        if (manifest.Type == PluginType.Command)
+        {
+            return LoadCommand(wasm, manifest, sourcePath, baseDirectory);
+        }
+
         PluginMetadata metadata;
         try
         {
@@ -48,7 +55,18 @@ public sealed class PluginLoader(WasmHost host)
         }
         catch (MetadataException ex)
         {
-            throw new PluginLoadException(ex.Message, ex);
+            var hint = ex.Message.StartsWith("module has no", StringComparison.Ordinal)
+                ? " (for a WASI command module, set \"type\": \"command\" in the manifest)"
+                : "";
+            throw new PluginLoadException(ex.Message + hint, ex);
+        }
+
+        foreach (var (resolver, function) in manifest.Resolvers)
+        {
+            if (!metadata.Functions.Any(f => f.Name == function))
+            {
+                throw new PluginLoadException($"bad manifest: $.resolvers[\"{resolver}\"] names '{function}', which the module does not export");
+            }
         }
 
         WasmModule module;
@@ -62,6 +80,33 @@ public sealed class PluginLoader(WasmHost host)
         }
 
         return new LoadedPlugin(manifest, metadata, module, sourcePath);
+    }
+
+    private LoadedPlugin LoadCommand(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory)
+    {
+        var folder = ResolveFolder(manifest, baseDirectory);
+        try
+        {
+            return new LoadedPlugin(manifest, host.LoadCommand(wasm, manifest.Name, manifest.Limits), sourcePath, folder);
+        }
+        catch (WasmLoadException ex)
+        {
+            throw new PluginLoadException(ex.Message, ex);
+        }
+    }
+
+    /// <summary>The absolute host folder of the manifest's <c>files</c>; it must exist when the plugin loads.</summary>
+    private static string? ResolveFolder(PluginManifest manifest, string? baseDirectory)
+    {
+        if (manifest.Files is not { } files)
+        {
+            return null;
+        }
+
+        var folder = Path.GetFullPath(Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), files.Path));
+        return Directory.Exists(folder)
+            ? folder
+            : throw new PluginLoadException($"files.path: folder '{folder}' does not exist (create it, or fix the path in the manifest)");
     }
 
     private static PluginManifest DefaultManifest(string name) =>

@@ -167,9 +167,21 @@ public sealed partial class PluginReloader(
         }
         else
         {
-            catalog.Upsert(plugin);
+            try
+            {
+                catalog.Upsert(plugin);
+            }
+            catch (PluginLoadException ex)
+            {
+                var serving = current is null ? "nothing" : "the previous version of " + current.Name;
+                PluginRefused(logger, candidate.SourcePath, ex.Message, serving);
+                _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, current?.Name, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
+                plugin.Retire();
+                return;
+            }
+
             PluginLoaded(logger, plugin.Name, plugin.Hash[..12], plugin.Metadata.Functions.Count, candidate.SourcePath,
-                plugin.Module.LoadedFromCache ? "cache" : "compiled", plugin.Module.LoadTime.TotalMilliseconds);
+                plugin.LoadedFromCache ? "cache" : "compiled", plugin.LoadTime.TotalMilliseconds);
         }
 
         _servedNameBySource[candidate.SourcePath] = plugin.Name;

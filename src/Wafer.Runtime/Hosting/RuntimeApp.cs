@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Wafer.Runtime.Hosting;
@@ -7,7 +8,9 @@ namespace Wafer.Runtime.Hosting;
 /// <summary>Builds the web application of a stand-alone runtime (<c>wafer serve</c>, tests, benchmarks).</summary>
 public static class RuntimeApp
 {
-    public static WebApplication Build(RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information)
+    /// <param name="services">Last say over the services (tests swap in fakes here).</param>
+    public static WebApplication Build(
+        RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(url);
@@ -41,8 +44,10 @@ public static class RuntimeApp
             o.StoragePath = options.StoragePath;
             o.MaxRequestBytes = options.MaxRequestBytes;
             o.Database = options.Database;
+            o.Agent = options.Agent;
         });
 
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapWaferRuntime();
         return app;

@@ -1,3 +1,5 @@
+using Wafer.Runtime.Agent;
+
 namespace Wafer.Runtime.Hosting;
 
 /// <summary>Settings of one runtime process; bound from flags, <c>WAFER_*</c> variables or appsettings.json.</summary>
@@ -26,6 +28,9 @@ public sealed class RuntimeOptions
     /// <summary>Largest request body accepted by function endpoints.</summary>
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
+    public AgentOptions Agent { get; set; } = new();
+
     public static string DefaultStoragePath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wafer");
 
@@ -52,6 +57,7 @@ public sealed class RuntimeOptions
             errors.Add("MaxRequestBytes must be at least 1024");
         }
 
+        errors.AddRange(Agent.Validate());
         return errors;
     }
 }

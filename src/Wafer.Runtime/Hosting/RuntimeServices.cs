@@ -2,10 +2,13 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Runtime.Agent;
+using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
+using Wafer.Runtime.Lambda;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Storage;
 using Wafer.Wasm;
@@ -39,8 +42,12 @@ public static class RuntimeServices
         services.AddSingleton<CallLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();
+        services.AddSingleton<CallCounters>();
         services.AddSingleton<FunctionInvoker>();
+        services.AddWaferCapabilities();
         services.AddWaferGraphQL();
+        services.AddWaferCommands();
+        services.AddWaferAgent();
         return services;
     }
 
@@ -49,7 +56,9 @@ public static class RuntimeServices
         endpoints.MapWaferFunctions();
         endpoints.MapWaferIntrospection();
         endpoints.MapWaferState();
+        endpoints.MapWaferCommands();
         endpoints.MapWaferGraphQL();
+        endpoints.MapWaferDgraphLambda();
         return endpoints;
     }
 }

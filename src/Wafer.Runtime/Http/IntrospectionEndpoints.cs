@@ -42,13 +42,17 @@ public static class IntrospectionEndpoints
     private static object Describe(LoadedPlugin plugin) => new
     {
         name = plugin.Name,
+        type = plugin.Type == Wafer.Protocol.Manifest.PluginType.Command ? "command" : "functions",
         version = plugin.Manifest.Version,
         hash = plugin.Hash,
+        routes = plugin.Manifest.Routes.Select(r => new { path = r.Path, methods = r.Methods.Count == 0 ? null : r.Methods }),
+        files = plugin.FolderPath is null ? null : new { path = plugin.FolderPath, guestPath = "/data", readOnly = plugin.Manifest.Files!.ReadOnly },
         source = plugin.SourcePath,
         loadedAt = plugin.LoadedAt,
         sdk = plugin.Metadata.Sdk,
         reuseInstances = plugin.Manifest.ReuseInstances,
         limits = plugin.Manifest.Limits,
+        capabilities = Capabilities.ManifestDescription.Describe(plugin.Manifest),
         functions = plugin.Metadata.Functions.Select(f => new
         {
             name = f.Name,

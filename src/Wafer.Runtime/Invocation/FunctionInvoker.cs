@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Logs;
 using Wafer.Wasm;
@@ -11,7 +12,7 @@ namespace Wafer.Runtime.Invocation;
 /// Runs one call of a function on the plugin version it was resolved to, holding a lease so a reload cannot
 /// dispose the version mid-call, and checks the guest's result against the declared type.
 /// </summary>
-public sealed partial class FunctionInvoker(GuestLogSink logs, ILogger<FunctionInvoker> logger)
+public sealed partial class FunctionInvoker(GuestLogSink logs, CapabilityDispatcher capabilities, CallCounters counters, ILogger<FunctionInvoker> logger)
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
@@ -30,12 +31,14 @@ public sealed partial class FunctionInvoker(GuestLogSink logs, ILogger<FunctionI
         var callId = CallIds.Next();
         var started = Stopwatch.GetTimestamp();
         InvocationResult result;
+        counters.Started();
         try
         {
-            result = plugin.Module.Invoke(function.Metadata.Index, argumentsJson, new GuestCallContext(logs, callId, function));
+            result = plugin.Module.Invoke(function.Metadata.Index, argumentsJson, new GuestCallContext(logs, capabilities, callId, function, started));
         }
         finally
         {
+            counters.Finished();
             plugin.Release();
         }
 

@@ -1,13 +1,20 @@
+using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Logs;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Invocation;
 
-/// <summary>What host imports of one call need to know: who is calling, and where its log lines go.</summary>
-internal sealed class GuestCallContext(GuestLogSink logs, string callId, RegisteredFunction function) : IGuestCallContext
+/// <summary>What host imports of one call need to know: who is calling, where its log lines go, and its capabilities.</summary>
+internal sealed class GuestCallContext(
+    GuestLogSink logs, CapabilityDispatcher capabilities, string callId, RegisteredFunction function, long startedTimestamp) : IGuestCallContext
 {
+    private CapabilityCall? _capabilityCall;
+
     public string CallId => callId;
+
+    public HostCallResult HostCall(string operation, ReadOnlySpan<byte> requestJson) =>
+        capabilities.Dispatch(_capabilityCall ??= new CapabilityCall(function, callId, startedTimestamp), operation, requestJson);
 
     public void Log(GuestLogLevel level, string message) =>
         logs.Write(new GuestLogEntry(DateTimeOffset.UtcNow, callId, function.Plugin.Name, function.Name, level, message));

@@ -49,15 +49,16 @@ internal static class Migrations
 
     public static async Task ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken)
     {
-        await Execute(connection, null, "CREATE TABLE IF NOT EXISTS wafer_schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)", cancellationToken);
         if (dialect == SqlDialect.Postgres)
         {
-            // Several processes may share one PostgreSQL database: migrate under an advisory lock.
+            // Several processes may share one PostgreSQL database: migrate under an advisory lock, taken before
+            // anything else because even CREATE TABLE IF NOT EXISTS races between sessions.
             await Execute(connection, null, "SELECT pg_advisory_lock(7306251)", cancellationToken);
         }
 
         try
         {
+            await Execute(connection, null, "CREATE TABLE IF NOT EXISTS wafer_schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)", cancellationToken);
             using var query = connection.CreateCommand();
             query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM wafer_schema_migrations";
             var current = Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Wafer.Wasm.Imports;
+using Wafer.Wasm.Wasi;
 using Wasmtime;
 
 namespace Wafer.Wasm.Engines;
@@ -46,6 +47,7 @@ internal static class EngineFactory
         try
         {
             HostImports.Define(linker);
+            WasiSupport.Define(linker);
         }
         catch
         {

@@ -16,6 +16,9 @@ internal sealed class CallState
     /// <summary>The last bytes passed to <c>wafer.result</c> in this call.</summary>
     public byte[]? Result { get; set; }
 
+    /// <summary>The answer of the last <c>wafer.host_call</c>, kept for <c>wafer.host_response</c>.</summary>
+    public byte[]? PendingResponse { get; set; }
+
     /// <summary>Set by a host import that ended the call (abort, bad pointer); wins over the trap's own cause.</summary>
     public InvocationStatus? FailureStatus { get; private set; }
 
@@ -25,6 +28,7 @@ internal sealed class CallState
     {
         Context = context;
         Result = null;
+        PendingResponse = null;
         FailureStatus = null;
         FailureMessage = null;
     }
@@ -34,6 +38,7 @@ internal sealed class CallState
     {
         Context = null;
         Result = null;
+        PendingResponse = null;
     }
 
     /// <summary>Records why the call ends and returns the exception that unwinds the guest.</summary>

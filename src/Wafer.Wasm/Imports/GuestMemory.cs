@@ -33,6 +33,21 @@ internal static class GuestMemory
         return length == 0 ? [] : memory.GetSpan(start, (int)length);
     }
 
+    /// <summary>The writable guest bytes <c>[ptr, ptr + len)</c>, both read as unsigned 32-bit values.</summary>
+    public static Span<byte> Writable(Memory memory, CallState state, int ptr, int len, string import)
+    {
+        var start = (long)(uint)ptr;
+        var length = (long)(uint)len;
+        var size = memory.GetLength();
+        if (start + length > size)
+        {
+            throw state.Fail(InvocationStatus.Trap,
+                $"{import}: range [{start}, {start + length}) is outside guest memory ({size} bytes)");
+        }
+
+        return length == 0 ? [] : memory.GetSpan(start, (int)length);
+    }
+
     /// <summary>Decodes UTF-8, cutting the input at <paramref name="maxBytes"/> on a character boundary.</summary>
     public static string Utf8(ReadOnlySpan<byte> bytes, int maxBytes)
     {

@@ -15,13 +15,15 @@ internal static class HostImports
         linker.DefineFunction("wafer", "result", (CallerAction<int, int>)Result);
         linker.DefineFunction("wafer", "log", (CallerAction<int, int, int>)Log);
         linker.DefineFunction("wafer", "abort", (CallerAction<int, int>)WaferAbort);
+        linker.DefineFunction("wafer", "host_call", (CallerFunc<int, int, int, int, int>)HostCalls.Call);
+        linker.DefineFunction("wafer", "host_response", (CallerAction<int>)HostCalls.Response);
         linker.DefineFunction("env", "abort", (CallerAction<int, int, int, int>)EnvAbort);
         linker.DefineFunction("env", "trace", (CallerAction<int, int, double, double, double, double, double>)Trace);
         linker.DefineFunction("env", "seed", (Func<double>)Seed);
         linker.DefineFunction("env", "Date.now", (Func<double>)DateNow);
     }
 
-    private static CallState State(Caller caller) => (CallState)caller.GetData()!;
+    internal static CallState State(Caller caller) => (CallState)caller.GetData()!;
 
     private static void Result(Caller caller, int ptr, int len)
     {

@@ -14,6 +14,8 @@ internal static class ImportCatalog
         new("wafer", "result", I32x2, None),
         new("wafer", "log", [ValueKind.Int32, ValueKind.Int32, ValueKind.Int32], None),
         new("wafer", "abort", I32x2, None),
+        new("wafer", "host_call", [ValueKind.Int32, ValueKind.Int32, ValueKind.Int32, ValueKind.Int32], [ValueKind.Int32]),
+        new("wafer", "host_response", [ValueKind.Int32], None),
         new("env", "abort", [ValueKind.Int32, ValueKind.Int32, ValueKind.Int32, ValueKind.Int32], None),
         new("env", "trace",
             [ValueKind.Int32, ValueKind.Int32, ValueKind.Float64, ValueKind.Float64, ValueKind.Float64, ValueKind.Float64, ValueKind.Float64],

@@ -2,6 +2,7 @@ using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
 using Wafer.Wasm.Loading;
+using Wafer.Wasm.Wasi;
 using Wasmtime;
 
 namespace Wafer.Wasm.Invocation;
@@ -16,6 +17,7 @@ internal sealed class GuestInstance : IDisposable
     private readonly bool _fuel;
     private Func<int, int>? _alloc;
     private Func<int, int, int, int>? _invoke;
+    private FunctionOutput? _output;
 
     public GuestInstance(WasmEngine engine, long memoryCap)
     {
@@ -43,6 +45,12 @@ internal sealed class GuestInstance : IDisposable
     /// <summary>Instantiates the module (running its start function), then its <c>_initialize</c> export if any.</summary>
     public void Instantiate(Linker linker, Module module, ModuleShape shape)
     {
+        if (shape.UsesWasi)
+        {
+            _output = new FunctionOutput();
+            _store.SetWasiConfiguration(WasiSupport.ForFunctionCall(_output));
+        }
+
         var instance = linker.Instantiate(_store, module);
         State.Memory = instance.GetMemory("memory");
         if (shape.HasInitialize)
@@ -56,6 +64,18 @@ internal sealed class GuestInstance : IDisposable
 
     /// <summary>Copies the arguments into guest memory and runs <c>wafer_invoke</c>; traps surface as exceptions.</summary>
     public int Call(int function, ReadOnlySpan<byte> argsJson)
+    {
+        try
+        {
+            return CallCore(function, argsJson);
+        }
+        finally
+        {
+            _output?.Flush(State.Context);
+        }
+    }
+
+    private int CallCore(int function, ReadOnlySpan<byte> argsJson)
     {
         var ptr = _alloc!(argsJson.Length);
         var memory = State.Memory!;

@@ -1,5 +1,6 @@
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Imports;
+using Wafer.Wasm.Wasi;
 using Wasmtime;
 
 namespace Wafer.Wasm.Loading;
@@ -14,7 +15,7 @@ internal static class ModuleValidator
 
     public static ModuleShape Validate(Module module, PluginLimits limits)
     {
-        CheckImports(module);
+        var usesWasi = CheckImports(module);
 
         MemoryExport? memory = null;
         FunctionExport? alloc = null;
@@ -64,15 +65,19 @@ internal static class ModuleValidator
                 $"the module's initial memory ({initialBytes / (1024 * 1024.0):0.#} MiB) exceeds its memory cap ({limits.MemoryMb} MiB)");
         }
 
-        return new ModuleShape(initialize is not null, initialBytes);
+        return new ModuleShape(initialize is not null, initialBytes, usesWasi);
     }
 
-    private static void CheckImports(Module module)
+    /// <summary>Checks every import; returns whether the module imports WASI (its stores then need a WASI context).</summary>
+    private static bool CheckImports(Module module)
     {
         List<string>? unsupported = null;
+        var usesWasi = false;
         foreach (var import in module.Imports)
         {
-            var known = ImportCatalog.Find(import.ModuleName, import.Name);
+            var wasi = WasiImports.Find(import.ModuleName, import.Name);
+            usesWasi |= wasi is not null;
+            var known = ImportCatalog.Find(import.ModuleName, import.Name) ?? wasi;
             if (known is null || import is not FunctionImport function)
             {
                 (unsupported ??= []).Add($"'{import.ModuleName}.{import.Name}'");
@@ -93,6 +98,8 @@ internal static class ModuleValidator
                 ? $"unsupported import {unsupported[0]}"
                 : $"unsupported imports {string.Join(", ", unsupported)}");
         }
+
+        return usesWasi;
     }
 
     private static FunctionExport Function(Export export) =>

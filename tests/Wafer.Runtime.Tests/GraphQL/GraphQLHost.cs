@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wafer.Protocol.Manifest;
+using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Hosting;
@@ -54,7 +55,10 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Services.AddSingleton<ICallLogStore, SqlCallLogStore>();
         builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
+        builder.Services.AddSingleton<CallCounters>();
         builder.Services.AddSingleton<FunctionInvoker>();
+        builder.Services.AddSingleton<IInferenceStore, SqlInferenceStore>();
+        builder.Services.AddWaferCapabilities();
         builder.Services.AddWaferGraphQL();
         var app = builder.Build();
         app.MapWaferGraphQL();

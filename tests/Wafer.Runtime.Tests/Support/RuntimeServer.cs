@@ -33,7 +33,8 @@ public sealed class RuntimeServer : IAsyncDisposable
 
     public PluginCatalog Catalog => Services.GetRequiredService<PluginCatalog>();
 
-    public static async Task<RuntimeServer> StartAsync(IEnumerable<string> guests, Action<RuntimeOptions>? configure = null, string? storagePath = null)
+    public static async Task<RuntimeServer> StartAsync(
+        IEnumerable<string> guests, Action<RuntimeOptions>? configure = null, string? storagePath = null, Action<IServiceCollection>? services = null)
     {
         var root = Path.Combine(Path.GetTempPath(), "wafer-tests", Guid.NewGuid().ToString("N")[..12]);
         var plugins = Path.Combine(root, "plugins");
@@ -51,7 +52,7 @@ public sealed class RuntimeServer : IAsyncDisposable
             Database = Path.Combine(root, "wafer.db"),
         };
         configure?.Invoke(options);
-        var app = RuntimeApp.Build(options, "http://127.0.0.1:0", minimumLevel: LogLevel.Warning);
+        var app = RuntimeApp.Build(options, "http://127.0.0.1:0", minimumLevel: LogLevel.Warning, services: services);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RuntimeServer(app, root, plugins, new Uri(address));

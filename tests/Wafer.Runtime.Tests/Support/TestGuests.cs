@@ -32,6 +32,11 @@ public static class TestGuests
             Run("node", Path.Combine(RepositoryRoot, "tests", "guests", "build-as.mjs"), output);
         }
 
+        if (!File.Exists(Path.Combine(output, "c-calc.wasm")))
+        {
+            Run("bash", Path.Combine(RepositoryRoot, "tests", "guests", "build-native.sh"), output);
+        }
+
         return output;
     }
 

@@ -22,16 +22,25 @@ let rs: usize = 0;  // start, for error offsets
 let keyPtr: usize = 0;
 let keyLen: usize = 0;
 
-/** Starts reading `len` bytes of JSON at `ptr`. */
-export function readerBegin(ptr: usize, len: usize): void {
+/** What is being read, for error messages ("arguments", "http.fetch response", ...). */
+let reading: string = "arguments";
+
+/** Starts reading `len` bytes of JSON at `ptr`; `what` names the document in error messages. */
+export function readerBegin(ptr: usize, len: usize, what: string = "arguments"): void {
   rp = ptr;
   rs = ptr;
   re = ptr + len;
+  reading = what;
 }
 
-/** Fails the call: the host validated the arguments, so this means a host/guest disagreement. */
+/** Whether everything but trailing whitespace has been read. */
+export function readerAtEnd(): bool {
+  return peek() == 0 && rp >= re;
+}
+
+/** Fails the call: the host validated the document, so this means a host/guest disagreement. */
 function fail(what: string): void {
-  let msg = "wafer: invalid JSON arguments: " + what + " at byte " + (rp - rs).toString();
+  let msg = "wafer: invalid JSON " + reading + ": " + what + " at byte " + (rp - rs).toString();
   let buf = String.UTF8.encode(msg);
   host_abort(changetype<usize>(buf), <usize>buf.byteLength);
   unreachable();
@@ -187,8 +196,41 @@ function hexValue(c: u32): u32 {
   return 0;
 }
 
+let numInt: i64 = 0;
+let numIsInt: bool = false;
+
+/**
+ * Reads any JSON number as f64; afterwards `lastNumberIsInteger()` says whether it was written as an
+ * integer that fits i64, and `lastNumberInteger()` holds it at full precision.
+ */
+export function readNumber(): f64 {
+  peek();
+  let p = rp;
+  let neg = false;
+  if (p < re && load<u8>(p) == 0x2D) { neg = true; p++; }
+  let v: u64 = 0;
+  let start = p;
+  let overflow = false;
+  while (p < re) {
+    let d = <u32>load<u8>(p) - 0x30;
+    if (d > 9) break;
+    if (v > 922337203685477580) overflow = true;
+    v = v * 10 + d;
+    p++;
+  }
+  let f = parseNumber(rp, re);
+  if (numberEnd == rp) fail("expected a number");
+  numIsInt = numberEnd == p && p > start && !overflow && (neg ? v <= <u64>9223372036854775808 : v <= <u64>9223372036854775807);
+  numInt = neg ? <i64>(0 - v) : <i64>v;
+  rp = numberEnd;
+  return f;
+}
+
+export function lastNumberIsInteger(): bool { return numIsInt; }
+export function lastNumberInteger(): i64 { return numInt; }
+
 /** Reads an object member key (raw bytes into keyPtr/keyLen) and the following colon. */
-function readKey(): void {
+export function readKey(): void {
   expect(0x22);
   let p = rp;
   while (true) {

@@ -1,0 +1,83 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Wafer.ControlPlane.Hosting;
+using Wafer.ControlPlane.Scheduling;
+
+namespace Wafer.Cli.Commands;
+
+/// <summary><c>wafer orchestrator</c>: the fleet's control plane (REST API, artifact store, scheduler, MQTT side).</summary>
+public static class OrchestratorCommand
+{
+    public static Command Create()
+    {
+        var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker: mqtt://[user:password@]HOST:PORT or mqtts://… (default: an in-process broker on 127.0.0.1)" };
+        var brokerPort = new Option<int>("--brokerPort") { Description = "Port of the in-process broker (without --mqtt)", DefaultValueFactory = _ => OrchestratorOptions.DefaultBrokerPort };
+        var database = new Option<string?>("--db") { Description = "Orchestrator database: a PostgreSQL connection string, or a SQLite file (default: orchestrator.db in the storage path)" };
+        var port = new Option<int>("--port") { Description = "HTTP port of the REST API", DefaultValueFactory = _ => OrchestratorOptions.DefaultPort };
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
+        var storage = new Option<string?>("--storagePath") { Description = "Where plugin artifacts and the default database live (default $HOME/.wafer/orchestrator)" };
+        var publicUrl = new Option<string?>("--publicUrl") { Description = "URL runtimes reach this orchestrator at (default: the bound address)" };
+        var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME); the in-process broker then requires it" };
+        var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
+        var token = new Option<string?>("--token") { Description = "API token required for deploy, stop, drain and artifact downloads (or WAFER_TOKEN)" };
+        var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+
+        var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
+        {
+            mqtt, brokerPort, database, port, host, storage, publicUrl, mqttUser, mqttPassword, token, jsonLogs,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new OrchestratorOptions
+            {
+                Mqtt = parse.GetValue(mqtt),
+                BrokerPort = parse.GetValue(brokerPort),
+                Database = parse.GetValue(database),
+                Port = parse.GetValue(port),
+                Host = parse.GetValue(host)!,
+                StoragePath = Path.GetFullPath(parse.GetValue(storage) ?? OrchestratorOptions.DefaultStoragePath()),
+                PublicUrl = parse.GetValue(publicUrl),
+                MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
+                MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
+                ApiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+            };
+            if (options.Validate() is { Count: > 0 } errors)
+            {
+                foreach (var error in errors)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
+                }
+
+                return ExitCodes.Usage;
+            }
+
+            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the orchestrator could not start: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+
+            var address = app.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl;
+            var broker = OrchestratorServices.MqttSettingsOf(options).Endpoint;
+            Console.WriteLine($"orchestrator serving on {address} (REST /api, OpenAPI /openapi/v1.json), broker {broker}" +
+                              (options.Mqtt is null ? " (in-process)" : ""));
+            await app.WaitForShutdownAsync(cancellationToken);
+            await app.DisposeAsync();
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,137 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Wafer.Runtime.Agent;
+using Wafer.Runtime.Hosting;
+
+namespace Wafer.Cli.Commands;
+
+/// <summary><c>wafer runtime --join mqtt://HOST:PORT</c>: a runtime that joins a fleet and serves what the orchestrator places on it.</summary>
+public static class RuntimeCommand
+{
+    public static Command Create()
+    {
+        var join = new Option<string>("--join") { Description = "The fleet's MQTT broker: mqtt://HOST:PORT or mqtts://HOST:PORT (user:password@ allowed)", Required = true };
+        var name = new Option<string?>("--name") { Description = "Name shown in the fleet (default HOSTNAME-IDPREFIX)" };
+        var labels = new Option<string?>("--labels") { Description = "Labels for placement constraints: k=v,k2=v2" };
+        var port = new Option<int>("--port") { Description = "HTTP port (0 picks a free one)", DefaultValueFactory = _ => RuntimeOptions.DefaultPort };
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
+        var advertise = new Option<string?>("--advertise") { Description = "URL the gateway reaches this runtime at (default: the bound address)" };
+        var plugins = new Option<string?>("--plugins") { Description = "Folder of local plugins served beside the placed ones (default: an empty folder in the storage path)" };
+        var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime" };
+        var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
+        var token = new Option<string?>("--token") { Description = "Bearer token for fetching artifacts from the orchestrator (or WAFER_TOKEN)" };
+        var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME)" };
+        var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
+        var keepalive = new Option<string>("--keepalive") { Description = "Keepalive interval (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
+        var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+
+        var command = new Command("runtime", "Run a runtime that joins a fleet through an MQTT broker")
+        {
+            join, name, labels, port, host, advertise, plugins, storage, database, token, mqttUser, mqttPassword, keepalive, jsonLogs,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
+            {
+                return Usage($"--keepalive: '{parse.GetValue(keepalive)}' is not a duration such as 5s or 500ms");
+            }
+
+            if (!TryParseLabels(parse.GetValue(labels), out var labelMap, out var labelError))
+            {
+                return Usage($"--labels: {labelError}");
+            }
+
+            var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
+            var pluginsPath = parse.GetValue(plugins) is { } folder ? Path.GetFullPath(folder) : Path.Combine(storagePath, "plugins");
+            if (parse.GetValue(plugins) is null)
+            {
+                Directory.CreateDirectory(pluginsPath);
+            }
+
+            var options = new RuntimeOptions
+            {
+                PluginsPath = pluginsPath,
+                StoragePath = storagePath,
+                Database = parse.GetValue(database),
+                Agent = new AgentOptions
+                {
+                    Join = parse.GetValue(join),
+                    Name = parse.GetValue(name),
+                    Labels = labelMap,
+                    AdvertisedUrl = parse.GetValue(advertise),
+                    KeepaliveInterval = interval,
+                    ControlToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+                    MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
+                    MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
+                },
+            };
+            if (options.Validate() is { Count: > 0 } errors)
+            {
+                foreach (var error in errors)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
+                }
+
+                return ExitCodes.Usage;
+            }
+
+            var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
+            var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs));
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                return Usage(ex.Message);
+            }
+            catch (IOException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot listen on {url}: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+            catch (InvalidOperationException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return ExitCodes.Failed;
+            }
+
+            var agent = app.Services.GetRequiredService<RuntimeAgent>();
+            BrokerAddress.TryParse(options.Agent.Join!, out var broker, out _);
+            Console.WriteLine($"runtime {agent.RuntimeId} ({agent.Name}) serving on {agent.Url}, joining {broker}");
+            await app.WaitForShutdownAsync(cancellationToken);
+            await app.DisposeAsync();
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    /// <summary>Parses <c>k=v,k2=v2</c>; an empty or missing text is no labels.</summary>
+    public static bool TryParseLabels(string? text, out Dictionary<string, string> labels, out string error)
+    {
+        labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        error = "";
+        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                error = $"'{pair}' is not key=value";
+                return false;
+            }
+
+            labels[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();
+        }
+
+        return true;
+    }
+
+    private static int Usage(string message)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+        return ExitCodes.Usage;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Wafer.ControlPlane.Api;
+
+/// <summary>RFC 7807 problem details for the orchestrator's REST API; the detail always says what is wrong.</summary>
+public static class ApiProblems
+{
+    public const string TypePrefix = "urn:wafer:problem:";
+
+    public static IResult BadRequest(string detail) => Create(StatusCodes.Status400BadRequest, "bad_request", "Bad request", detail);
+
+    public static IResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "not_found", "Not found", detail);
+
+    public static IResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "conflict", "Conflict", detail);
+
+    public static IResult TooLarge(long limit) =>
+        Create(StatusCodes.Status413PayloadTooLarge, "too_large", "Request body too large", $"the plugin exceeds the {limit}-byte limit");
+
+    public static IResult Unauthorized() =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token");
+
+    public static IResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Unavailable", detail);
+
+    private static IResult Create(int status, string cause, string title, string detail) =>
+        Results.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + cause,
+            extensions: new Dictionary<string, object?> { ["cause"] = cause });
+}

@@ -1,0 +1,11 @@
+using System.Text.Json.Serialization;
+
+namespace Wafer.ControlPlane.Api;
+
+/// <summary>A module in a runtime's <c>children</c> (SilverLine's shape).</summary>
+public sealed record ChildView(
+    [property: JsonPropertyName("uuid")] string Uuid,
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("parent")] string Parent,
+    [property: JsonPropertyName("filename")] string Filename,
+    [property: JsonPropertyName("state")] string State);

@@ -1,0 +1,127 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Wafer.ControlPlane.Artifacts;
+using Wafer.ControlPlane.Fleet;
+using Wafer.ControlPlane.Hosting;
+using Wafer.ControlPlane.Scheduling;
+using Wafer.ControlPlane.Store;
+using Wafer.Protocol.Manifest;
+
+namespace Wafer.ControlPlane.Api;
+
+/// <summary><c>POST /api/deployments</c>: checks the request, stores the plugin, and hands the deployment to the reconciler.</summary>
+internal static class DeployHandler
+{
+    public static async Task<IResult> HandleAsync(
+        HttpRequest request, ArtifactService artifacts, IFleetEvents events, FleetView view, IOrchestratorAddress address,
+        IOptions<OrchestratorOptions> options, TimeProvider time, CancellationToken cancellationToken)
+    {
+        DeploymentInput input;
+        try
+        {
+            input = await DeploymentRequestReader.ReadAsync(request, cancellationToken);
+        }
+        catch (FormatException ex)
+        {
+            return ApiProblems.BadRequest(ex.Message);
+        }
+        catch (Exception ex) when (UploadLimits.IsTooLarge(ex))
+        {
+            return ApiProblems.TooLarge(options.Value.MaxArtifactBytes);
+        }
+
+        if (input.Wasm is { } bytes && bytes.Length > options.Value.MaxArtifactBytes)
+        {
+            return ApiProblems.TooLarge(options.Value.MaxArtifactBytes);
+        }
+
+        if (Check(input) is { } problem)
+        {
+            return ApiProblems.BadRequest(problem);
+        }
+
+        ArtifactRecord artifact;
+        if (input.Wasm is not null)
+        {
+            try
+            {
+                artifact = await artifacts.StoreAsync(input.Wasm, input.Manifest, cancellationToken);
+            }
+            catch (ArtifactRejectedException ex)
+            {
+                return ApiProblems.BadRequest(ex.Message);
+            }
+
+            if (input.Hash is not null && input.Hash != artifact.Hash)
+            {
+                return ApiProblems.BadRequest($"hash {input.Hash} does not match the plugin sent (its SHA-256 is {artifact.Hash})");
+            }
+        }
+        else if (await artifacts.FindAsync(input.Hash!, cancellationToken) is { } found)
+        {
+            artifact = found;
+        }
+        else
+        {
+            return ApiProblems.BadRequest($"no artifact with hash {input.Hash}: upload it with POST /api/artifacts first, or send the plugin itself");
+        }
+
+        var manifestSource = input.Manifest ?? artifact.Manifest;
+        var name = input.Name ?? ManifestNormalizer.NameIn(manifestSource) ?? Stem(input.WasmFileName);
+        if (name is null)
+        {
+            return ApiProblems.BadRequest("the deployment needs a name: give 'name', or a manifest with one");
+        }
+
+        if (!ManifestReader.IsValidName(name))
+        {
+            return ApiProblems.BadRequest($"name '{name}' must be 1-64 characters of a-z, 0-9, '-' and '_', starting with a letter or digit");
+        }
+
+        string manifest;
+        try
+        {
+            manifest = ManifestNormalizer.Normalize(manifestSource, name);
+        }
+        catch (ManifestException ex)
+        {
+            return ApiProblems.BadRequest("manifest: " + ex.Message);
+        }
+
+        var now = time.GetUtcNow();
+        var deployment = new Deployment(
+            name, artifact.Hash, manifest, ManifestNormalizer.KindOf(manifest), input.Replicas,
+            input.Labels.ToImmutableSortedDictionary(StringComparer.Ordinal), input.Config.ToImmutableSortedDictionary(StringComparer.Ordinal), now, now);
+        var done = new TaskCompletionSource<(Deployment Deployment, bool Created)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await events.PostAsync(new ApplyDeployment(deployment, done), cancellationToken);
+        var (stored, created) = await done.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+        var fleet = view.Current;
+        fleet = fleet with { Deployments = fleet.Deployments.SetItem(stored.Name, stored) };
+        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl);
+        return created ? Results.Created($"/api/deployments/{stored.Name}", body) : Results.Ok(body);
+    }
+
+    private static string? Check(DeploymentInput input)
+    {
+        if (input.Wasm is null && input.Hash is null)
+        {
+            return "send the plugin (the wasm: 'plugin' in base64, or a 'plugin' file) or the 'hash' of an uploaded artifact";
+        }
+
+        if (input.Hash is not null && !ArtifactHash.IsValid(input.Hash))
+        {
+            return $"hash '{input.Hash}' is not a SHA-256 hash (64 lower-case hex digits)";
+        }
+
+        if (input.Replicas is < 0 or > Deployment.MaxReplicas)
+        {
+            return $"replicas must be between 0 and {Deployment.MaxReplicas}, got {input.Replicas}";
+        }
+
+        return LabelSyntax.Problem(input.Labels, "labels") ?? LabelSyntax.Problem(input.Config, "config");
+    }
+
+    private static string? Stem(string? fileName) =>
+        fileName is null ? null : Path.GetFileNameWithoutExtension(Path.GetFileName(fileName)) is { Length: > 0 } stem ? stem : null;
+}

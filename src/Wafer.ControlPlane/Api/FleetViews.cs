@@ -1,0 +1,55 @@
+using Wafer.ControlPlane.Fleet;
+
+namespace Wafer.ControlPlane.Api;
+
+/// <summary>Builds the REST views from one snapshot, so a response never mixes two versions of the fleet.</summary>
+public static class FleetViews
+{
+    public static RuntimeView Runtime(FleetSnapshot fleet, RuntimeNode r)
+    {
+        var children = fleet.ModulesOn(r.Id)
+            .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal)
+            .Select(m => new ChildView(m.Id, m.Deployment, r.Id, FileName(m), StateNames.Of(m.Status)))
+            .ToList();
+        return new RuntimeView(
+            r.Id, r.Name, "wafer", r.Kinds, r.KeepaliveSec, 65536, "{}", r.Labels, r.Alive, children,
+            StateNames.Of(r.State), r.Url, r.Version, r.Labels, r.Capacity, r.Load, children.Count(c => c.State != "failed"),
+            r.DrainRequested, r.ShutdownSent, r.FirstSeen, r.LastSeen);
+    }
+
+    public static ModuleView Module(FleetSnapshot fleet, PlacedModule m, string baseUrl)
+    {
+        var runtime = fleet.Runtimes.GetValueOrDefault(m.RuntimeId);
+        return new ModuleView(
+            m.Id, m.Deployment, m.RuntimeId, FileName(m), "WA", ["wasm", "wasi"], [], [], [], [], null,
+            m.Status == ModuleStatus.Running && runtime is { Alive: true },
+            m.Deployment, m.Hash, StateNames.Of(m.Status), m.Reason, runtime?.Name, runtime?.Url, ArtifactUrl(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt);
+    }
+
+    public static DeploymentView Deployment(FleetSnapshot fleet, Deployment d, string baseUrl)
+    {
+        var modules = fleet.ModulesOf(d.Name).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        return new DeploymentView(
+            d.Name, d.Name, d.Hash, d.Kind, d.Replicas, d.Labels, d.Config, ArtifactUrl(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt,
+            Status(fleet, d, modules), modules.Select(m => Module(fleet, m, baseUrl)).ToList());
+    }
+
+    public static string ArtifactUrl(string baseUrl, string hash) => $"{baseUrl.TrimEnd('/')}/api/artifacts/{hash}";
+
+    private static DeploymentStatusView Status(FleetSnapshot fleet, Deployment d, List<PlacedModule> modules)
+    {
+        var current = modules.Where(m => m.Hash == d.Hash && fleet.Runtimes.TryGetValue(m.RuntimeId, out var r) && r.Alive).ToList();
+        var running = current.Count(m => m.Status == ModuleStatus.Running && fleet.Runtimes[m.RuntimeId].Accepting);
+        var pending = current.Count(m => m.Status == ModuleStatus.Pending);
+        var failed = current.Count(m => m.Status == ModuleStatus.Failed);
+        var state = running >= d.Replicas ? "running" : pending > 0 ? "progressing" : running > 0 ? "degraded" : "unavailable";
+        var reason = running >= d.Replicas
+            ? null
+            : fleet.Unplaced.GetValueOrDefault(d.Name)
+              ?? current.Where(m => m.Status == ModuleStatus.Failed).MaxBy(m => m.UpdatedAt)?.Reason
+              ?? (pending > 0 ? $"{pending} replica(s) loading" : null);
+        return new DeploymentStatusView(state, d.Replicas, running, pending, failed, reason);
+    }
+
+    private static string FileName(PlacedModule m) => m.Deployment + ".wasm";
+}

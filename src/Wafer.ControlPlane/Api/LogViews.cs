@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Wafer.ControlPlane.Api;
+
+/// <summary>One guest log line, from the runtime that wrote it.</summary>
+public sealed record LogLineView(
+    [property: JsonPropertyName("runtime")] string Runtime,
+    [property: JsonPropertyName("runtimeName")] string RuntimeName,
+    [property: JsonPropertyName("time")] DateTimeOffset Time,
+    [property: JsonPropertyName("callId")] string CallId,
+    [property: JsonPropertyName("plugin")] string Plugin,
+    [property: JsonPropertyName("function")] string Function,
+    [property: JsonPropertyName("level")] string Level,
+    [property: JsonPropertyName("message")] string Message);
+
+/// <summary>A runtime whose logs could not be fetched, and why.</summary>
+public sealed record LogSourceError(
+    [property: JsonPropertyName("runtime")] string Runtime,
+    [property: JsonPropertyName("reason")] string Reason);
+
+/// <summary><c>GET /api/deployments/{name}/logs</c>: lines from every runtime hosting it, oldest first.</summary>
+public sealed record DeploymentLogs(
+    [property: JsonPropertyName("deployment")] string Deployment,
+    [property: JsonPropertyName("lines")] IReadOnlyList<LogLineView> Lines,
+    [property: JsonPropertyName("errors")] IReadOnlyList<LogSourceError> Errors);

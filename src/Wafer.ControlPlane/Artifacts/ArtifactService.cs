@@ -1,0 +1,45 @@
+using Wafer.ControlPlane.Store;
+using Wafer.Protocol.Manifest;
+
+namespace Wafer.ControlPlane.Artifacts;
+
+/// <summary>Accepts uploaded plugins: checks them, stores the wasm on disk by hash and its metadata in the store.</summary>
+public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, TimeProvider time)
+{
+    public ArtifactFiles Files => files;
+
+    /// <summary>
+    /// Stores <paramref name="wasm"/> with its optional manifest. Throws <see cref="ArtifactRejectedException"/> saying
+    /// what is wrong with the upload.
+    /// </summary>
+    public async Task<ArtifactRecord> StoreAsync(ReadOnlyMemory<byte> wasm, string? manifest, CancellationToken cancellationToken = default)
+    {
+        if (WasmHeader.Problem(wasm.Span) is { } problem)
+        {
+            throw new ArtifactRejectedException(problem);
+        }
+
+        string? normalized = null;
+        if (!string.IsNullOrWhiteSpace(manifest))
+        {
+            try
+            {
+                var name = ManifestNormalizer.NameIn(manifest) is { } n && ManifestReader.IsValidName(n) ? n : "plugin";
+                normalized = ManifestNormalizer.Normalize(manifest, name);
+            }
+            catch (ManifestException ex)
+            {
+                throw new ArtifactRejectedException("manifest: " + ex.Message);
+            }
+        }
+
+        var hash = await files.WriteAsync(wasm, cancellationToken);
+        var record = new ArtifactRecord(hash, wasm.Length, normalized, time.GetUtcNow());
+        await store.SaveArtifactAsync(record, cancellationToken);
+        return await store.GetArtifactAsync(hash, cancellationToken) ?? record;
+    }
+
+    /// <summary>The stored artifact with <paramref name="hash"/>, when both its file and its record exist.</summary>
+    public async Task<ArtifactRecord?> FindAsync(string hash, CancellationToken cancellationToken = default) =>
+        files.Exists(hash) ? await store.GetArtifactAsync(hash, cancellationToken) : null;
+}

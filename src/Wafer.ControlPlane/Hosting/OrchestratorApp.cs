@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Wafer.ControlPlane.Hosting;
+
+/// <summary>Builds the orchestrator's web application (<c>wafer orchestrator</c>, tests).</summary>
+public static class OrchestratorApp
+{
+    /// <param name="services">Last say over the services (tests swap in fakes here).</param>
+    public static WebApplication Build(
+        OrchestratorOptions options, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // a plugin in base64 inside JSON is a third larger than the wasm
+            kestrel.Limits.MaxRequestBodySize = options.MaxArtifactBytes / 3 * 4 + 1024 * 1024;
+        });
+        builder.Logging.ClearProviders();
+        if (jsonLogs)
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        builder.Logging.SetMinimumLevel(minimumLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Services.AddWaferOrchestrator(o => Copy(options, o));
+        services?.Invoke(builder.Services);
+        var app = builder.Build();
+        app.MapWaferOrchestrator();
+        return app;
+    }
+
+    private static void Copy(OrchestratorOptions from, OrchestratorOptions to)
+    {
+        to.Port = from.Port;
+        to.Host = from.Host;
+        to.PublicUrl = from.PublicUrl;
+        to.Mqtt = from.Mqtt;
+        to.BrokerPort = from.BrokerPort;
+        to.MqttUsername = from.MqttUsername;
+        to.MqttPassword = from.MqttPassword;
+        to.Database = from.Database;
+        to.StoragePath = from.StoragePath;
+        to.KeepaliveGraceMissed = from.KeepaliveGraceMissed;
+        to.CommandTimeout = from.CommandTimeout;
+        to.DrainTimeout = from.DrainTimeout;
+        to.ReconcileInterval = from.ReconcileInterval;
+        to.MaxArtifactBytes = from.MaxArtifactBytes;
+        to.ApiToken = from.ApiToken;
+    }
+}

@@ -1,0 +1,124 @@
+using Wafer.ControlPlane.Mqtt;
+
+namespace Wafer.ControlPlane.Hosting;
+
+/// <summary>Settings of the orchestrator process; bound from flags, <c>WAFER_*</c> variables or appsettings.json.</summary>
+public sealed class OrchestratorOptions
+{
+    public const int DefaultPort = 8680;
+    public const int DefaultBrokerPort = 1883;
+
+    /// <summary>HTTP port of the REST API and the artifact store.</summary>
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary>Address the HTTP server binds; loopback by default.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// The base URL runtimes use to reach this orchestrator (artifact downloads); default <c>http://HOST:PORT</c> as bound.
+    /// Set it when runtimes are on other machines.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
+    /// <summary>The external MQTT broker (<c>mqtt://host:port</c>, <c>mqtts://…</c>); null runs the in-process broker on 127.0.0.1.</summary>
+    public string? Mqtt { get; set; }
+
+    /// <summary>Port of the in-process broker (only when <see cref="Mqtt"/> is null).</summary>
+    public int BrokerPort { get; set; } = DefaultBrokerPort;
+
+    /// <summary>Broker user name (overrides one in the URL; the in-process broker then requires it).</summary>
+    public string? MqttUsername { get; set; }
+
+    /// <summary>Broker password. Secret: never logged.</summary>
+    public string? MqttPassword { get; set; }
+
+    /// <summary>
+    /// The orchestrator's database: a PostgreSQL connection string, or a SQLite file; null means
+    /// <c>orchestrator.db</c> in <see cref="StoragePath"/>.
+    /// </summary>
+    public string? Database { get; set; }
+
+    /// <summary>Where the database (by default) and the plugin artifacts live; default <c>$HOME/.wafer/orchestrator</c>.</summary>
+    public string StoragePath { get; set; } = DefaultStoragePath();
+
+    /// <summary>Keepalives a runtime may miss before it is taken for offline.</summary>
+    public int KeepaliveGraceMissed { get; set; } = 3;
+
+    /// <summary>How long a command waits for its answer before the module counts as failed (create) or gone (delete).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a draining runtime's modules wait for replacements elsewhere before they are removed anyway.</summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often deadlines are checked and unplaced replicas retried.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest plugin upload accepted.</summary>
+    public long MaxArtifactBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>When set, deploy, stop, drain and artifact downloads need <c>Authorization: Bearer TOKEN</c>. Secret.</summary>
+    public string? ApiToken { get; set; }
+
+    public static string DefaultStoragePath() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wafer", "orchestrator");
+
+    /// <summary>Problems with these settings, each naming the setting to fix; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Port is < 0 or > 65535)
+        {
+            errors.Add($"Port (--port) must be between 0 and 65535, got {Port}");
+        }
+
+        if (string.IsNullOrWhiteSpace(Host))
+        {
+            errors.Add("Host (--host) must name an address to bind");
+        }
+
+        if (PublicUrl is not null && (!Uri.TryCreate(PublicUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https")))
+        {
+            errors.Add($"PublicUrl (--publicUrl) must be an absolute http(s) URL, got '{PublicUrl}'");
+        }
+
+        if (Mqtt is not null && !MqttEndpoint.TryParse(Mqtt, out _, out var mqttError))
+        {
+            errors.Add($"Mqtt (--mqtt): {mqttError}");
+        }
+
+        if (Mqtt is null && BrokerPort is < 1 or > 65535)
+        {
+            errors.Add($"BrokerPort (--brokerPort) must be between 1 and 65535, got {BrokerPort}");
+        }
+
+        if (MqttPassword is not null && MqttUsername is null)
+        {
+            errors.Add("MqttPassword (--mqttPassword) needs MqttUsername (--mqttUsername)");
+        }
+
+        if (string.IsNullOrWhiteSpace(StoragePath))
+        {
+            errors.Add("StoragePath (--storagePath) must name a folder");
+        }
+
+        if (KeepaliveGraceMissed is < 1 or > 100)
+        {
+            errors.Add($"KeepaliveGraceMissed must be between 1 and 100, got {KeepaliveGraceMissed}");
+        }
+
+        foreach (var (name, value) in new[] { ("CommandTimeout", CommandTimeout), ("DrainTimeout", DrainTimeout), ("ReconcileInterval", ReconcileInterval) })
+        {
+            if (value < TimeSpan.FromMilliseconds(50))
+            {
+                errors.Add($"{name} must be at least 50ms, got {value}");
+            }
+        }
+
+        if (MaxArtifactBytes < 1024)
+        {
+            errors.Add("MaxArtifactBytes must be at least 1024");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,101 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wafer.ControlPlane.Api;
+using Wafer.ControlPlane.Artifacts;
+using Wafer.ControlPlane.Mqtt;
+using Wafer.ControlPlane.Scheduling;
+using Wafer.ControlPlane.Store;
+
+namespace Wafer.ControlPlane.Hosting;
+
+/// <summary>Registers the orchestrator's services and maps its endpoints.</summary>
+public static class OrchestratorServices
+{
+    public static IServiceCollection AddWaferOrchestrator(this IServiceCollection services, Action<OrchestratorOptions> configure)
+    {
+        var preview = new OrchestratorOptions();
+        configure(preview);
+
+        services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrchestratorOptionsValidator>();
+        services.AddOptions<OrchestratorOptions>().Configure(configure).ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.AddHttpClient(RuntimeLogs.ClientName);
+        services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = preview.MaxArtifactBytes + 1024 * 1024);
+
+        services.AddSingleton(sp => ControlDatabase.Open(Options(sp).Database, Options(sp).StoragePath));
+        services.AddSingleton<IFleetStore, SqlFleetStore>();
+        services.AddSingleton(sp => new ArtifactFiles(Options(sp).StoragePath));
+        services.AddSingleton<ArtifactService>();
+        services.AddSingleton<RuntimeLogs>();
+        services.AddSingleton<FleetView>();
+        services.AddSingleton<IOrchestratorAddress, OrchestratorAddress>();
+        services.AddSingleton(sp =>
+        {
+            var o = Options(sp);
+            return ReconcilerSettings.Default with
+            {
+                KeepaliveGraceMissed = o.KeepaliveGraceMissed,
+                CommandTimeout = o.CommandTimeout,
+                Scheduler = SchedulerSettings.Default with { DrainTimeout = o.DrainTimeout },
+            };
+        });
+        services.AddSingleton<FleetReconciler>();
+        services.AddSingleton<FleetInbox>();
+        services.AddSingleton<IFleetEvents>(sp => sp.GetRequiredService<FleetInbox>());
+        services.AddHostedService(sp => new ReconcilerService(
+            sp.GetRequiredService<FleetReconciler>(), sp.GetRequiredService<FleetInbox>(), Options(sp).ReconcileInterval, sp.GetRequiredService<TimeProvider>()));
+
+        if (preview.Mqtt is null)
+        {
+            services.AddSingleton(sp =>
+            {
+                var o = Options(sp);
+                return new EmbeddedBroker(o.BrokerPort, o.MqttUsername, o.MqttPassword, sp.GetRequiredService<ILogger<EmbeddedBroker>>());
+            });
+            services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
+        }
+
+        services.AddSingleton(sp => MqttSettingsOf(Options(sp)));
+        services.AddSingleton<OrchestratorMqtt>();
+        services.AddSingleton<ICommandSender>(sp => sp.GetRequiredService<OrchestratorMqtt>());
+        services.AddSingleton<IMessageRefusals>(sp => sp.GetRequiredService<OrchestratorMqtt>());
+        services.AddHostedService(sp => sp.GetRequiredService<OrchestratorMqtt>());
+        return services;
+    }
+
+    public static WebApplication MapWaferOrchestrator(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        app.MapRuntimes();
+        app.MapModules();
+        app.MapDeployments();
+        app.MapArtifacts();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
+                ? Results.Ok(new { status = "ready" })
+                : ApiProblems.Unavailable(view.IsReady ? "not connected to the MQTT broker yet" : "the store is still loading"))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    /// <summary>The broker the orchestrator connects to: the configured one, or its own in-process broker.</summary>
+    public static MqttSettings MqttSettingsOf(OrchestratorOptions options)
+    {
+        var endpoint = options.Mqtt is { } url && MqttEndpoint.TryParse(url, out var parsed, out _)
+            ? parsed
+            : new MqttEndpoint("127.0.0.1", options.BrokerPort, false);
+        return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword);
+    }
+
+    private static OrchestratorOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<OrchestratorOptions>>().Value;
+}

@@ -1,0 +1,11 @@
+namespace Wafer.ControlPlane.Mqtt;
+
+/// <summary>How the orchestrator reaches its broker.</summary>
+/// <param name="Username">Overrides the URL's user when set.</param>
+/// <param name="Password">Overrides the URL's password when set. Secret: never logged.</param>
+public sealed record MqttSettings(MqttEndpoint Endpoint, string? Username, string? Password)
+{
+    public string? EffectiveUsername => Username ?? Endpoint.Username;
+
+    public string? EffectivePassword => Password ?? Endpoint.Password;
+}

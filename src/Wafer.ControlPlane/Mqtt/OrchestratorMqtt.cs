@@ -1,0 +1,250 @@
+using System.Buffers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Wafer.ControlPlane.Scheduling;
+using Wafer.Protocol.V1;
+
+namespace Wafer.ControlPlane.Mqtt;
+
+/// <summary>
+/// The orchestrator's side of the MQTT protocol (docs/protocol.md): keeps a connection to the broker (reconnecting
+/// with backoff), subscribes to every runtime's topics, strictly decodes and validates what arrives and posts it to
+/// the reconciler, refuses the rest with a log line and an <c>error</c> on <c>wafer/v1/orchestrator/errors</c>, and
+/// publishes commands. Its retained <c>orchestrator_status</c> is <c>online</c> while connected and its last will
+/// says <c>offline</c>.
+/// </summary>
+public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender, IMessageRefusals
+{
+    private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+
+    private readonly MqttSettings _settings;
+    private readonly IFleetEvents _events;
+    private readonly IOrchestratorAddress _address;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<OrchestratorMqtt> _logger;
+    private readonly IMqttClient _client;
+    private readonly ErrorBudget _errorBudget;
+    private readonly string _clientId = "wafer-orchestrator-" + Guid.NewGuid().ToString("N")[..8];
+    private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public OrchestratorMqtt(
+        MqttSettings settings, IFleetEvents events, IOrchestratorAddress address, IHostApplicationLifetime lifetime, TimeProvider time,
+        ILogger<OrchestratorMqtt> logger)
+    {
+        _settings = settings;
+        _events = events;
+        _address = address;
+        _lifetime = lifetime;
+        _logger = logger;
+        _errorBudget = new ErrorBudget(50, time);
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ =>
+        {
+            _disconnected.TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    public async Task<bool> SendAsync(string runtimeId, Envelope command, CancellationToken cancellationToken = default) =>
+        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
+
+    public async Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default) =>
+        await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
+
+    public async Task RefuseAsync(string topic, string? requestId, string reason, CancellationToken cancellationToken = default)
+    {
+        LogRefused(topic, reason);
+        if (_errorBudget.TryTake())
+        {
+            var error = MessageCodec.Encode(MessageTypes.Error, new ErrorBody(requestId, topic, reason));
+            await PublishAsync(Topics.OrchestratorErrors, error, retain: false, cancellationToken);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // The artifact URL and the status URL need the HTTP server's address: connect once it listens.
+        await WaitForStartAsync(stoppingToken);
+        var backoff = MinBackoff;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                _disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                await ConnectAsync(stoppingToken);
+                backoff = MinBackoff;
+                await _disconnected.Task.WaitAsync(stoppingToken);
+                LogDisconnected(_settings.Endpoint.ToString());
+                await _events.PostAsync(new BrokerDisconnected(), stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogConnectFailed(_settings.Endpoint.ToString(), ex.Message, backoff.TotalMilliseconds);
+            }
+
+            try
+            {
+                await Task.Delay(backoff, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await PublishAsync(Topics.OrchestratorStatus, StatusPayload("offline"), retain: true, cancellationToken);
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                LogConnectFailed(_settings.Endpoint.ToString(), ex.Message, 0);
+            }
+        }
+
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _client.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = _settings.Endpoint;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(endpoint.Host, endpoint.Port)
+            .WithClientId(_clientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic(Topics.OrchestratorStatus)
+            .WithWillPayload(StatusPayload("offline"))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_settings.EffectiveUsername is { } user)
+        {
+            builder = builder.WithCredentials(user, _settings.EffectivePassword ?? "");
+        }
+
+        if (endpoint.Tls)
+        {
+            builder = builder.WithTlsOptions(tls => tls.UseTls());
+        }
+
+        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}".TrimEnd());
+        }
+
+        var subscribe = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(Topics.AllRuntimes).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+            .Build();
+        await _client.SubscribeAsync(subscribe, cancellationToken);
+        await _events.PostAsync(new BrokerConnected(), cancellationToken);
+        await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
+        LogConnected(endpoint.ToString(), _clientId);
+    }
+
+    private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        var topic = message.Topic;
+        if (Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands")
+        {
+            return; // addressed to a runtime, not to us (a broker without no-local echoes our own commands)
+        }
+
+        var payload = message.Payload;
+        if (payload.Length == 0)
+        {
+            LogEmptyMessage(topic);
+            return; // a retained message being cleared
+        }
+
+        if (payload.Length > MessageCodec.MaxMessageBytes)
+        {
+            await RefuseAsync(topic, null, $"message of {payload.Length} bytes exceeds the {MessageCodec.MaxMessageBytes}-byte limit");
+            return;
+        }
+
+        Envelope envelope;
+        try
+        {
+            envelope = MessageCodec.Decode(topic, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray());
+        }
+        catch (ProtocolException ex)
+        {
+            await RefuseAsync(topic, ex.MessageId, ex.Message);
+            return;
+        }
+
+        if (InboundValidator.Problem(envelope) is { } problem)
+        {
+            await RefuseAsync(topic, envelope.Id, problem);
+            return;
+        }
+
+        if (Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
+        {
+            await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain));
+        }
+    }
+
+    private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        try
+        {
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload)
+                .WithRetainFlag(retain)
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+                .Build();
+            var result = await _client.PublishAsync(message, cancellationToken);
+            return result.IsSuccess;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPublishFailed(topic, ex.Message);
+            return false;
+        }
+    }
+
+    private byte[] StatusPayload(string state) =>
+        MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(state, _address.BaseUrl));
+
+    private async Task WaitForStartAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = _lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
+    }
+}

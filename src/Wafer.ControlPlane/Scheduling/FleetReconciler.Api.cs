@@ -1,0 +1,65 @@
+using Wafer.ControlPlane.Fleet;
+using Wafer.Protocol.V1;
+
+namespace Wafer.ControlPlane.Scheduling;
+
+// Requests from the REST API, applied in order with everything else.
+public sealed partial class FleetReconciler
+{
+    private async Task OnApplyDeploymentAsync(ApplyDeployment apply, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var existing = _fleet.Deployments.GetValueOrDefault(apply.Deployment.Name);
+        var deployment = apply.Deployment with { CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now };
+        await store.SaveDeploymentAsync(deployment, cancellationToken);
+        _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(deployment.Name, deployment) };
+        LogDeploymentApplied(deployment.Name, deployment.Hash, deployment.Replicas, existing is null);
+        _dirty = true;
+        apply.Done.TrySetResult((deployment, existing is null));
+    }
+
+    private async Task OnRemoveDeploymentAsync(RemoveDeployment remove, CancellationToken cancellationToken)
+    {
+        if (!_fleet.Deployments.ContainsKey(remove.Name))
+        {
+            remove.Done.TrySetResult(false);
+            return;
+        }
+
+        await store.DeleteDeploymentAsync(remove.Name, cancellationToken);
+        _fleet = _fleet with { Deployments = _fleet.Deployments.Remove(remove.Name), Unplaced = _fleet.Unplaced.Remove(remove.Name) };
+        LogDeploymentRemoved(remove.Name);
+        _dirty = true;
+        remove.Done.TrySetResult(true);
+    }
+
+    private async Task OnDrainAsync(DrainRuntime drain, CancellationToken cancellationToken)
+    {
+        if (!_fleet.Runtimes.TryGetValue(drain.RuntimeId, out var runtime))
+        {
+            drain.Done.TrySetResult(DrainOutcome.NotFound);
+            return;
+        }
+
+        if (!runtime.Alive)
+        {
+            drain.Done.TrySetResult(DrainOutcome.Offline);
+            return;
+        }
+
+        var already = runtime.DrainRequested;
+        if (!already)
+        {
+            LogDrainRequested(runtime.Name, runtime.Id);
+            await SaveRuntimeAsync(runtime with { State = RuntimeState.Draining, DrainRequested = true, DrainStartedAt = Now }, cancellationToken);
+            _dirty = true;
+        }
+
+        if (!runtime.ShutdownSent)
+        {
+            await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+        }
+
+        drain.Done.TrySetResult(already ? DrainOutcome.AlreadyDraining : DrainOutcome.Started);
+    }
+}

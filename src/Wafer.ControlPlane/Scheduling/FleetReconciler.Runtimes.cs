@@ -1,0 +1,240 @@
+using System.Collections.Immutable;
+using Wafer.ControlPlane.Fleet;
+using Wafer.Protocol.V1;
+
+namespace Wafer.ControlPlane.Scheduling;
+
+// What runtimes say about themselves: announce, status and keepalive.
+public sealed partial class FleetReconciler
+{
+    private Task OnRuntimeMessageAsync(RuntimeMessage message, CancellationToken cancellationToken) => message.Envelope.Body switch
+    {
+        AnnounceBody announce => OnAnnounceAsync(message, announce, cancellationToken),
+        StatusBody status => OnStatusAsync(message, status, cancellationToken),
+        KeepaliveBody keepalive => OnKeepaliveAsync(message, keepalive, cancellationToken),
+        ModuleRunningBody running => OnModuleRunningAsync(message, running, cancellationToken),
+        ModuleFailedBody failed => OnModuleFailedAsync(message, failed, cancellationToken),
+        ModuleDeletedBody deleted => OnModuleDeletedAsync(message, deleted, cancellationToken),
+        FatalBody fatal => OnFatalAsync(message, fatal, cancellationToken),
+        ErrorBody error => OnRuntimeErrorAsync(message, error, cancellationToken),
+        JobExitedBody job => OnJobExited(message, job),
+        _ => Task.CompletedTask,
+    };
+
+    /// <summary>
+    /// A fresh announcement (re)registers the runtime as online and resyncs its modules with ours. A retained one is
+    /// old news: it refreshes what the runtime is, not whether it is alive (its status says that).
+    /// </summary>
+    private async Task OnAnnounceAsync(RuntimeMessage message, AnnounceBody body, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var existing = _fleet.Runtimes.GetValueOrDefault(body.RuntimeId);
+        var drainRequested = existing?.DrainRequested ?? false;
+        var shutdownSent = existing?.ShutdownSent ?? false;
+        var drainStarted = existing?.DrainStartedAt;
+        RuntimeState state;
+        if (message.Retained)
+        {
+            state = _reportedStatus.GetValueOrDefault(body.RuntimeId) is { } reported ? ParseState(reported) : existing?.State ?? RuntimeState.Online;
+        }
+        else
+        {
+            state = RuntimeState.Online;
+            if (drainRequested && shutdownSent)
+            {
+                (drainRequested, shutdownSent, drainStarted) = (false, false, null);
+            }
+        }
+
+        if (drainRequested && state == RuntimeState.Online)
+        {
+            state = RuntimeState.Draining;
+        }
+
+        var runtime = new RuntimeNode(
+            body.RuntimeId, body.Name, body.Labels.ToImmutableSortedDictionary(StringComparer.Ordinal), body.Capacity, [.. body.Kinds],
+            body.Version, body.Url, body.KeepaliveSec, state, drainRequested, shutdownSent, existing?.FirstSeen ?? now, now, drainStarted, existing?.Load);
+        await SaveRuntimeAsync(runtime, cancellationToken);
+        LogAnnounced(runtime.Name, runtime.Id, runtime.Url, body.Modules.Count, message.Retained);
+        if (!message.Retained)
+        {
+            if (drainRequested && !shutdownSent)
+            {
+                await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+            }
+
+            await ResyncModulesAsync(runtime, body.Modules, cancellationToken);
+        }
+
+        _dirty = true;
+    }
+
+    private async Task OnStatusAsync(RuntimeMessage message, StatusBody body, CancellationToken cancellationToken)
+    {
+        _reportedStatus[body.RuntimeId] = body.State;
+        if (!_fleet.Runtimes.TryGetValue(body.RuntimeId, out var runtime))
+        {
+            if (body.State != StatusBody.Offline)
+            {
+                await RequestAnnouncementsAsync(cancellationToken);
+            }
+
+            return;
+        }
+
+        var now = Now;
+        var updated = body.State switch
+        {
+            StatusBody.Draining => runtime with { State = RuntimeState.Draining, DrainRequested = true, DrainStartedAt = runtime.DrainStartedAt ?? now, LastSeen = now },
+            StatusBody.Offline => runtime with { State = RuntimeState.Offline },
+            _ when runtime.DrainRequested && runtime.ShutdownSent && !message.Retained =>
+                runtime with { State = RuntimeState.Online, DrainRequested = false, ShutdownSent = false, DrainStartedAt = null, LastSeen = now },
+            _ when runtime.DrainRequested => runtime with { State = RuntimeState.Draining, LastSeen = now },
+            _ => runtime with { State = RuntimeState.Online, LastSeen = now },
+        };
+        if (updated.State != runtime.State || updated.DrainRequested != runtime.DrainRequested)
+        {
+            LogRuntimeState(runtime.Name, runtime.Id, body.State, message.Retained);
+            await SaveRuntimeAsync(updated, cancellationToken);
+            _dirty = true;
+        }
+        else
+        {
+            SetRuntime(updated);
+        }
+
+        if (body.State == StatusBody.Online && updated.DrainRequested && !updated.ShutdownSent && !message.Retained)
+        {
+            await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+        }
+    }
+
+    private async Task OnKeepaliveAsync(RuntimeMessage message, KeepaliveBody body, CancellationToken cancellationToken)
+    {
+        if (!_fleet.Runtimes.TryGetValue(body.RuntimeId, out var runtime))
+        {
+            await RequestAnnouncementsAsync(cancellationToken);
+            return;
+        }
+
+        var updated = runtime with { LastSeen = Now, Load = body.Load };
+        if (runtime.State == RuntimeState.Offline)
+        {
+            updated = updated with { State = runtime.DrainRequested ? RuntimeState.Draining : RuntimeState.Online };
+            LogRuntimeState(runtime.Name, runtime.Id, "back (keepalive)", false);
+            await SaveRuntimeAsync(updated, cancellationToken);
+            await RequestAnnouncementsAsync(cancellationToken);
+            _dirty = true;
+        }
+        else
+        {
+            SetRuntime(updated);
+        }
+
+        var unknown = false;
+        foreach (var reported in body.Modules)
+        {
+            if (!_fleet.Modules.TryGetValue(reported.ModuleId, out var module) || module.RuntimeId != runtime.Id)
+            {
+                unknown = true;
+            }
+            else if (module.Status == ModuleStatus.Pending && reported.State == "running")
+            {
+                await SaveModuleAsync(module with { Status = ModuleStatus.Running, Reason = null, UpdatedAt = Now }, cancellationToken);
+                _dirty = true;
+            }
+            else if (module.Status is ModuleStatus.Pending or ModuleStatus.Running && reported.State == "failed")
+            {
+                await SaveModuleAsync(module with { Status = ModuleStatus.Failed, Reason = "reported failed in a keepalive", UpdatedAt = Now }, cancellationToken);
+                _dirty = true;
+            }
+        }
+
+        if (unknown)
+        {
+            await RequestAnnouncementsAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// Brings our modules on <paramref name="runtime"/> in line with what it says it runs: ours it does not run are
+    /// sent again, ones it runs that we want are adopted, and ones nobody wants are deleted.
+    /// </summary>
+    private async Task ResyncModulesAsync(RuntimeNode runtime, IReadOnlyList<ModuleReport> reported, CancellationToken cancellationToken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var report in reported)
+        {
+            seen.Add(report.ModuleId);
+            if (!_fleet.Modules.TryGetValue(report.ModuleId, out var module))
+            {
+                await AdoptOrDeleteAsync(runtime, report.ModuleId, report.Plugin, report.Hash, report.State, cancellationToken);
+            }
+            else if (module.RuntimeId != runtime.Id)
+            {
+                await SendAsync(runtime.Id, MessageTypes.DeleteModule, new DeleteModuleBody(report.ModuleId), cancellationToken);
+            }
+            else if (module.Status == ModuleStatus.Deleting || module.Hash != report.Hash)
+            {
+                await RemoveAsync(module, module.Status == ModuleStatus.Deleting ? module.Reason ?? "being deleted" : "it runs another version", cancellationToken);
+            }
+            else
+            {
+                var status = report.State switch
+                {
+                    "running" => ModuleStatus.Running,
+                    "failed" => ModuleStatus.Failed,
+                    _ => ModuleStatus.Pending,
+                };
+                if (status != module.Status)
+                {
+                    await SaveModuleAsync(module with { Status = status, Reason = status == ModuleStatus.Failed ? "reported failed in an announcement" : null, UpdatedAt = Now }, cancellationToken);
+                }
+            }
+        }
+
+        foreach (var module in _fleet.ModulesOn(runtime.Id).Where(m => !seen.Contains(m.Id)).ToList())
+        {
+            if (module.Status is ModuleStatus.Pending or ModuleStatus.Running)
+            {
+                var pending = module with { Status = ModuleStatus.Pending, UpdatedAt = Now };
+                await SaveModuleAsync(pending, cancellationToken);
+                await SendModuleCommandAsync(pending, cancellationToken);
+            }
+            else if (module.Status == ModuleStatus.Deleting)
+            {
+                await ForgetAsync(module, "its runtime no longer has it", cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>A module we have no record of: adopt it when it is a running replica we want there, else delete it.</summary>
+    private async Task AdoptOrDeleteAsync(RuntimeNode runtime, string moduleId, string plugin, string hash, string state, CancellationToken cancellationToken)
+    {
+        var now = Now;
+        var wanted = _fleet.Deployments.TryGetValue(plugin, out var deployment) && deployment.Hash == hash && state == "running"
+                     && runtime.Accepting && !_fleet.ModulesOn(runtime.Id).Any(m => m.Deployment == plugin && m.Occupies);
+        if (wanted)
+        {
+            LogAdopted(moduleId, plugin, runtime.Name);
+            await SaveModuleAsync(new PlacedModule(moduleId, plugin, hash, runtime.Id, ModuleStatus.Running, null, "adopted", now, now), cancellationToken);
+        }
+        else
+        {
+            var reason = deployment is null ? $"no deployment named '{plugin}'" : "not a wanted replica";
+            LogRemoving(moduleId, plugin, runtime.Name, reason);
+            var module = new PlacedModule(moduleId, plugin, hash, runtime.Id, ModuleStatus.Deleting, reason, NewRequestId(), now, now);
+            await SaveModuleAsync(module, cancellationToken);
+            await SendModuleCommandAsync(module, cancellationToken);
+        }
+
+        _dirty = true;
+    }
+
+    private static RuntimeState ParseState(string state) => state switch
+    {
+        StatusBody.Offline => RuntimeState.Offline,
+        StatusBody.Draining => RuntimeState.Draining,
+        _ => RuntimeState.Online,
+    };
+}

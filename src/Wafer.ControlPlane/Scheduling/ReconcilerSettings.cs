@@ -1,0 +1,17 @@
+namespace Wafer.ControlPlane.Scheduling;
+
+/// <summary>The reconciler's tunables (from <c>OrchestratorOptions</c>).</summary>
+/// <param name="KeepaliveGraceMissed">Keepalives a runtime may miss before it is taken for offline.</param>
+/// <param name="CommandTimeout">How long a <c>create_module</c> or <c>delete_module</c> waits for its answer.</param>
+/// <param name="SettleDelay">After (re)connecting to the broker, how long retained announcements get before placing anything.</param>
+/// <param name="AnnounceRequestInterval">At most one request for re-announcements per this interval.</param>
+public sealed record ReconcilerSettings(
+    int KeepaliveGraceMissed,
+    TimeSpan CommandTimeout,
+    TimeSpan SettleDelay,
+    TimeSpan AnnounceRequestInterval,
+    SchedulerSettings Scheduler)
+{
+    public static ReconcilerSettings Default { get; } =
+        new(3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), SchedulerSettings.Default);
+}

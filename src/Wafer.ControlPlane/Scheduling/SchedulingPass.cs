@@ -1,0 +1,284 @@
+using System.Collections.Immutable;
+using Wafer.ControlPlane.Fleet;
+
+namespace Wafer.ControlPlane.Scheduling;
+
+/// <summary>The working state of one <see cref="Scheduler.Plan"/> call: what is planned so far and what it occupies.</summary>
+internal sealed class SchedulingPass
+{
+    private readonly FleetSnapshot _fleet;
+    private readonly DateTimeOffset _now;
+    private readonly SchedulerSettings _settings;
+    private readonly List<FleetAction> _actions = [];
+    private readonly ImmutableDictionary<string, string>.Builder _unplaced = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
+    private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _occupancy = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, HashSet<string>> _hosts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<PlacedModule>> _byDeployment = new(StringComparer.Ordinal);
+
+    public SchedulingPass(FleetSnapshot fleet, DateTimeOffset now, SchedulerSettings settings)
+    {
+        _fleet = fleet;
+        _now = now;
+        _settings = settings;
+        foreach (var module in fleet.Modules.Values)
+        {
+            if (!_byDeployment.TryGetValue(module.Deployment, out var list))
+            {
+                _byDeployment[module.Deployment] = list = [];
+            }
+
+            list.Add(module);
+        }
+    }
+
+    /// <summary>Rule 1: forget what is gone, delete what is no longer wanted, prune old failures; then count occupancy.</summary>
+    public void Tidy()
+    {
+        foreach (var module in _fleet.Modules.Values.OrderBy(m => m.Id, StringComparer.Ordinal))
+        {
+            if (!_fleet.Runtimes.TryGetValue(module.RuntimeId, out var runtime) || !runtime.Alive)
+            {
+                Forget(module, "its runtime is offline");
+            }
+            else if (!_fleet.Deployments.TryGetValue(module.Deployment, out var deployment))
+            {
+                if (module.Status == ModuleStatus.Failed)
+                {
+                    Forget(module, "its deployment was removed");
+                }
+                else if (module.Status != ModuleStatus.Deleting)
+                {
+                    Remove(module, "its deployment was removed");
+                }
+            }
+            else if (module.Status == ModuleStatus.Failed && module.Hash != deployment.Hash)
+            {
+                Forget(module, "the deployment moved to another version");
+            }
+        }
+
+        foreach (var failed in _byDeployment.Values.SelectMany(list => list
+                     .Where(m => m.Status == ModuleStatus.Failed && !_gone.Contains(m.Id))
+                     .OrderByDescending(m => m.UpdatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
+                     .Skip(_settings.KeepFailed)))
+        {
+            Forget(failed, "an older failure");
+        }
+
+        foreach (var module in _fleet.Modules.Values.Where(m => m.Occupies && !_gone.Contains(m.Id)))
+        {
+            _occupancy[module.RuntimeId] = Occupancy(module.RuntimeId) + 1;
+            HostsOf(module.Deployment).Add(module.RuntimeId);
+        }
+    }
+
+    /// <summary>Rules 2 to 4 for one deployment.</summary>
+    public void Reconcile(Deployment deployment)
+    {
+        var live = ModulesOf(deployment.Name)
+            .Where(m => m.Status is ModuleStatus.Pending or ModuleStatus.Running && !_gone.Contains(m.Id) && !_removing.Contains(m.Id))
+            .ToList();
+        var current = live.Where(m => m.Hash == deployment.Hash && _fleet.Runtimes[m.RuntimeId] is { Accepting: true } r && Fits(deployment, r)).ToList();
+        var leaving = live.Except(current).ToList();
+
+        if (current.Count > deployment.Replicas)
+        {
+            var extras = current
+                .OrderBy(m => m.Status == ModuleStatus.Pending ? 0 : 1)
+                .ThenByDescending(m => Score(_fleet.Runtimes[m.RuntimeId]))
+                .ThenBy(m => m.Id, StringComparer.Ordinal)
+                .Take(current.Count - deployment.Replicas)
+                .ToList();
+            foreach (var extra in extras)
+            {
+                Remove(extra, $"more than {deployment.Replicas} replica(s) wanted");
+            }
+
+            current = current.Except(extras).ToList();
+        }
+
+        var need = deployment.Replicas - current.Count;
+        var placed = 0;
+        while (need > 0 && BestCandidate(deployment) is { } runtime)
+        {
+            _actions.Add(new PlaceModule(deployment.Name, runtime.Id));
+            _occupancy[runtime.Id] = Occupancy(runtime.Id) + 1;
+            HostsOf(deployment.Name).Add(runtime.Id);
+            need--;
+            placed++;
+        }
+
+        var runningCurrent = current.Count(m => m.Status == ModuleStatus.Running);
+        foreach (var module in leaving)
+        {
+            var runtime = _fleet.Runtimes[module.RuntimeId];
+            if (runningCurrent >= deployment.Replicas)
+            {
+                Remove(module, module.Hash != deployment.Hash ? $"replaced by version {Short(deployment.Hash)}"
+                    : runtime.Accepting ? "its runtime no longer matches the deployment's constraints" : "moved off a draining runtime");
+            }
+            else if (!runtime.Accepting && runtime.DrainStartedAt is { } started && _now - started >= _settings.DrainTimeout)
+            {
+                Remove(module, $"the drain of {runtime.Name} timed out after {_settings.DrainTimeout.TotalSeconds:0}s before a replacement ran");
+            }
+        }
+
+        if (need > 0)
+        {
+            if (placed == 0 && !current.Any(m => m.Status == ModuleStatus.Pending) && MakeRoom(deployment, leaving))
+            {
+                _unplaced[deployment.Name] = $"rolling update: removing a replica of an older version to make room for {Short(deployment.Hash)}";
+            }
+            else
+            {
+                _unplaced[deployment.Name] = Explain(deployment, deployment.Replicas - need);
+            }
+        }
+    }
+
+    /// <summary>Rule 5: a draining runtime with nothing left on it may stop.</summary>
+    public void GrantShutdowns()
+    {
+        foreach (var runtime in _fleet.Runtimes.Values.OrderBy(r => r.Id, StringComparer.Ordinal))
+        {
+            if (runtime.DrainRequested && runtime.Alive && !runtime.ShutdownSent && Occupancy(runtime.Id) == 0)
+            {
+                _actions.Add(new GrantShutdown(runtime.Id));
+            }
+        }
+    }
+
+    public SchedulePlan ToPlan() => new(_actions, _unplaced.ToImmutable());
+
+    private bool MakeRoom(Deployment deployment, List<PlacedModule> leaving)
+    {
+        var blocker = leaving
+            .Where(m => m.Hash != deployment.Hash && !_removing.Contains(m.Id))
+            .Select(m => (Module: m, Runtime: _fleet.Runtimes[m.RuntimeId]))
+            .Where(x => x.Runtime.Accepting && Fits(deployment, x.Runtime) && !BackingOff(deployment, x.Runtime))
+            .OrderBy(x => x.Module.Id, StringComparer.Ordinal)
+            .Select(x => x.Module)
+            .FirstOrDefault();
+        if (blocker is null)
+        {
+            return false;
+        }
+
+        Remove(blocker, $"making room for version {Short(deployment.Hash)}");
+        return true;
+    }
+
+    private RuntimeNode? BestCandidate(Deployment deployment) => _fleet.Runtimes.Values
+        .Where(r => r.Accepting && Fits(deployment, r) && !HostsOf(deployment.Name).Contains(r.Id) && HasRoom(r) && !BackingOff(deployment, r))
+        .OrderBy(Score)
+        .ThenBy(r => r.Id, StringComparer.Ordinal)
+        .FirstOrDefault();
+
+    private static bool Fits(Deployment deployment, RuntimeNode runtime) =>
+        deployment.Accepts(runtime.Labels) && (runtime.Kinds.IsDefaultOrEmpty || runtime.Kinds.Contains(deployment.Kind));
+
+    private bool HasRoom(RuntimeNode runtime) => runtime.Capacity.MaxModules <= 0 || Occupancy(runtime.Id) < runtime.Capacity.MaxModules;
+
+    /// <summary>True while a runtime is not to be tried again with the deployment's current version after failures there.</summary>
+    private bool BackingOff(Deployment deployment, RuntimeNode runtime)
+    {
+        var failures = ModulesOf(deployment.Name)
+            .Where(m => m.Status == ModuleStatus.Failed && m.RuntimeId == runtime.Id && m.Hash == deployment.Hash && !_gone.Contains(m.Id))
+            .ToList();
+        if (failures.Count == 0)
+        {
+            return false;
+        }
+
+        var delay = _settings.FailureBackoff * Math.Pow(2, Math.Min(failures.Count - 1, 20));
+        if (delay > _settings.MaxFailureBackoff)
+        {
+            delay = _settings.MaxFailureBackoff;
+        }
+
+        return _now < failures.Max(m => m.UpdatedAt) + delay;
+    }
+
+    /// <summary>Lower is better: the share of module slots in use plus half the CPU load.</summary>
+    private double Score(RuntimeNode runtime)
+    {
+        var slots = runtime.Capacity.MaxModules > 0 ? runtime.Capacity.MaxModules : 100;
+        return (double)Occupancy(runtime.Id) / slots + (runtime.Load?.CpuPercent ?? 0) / 200;
+    }
+
+    private string Explain(Deployment deployment, int placed)
+    {
+        var accepting = _fleet.Runtimes.Values.Where(r => r.Accepting).ToList();
+        var prefix = $"{placed} of {deployment.Replicas} replica(s) placed: ";
+        if (accepting.Count == 0)
+        {
+            return prefix + (_fleet.Runtimes.Values.Any(r => r.Alive) ? "every runtime is draining" : "no runtime is online");
+        }
+
+        var matching = accepting.Where(r => Fits(deployment, r)).ToList();
+        if (matching.Count == 0)
+        {
+            var constraints = deployment.Labels.Count == 0 ? "" : " with labels " + string.Join(",", deployment.Labels.Select(l => $"{l.Key}={l.Value}"));
+            return prefix + $"no online runtime{constraints} supports {deployment.Kind}";
+        }
+
+        var hosting = matching.Count(r => HostsOf(deployment.Name).Contains(r.Id));
+        var full = matching.Count(r => !HostsOf(deployment.Name).Contains(r.Id) && !HasRoom(r));
+        var failing = matching.Where(r => !HostsOf(deployment.Name).Contains(r.Id) && HasRoom(r) && BackingOff(deployment, r)).ToList();
+        var parts = new List<string> { $"{matching.Count} runtime(s) match" };
+        if (hosting > 0)
+        {
+            parts.Add($"{hosting} already host a replica (replicas are spread one per runtime)");
+        }
+
+        if (full > 0)
+        {
+            parts.Add($"{full} full (maxModules)");
+        }
+
+        if (failing.Count > 0)
+        {
+            var last = ModulesOf(deployment.Name)
+                .Where(m => m.Status == ModuleStatus.Failed && m.Hash == deployment.Hash && !_gone.Contains(m.Id))
+                .MaxBy(m => m.UpdatedAt);
+            parts.Add($"{failing.Count} backing off after a failure" + (last?.Reason is { } reason ? $" (last: {reason})" : ""));
+        }
+
+        return prefix + string.Join("; ", parts);
+    }
+
+    private void Remove(PlacedModule module, string reason)
+    {
+        if (_removing.Add(module.Id))
+        {
+            _actions.Add(new RemoveModule(module.Id, reason));
+        }
+    }
+
+    private void Forget(PlacedModule module, string reason)
+    {
+        if (_gone.Add(module.Id))
+        {
+            _actions.Add(new ForgetModule(module.Id, reason));
+        }
+    }
+
+    private IReadOnlyList<PlacedModule> ModulesOf(string deployment) =>
+        _byDeployment.TryGetValue(deployment, out var list) ? list : [];
+
+    private HashSet<string> HostsOf(string deployment)
+    {
+        if (!_hosts.TryGetValue(deployment, out var hosts))
+        {
+            _hosts[deployment] = hosts = new HashSet<string>(StringComparer.Ordinal);
+        }
+
+        return hosts;
+    }
+
+    private int Occupancy(string runtimeId) => _occupancy.GetValueOrDefault(runtimeId);
+
+    private static string Short(string hash) => hash.Length > 12 ? hash[..12] : hash;
+}

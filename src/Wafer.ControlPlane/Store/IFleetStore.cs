@@ -1,0 +1,26 @@
+using Wafer.ControlPlane.Fleet;
+
+namespace Wafer.ControlPlane.Store;
+
+/// <summary>
+/// Durable orchestrator state: deployments, runtimes, placed modules and artifact metadata. Only the reconciler
+/// writes fleet rows; the API writes artifacts. Every write is an upsert of one whole record.
+/// </summary>
+public interface IFleetStore
+{
+    Task<StoredFleet> LoadAsync(CancellationToken cancellationToken = default);
+
+    Task SaveDeploymentAsync(Deployment deployment, CancellationToken cancellationToken = default);
+
+    Task DeleteDeploymentAsync(string name, CancellationToken cancellationToken = default);
+
+    Task SaveRuntimeAsync(RuntimeNode runtime, CancellationToken cancellationToken = default);
+
+    Task SaveModuleAsync(PlacedModule module, CancellationToken cancellationToken = default);
+
+    Task DeleteModuleAsync(string id, CancellationToken cancellationToken = default);
+
+    Task SaveArtifactAsync(ArtifactRecord artifact, CancellationToken cancellationToken = default);
+
+    Task<ArtifactRecord?> GetArtifactAsync(string hash, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,9 @@
+using Wafer.ControlPlane.Fleet;
+
+namespace Wafer.ControlPlane.Store;
+
+/// <summary>Everything the orchestrator persisted, as loaded at start.</summary>
+public sealed record StoredFleet(
+    IReadOnlyList<Deployment> Deployments,
+    IReadOnlyList<RuntimeNode> Runtimes,
+    IReadOnlyList<PlacedModule> Modules);

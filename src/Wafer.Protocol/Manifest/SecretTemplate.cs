@@ -1,0 +1,63 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Wafer.Protocol.Manifest;
+
+/// <summary>
+/// <c>{{NAME}}</c> secret placeholders in connection strings. NAME is letters, digits and '_' (not starting with
+/// a digit); spaces inside the braces are allowed. The value of secret NAME of connection C comes from the
+/// variable <c>WAFER_C_NAME</c>, upper-cased, with '-' turned into '_'.
+/// </summary>
+public static partial class SecretTemplate
+{
+    public const string VariablePrefix = "WAFER_";
+
+    /// <summary>The names of the placeholders in <paramref name="template"/>, in order (repeats included).</summary>
+    public static IEnumerable<string> Names(string template)
+    {
+        foreach (Match match in Placeholder().Matches(template))
+        {
+            yield return match.Groups[1].Value;
+        }
+    }
+
+    public static bool HasPlaceholders(string template) => template.Contains("{{", StringComparison.Ordinal);
+
+    /// <summary>Null when every <c>{{</c> starts a well-formed placeholder, else the first malformed fragment.</summary>
+    public static string? FindMalformed(string template)
+    {
+        var rest = Placeholder().Replace(template, "");
+        var at = rest.IndexOf("{{", StringComparison.Ordinal);
+        if (at < 0)
+        {
+            at = rest.IndexOf("}}", StringComparison.Ordinal);
+        }
+
+        return at < 0 ? null : rest.Substring(at, Math.Min(24, rest.Length - at));
+    }
+
+    /// <summary>Replaces every placeholder with <paramref name="value"/>(name).</summary>
+    public static string Fill(string template, Func<string, string> value) =>
+        HasPlaceholders(template) ? Placeholder().Replace(template, m => value(m.Groups[1].Value)) : template;
+
+    /// <summary>The environment variable that holds secret <paramref name="secret"/> of connection <paramref name="connection"/>.</summary>
+    public static string VariableName(string connection, string secret)
+    {
+        var name = new StringBuilder(VariablePrefix.Length + connection.Length + secret.Length + 1).Append(VariablePrefix);
+        foreach (var c in connection)
+        {
+            name.Append(c == '-' ? '_' : char.ToUpperInvariant(c));
+        }
+
+        name.Append('_');
+        foreach (var c in secret)
+        {
+            name.Append(c == '-' ? '_' : char.ToUpperInvariant(c));
+        }
+
+        return name.ToString();
+    }
+
+    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", RegexOptions.CultureInvariant)]
+    private static partial Regex Placeholder();
+}

@@ -1,0 +1,83 @@
+namespace Wafer.Runtime.Agent;
+
+/// <summary>
+/// How a runtime joins a fleet (docs/protocol.md). The agent runs only when <see cref="Join"/> is set; without it the
+/// runtime serves its plugins folder alone.
+/// </summary>
+public sealed class AgentOptions
+{
+    /// <summary>The MQTT broker: <c>mqtt://HOST:PORT</c> or <c>mqtts://HOST:PORT</c>, optionally with <c>user:password@</c>.</summary>
+    public string? Join { get; set; }
+
+    /// <summary>A readable name for this runtime; default <c>HOSTNAME-IDPREFIX</c>.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Labels the scheduler matches deployment constraints against (<c>zone=a</c>, <c>gpu=true</c>).</summary>
+    public Dictionary<string, string> Labels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The URL the gateway and peers reach this runtime at; default derived from the address it is bound to.</summary>
+    public string? AdvertisedUrl { get; set; }
+
+    /// <summary>How often a keepalive with load and module states is sent.</summary>
+    public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The broker user name (overrides one given in <see cref="Join"/>).</summary>
+    public string? MqttUsername { get; set; }
+
+    /// <summary>The broker password (overrides one given in <see cref="Join"/>). Secret: never logged.</summary>
+    public string? MqttPassword { get; set; }
+
+    /// <summary>Bearer token sent when fetching artifacts from the orchestrator. Secret: never logged.</summary>
+    public string? ControlToken { get; set; }
+
+    /// <summary>The most modules the orchestrator may place here (announced as capacity).</summary>
+    public int MaxModules { get; set; } = 100;
+
+    /// <summary>Longest wait for one artifact download.</summary>
+    public TimeSpan ArtifactTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    public bool Enabled => !string.IsNullOrWhiteSpace(Join);
+
+    /// <summary>Problems with these settings, each naming the setting to fix; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (!Enabled)
+        {
+            return errors;
+        }
+
+        if (!BrokerAddress.TryParse(Join!, out _, out var error))
+        {
+            errors.Add($"Agent.Join (--join): {error}");
+        }
+
+        if (KeepaliveInterval < TimeSpan.FromMilliseconds(100) || KeepaliveInterval > TimeSpan.FromHours(1))
+        {
+            errors.Add($"Agent.KeepaliveInterval (--keepalive) must be between 100ms and 1h, got {KeepaliveInterval}");
+        }
+
+        if (AdvertisedUrl is not null
+            && !(Uri.TryCreate(AdvertisedUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
+        {
+            errors.Add($"Agent.AdvertisedUrl (--advertise): '{AdvertisedUrl}' is not an absolute http:// or https:// URL");
+        }
+
+        if (Labels.Keys.FirstOrDefault(k => string.IsNullOrWhiteSpace(k)) is not null)
+        {
+            errors.Add("Agent.Labels (--labels): a label has an empty key");
+        }
+
+        if (MaxModules < 1)
+        {
+            errors.Add($"Agent.MaxModules must be at least 1, got {MaxModules}");
+        }
+
+        if (ArtifactTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Agent.ArtifactTimeout must be positive");
+        }
+
+        return errors;
+    }
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Hosting;
+using Wafer.Wasm;
+
+namespace Wafer.Runtime.Agent;
+
+/// <summary>
+/// Downloads a module's wasm from the orchestrator's artifact store (bearer token when configured) and checks that its
+/// SHA-256 is the hash the command named. Every failure is a <see cref="ModuleRefusedException"/> with the reason.
+/// </summary>
+public sealed class ArtifactFetcher : IDisposable
+{
+    public const long MaxArtifactBytes = 256L * 1024 * 1024;
+
+    private readonly HttpClient _http;
+    private readonly string? _token;
+    private readonly TimeSpan _timeout;
+
+    public ArtifactFetcher(IOptions<RuntimeOptions> options)
+    {
+        var agent = options.Value.Agent;
+        _token = agent.ControlToken;
+        _timeout = agent.ArtifactTimeout;
+        _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            MaxResponseContentBufferSize = MaxArtifactBytes,
+        };
+    }
+
+    /// <summary>The verified wasm bytes whose SHA-256 is <paramref name="expectedHash"/> (lower-case hex).</summary>
+    public async Task<byte[]> FetchAsync(string artifactUrl, string expectedHash, CancellationToken cancellationToken)
+    {
+        if (!Uri.TryCreate(artifactUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        {
+            throw new ModuleRefusedException($"download failed: artifactUrl '{artifactUrl}' is not an absolute http:// or https:// URL");
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        byte[] bytes;
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            if (_token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+            }
+
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new ModuleRefusedException($"download failed: GET {url} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            if (response.Content.Headers.ContentLength > MaxArtifactBytes)
+            {
+                throw new ModuleRefusedException($"download failed: the artifact is {response.Content.Headers.ContentLength} bytes; the limit is {MaxArtifactBytes}");
+            }
+
+            bytes = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ModuleRefusedException($"download failed: GET {url} timed out after {_timeout.TotalSeconds:0.#}s");
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new ModuleRefusedException($"download failed: GET {url}: {ex.Message}", ex);
+        }
+
+        var actual = WasmHost.Sha256Hex(bytes);
+        return string.Equals(actual, expectedHash, StringComparison.OrdinalIgnoreCase)
+            ? bytes
+            : throw new ModuleRefusedException($"hash mismatch: expected {expectedHash}, got {actual}");
+    }
+
+    public void Dispose() => _http.Dispose();
+}

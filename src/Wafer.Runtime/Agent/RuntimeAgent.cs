@@ -1,0 +1,404 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Reflection;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Wafer.Protocol.V1;
+using Wafer.Runtime.Hosting;
+
+namespace Wafer.Runtime.Agent;
+
+/// <summary>
+/// The runtime's side of the control protocol (docs/protocol.md): joins the broker with a retained <c>offline</c> last
+/// will, announces itself, sends keepalives, carries out the orchestrator's commands and answers with events. It
+/// reconnects with backoff when the broker goes away; the runtime keeps serving what it has meanwhile.
+/// </summary>
+public sealed partial class RuntimeAgent : BackgroundService
+{
+    private static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(3);
+    private static readonly string[] Kinds = ["functions", "jobs", "http"];
+    private const int OutboxLimit = 1000;
+
+    private readonly RuntimeOptions _runtime;
+    private readonly AgentOptions _options;
+    private readonly PlacedModules _modules;
+    private readonly LoadSampler _load;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly IServiceProvider _services;
+    private readonly ILogger<RuntimeAgent> _logger;
+    private readonly IMqttClient _client;
+    private readonly Channel<(string Topic, byte[] Payload)> _inbox =
+        Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(1024) { SingleReader = true });
+    private readonly ConcurrentQueue<(string Type, IMessageBody Body)> _outbox = new();
+    private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private RuntimeIdentity? _identity;
+    private BrokerAddress _broker = null!;
+    private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private CancellationTokenRegistration _onStarted;
+    private string? _lastOrchestratorStatusId;
+    private volatile bool _draining;
+    private volatile bool _stopping;
+    private int _offlineSent;
+    private int _fatalSent;
+
+    public RuntimeAgent(
+        IOptions<RuntimeOptions> options,
+        PlacedModules modules,
+        LoadSampler load,
+        IHostApplicationLifetime lifetime,
+        IServiceProvider services,
+        ILogger<RuntimeAgent> logger)
+    {
+        _runtime = options.Value;
+        _options = _runtime.Agent;
+        _modules = modules;
+        _load = load;
+        _lifetime = lifetime;
+        _services = services;
+        _logger = logger;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += e =>
+        {
+            Volatile.Read(ref _disconnected).TrySetResult();
+            return Task.CompletedTask;
+        };
+    }
+
+    /// <summary>This runtime's id; null until the agent has started (or when it is not joining a fleet).</summary>
+    public string? RuntimeId => _identity?.Id;
+
+    /// <summary>The name announced to the orchestrator.</summary>
+    public string? Name { get; private set; }
+
+    /// <summary>The URL announced to the orchestrator; null until the server is listening.</summary>
+    public string? Url { get; private set; }
+
+    public bool IsConnected => _client.IsConnected;
+
+    public bool IsDraining => _draining;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        BrokerAddress.TryParse(_options.Join!, out _broker, out _);
+        _identity = RuntimeIdentity.Acquire(_runtime.StoragePath);
+        Name = _options.Name ?? $"{Dns.GetHostName().ToLowerInvariant()}-{_identity.Id[..8]}";
+        _modules.Restore();
+        _onStarted = _lifetime.ApplicationStarted.Register(() =>
+        {
+            try
+            {
+                Url = (_options.AdvertisedUrl ?? DeriveUrl()).TrimEnd('/');
+                _serverStarted.TrySetResult();
+            }
+            catch (Exception ex)
+            {
+                _serverStarted.TrySetException(ex);
+            }
+        });
+        AppDomain.CurrentDomain.UnhandledException += OnUnhandledException;
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await _serverStarted.Task.WaitAsync(stoppingToken);
+            WatchHostedServices();
+            AgentStarted(_logger, _identity!.Id, Name!, Url!, _broker.ToString());
+            var keepalive = KeepaliveLoopAsync(stoppingToken);
+            var inbox = InboxLoopAsync(stoppingToken);
+            await ConnectionLoopAsync(stoppingToken);
+            await Task.WhenAll(keepalive, inbox);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            await ReportFatalAsync($"runtime agent failed: {ex.GetType().Name}: {ex.Message}");
+            throw;
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        _stopping = true;
+        await GoOfflineAsync();
+        await base.StopAsync(cancellationToken);
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
+    }
+
+    public override void Dispose()
+    {
+        AppDomain.CurrentDomain.UnhandledException -= OnUnhandledException;
+        _onStarted.Dispose();
+        _client.Dispose();
+        _identity?.Dispose();
+        base.Dispose();
+    }
+
+    private async Task ConnectionLoopAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        while (!stoppingToken.IsCancellationRequested && !_stopping)
+        {
+            var disconnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _disconnected, disconnected);
+            try
+            {
+                await ConnectAsync(stoppingToken);
+                Connected(_logger, _broker.ToString(), failures);
+                failures = 0;
+                await disconnected.Task.WaitAsync(stoppingToken);
+                if (!_stopping)
+                {
+                    ConnectionLost(_logger, _broker.ToString());
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                if (failures == 0)
+                {
+                    ConnectFailed(_logger, _broker.ToString(), ex.Message);
+                }
+
+                failures++;
+            }
+
+            if (_stopping)
+            {
+                break;
+            }
+
+            await Task.Delay(ReconnectBackoff.Delay(failures), stoppingToken);
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        var result = await _client.ConnectAsync(ClientOptions(), timeout.Token);
+        if (result.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
+        }
+
+        var id = _identity!.Id;
+        await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(Topics.Commands(id), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.OrchestratorStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build(), timeout.Token);
+        if (!await PublishStatusAsync() || !await AnnounceAsync())
+        {
+            throw new InvalidOperationException("the connection dropped while announcing");
+        }
+
+        while (_outbox.TryDequeue(out var pending))
+        {
+            await PublishEventAsync(pending.Type, pending.Body);
+        }
+    }
+
+    private MqttClientOptions ClientOptions()
+    {
+        var id = _identity!.Id;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(_broker.Host, _broker.Port)
+            .WithClientId("wafer-runtime-" + id)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(_options.KeepaliveInterval.TotalSeconds), 1, 60)))
+            .WithTimeout(TimeSpan.FromSeconds(10))
+            .WithWillTopic(Topics.Status(id))
+            .WithWillPayload(MessageCodec.Encode(MessageTypes.Status, new StatusBody(id, StatusBody.Offline)))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        var user = _options.MqttUsername ?? _broker.Username;
+        if (user is not null)
+        {
+            builder.WithCredentials(user, _options.MqttPassword ?? _broker.Password);
+        }
+
+        if (_broker.Tls)
+        {
+            builder.WithTlsOptions(tls => tls.UseTls());
+        }
+
+        return builder.Build();
+    }
+
+    private async Task KeepaliveLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(_options.KeepaliveInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                if (_client.IsConnected)
+                {
+                    var id = _identity!.Id;
+                    await PublishAsync(Topics.Keepalive(id), MessageTypes.Keepalive, new KeepaliveBody(id, _load.Sample(), _modules.States()),
+                        retain: false, MqttQualityOfServiceLevel.AtMostOnce);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = (e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+        if (!_inbox.Writer.TryWrite(message))
+        {
+            MessageDropped(_logger, message.Topic);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task InboxLoopAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var (topic, payload) in _inbox.Reader.ReadAllAsync(stoppingToken))
+            {
+                try
+                {
+                    await HandleAsync(topic, payload, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+                {
+                    CommandFailed(_logger, topic, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task<bool> PublishStatusAsync()
+    {
+        var id = _identity!.Id;
+        return PublishAsync(Topics.Status(id), MessageTypes.Status, new StatusBody(id, _draining ? StatusBody.Draining : StatusBody.Online), retain: true);
+    }
+
+    private Task<bool> AnnounceAsync()
+    {
+        var id = _identity!.Id;
+        var announce = new AnnounceBody(id, Name!, _options.Labels, LoadSampler.Capacity(_options.MaxModules), Kinds, Version, Url!,
+            (int)Math.Max(1, Math.Ceiling(_options.KeepaliveInterval.TotalSeconds)), _modules.Reports());
+        return PublishAsync(Topics.Announce(id), MessageTypes.Announce, announce, retain: true);
+    }
+
+    /// <summary>Publishes an event; one that cannot go out now waits for the next connection.</summary>
+    private async Task PublishEventAsync(string type, IMessageBody body)
+    {
+        if (!await PublishAsync(Topics.Events(_identity!.Id), type, body, retain: false))
+        {
+            _outbox.Enqueue((type, body));
+            while (_outbox.Count > OutboxLimit && _outbox.TryDequeue(out _))
+            {
+            }
+        }
+    }
+
+    private async Task<bool> PublishAsync(string topic, string type, IMessageBody body, bool retain,
+        MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce)
+    {
+        if (!_client.IsConnected)
+        {
+            return false;
+        }
+
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(MessageCodec.Encode(type, body))
+            .WithQualityOfServiceLevel(qos)
+            .WithRetainFlag(retain)
+            .Build();
+        try
+        {
+            using var timeout = new CancellationTokenSource(PublishTimeout);
+            var result = await _client.PublishAsync(message, timeout.Token);
+            return result.IsSuccess;
+        }
+        catch (Exception ex)
+        {
+            PublishFailed(_logger, type, topic, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Publishes the retained <c>offline</c> status and disconnects cleanly (so the broker sends no last will).</summary>
+    private async Task GoOfflineAsync()
+    {
+        if (Interlocked.Exchange(ref _offlineSent, 1) == 1 || _identity is null)
+        {
+            return;
+        }
+
+        var id = _identity.Id;
+        await PublishAsync(Topics.Status(id), MessageTypes.Status, new StatusBody(id, StatusBody.Offline), retain: true);
+        try
+        {
+            using var timeout = new CancellationTokenSource(PublishTimeout);
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
+            }
+        }
+        catch (Exception ex)
+        {
+            PublishFailed(_logger, "disconnect", _broker.ToString(), ex.Message);
+        }
+
+        WentOffline(_logger);
+    }
+
+    /// <summary>The first address the server listens on, with a wildcard host replaced by this machine's name.</summary>
+    private string DeriveUrl()
+    {
+        var address = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                      ?? throw new InvalidOperationException("the runtime listens on no address; set Agent.AdvertisedUrl (--advertise)");
+        var wildcard = address.Replace("://+:", "://0.0.0.0:", StringComparison.Ordinal).Replace("://*:", "://0.0.0.0:", StringComparison.Ordinal);
+        var url = new UriBuilder(wildcard);
+        if (url.Host is "0.0.0.0" or "[::]" or "::")
+        {
+            url.Host = Dns.GetHostName();
+        }
+
+        return url.Uri.GetLeftPart(UriPartial.Authority);
+    }
+
+    private static string Version { get; } =
+        typeof(RuntimeAgent).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+}

@@ -1,0 +1,97 @@
+using System.Collections.Concurrent;
+using Npgsql;
+using Wafer.Protocol.Manifest;
+
+namespace Wafer.Runtime.Capabilities.Sql;
+
+/// <summary>
+/// One pooled <see cref="NpgsqlDataSource"/> per distinct connection string (secrets filled in), created on first
+/// use and kept for the life of the process. A changed secret yields a new string and so a new pool.
+/// </summary>
+public sealed class PostgresDataSources : IDisposable
+{
+    /// <summary>Cap on opening a connection (Npgsql counts whole seconds); the call's budget cuts it shorter.</summary>
+    public const int MaxConnectSeconds = 15;
+
+    private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _sources = new(StringComparer.Ordinal);
+
+    public NpgsqlDataSource Get(string connString, PostgresConnectionSpec connection, string operation)
+    {
+        var normalized = Normalize(connString, connection, operation);
+        return _sources.GetOrAdd(normalized, static s => new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(s))).Value;
+    }
+
+    /// <summary>An Npgsql connection string from either accepted form, with the host's settings applied.</summary>
+    public static string Normalize(string connString, PostgresConnectionSpec connection, string operation)
+    {
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = IsUrl(connString) ? FromUrl(connString) : new NpgsqlConnectionStringBuilder(connString);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or UriFormatException or KeyNotFoundException)
+        {
+            throw new CapabilityException($"{operation}: connection '{connection.Name}': connString is not valid: {ex.Message}");
+        }
+
+        builder.Timeout = Math.Clamp((int)Math.Ceiling(connection.TimeoutMs / 1000.0), 1, MaxConnectSeconds);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "wafer";
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool IsUrl(string text) =>
+        text.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>postgres://user:password@host:port/database?key=value</c>, as libpq and most providers write it.</summary>
+    private static NpgsqlConnectionStringBuilder FromUrl(string text)
+    {
+        var uri = new Uri(text);
+        var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host.Trim('[', ']') };
+        if (uri.Port > 0)
+        {
+            builder.Port = uri.Port;
+        }
+
+        if (uri.UserInfo.Length > 0)
+        {
+            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
+            builder.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
+            if (colon >= 0)
+            {
+                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
+            }
+        }
+
+        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
+        if (database.Length > 0)
+        {
+            builder.Database = database;
+        }
+
+        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            var key = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
+            builder[key] = Uri.UnescapeDataString(equals < 0 ? "" : pair[(equals + 1)..]);
+        }
+
+        return builder;
+    }
+
+    public void Dispose()
+    {
+        foreach (var source in _sources.Values)
+        {
+            if (source.IsValueCreated)
+            {
+                source.Value.Dispose();
+            }
+        }
+
+        _sources.Clear();
+    }
+}

@@ -1,0 +1,107 @@
+using System.Collections.Frozen;
+using Wafer.Protocol.Manifest;
+
+namespace Wafer.Runtime.Catalog;
+
+/// <summary>
+/// The HTTP handler routes of a catalog snapshot (manifest <c>routes</c> of command plugins), immutable. A request
+/// path is matched by an exact route first, then by the longest <c>/...</c> prefix; among routes of the same path
+/// (different plugins may split the methods of one path), the first that allows the method wins.
+/// </summary>
+public sealed class RouteTable
+{
+    public static readonly RouteTable Empty = new([]);
+
+    private readonly FrozenDictionary<string, HandlerRoute[]> _exact;
+    private readonly HandlerRoute[] _prefixes;
+
+    public RouteTable(IEnumerable<LoadedPlugin> plugins)
+    {
+        var all = plugins
+            .Where(p => p.Command is not null)
+            .SelectMany(p => p.Manifest.Routes.Select(r => new HandlerRoute(p, r)))
+            .ToArray();
+        All = all;
+        _exact = all.Where(r => !r.Route.IsPrefix)
+            .GroupBy(r => r.Route.Path, StringComparer.Ordinal)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _prefixes = all.Where(r => r.Route.IsPrefix)
+            .OrderByDescending(r => r.Route.BasePath.Length)
+            .ThenBy(r => r.Route.Path, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>Every route, in plugin order.</summary>
+    public IReadOnlyList<HandlerRoute> All { get; }
+
+    /// <summary>True when some route covers <paramref name="path"/>, whatever the method.</summary>
+    public bool Covers(string path) => _exact.ContainsKey(path) || Array.Exists(_prefixes, r => Under(path, r.Route.BasePath));
+
+    /// <summary>
+    /// The route serving <paramref name="method"/> <paramref name="path"/>, or null; <paramref name="allowed"/> lists
+    /// the methods the covering routes accept (empty when a route accepts any), for a 405 answer.
+    /// </summary>
+    public HandlerRoute? Match(string path, string method, out IReadOnlyList<string> allowed)
+    {
+        var methods = new List<string>();
+        foreach (var candidate in Candidates(path))
+        {
+            if (candidate.Route.AllowsMethod(method) || (method == "HEAD" && candidate.Route.AllowsMethod("GET")))
+            {
+                allowed = [];
+                return candidate;
+            }
+
+            methods.AddRange(candidate.Route.Methods);
+        }
+
+        allowed = methods.Distinct(StringComparer.Ordinal).ToArray();
+        return null;
+    }
+
+    /// <summary>
+    /// Why <paramref name="plugin"/>'s routes cannot join this table (a route of another plugin with the same path
+    /// and a method in common), or null when they can.
+    /// </summary>
+    public string? FindConflict(LoadedPlugin plugin)
+    {
+        foreach (var route in plugin.Manifest.Routes)
+        {
+            foreach (var existing in All)
+            {
+                if (existing.Plugin.Name != plugin.Name && existing.Route.Overlaps(route))
+                {
+                    return $"route '{route}' conflicts with '{existing.Route}' of plugin '{existing.Plugin.Name}'";
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private IEnumerable<HandlerRoute> Candidates(string path)
+    {
+        if (_exact.TryGetValue(path, out var exact))
+        {
+            foreach (var route in exact)
+            {
+                yield return route;
+            }
+        }
+
+        foreach (var route in _prefixes)
+        {
+            if (Under(path, route.Route.BasePath))
+            {
+                yield return route;
+            }
+        }
+    }
+
+    private static bool Under(string path, string basePath) =>
+        basePath == "/"
+        || (path.StartsWith(basePath, StringComparison.Ordinal) && (path.Length == basePath.Length || path[basePath.Length] == '/'));
+}
+
+/// <summary>One route of one command plugin version.</summary>
+public sealed record HandlerRoute(LoadedPlugin Plugin, PluginRoute Route);

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Handlers;
+using Wafer.Runtime.Jobs;
+
+namespace Wafer.Runtime.Hosting;
+
+/// <summary>Registers and maps what serves command plugins: jobs (<c>/jobs</c>) and HTTP handlers (manifest routes).</summary>
+public static class CommandServices
+{
+    public static IServiceCollection AddWaferCommands(this IServiceCollection services)
+    {
+        services.AddOptions<JobOptions>().BindConfiguration("Jobs").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
+        services.AddOptions<HandlerOptions>().BindConfiguration("Handlers");
+        services.AddSingleton<JobRunner>();
+        services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<HandlerRouteConstraint>(HandlerRouteConstraint.Name));
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapWaferCommands(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapWaferJobs();
+        endpoints.MapWaferHandlers();
+        return endpoints;
+    }
+
+    private sealed class JobOptionsValidator : IValidateOptions<JobOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, JobOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Wafer.Cli.Tests;
+
+/// <summary><c>wafer runtime</c>: settings errors are usage errors; a runtime serves and says where even before the broker answers.</summary>
+public sealed partial class RuntimeCommandTests
+{
+    [Theory]
+    [InlineData("--join", "http://broker:1883", "Agent.Join (--join): 'http://broker:1883' is not an mqtt://HOST:PORT")]
+    [InlineData("--labels", "zone", "--labels: 'zone' is not key=value")]
+    [InlineData("--keepalive", "soon", "--keepalive: 'soon' is not a duration")]
+    [InlineData("--advertise", "nowhere", "Agent.AdvertisedUrl (--advertise): 'nowhere' is not an absolute")]
+    public async Task BadSetting_IsAUsageErrorNamingIt(string flag, string value, string message)
+    {
+        var arguments = new List<string> { "runtime", "--join", "mqtt://127.0.0.1:1", "--storagePath", TempFolder() };
+        var at = arguments.IndexOf(flag);
+        if (at >= 0)
+        {
+            arguments[at + 1] = value;
+        }
+        else
+        {
+            arguments.AddRange([flag, value]);
+        }
+
+        var (code, output) = await CliProcess.RunAsync(Path.GetTempPath(), TimeSpan.FromMinutes(1), [.. arguments]);
+
+        Assert.True(code == 2, output);
+        Assert.Contains(message, Flatten(output), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Runtime_WithTheBrokerAway_PrintsItsIdAndUrlAndServes()
+    {
+        var storage = TempFolder();
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "runtime", "--join", $"mqtt://127.0.0.1:{UnusedPort()}",
+                     "--port", "0", "--storagePath", storage, "--name", "cli-test"])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(info)!;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            Match started;
+            do
+            {
+                var line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("wafer runtime exited early");
+                started = StartedLine().Match(line);
+            }
+            while (!started.Success);
+
+            Assert.Equal(File.ReadAllText(Path.Combine(storage, "runtime-id")).Trim(), started.Groups["id"].Value);
+            using var http = new HttpClient();
+            var health = await http.GetAsync(started.Groups["url"].Value + "/healthz", timeout.Token);
+            Assert.True(health.IsSuccessStatusCode, $"GET /healthz answered {health.StatusCode}");
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [GeneratedRegex(@"^runtime (?<id>[0-9a-f-]{36}) \(cli-test\) serving on (?<url>http://127\.0\.0\.1:\d+), joining mqtt://127\.0\.0\.1:\d+$")]
+    private static partial Regex StartedLine();
+
+    private static string Flatten(string output) => Regex.Replace(output, @"\s+", " ");
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string TempFolder()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "wafer-cli-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}

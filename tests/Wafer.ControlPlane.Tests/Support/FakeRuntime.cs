@@ -1,0 +1,142 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Wafer.ControlPlane.Tests.Support;
+
+/// <summary>
+/// A runtime that speaks protocol v1 from this process: announces with a retained offline last will, answers
+/// <c>create_module</c> after downloading the artifact and checking its hash, answers deletes, drains, and serves
+/// <c>GET /api/logs</c> with canned lines.
+/// </summary>
+public sealed class FakeRuntime : IAsyncDisposable
+{
+    private readonly IMqttClient _client = new MqttClientFactory().CreateMqttClient();
+    private readonly WebApplication _http;
+    private readonly HttpClient _downloads = new();
+
+    private FakeRuntime(string id, WebApplication http, string url)
+    {
+        Id = id;
+        _http = http;
+        Url = url;
+        _client.ApplicationMessageReceivedAsync += e => OnCommandAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+    }
+
+    public string Id { get; }
+
+    public string Url { get; }
+
+    public ConcurrentDictionary<string, CreateModuleBody> Modules { get; } = new();
+
+    public ConcurrentQueue<Envelope> Commands { get; } = new();
+
+    /// <summary>When set, creates fail with this reason.</summary>
+    public string? FailCreates { get; set; }
+
+    public static async Task<FakeRuntime> StartAsync(string brokerUrl, string? id = null, params (string Key, string Value)[] labels)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var http = builder.Build();
+        http.MapGet("/api/logs", (string? function) => Results.Json(new[]
+        {
+            new { time = DateTimeOffset.UtcNow, callId = "c1", plugin = "web", function = "hello", level = "info", message = $"hello from {function ?? "all"}" },
+            new { time = DateTimeOffset.UtcNow, callId = "c2", plugin = "other", function = "x", level = "info", message = "not ours" },
+        }));
+        await http.StartAsync();
+        var url = http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var runtime = new FakeRuntime(id ?? "fake-" + Guid.NewGuid().ToString("N")[..8], http, url);
+        await runtime.ConnectAsync(brokerUrl, labels);
+        return runtime;
+    }
+
+    private async Task ConnectAsync(string brokerUrl, (string Key, string Value)[] labels)
+    {
+        var uri = new Uri(brokerUrl);
+        var options = new MqttClientOptionsBuilder()
+            .WithTcpServer(uri.Host, uri.Port)
+            .WithClientId("runtime-" + Id)
+            .WithWillTopic(Topics.Status(Id))
+            .WithWillPayload(MessageCodec.Encode(MessageTypes.Status, new StatusBody(Id, StatusBody.Offline)))
+            .WithWillRetain(true)
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await _client.ConnectAsync(options);
+        await _client.SubscribeAsync(Topics.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce);
+        await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Online), retain: true);
+        var announce = Fleets.Announce(Id, labels: labels) with { Url = Url, Modules = [] };
+        await PublishAsync(Topics.Announce(Id), MessageTypes.Announce, announce, retain: true);
+    }
+
+    /// <summary>Drops the connection without a clean disconnect, so the broker sends the last will.</summary>
+    public async Task CrashAsync()
+    {
+        await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
+    }
+
+    private async Task OnCommandAsync(string topic, byte[] payload)
+    {
+        var command = MessageCodec.Decode(topic, payload);
+        Commands.Enqueue(command);
+        switch (command.Body)
+        {
+            case CreateModuleBody create:
+                var reason = FailCreates ?? await VerifyAsync(create);
+                if (reason is null)
+                {
+                    Modules[create.ModuleId] = create;
+                    await PublishAsync(Topics.Events(Id), MessageTypes.ModuleRunning, new ModuleRunningBody(command.Id, create.ModuleId, create.Plugin, create.Hash));
+                }
+                else
+                {
+                    await PublishAsync(Topics.Events(Id), MessageTypes.ModuleFailed, new ModuleFailedBody(command.Id, create.ModuleId, reason));
+                }
+
+                break;
+            case DeleteModuleBody delete:
+                Modules.TryRemove(delete.ModuleId, out _);
+                await PublishAsync(Topics.Events(Id), MessageTypes.ModuleDeleted, new ModuleDeletedBody(command.Id, delete.ModuleId));
+                break;
+            case DrainBody:
+                await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Draining), retain: true);
+                break;
+        }
+    }
+
+    private async Task<string?> VerifyAsync(CreateModuleBody create)
+    {
+        var bytes = await _downloads.GetByteArrayAsync(create.ArtifactUrl);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        return actual == create.Hash ? null : $"hash mismatch: expected {create.Hash}, got {actual}";
+    }
+
+    private Task PublishAsync(string topic, string type, IMessageBody body, bool retain = false) =>
+        _client.PublishAsync(new MqttApplicationMessageBuilder()
+            .WithTopic(topic).WithPayload(MessageCodec.Encode(type, body)).WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_client.IsConnected)
+        {
+            await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
+            await _client.DisconnectAsync();
+        }
+
+        _client.Dispose();
+        _downloads.Dispose();
+        await _http.StopAsync();
+        await _http.DisposeAsync();
+    }
+}

@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wafer.ControlPlane.Hosting;
+
+namespace Wafer.ControlPlane.Tests.Support;
+
+/// <summary>
+/// A real orchestrator in this process: HTTP on a free loopback port, its in-process MQTT broker on another, a SQLite
+/// database and artifacts in a temporary folder.
+/// </summary>
+public sealed class OrchestratorHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private OrchestratorHost(WebApplication app, OrchestratorOptions options, Uri address)
+    {
+        _app = app;
+        Options = options;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public OrchestratorOptions Options { get; }
+
+    public HttpClient Client { get; }
+
+    public string BrokerUrl => $"mqtt://127.0.0.1:{Options.BrokerPort}";
+
+    public FleetView View => _app.Services.GetRequiredService<FleetView>();
+
+    public static async Task<OrchestratorHost> StartAsync(Action<OrchestratorOptions>? configure = null)
+    {
+        var root = TestDatabases.TempFolder();
+        var options = new OrchestratorOptions
+        {
+            Port = 0,
+            BrokerPort = FreePort(),
+            StoragePath = root,
+            Database = Path.Combine(root, "orchestrator.db"),
+            ReconcileInterval = TimeSpan.FromMilliseconds(200),
+        };
+        configure?.Invoke(options);
+        var app = OrchestratorApp.Build(options, minimumLevel: LogLevel.Warning);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var host = new OrchestratorHost(app, options, new Uri(address));
+        await Eventually.TrueAsync(async () => (await host.Client.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready");
+        return host;
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Client.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,3 @@
+global using System.Text.Json;
+global using Wafer.Fleet.Tests.Support;
+global using Xunit;

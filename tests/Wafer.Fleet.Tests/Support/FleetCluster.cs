@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Wafer.Fleet.Tests.Support;
+
+/// <summary>
+/// A real fleet: an orchestrator process and runtime processes (<c>dotnet wafer.dll …</c> from the built CLI) joined
+/// through the test Mosquitto, each with its own storage folder.
+/// </summary>
+public sealed class FleetCluster : IAsyncDisposable
+{
+    private readonly Dictionary<string, WaferProcess> _runtimes = new(StringComparer.Ordinal);
+    private readonly List<WaferProcess> _stopped = [];
+
+    private FleetCluster(string folder, int port)
+    {
+        Folder = folder;
+        Port = port;
+        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public string Folder { get; }
+
+    public int Port { get; }
+
+    public HttpClient Api { get; }
+
+    public WaferProcess Orchestrator { get; private set; } = null!;
+
+    public IReadOnlyDictionary<string, WaferProcess> Runtimes => _runtimes;
+
+    public static async Task<FleetCluster> StartAsync(int runtimes = 3)
+    {
+        await Broker.ClearRetainedAsync();
+        var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
+        Directory.CreateDirectory(folder);
+        var cluster = new FleetCluster(folder, FreePort());
+        try
+        {
+            await cluster.StartOrchestratorAsync();
+            for (var i = 1; i <= runtimes; i++)
+            {
+                cluster.StartRuntime($"rt-{i}");
+            }
+
+            await cluster.WaitForRuntimesAsync(runtimes, TimeSpan.FromSeconds(60));
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task StartOrchestratorAsync()
+    {
+        Orchestrator = WaferProcess.Start("orchestrator", "orchestrator",
+            "--mqtt", Repository.BrokerUrl,
+            "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),
+            "--storagePath", Path.Combine(Folder, "orchestrator"),
+            "--port", Port.ToString(CultureInfo.InvariantCulture));
+        await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this);
+    }
+
+    public WaferProcess StartRuntime(string name)
+    {
+        var process = WaferProcess.Start(name, "runtime",
+            "--join", Repository.BrokerUrl,
+            "--name", name,
+            "--port", "0",
+            "--storagePath", Path.Combine(Folder, name),
+            "--keepalive", "1s");
+        _runtimes[name] = process;
+        return process;
+    }
+
+    /// <summary>Kills a process of the fleet with SIGKILL; it stays listed for the log.</summary>
+    public void Kill(WaferProcess process)
+    {
+        process.Kill();
+        _stopped.Add(process);
+    }
+
+    public async Task WaitForRuntimesAsync(int alive, TimeSpan within) =>
+        await Eventually.TrueAsync(async () =>
+            (await GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray().Count(r => r.GetProperty("state").GetString() == "online") == alive,
+            $"{alive} runtime(s) are online", within, this);
+
+    /// <summary>Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart).</summary>
+    public async Task<JsonElement> DeployHelloAsync(string name, int replicas)
+    {
+        using var form = new MultipartFormDataContent();
+        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wasm")));
+        wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
+        form.Add(wasm, "plugin", "hello.wasm");
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wafer.json"))), "manifest", "hello.wafer.json");
+        form.Add(new StringContent(name), "name");
+        form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
+        using var response = await Api.PostAsync("/api/deployments", form);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"POST /api/deployments answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    public async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await Api.GetAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Waits until <paramref name="replicas"/> replicas of <paramref name="name"/> run; returns their modules.</summary>
+    public async Task<List<JsonElement>> WaitForRunningAsync(string name, int replicas, TimeSpan within, Func<List<JsonElement>, bool>? also = null)
+    {
+        List<JsonElement> running = [];
+        await Eventually.TrueAsync(async () =>
+        {
+            var deployment = await GetJsonAsync($"/api/deployments/{name}");
+            running = [.. deployment.GetProperty("modules").EnumerateArray().Where(m => m.GetProperty("alive").GetBoolean())];
+            return deployment.GetProperty("status").GetProperty("state").GetString() == "running" && running.Count == replicas && (also?.Invoke(running) ?? true);
+        }, $"{replicas} replica(s) of {name} run", within, this);
+        return running;
+    }
+
+    /// <summary>Calls the hello guest's <c>hello</c> function of plugin <paramref name="plugin"/> on a runtime.</summary>
+    public static async Task<string?> CallHelloAsync(string runtimeUrl, string plugin)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        using var response = await client.PostAsync($"{runtimeUrl.TrimEnd('/')}/functions/{plugin}/hello", new StringContent("{}", Encoding.UTF8, "application/json"));
+        if (!response.IsSuccessStatusCode)
+        {
+            Console.WriteLine($"fleet: call {runtimeUrl}/functions/{plugin}/hello answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return null;
+        }
+
+        var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        return body.GetProperty("result").GetString();
+    }
+
+    public string Logs()
+    {
+        var builder = new StringBuilder();
+        foreach (var process in _runtimes.Values.Prepend(Orchestrator).Concat(_stopped).Where(p => p is not null).Distinct())
+        {
+            builder.AppendLine(CultureInfo.InvariantCulture, $"----- {process.Name} (pid {process.Id}) -----").AppendLine(process.Tail());
+        }
+
+        return builder.ToString();
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var logs = Logs();
+        TestContext.Current.TestOutputHelper?.WriteLine(logs);
+        foreach (var runtime in _runtimes.Values)
+        {
+            runtime.Dispose();
+        }
+
+        Orchestrator?.Dispose();
+        Api.Dispose();
+        await Task.CompletedTask;
+    }
+
+    public static string Elapsed(Stopwatch clock) => $"{clock.Elapsed.TotalMilliseconds:0} ms";
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Wafer.Fleet.Tests.Support;
+
+/// <summary>One <c>dotnet wafer.dll …</c> process (orchestrator or runtime) with its output kept for the test log.</summary>
+public sealed class WaferProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
+
+    private WaferProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+        process.OutputDataReceived += (_, e) => Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Name { get; }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public string Output => string.Join('\n', _output);
+
+    public static WaferProcess Start(string name, params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add(Repository.WaferDll);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        info.Environment["DOTNET_gcServer"] = "0";
+        return new WaferProcess(name, Process.Start(info) ?? throw new InvalidOperationException($"cannot start {name}"));
+    }
+
+    /// <summary>Runs <c>wafer ARGS</c> to completion and returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan within, params string[] arguments)
+    {
+        using var process = Start("wafer " + arguments[0], arguments);
+        if (!await process.WaitForExitAsync(within))
+        {
+            return (-1, $"wafer {string.Join(' ', arguments)} did not finish within {within.TotalSeconds:0}s\n{process.Output}");
+        }
+
+        process._process.WaitForExit(); // drains the redirected output
+        return (process.ExitCode, process.Output);
+    }
+
+    /// <summary>SIGKILL: no clean shutdown, no goodbye message; only the broker's last will tells anyone.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(10_000);
+        }
+    }
+
+    public Task<bool> WaitForExitAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        return _process.WaitForExitAsync(timeout.Token).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+    }
+
+    public string Tail(int lines = 40) => string.Join('\n', _output.TakeLast(lines));
+
+    public void Dispose()
+    {
+        Kill();
+        _process.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+            while (_output.Count > 2000 && _output.TryDequeue(out _))
+            {
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using Wafer.Protocol.V1;
+using Wafer.Runtime.Tests.Support;
+
+namespace Wafer.Runtime.Tests.Agent;
+
+/// <summary>Joining a fleet: announce, status, keepalive, identity and storage, credentials, stopping and fatal errors. (docs/protocol.md; an in-process broker and a fake orchestrator.)</summary>
+public sealed class JoinTests
+{
+    [Fact]
+    public async Task Join_PublishesRetainedOnlineStatusAndAnnounce()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+        var id = fleet.RuntimeId;
+
+        var status = await fleet.Orchestrator.WaitForAsync(id, MessageTypes.Status);
+        Assert.Equal(StatusBody.Online, status.Body<StatusBody>().State);
+        Assert.True(status.Retain);
+        var announce = await fleet.Orchestrator.WaitForAsync(id, MessageTypes.Announce);
+        Assert.True(announce.Retain);
+        var body = announce.Body<AnnounceBody>();
+        Assert.Equal("edge-1", body.Name);
+        Assert.Equal("a", body.Labels["zone"]);
+        Assert.Equal(fleet.Runtime.Client.BaseAddress!.GetLeftPart(UriPartial.Authority), body.Url);
+        Assert.Equal(Environment.ProcessorCount, body.Capacity.Cores);
+        Assert.True(body.Capacity.MemoryMb > 0);
+        Assert.Equal(100, body.Capacity.MaxModules);
+        Assert.Equal(["functions", "jobs", "http"], body.Kinds);
+        Assert.Equal(1, body.KeepaliveSec);
+        Assert.Empty(body.Modules);
+
+        Assert.Equal(StatusBody.Online, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(id)))!.Body).State);
+        Assert.NotNull(await fleet.Broker.RetainedAsync(Topics.Announce(id)));
+        Assert.Equal(id, File.ReadAllText(Path.Combine(fleet.StoragePath, "runtime-id")).Trim());
+    }
+
+    [Fact]
+    public async Task Keepalive_ReportsLoadAndModuleStates()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+        await fleet.RunAsync("m-1");
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
+        }
+
+        var keepalive = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Keepalive,
+            r => r.Body<KeepaliveBody>().Load.CallsPerSec > 0);
+        var body = keepalive.Body<KeepaliveBody>();
+        Assert.False(keepalive.Retain);
+        Assert.Equal([new ModuleState("m-1", ModuleState.Running)], body.Modules);
+        Assert.True(body.Load.MemoryMb > 0);
+        Assert.InRange(body.Load.CpuPercent, 0, 100);
+        Assert.Equal(0, body.Load.InFlight);
+    }
+
+    [Fact]
+    public async Task OrchestratorComingOnline_TriggersAnAnnounce()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+        fleet.Orchestrator.Clear();
+
+        await fleet.Orchestrator.PublishStatusAsync(OrchestratorStatusBody.Online);
+        await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Announce);
+        await fleet.Orchestrator.PublishStatusAsync(OrchestratorStatusBody.Offline);
+        await fleet.Orchestrator.PublishStatusAsync(OrchestratorStatusBody.Online);
+
+        await RuntimeServer.WaitUntilAsync(() => fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce) == 2,
+            FakeOrchestrator.Deadline, "a second announce");
+    }
+
+    [Fact]
+    public async Task Join_WithCredentialsInTheUrl_IsAccepted()
+    {
+        await using var fleet = await AgentHarness.StartAsync(o => o.Agent.Join = o.Agent.Join!.Replace("mqtt://", "mqtt://wafer:p%40ss@", StringComparison.Ordinal));
+        fleet.Broker.Credentials = ("wafer", "p@ss");
+        fleet.Orchestrator.Clear();
+
+        await fleet.Broker.CutConnectionAsync(fleet.ClientId);
+
+        await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status, r => r.Body<StatusBody>().State == StatusBody.Online);
+    }
+
+    [Fact]
+    public async Task SecondRuntime_OnTheSameStoragePath_RefusesToStart()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            RuntimeServer.StartAsync([], o => o.Agent.Join = fleet.Broker.Url, fleet.StoragePath));
+
+        Assert.Contains("another runtime is using the storage path", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Restart_ServesStoredModulesUnderTheSameIdAndAnnouncesThem()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+        var hash = await fleet.RunAsync("m-1");
+        var id = fleet.RuntimeId;
+        var fetches = fleet.Artifacts.Authorizations.Count;
+
+        await fleet.StopRuntimeAsync();
+        fleet.Orchestrator.Clear();
+        await fleet.StartRuntimeAsync();
+
+        Assert.Equal(id, fleet.RuntimeId);
+        var announce = await fleet.Orchestrator.WaitForAsync(id, MessageTypes.Announce, r => r.Body<AnnounceBody>().Modules.Count > 0);
+        Assert.Equal([new ModuleReport("m-1", "echo", hash, ModuleState.Running)], announce.Body<AnnounceBody>().Modules);
+        Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
+        Assert.Equal(fetches, fleet.Artifacts.Authorizations.Count);
+    }
+
+    [Fact]
+    public async Task CleanStop_PublishesOfflineItself()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+        var id = fleet.RuntimeId;
+
+        await fleet.StopRuntimeAsync();
+
+        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(id)))!.Body).State);
+        Assert.DoesNotContain(fleet.Orchestrator.All, r => r.Type == MessageTypes.Fatal);
+        await fleet.StartRuntimeAsync();
+    }
+
+    [Fact]
+    public async Task Shutdown_PublishesOfflineAndStopsTheRuntime()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+
+        await fleet.Orchestrator.SendAsync(fleet.RuntimeId, MessageTypes.Shutdown, new ShutdownBody("drained"));
+
+        await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status, r => r.Body<StatusBody>().State == StatusBody.Offline);
+        await RuntimeServer.WaitUntilAsync(() => fleet.Lifetime.ApplicationStopping.IsCancellationRequested, FakeOrchestrator.Deadline, "the host to stop");
+        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(fleet.RuntimeId)))!.Body).State);
+        Assert.False(fleet.Agent.IsConnected);
+    }
+
+    [Fact]
+    public async Task FailingBackgroundService_IsReportedAsFatal()
+    {
+        await using var fleet = await AgentHarness.StartAsync(services: s => s.AddHostedService<FailingService>());
+
+        var fatal = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Fatal);
+
+        Assert.Equal(new FatalBody(fleet.RuntimeId, "FailingService failed: disk on fire"), fatal.Body<FatalBody>());
+    }
+
+    private sealed class FailingService : Microsoft.Extensions.Hosting.BackgroundService
+    {
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(700), stoppingToken);
+            throw new InvalidOperationException("disk on fire");
+        }
+    }
+}

@@ -1,0 +1,37 @@
+;; A function module that imports WASI: print writes a line to stdout and one to stderr (they reach the call's
+;; log); sleep asks poll_oneoff for a 1 ms clock wait and returns its errno from wafer_invoke; quit calls proc_exit.
+(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "printed line\n")
+  (data (i32.const 120) "warned line\n")
+  (global $heap (mut i32) (i32.const 4096))
+  (func (export "wafer_alloc") (param $size i32) (result i32)
+    (local $ptr i32)
+    (local.set $ptr (global.get $heap))
+    (global.set $heap (i32.add (local.get $ptr) (local.get $size)))
+    (local.get $ptr))
+  (func $write (param $fd i32) (param $ptr i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $ptr))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 8))))
+  (func (export "wafer_invoke") (param $fn i32) (param $ptr i32) (param $len i32) (result i32)
+    (if (i32.eq (local.get $fn) (i32.const 0))
+      (then
+        (call $write (i32.const 1) (i32.const 100) (i32.const 13))
+        (call $write (i32.const 2) (i32.const 120) (i32.const 12))
+        (return (i32.const 0))))
+    (if (i32.eq (local.get $fn) (i32.const 1))
+      (then
+        ;; one clock subscription at 256: userdata 7, tag 0 (clock), monotonic, 1 ms relative
+        (i64.store (i32.const 256) (i64.const 7))
+        (i32.store8 (i32.const 264) (i32.const 0))
+        (i32.store (i32.const 272) (i32.const 1))
+        (i64.store (i32.const 280) (i64.const 1000000))
+        (i64.store (i32.const 288) (i64.const 0))
+        (i32.store16 (i32.const 296) (i32.const 0))
+        (return (call $poll (i32.const 256) (i32.const 512) (i32.const 1) (i32.const 600)))))
+    (call $exit (i32.const 3))
+    (i32.const 0)))
