@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
 using Wafer.Wasm.Engines;
+using Wafer.Wasm.Invocation;
 using Wafer.Wasm.Loading;
 using Wafer.Wasm.Logging;
 using Wasmtime;
@@ -84,6 +85,18 @@ public sealed class WasmHost : IDisposable
             throw;
         }
 
+        PreparedModule prepared;
+        try
+        {
+            prepared = new PreparedModule(engine.Linker, module);
+        }
+        catch (WasmtimeException ex)
+        {
+            // Validation checked every import against the linker's; this is a safety net, not an expected path.
+            module.Dispose();
+            throw Reject(name, $"cannot link the module: {ex.Message}", ex);
+        }
+
         if (!fromCache)
         {
             _cache.Store(engine, hash, module);
@@ -99,7 +112,7 @@ public sealed class WasmHost : IDisposable
             WasmLog.ModuleCompiled(_logger, name, hash, elapsed.TotalMilliseconds);
         }
 
-        return new WasmModule(engine, module, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
     }
 
     /// <summary>
