@@ -76,6 +76,11 @@ public sealed partial class FunctionInvoker(GuestLogSink logs, ILogger<FunctionI
 
     private static string? CheckResult(byte[] output, RegisteredFunction function)
     {
+        if (ScalarChecker.IsValid(output, function.Metadata.Result))
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(output);
