@@ -52,6 +52,7 @@ internal sealed unsafe class GuestInstance : IDisposable
         var instance = module.Instantiate(_context);
         _memory = Export(instance, "memory"u8, RawExtern.MemoryKind).Memory;
         _hasMemory = true;
+        State.Memory = LinearMemory.Raw(_context, _memory);
         if (shape.HasInitialize)
         {
             RawValue none = default;
