@@ -13,10 +13,10 @@ internal static unsafe partial class WasmtimeNative
     private const string Library = "wasmtime";
 
     [LibraryImport(Library)]
-    public static partial nint wasmtime_linker_instantiate_pre(nint linker, nint module, out nint instancePre);
+    public static partial nint wasmtime_linker_instantiate_pre(nint linker, nint module, out InstancePreHandle instancePre);
 
     [LibraryImport(Library)]
-    public static partial nint wasmtime_instance_pre_instantiate(nint instancePre, nint context, out RawInstance instance, out nint trap);
+    public static partial nint wasmtime_instance_pre_instantiate(InstancePreHandle instancePre, nint context, out RawInstance instance, out nint trap);
 
     [LibraryImport(Library)]
     public static partial void wasmtime_instance_pre_delete(nint instancePre);
