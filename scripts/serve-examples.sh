@@ -4,7 +4,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v node >/dev/null || { echo "Node.js is required (node, npm)" >&2; exit 1; }
 [ -d sdk/assemblyscript/node_modules ] || (cd sdk/assemblyscript && npm ci --no-audit --no-fund --loglevel=error)
-# The C and Rust examples build with their own build.sh (clang + wasi-libc, Debian's rustc: scripts/install-test-deps.sh).
+# The C and Rust examples build with their own build.sh (clang + wasi-libc, Debian's rustc), installed here
+# with the rest of the toolchain on a fresh machine.
+if ! command -v clang >/dev/null || [ ! -x /usr/bin/rustc ]; then bash scripts/install-test-deps.sh; fi
 for script in examples/*/build.sh; do bash "$script" || echo "warning: $script failed; that example is not served" >&2; done
 
 # The weather and ai-chat examples call local stand-ins (examples/stand-ins/server.mjs on 127.0.0.1:8690) so

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
 using Wafer.Wasm.Engines;
+using Wafer.Wasm.Invocation;
 using Wafer.Wasm.Loading;
 using Wafer.Wasm.Logging;
 using Wasmtime;
@@ -62,8 +63,20 @@ public sealed partial class WasmHost : IDisposable
             throw;
         }
 
+        PreparedModule prepared;
+        try
+        {
+            prepared = new PreparedModule(engine.Linker, module);
+        }
+        catch (WasmtimeException ex)
+        {
+            // Validation checked every import against the linker's; this is a safety net, not an expected path.
+            module.Dispose();
+            throw Reject(name, $"cannot link the module: {ex.Message}", ex);
+        }
+
         var elapsed = Publish(engine, module, name, hash, fromCache, clock);
-        return new WasmModule(engine, module, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
     }
 
     /// <summary>Compiles the module for the engine its limits need, or loads its machine code from the cache.</summary>

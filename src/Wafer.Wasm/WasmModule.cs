@@ -17,6 +17,7 @@ public sealed class WasmModule : IDisposable
 {
     private readonly WasmEngine _engine;
     private readonly Module _module;
+    private readonly PreparedModule _prepared;
     private readonly ModuleShape _shape;
     private readonly ILogger _logger;
     private readonly InstancePool? _pool;
@@ -27,6 +28,7 @@ public sealed class WasmModule : IDisposable
     internal WasmModule(
         WasmEngine engine,
         Module module,
+        PreparedModule prepared,
         ModuleShape shape,
         string name,
         string hash,
@@ -39,6 +41,7 @@ public sealed class WasmModule : IDisposable
     {
         _engine = engine;
         _module = module;
+        _prepared = prepared;
         _shape = shape;
         _logger = logger;
         Name = name;
@@ -119,7 +122,7 @@ public sealed class WasmModule : IDisposable
             instance.Begin(context, _deadlineTicks, Limits);
             if (!instance.IsInstantiated)
             {
-                instance.Instantiate(_engine.Linker, _module, _shape);
+                instance.Instantiate(_prepared, _shape);
             }
 
             var code = instance.Call(functionIndex, argsJson);
@@ -151,6 +154,7 @@ public sealed class WasmModule : IDisposable
 
         _disposed = true;
         _pool?.Dispose();
+        _prepared.Dispose();
         _module.Dispose();
     }
 }

@@ -21,16 +21,24 @@ public static class FunctionEndpoints
 
     public static IEndpointRouteBuilder MapWaferFunctions(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/functions/{name}", (HttpContext context, string name) => HandleAsync(context, null, name));
-        endpoints.MapPost("/functions/{plugin}/{name}", (HttpContext context, string plugin, string name) => HandleAsync(context, plugin, name));
+        // Singletons, resolved on the first request (not while mapping: options are validated at start) rather
+        // than on every request.
+        var services = endpoints.ServiceProvider;
+        var handler = new Lazy<Handler>(() => new Handler(
+            services.GetRequiredService<PluginCatalog>(),
+            services.GetRequiredService<FunctionInvoker>(),
+            services.GetRequiredService<IOptions<RuntimeOptions>>().Value.MaxRequestBytes));
+        endpoints.MapPost("/functions/{name}", (HttpContext context, string name) => HandleAsync(handler.Value, context, null, name));
+        endpoints.MapPost("/functions/{plugin}/{name}", (HttpContext context, string plugin, string name) => HandleAsync(handler.Value, context, plugin, name));
         return endpoints;
     }
 
-    private static async Task HandleAsync(HttpContext context, string? plugin, string name)
+    private sealed record Handler(PluginCatalog Catalog, FunctionInvoker Invoker, int MaxRequestBytes);
+
+    private static async Task HandleAsync(Handler handler, HttpContext context, string? plugin, string name)
     {
-        var services = context.RequestServices;
-        var catalog = services.GetRequiredService<PluginCatalog>();
-        var limit = services.GetRequiredService<IOptions<RuntimeOptions>>().Value.MaxRequestBytes;
+        var catalog = handler.Catalog;
+        var limit = handler.MaxRequestBytes;
 
         var resolved = FunctionResolver.Resolve(catalog.Current, plugin, name);
         if (resolved.Function is null)
@@ -46,7 +54,7 @@ public static class FunctionEndpoints
             return;
         }
 
-        var invoker = services.GetRequiredService<FunctionInvoker>();
+        var invoker = handler.Invoker;
         var function = resolved.Function;
         var arguments = new ArrayBufferWriter<byte>(body.Length + 16);
         if (ArgumentBinder.Bind(body, function.Metadata, function.Plugin.Metadata, arguments) is { } error)

@@ -27,6 +27,11 @@ public static class ArgumentBinder
             return BindMissing(function, output);
         }
 
+        if (ScalarArgumentBinder.TryBind(body, function, output, WriterOptions))
+        {
+            return null;
+        }
+
         JsonDocument document;
         try
         {

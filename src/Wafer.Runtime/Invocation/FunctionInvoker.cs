@@ -79,6 +79,11 @@ public sealed partial class FunctionInvoker(GuestLogSink logs, CapabilityDispatc
 
     private static string? CheckResult(byte[] output, RegisteredFunction function)
     {
+        if (ScalarChecker.IsValid(output, function.Metadata.Result))
+        {
+            return null;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(output);

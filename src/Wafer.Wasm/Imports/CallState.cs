@@ -1,5 +1,3 @@
-using Wasmtime;
-
 namespace Wafer.Wasm.Imports;
 
 /// <summary>
@@ -11,7 +9,7 @@ internal sealed class CallState
     public IGuestCallContext? Context { get; private set; }
 
     /// <summary>The guest's exported memory, once known (host imports called by the start function look it up).</summary>
-    public Memory? Memory { get; set; }
+    public LinearMemory? Memory { get; set; }
 
     /// <summary>The last bytes passed to <c>wafer.result</c> in this call.</summary>
     public byte[]? Result { get; set; }

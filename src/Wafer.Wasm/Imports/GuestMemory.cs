@@ -12,14 +12,20 @@ internal static class GuestMemory
     /// <summary>Upper bound on AssemblyScript strings the host decodes (abort messages, file names, traces).</summary>
     private const int MaxStringBytes = 2 * MaxLogBytes;
 
-    public static Memory Of(Caller caller, CallState state, string import)
+    public static LinearMemory Of(Caller caller, CallState state, string import)
     {
-        var memory = state.Memory ??= caller.GetMemory("memory");
-        return memory ?? throw state.Fail(InvocationStatus.Trap, $"{import}: the module exports no memory");
+        if (state.Memory is { } memory)
+        {
+            return memory;
+        }
+
+        // Only before the instance is ready, i.e. from the start function.
+        var exported = caller.GetMemory("memory") ?? throw state.Fail(InvocationStatus.Trap, $"{import}: the module exports no memory");
+        return state.Memory = LinearMemory.Wrap(exported);
     }
 
     /// <summary>The guest bytes <c>[ptr, ptr + len)</c>, both read as unsigned 32-bit values.</summary>
-    public static ReadOnlySpan<byte> Read(Memory memory, CallState state, int ptr, int len, string import)
+    public static ReadOnlySpan<byte> Read(LinearMemory memory, CallState state, int ptr, int len, string import)
     {
         var start = (long)(uint)ptr;
         var length = (long)(uint)len;
@@ -34,7 +40,7 @@ internal static class GuestMemory
     }
 
     /// <summary>The writable guest bytes <c>[ptr, ptr + len)</c>, both read as unsigned 32-bit values.</summary>
-    public static Span<byte> Writable(Memory memory, CallState state, int ptr, int len, string import)
+    public static Span<byte> Writable(LinearMemory memory, CallState state, int ptr, int len, string import)
     {
         var start = (long)(uint)ptr;
         var length = (long)(uint)len;
@@ -68,7 +74,7 @@ internal static class GuestMemory
     /// <summary>
     /// An AssemblyScript string: UTF-16LE with its byte length as a u32 at <c>ptr - 4</c>; 0 means none.
     /// </summary>
-    public static string? AssemblyScriptString(Memory memory, CallState state, int ptr, string import)
+    public static string? AssemblyScriptString(LinearMemory memory, CallState state, int ptr, string import)
     {
         if (ptr == 0)
         {

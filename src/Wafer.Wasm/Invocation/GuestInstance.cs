@@ -2,6 +2,7 @@ using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
 using Wafer.Wasm.Loading;
+using Wafer.Wasm.Native;
 using Wafer.Wasm.Wasi;
 using Wasmtime;
 
@@ -9,14 +10,18 @@ namespace Wafer.Wasm.Invocation;
 
 /// <summary>
 /// One store with one instance of a module: the unit a call runs in. Owns its store; disposing it returns the
-/// pooling allocator slot. Not thread-safe: one call at a time.
+/// pooling allocator slot. Not thread-safe: one call at a time. The exports are called through the C API
+/// directly (<see cref="WasmtimeNative"/>): no wrapper objects per instance.
 /// </summary>
-internal sealed class GuestInstance : IDisposable
+internal sealed unsafe class GuestInstance : IDisposable
 {
     private readonly Store _store;
+    private readonly nint _context;
     private readonly bool _fuel;
-    private Func<int, int>? _alloc;
-    private Func<int, int, int, int>? _invoke;
+    private RawMemory _memory;
+    private RawFunc _alloc;
+    private RawFunc _invoke;
+    private bool _hasMemory;
     private FunctionOutput? _output;
 
     public GuestInstance(WasmEngine engine, long memoryCap)
@@ -25,11 +30,12 @@ internal sealed class GuestInstance : IDisposable
         _fuel = engine.Fuel;
         _store = new Store(engine.Engine, State);
         _store.SetLimits(memorySize: memoryCap);
+        _context = WrapperAccess.Context(_store);
     }
 
     public CallState State { get; }
 
-    public bool IsInstantiated => _invoke is not null;
+    public bool IsInstantiated { get; private set; }
 
     /// <summary>Starts a call: fresh per-call state, the wall-clock deadline and the fuel budget.</summary>
     public void Begin(IGuestCallContext context, ulong deadlineTicks, PluginLimits limits)
@@ -43,23 +49,28 @@ internal sealed class GuestInstance : IDisposable
     }
 
     /// <summary>Instantiates the module (running its start function), then its <c>_initialize</c> export if any.</summary>
-    public void Instantiate(Linker linker, Module module, ModuleShape shape)
+    public void Instantiate(PreparedModule module, ModuleShape shape)
     {
         if (shape.UsesWasi)
         {
+            // Function plugins that import WASI (wasi-libc, Rust std) get no files; stdout/stderr become log lines.
             _output = new FunctionOutput();
             _store.SetWasiConfiguration(WasiSupport.ForFunctionCall(_output));
         }
 
-        var instance = linker.Instantiate(_store, module);
-        State.Memory = instance.GetMemory("memory");
+        var instance = module.Instantiate(_context);
+        _memory = Export(instance, "memory"u8, RawExtern.MemoryKind).Memory;
+        _hasMemory = true;
+        State.Memory = LinearMemory.Raw(_context, _memory);
         if (shape.HasInitialize)
         {
-            instance.GetAction("_initialize")!.Invoke();
+            RawValue none = default;
+            CallExport(Export(instance, "_initialize"u8, RawExtern.FuncKind).Func, &none, 0);
         }
 
-        _alloc = instance.GetFunction<int, int>("wafer_alloc")!;
-        _invoke = instance.GetFunction<int, int, int, int>("wafer_invoke")!;
+        _alloc = Export(instance, "wafer_alloc"u8, RawExtern.FuncKind).Func;
+        _invoke = Export(instance, "wafer_invoke"u8, RawExtern.FuncKind).Func;
+        IsInstantiated = true;
     }
 
     /// <summary>Copies the arguments into guest memory and runs <c>wafer_invoke</c>; traps surface as exceptions.</summary>
@@ -77,10 +88,13 @@ internal sealed class GuestInstance : IDisposable
 
     private int CallCore(int function, ReadOnlySpan<byte> argsJson)
     {
-        var ptr = _alloc!(argsJson.Length);
-        var memory = State.Memory!;
+        var values = stackalloc RawValue[3];
+        values[0].I32 = argsJson.Length;
+        CallExport(_alloc, values, 1);
+        var ptr = values[0].I32;
+
         var start = (long)(uint)ptr;
-        var size = memory.GetLength();
+        var size = (long)WasmtimeNative.wasmtime_memory_data_size(_context, _memory);
         if (start + argsJson.Length > size)
         {
             throw State.Fail(InvocationStatus.Trap,
@@ -89,15 +103,26 @@ internal sealed class GuestInstance : IDisposable
 
         if (!argsJson.IsEmpty)
         {
-            argsJson.CopyTo(memory.GetSpan(start, argsJson.Length));
+            // Read the base after wafer_alloc: growing memory may move it.
+            argsJson.CopyTo(new Span<byte>(WasmtimeNative.wasmtime_memory_data(_context, _memory) + start, argsJson.Length));
         }
 
-        return _invoke!(function, ptr, argsJson.Length);
+        values[0].I32 = function;
+        values[1].I32 = ptr;
+        values[2].I32 = argsJson.Length;
+        CallExport(_invoke, values, 3);
+        GC.KeepAlive(_store);
+        return values[0].I32;
     }
 
     /// <summary>The guest's memory size now, or -1 when there is no instance to ask.</summary>
     public long MemoryBytes()
     {
+        if (_hasMemory)
+        {
+            return (long)WasmtimeNative.wasmtime_memory_data_size(_context, _memory);
+        }
+
         try
         {
             return State.Memory?.GetLength() ?? -1;
@@ -109,4 +134,26 @@ internal sealed class GuestInstance : IDisposable
     }
 
     public void Dispose() => _store.Dispose();
+
+    private RawExtern Export(RawInstance instance, ReadOnlySpan<byte> name, byte kind)
+    {
+        bool found;
+        RawExtern item;
+        fixed (byte* bytes = name)
+        {
+            found = WasmtimeNative.wasmtime_instance_export_get(_context, instance, bytes, (nuint)name.Length, out item);
+        }
+
+        // ModuleValidator checked every export the host uses, so a miss is a host bug, not a guest failure.
+        return found && item.Kind == kind
+            ? item
+            : throw new InvalidOperationException($"export '{System.Text.Encoding.UTF8.GetString(name)}' is missing or of another kind");
+    }
+
+    private void CallExport(in RawFunc func, RawValue* values, int count)
+    {
+        var error = WasmtimeNative.wasmtime_func_call_unchecked(_context, func, values, (nuint)count, out var trap);
+        GC.KeepAlive(_store);
+        WrapperAccess.ThrowIfFailed(error, trap);
+    }
 }

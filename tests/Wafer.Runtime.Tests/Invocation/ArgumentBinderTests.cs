@@ -65,4 +65,22 @@ public sealed class ArgumentBinderTests
     [InlineData("""{"name":"a","times":1} {}""", "request body is not valid JSON: '{' is invalid after a single JSON value")]
     public void Bind_BadArguments_SayWhatIsWrong(string body, string expected) =>
         Assert.StartsWith(expected, Bind("greet", body).Error);
+
+    [Theory]
+    [InlineData("""{"name":"plain","times":7}""")]
+    [InlineData("""{ "times" : 0 , "name" : "Zoë ☃ <b>&'", "note" : null }""")]
+    [InlineData("""{"note":"n","name":"x","times":255}""")]
+    [InlineData("""{"name":"tab\tand \"quotes\" \u00e9","times":1}""")]
+    [InlineData("""{"name":"a","times":1,"name":"b"}""")]
+    public void Bind_ScalarArguments_WriteWhatTheGeneralPathWrites(string body)
+    {
+        var function = Metadata.Functions.Single(f => f.Name == "greet");
+        var general = new ArrayBufferWriter<byte>();
+        using var document = System.Text.Json.JsonDocument.Parse(body);
+        Assert.Null(ArgumentBinder.Bind(document.RootElement, function, Metadata, general));
+
+        var (error, json) = Bind("greet", body);
+        Assert.Null(error);
+        Assert.Equal(Encoding.UTF8.GetString(general.WrittenSpan), json);
+    }
 }
