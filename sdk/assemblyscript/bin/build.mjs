@@ -10,6 +10,7 @@ import "./v8flags.mjs"; // first: before the compiler (and binaryen) load
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseJsonc } from "./jsonc.mjs";
 import * as asc from "assemblyscript/asc";
 import WaferTransform, { META_SECTION } from "../transform/index.js";
 import { ABORT_ELEMENT } from "../transform/glue.js";
@@ -54,7 +55,7 @@ export function readManifest(projectDir) {
   const file = path.join(projectDir, "wafer.json");
   let manifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest = parseJsonc(fs.readFileSync(file, "utf8"));
   } catch (e) {
     throw new Error(`${file}: ${e.code === "ENOENT" ? "not found" : e.message}`);
   }
