@@ -16,6 +16,7 @@ namespace Wafer.Runtime.Lambda;
 /// <c>POST /graphql-worker</c>: Dgraph Lambda compatibility (docs/dgraph-lambda.md). Answers the resolver's
 /// value for root fields, and an array with one value per parent for field resolvers. Failures answer
 /// <c>{"errors": [{"message": …}]}</c> with a 4xx or 5xx status, which Dgraph reports as the field's error.
+/// A webhook answers the function's value too; Dgraph ignores it.
 /// </summary>
 public static class DgraphLambdaEndpoints
 {
@@ -66,7 +67,7 @@ public static class DgraphLambdaEndpoints
     {
         var catalog = context.RequestServices.GetRequiredService<PluginCatalog>();
         var invoker = context.RequestServices.GetRequiredService<FunctionInvoker>();
-        var resolved = LambdaResolvers.Find(catalog.Current, request.Resolver);
+        var resolved = LambdaResolvers.Find(catalog.Current, request.Resolver, request.IsWebhook);
         if (resolved.Function is not { } function)
         {
             await ErrorAsync(context, resolved.Ambiguous ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound, resolved.Error!);

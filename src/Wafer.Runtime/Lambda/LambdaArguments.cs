@@ -7,11 +7,13 @@ namespace Wafer.Runtime.Lambda;
 /// Builds one call's named arguments from a lambda request: the field's <c>args</c>, plus <c>parent</c> and
 /// <c>authHeader</c> when the function declares parameters of those names. A class-typed <c>parent</c> keeps only
 /// the fields the class declares (Dgraph sends whatever the query selected); a string-typed one gets the JSON text.
+/// A webhook's mutation event goes to a parameter named <c>event</c> the same way.
 /// </summary>
 public static class LambdaArguments
 {
     public const string ParentParameter = "parent";
     public const string AuthHeaderParameter = "authHeader";
+    public const string EventParameter = "event";
 
     public static JsonDocument Build(LambdaRequest request, JsonElement? parent, FunctionMetadata function, PluginMetadata types)
     {
@@ -33,7 +35,13 @@ public static class LambdaArguments
             if (parent is { } p && Find(function, ParentParameter) is { } parentParameter)
             {
                 writer.WritePropertyName(ParentParameter);
-                WriteParent(writer, p, parentParameter.Type.NonNull, types);
+                WriteObject(writer, p, parentParameter.Type.NonNull, types);
+            }
+
+            if (request.Event is { } e && Find(function, EventParameter) is { } eventParameter)
+            {
+                writer.WritePropertyName(EventParameter);
+                WriteObject(writer, e, eventParameter.Type.NonNull, types);
             }
 
             if (request.AuthHeader is { } auth && Find(function, AuthHeaderParameter) is { } authParameter)
@@ -55,7 +63,8 @@ public static class LambdaArguments
         return JsonDocument.Parse(buffer.ToArray());
     }
 
-    private static void WriteParent(Utf8JsonWriter writer, JsonElement parent, WasmType type, PluginMetadata types)
+    /// <summary>A parent or event: JSON text for a string parameter, the declared fields for a class, else as sent.</summary>
+    private static void WriteObject(Utf8JsonWriter writer, JsonElement parent, WasmType type, PluginMetadata types)
     {
         if (type.Kind == WasmTypeKind.String)
         {

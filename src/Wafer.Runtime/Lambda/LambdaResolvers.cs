@@ -5,15 +5,16 @@ namespace Wafer.Runtime.Lambda;
 
 /// <summary>
 /// Finds the function serving a Dgraph resolver: the one a manifest maps it to in <c>resolvers</c>, else the
-/// function named like the field (<c>Query.getPerson</c> → <c>getPerson</c>).
+/// function named like the field (<c>Query.getPerson</c> → <c>getPerson</c>). Webhooks (<c>Author.add</c>) are
+/// served only through the manifest: a function named <c>add</c> is far too likely to be something else.
 /// </summary>
 public static class LambdaResolvers
 {
-    public static ResolveResult Find(CatalogSnapshot snapshot, string resolver)
+    public static ResolveResult Find(CatalogSnapshot snapshot, string resolver, bool webhook = false)
     {
         if (resolver.StartsWith('$'))
         {
-            return new ResolveResult(null, $"Dgraph webhooks ('{resolver}') are not supported; only @lambda fields are");
+            return new ResolveResult(null, $"'{resolver}' is not a resolver Dgraph sends: name a field, like \"Query.getPerson\"");
         }
 
         var mapped = snapshot.Plugins
@@ -33,6 +34,11 @@ public static class LambdaResolvers
             return snapshot.ByQualifiedName.TryGetValue(plugin.Name + "/" + function, out var found)
                 ? new ResolveResult(found, null)
                 : new ResolveResult(null, $"resolver '{resolver}' maps to {plugin.Name}/{function}, which the plugin does not export");
+        }
+
+        if (webhook)
+        {
+            return new ResolveResult(null, $"no function serves webhook '{resolver}': map it in a manifest's \"resolvers\", like \"{resolver}\": \"onChange\"");
         }
 
         var dot = resolver.LastIndexOf('.');

@@ -16,7 +16,7 @@ public sealed class DgraphLambdaTests : IAsyncLifetime
     {
         _server = await RuntimeServer.StartAsync(["lambda"]);
         File.WriteAllText(Path.Combine(_server.PluginsPath, "lambda.wafer.json"),
-            """{ "name": "lambda", "resolvers": { "Query.aliased": "renamed" } }""");
+            """{ "name": "lambda", "resolvers": { "Query.aliased": "renamed", "Author.add": "onAuthorAdd", "Author.delete": "onEvent" } }""");
         await _server.Services.GetRequiredService<PluginReloader>().ScanAsync();
     }
 
@@ -91,7 +91,26 @@ public sealed class DgraphLambdaTests : IAsyncLifetime
         Assert.Equal("[\"7\"]", body.GetString());
     }
 
+    [Fact]
+    public async Task Webhook_GoesToTheFunctionTheManifestMapsTypeAndOperationTo()
+    {
+        var (response, body) = await PostAsync("""
+            {"source":"lambda","resolver":"$webhook","authHeader":{"key":"X-Auth","value":"jwt"},
+             "event":{"__typename":"Author","operation":"add","commitTs":42,"add":{"rootUIDs":["0x1"],"input":[{"name":"A"}]}}}
+            """);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("[{\"operation\":\"add\",\"commitTs\":42},\"jwt\"]", body.GetString());
+
+        var (_, raw) = await PostAsync("""{"resolver":"$webhook","event":{"__typename":"Author","operation":"delete","commitTs":7,"delete":{"rootUIDs":["0x2"]}}}""");
+        var args = JsonDocument.Parse(raw.GetString()!).RootElement;
+        Assert.Equal("""{"__typename":"Author","operation":"delete","commitTs":7,"delete":{"rootUIDs":["0x2"]}}""", args[0].GetString());
+    }
+
     [Theory]
+    [InlineData("""{"resolver":"$webhook","event":{"__typename":"Author","operation":"update"}}""", HttpStatusCode.NotFound, "no function serves webhook 'Author.update': map it in a manifest's \"resolvers\"")]
+    [InlineData("""{"resolver":"$webhook"}""", HttpStatusCode.BadRequest, "a webhook (\"resolver\": \"$webhook\") needs an \"event\" object")]
+    [InlineData("""{"resolver":"$webhook","event":{"operation":"add"}}""", HttpStatusCode.BadRequest, "a webhook's \"event\" needs \"__typename\" and \"operation\" strings")]
+    [InlineData("""{"resolver":"$other"}""", HttpStatusCode.NotFound, "'$other' is not a resolver Dgraph sends")]
     [InlineData("""{"resolver":"Query.nothingHere"}""", HttpStatusCode.NotFound, "no function serves resolver 'Query.nothingHere': export a function named 'nothingHere' or map it in the manifest's \"resolvers\"")]
     [InlineData("""{"args":{}}""", HttpStatusCode.BadRequest, "\"resolver\" is missing")]
     [InlineData("""{"resolver":"Query.getPerson","args":[1]}""", HttpStatusCode.BadRequest, "\"args\" must be a JSON object")]
