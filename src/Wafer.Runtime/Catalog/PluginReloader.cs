@@ -9,6 +9,8 @@ namespace Wafer.Runtime.Catalog;
 /// <summary>
 /// Keeps the catalog in step with the plugins folder: loads everything at start, then rescans on file events
 /// (debounced) and on a poll. A version that fails to load is refused and the version being served stays.
+/// A plugin refused only because another one holds its name or routes is retried whenever the catalog changes,
+/// so it is served as soon as the other one goes away.
 /// </summary>
 public sealed partial class PluginReloader(
     PluginCatalog catalog,
@@ -22,6 +24,8 @@ public sealed partial class PluginReloader(
     private readonly Dictionary<string, string> _fingerprints = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _servedNameBySource = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PluginSourceStatus> _status = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
+    private long _blockedTriedAt;
     private readonly SemaphoreSlim _changed = new(0);
 
     public IReadOnlyCollection<PluginSourceStatus> Status => _status.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).ToArray();
@@ -60,6 +64,16 @@ public sealed partial class PluginReloader(
         watcher.Renamed += (sender, e) => onChange(sender, e);
         watcher.Error += (_, e) => _changed.Release();
         watcher.EnableRaisingEvents = true;
+        // A module placed or removed by the fleet can unblock a refused folder plugin too.
+        Action<CatalogSnapshot> onCatalogChange = _ =>
+        {
+            if (_blocked.Count > 0)
+            {
+                _changed.Release();
+            }
+        };
+        catalog.Changed += onCatalogChange;
+        stoppingToken.Register(() => catalog.Changed -= onCatalogChange);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -112,6 +126,7 @@ public sealed partial class PluginReloader(
         {
             _fingerprints.Remove(gone);
             _status.TryRemove(gone, out _);
+            _blocked.Remove(gone);
             if (_servedNameBySource.Remove(gone, out var name) && catalog.Remove(name))
             {
                 PluginRemoved(logger, name, gone);
@@ -128,10 +143,27 @@ public sealed partial class PluginReloader(
             _fingerprints[candidate.SourcePath] = candidate.Fingerprint;
             TryLoad(candidate);
         }
+
+        RetryBlocked(candidates);
+    }
+
+    /// <summary>Tries the conflict-refused sources again when the catalog changed since they were last tried.</summary>
+    private void RetryBlocked(IReadOnlyList<PluginCandidate> candidates)
+    {
+        // Each success changes the catalog version, so loop until a round makes no progress.
+        while (_blocked.Count > 0 && catalog.Current.Version != _blockedTriedAt)
+        {
+            _blockedTriedAt = catalog.Current.Version;
+            foreach (var candidate in candidates.Where(c => _blocked.Contains(c.SourcePath)).ToArray())
+            {
+                TryLoad(candidate);
+            }
+        }
     }
 
     private void TryLoad(PluginCandidate candidate)
     {
+        _blocked.Remove(candidate.SourcePath);
         LoadedPlugin plugin;
         try
         {
@@ -151,6 +183,7 @@ public sealed partial class PluginReloader(
             var message = $"plugin name '{plugin.Name}' is already served from {owner}";
             PluginRefused(logger, candidate.SourcePath, message, "nothing");
             _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, null, PluginSourceStatus.Refused, message, DateTimeOffset.UtcNow);
+            _blocked.Add(candidate.SourcePath);
             plugin.Retire();
             return;
         }
@@ -176,6 +209,7 @@ public sealed partial class PluginReloader(
                 var serving = current is null ? "nothing" : "the previous version of " + current.Name;
                 PluginRefused(logger, candidate.SourcePath, ex.Message, serving);
                 _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, current?.Name, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
+                _blocked.Add(candidate.SourcePath); // the catalog refuses only conflicts with other plugins
                 plugin.Retire();
                 return;
             }

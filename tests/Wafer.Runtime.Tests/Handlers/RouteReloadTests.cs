@@ -31,6 +31,41 @@ public sealed class RouteReloadTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefusedForAConflict_IsServedOnceTheOtherPluginGoes()
+    {
+        RuntimeServer.CopyGuest("c-wagi", _server.PluginsPath, "wagi-rival");
+        File.WriteAllText(Path.Combine(_server.PluginsPath, "wagi-rival.wafer.json"),
+            """{"name":"wagi-rival","type":"command","routes":[{"path":"/wagi/...","methods":["GET","PUT"]}]}""");
+        await Reloader.ScanAsync();
+        Assert.False(_server.Catalog.Current.PluginsByName.ContainsKey("wagi-rival"));
+
+        File.Delete(Path.Combine(_server.PluginsPath, "c-wagi.wasm"));
+        await Reloader.ScanAsync();
+
+        var status = Reloader.Status.Single(s => s.SourcePath.EndsWith("wagi-rival.wasm", StringComparison.Ordinal));
+        Assert.Equal("loaded", status.State);
+        Assert.Null(status.Error);
+        Assert.True(_server.Catalog.Current.PluginsByName.ContainsKey("wagi-rival"));
+        Assert.Equal("Hello, WAGI!\n", await _server.Client.GetStringAsync("/wagi/hello"));
+    }
+
+    [Fact]
+    public async Task RefusedForATakenName_IsServedOnceTheOwnerGoes()
+    {
+        RuntimeServer.CopyGuest("c-wagi", _server.PluginsPath, "z-copy");
+        File.WriteAllText(Path.Combine(_server.PluginsPath, "z-copy.wafer.json"), """{"name":"c-wagi","type":"command","routes":[{"path":"/copy/..."}]}""");
+        await Reloader.ScanAsync();
+        Assert.Equal("refused", Reloader.Status.Single(s => s.SourcePath.EndsWith("z-copy.wasm", StringComparison.Ordinal)).State);
+
+        File.Delete(Path.Combine(_server.PluginsPath, "c-wagi.wasm"));
+        await Reloader.ScanAsync();
+
+        Assert.Equal("loaded", Reloader.Status.Single(s => s.SourcePath.EndsWith("z-copy.wasm", StringComparison.Ordinal)).State);
+        Assert.Equal("Hello, WAGI!\n", await _server.Client.GetStringAsync("/copy/hello"));
+        Assert.Equal(HttpStatusCode.NotFound, (await _server.Client.GetAsync("/wagi/hello")).StatusCode);
+    }
+
+    [Fact]
     public async Task SamePathWithOtherMethods_IsServedByEachPlugin()
     {
         RuntimeServer.CopyGuest("c-wagi", _server.PluginsPath, "wagi-put");
