@@ -6,6 +6,7 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     NewCommand.Create(),
     BuildCommand.Create(),
     ServeCommand.Create(),
+    DevCommand.Create(),
     RuntimeCommand.Create(),
     OrchestratorCommand.Create(),
     DeployCommand.Create(),

@@ -1,0 +1,109 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Spectre.Console;
+using Wafer.Cli.Building;
+using Wafer.Protocol.Manifest;
+using Wafer.Runtime.Hosting;
+
+namespace Wafer.Cli.Commands;
+
+/// <summary>
+/// <c>wafer dev [DIR]</c>: build the plugin project (or every project in a folder), serve it, and rebuild on every
+/// source change. The runtime's hot reload picks up each new build; a build that fails leaves the last good one
+/// serving.
+/// </summary>
+public static class DevCommand
+{
+    public static Command Create()
+    {
+        var directory = new Argument<string>("DIR") { Description = "A plugin project, or a folder of plugin projects and .wasm files", DefaultValueFactory = _ => "." };
+        var port = new Option<int>("--port") { Description = "HTTP port", DefaultValueFactory = _ => RuntimeOptions.DefaultPort };
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
+        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer)" };
+
+        var command = new Command("dev", "Build, serve, and rebuild on every change") { directory, port, host, storage };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var root = Path.GetFullPath(parse.GetValue(directory)!);
+            if (!Directory.Exists(root))
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {root} is not a folder");
+                return ExitCodes.Usage;
+            }
+
+            var single = File.Exists(Path.Combine(root, PluginManifest.FileName));
+            var projects = single ? [root] : Projects(root);
+            foreach (var project in projects)
+            {
+                if (await BuildAsync(project, cancellationToken) is var code and (ExitCodes.Usage or ExitCodes.MissingTool))
+                {
+                    return code;
+                }
+            }
+
+            // A single project is served from its build output; a folder serves its projects the usual way.
+            var plugins = single ? Path.Combine(root, "build") : root;
+            Directory.CreateDirectory(plugins);
+            var options = new RuntimeOptions
+            {
+                PluginsPath = plugins,
+                Refresh = TimeSpan.FromSeconds(1),
+                StoragePath = parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath(),
+            };
+            var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
+            await using var app = RuntimeApp.Build(options, url);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot listen on {url}: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+
+            AnsiConsole.MarkupLineInterpolated($"Wafer dev is serving {root} on [green]{url}[/] and rebuilding on change (Ctrl-C stops)");
+            using var watcher = new ProjectWatcher(root);
+            try
+            {
+                while (!cancellationToken.IsCancellationRequested)
+                {
+                    foreach (var project in await watcher.NextAsync(cancellationToken))
+                    {
+                        await BuildAsync(project, cancellationToken);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+            }
+
+            await app.StopAsync(CancellationToken.None);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static string[] Projects(string folder) =>
+        [.. Directory.EnumerateDirectories(folder)
+            .Where(d => File.Exists(Path.Combine(d, PluginManifest.FileName)) && File.Exists(Path.Combine(d, "package.json")))
+            .Order(StringComparer.Ordinal)];
+
+    private static async Task<int> BuildAsync(string project, CancellationToken cancellationToken)
+    {
+        var name = Path.GetFileName(project);
+        AnsiConsole.MarkupLineInterpolated($"building [blue]{name}[/]");
+        var clock = Stopwatch.StartNew();
+        var code = await PluginBuilder.BuildAsync(project, cancellationToken);
+        if (code == ExitCodes.Ok)
+        {
+            AnsiConsole.MarkupLineInterpolated($"built [blue]{name}[/] in {clock.ElapsedMilliseconds} ms");
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]{name} did not build; the last good build keeps serving[/]");
+        }
+
+        return code;
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+
+namespace Wafer.Cli.Tests;
+
+/// <summary><c>wafer dev</c>: builds, serves, and serves each new build after an edit; a broken edit keeps the last good one.</summary>
+public sealed class DevCommandTests
+{
+    [Fact]
+    public async Task Dev_ServesTheProjectAndRebuildsOnEdit()
+    {
+        var work = Path.Combine(Path.GetTempPath(), "wafer-cli-tests", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(work);
+        Assert.Equal(0, (await CliProcess.RunAsync(work, TimeSpan.FromMinutes(1), "new", "dev-plugin")).ExitCode);
+        var project = Path.Combine(work, "dev-plugin");
+        var source = Path.Combine(project, "assembly", "index.ts");
+        var port = UnusedPort();
+
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project };
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "dev", "--port", port.ToString(), "--storagePath", Path.Combine(work, "state")])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["WAFER_SDK_PATH"] = Path.Combine(CliProcess.RepositoryRoot, "sdk", "assemblyscript");
+        info.Environment["NO_COLOR"] = "1";
+        using var process = Process.Start(info)!;
+        var output = new StringBuilder();
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        try
+        {
+            Assert.Equal("Hello, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
+
+            File.WriteAllText(source, File.ReadAllText(source).Replace("\"Hello, \"", "\"Hi, \"", StringComparison.Ordinal));
+            Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r == "Hi, Ada!", Log));
+
+            File.AppendAllText(source, "\nexport function broken(x: i32): string { return x; }\n");
+            await WaitForAsync(() => Log().Contains("dev-plugin did not build", StringComparison.Ordinal), Log);
+            Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        string Log()
+        {
+            lock (output)
+            {
+                return output.ToString();
+            }
+        }
+    }
+
+    private static async Task<string?> GreetWhenAsync(HttpClient http, Func<string?, bool> done, Func<string> log)
+    {
+        string? result = null;
+        await WaitForAsync(async () =>
+        {
+            try
+            {
+                var response = await http.PostAsJsonAsync("/functions/greet", new { name = "Ada" });
+                result = response.IsSuccessStatusCode ? (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("result").GetString() : null;
+            }
+            catch (HttpRequestException)
+            {
+                result = null;
+            }
+
+            return done(result);
+        }, log);
+        return result;
+    }
+
+    private static Task WaitForAsync(Func<bool> condition, Func<string> log) => WaitForAsync(() => Task.FromResult(condition()), log);
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> log)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "timed out; wafer dev printed:\n" + log());
+            await Task.Delay(200);
+        }
+    }
+
+    private static int UnusedPort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
