@@ -1,5 +1,5 @@
 using System.Data.Common;
-using System.Globalization;
+using Wafer.Storage;
 
 namespace Wafer.ControlPlane.Store;
 
@@ -12,9 +12,9 @@ internal static class ControlMigrations
 {
     private const long AdvisoryLock = 7306252;
 
-    private static readonly (int Version, string Sqlite, string Postgres)[] Steps =
+    private static readonly MigrationStep[] Steps =
     [
-        (1,
+        new(1,
             """
             CREATE TABLE cp_deployments (
               name TEXT PRIMARY KEY, hash TEXT NOT NULL, manifest TEXT NOT NULL, replicas INTEGER NOT NULL,
@@ -51,45 +51,6 @@ internal static class ControlMigrations
 
     public static int Latest => Steps[^1].Version;
 
-    public static async Task ApplyAsync(DbConnection connection, StoreDialect dialect, CancellationToken cancellationToken)
-    {
-        if (dialect == StoreDialect.Postgres)
-        {
-            // Several orchestrators may start against one PostgreSQL database: migrate under an advisory lock,
-            // taken first because even CREATE TABLE IF NOT EXISTS races between sessions.
-            await Execute(connection, null, $"SELECT pg_advisory_lock({AdvisoryLock})", cancellationToken);
-        }
-
-        try
-        {
-            await Execute(connection, null, "CREATE TABLE IF NOT EXISTS cp_schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)", cancellationToken);
-            using var query = connection.CreateCommand();
-            query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM cp_schema_migrations";
-            var current = Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-            foreach (var step in Steps.Where(s => s.Version > current))
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await Execute(connection, transaction, dialect == StoreDialect.Sqlite ? step.Sqlite : step.Postgres, cancellationToken);
-                await Execute(connection, transaction,
-                    $"INSERT INTO cp_schema_migrations (version, applied_ms) VALUES ({step.Version}, {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})",
-                    cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            if (dialect == StoreDialect.Postgres)
-            {
-                await Execute(connection, null, $"SELECT pg_advisory_unlock({AdvisoryLock})", cancellationToken);
-            }
-        }
-    }
-
-    private static async Task Execute(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task ApplyAsync(DbConnection connection, StoreDialect dialect, CancellationToken cancellationToken) =>
+        SchemaMigrator.ApplyAsync(connection, dialect == StoreDialect.Postgres, "cp_schema_migrations", AdvisoryLock, Steps, cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Wafer.Storage;
 
 namespace Wafer.Runtime.Storage;
 
@@ -8,9 +9,11 @@ namespace Wafer.Runtime.Storage;
 /// </summary>
 internal static class Migrations
 {
-    private static readonly (int Version, string Sqlite, string Postgres)[] Steps =
+    private const long AdvisoryLock = 7306251;
+
+    private static readonly MigrationStep[] Steps =
     [
-        (1,
+        new(1,
             """
             CREATE TABLE inferences (
               id TEXT PRIMARY KEY, time_ms INTEGER NOT NULL, plugin TEXT NOT NULL, function TEXT NOT NULL, call_id TEXT NOT NULL,
@@ -47,45 +50,6 @@ internal static class Migrations
 
     public static int Latest => Steps[^1].Version;
 
-    public static async Task ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken)
-    {
-        if (dialect == SqlDialect.Postgres)
-        {
-            // Several processes may share one PostgreSQL database: migrate under an advisory lock, taken before
-            // anything else because even CREATE TABLE IF NOT EXISTS races between sessions.
-            await Execute(connection, null, "SELECT pg_advisory_lock(7306251)", cancellationToken);
-        }
-
-        try
-        {
-            await Execute(connection, null, "CREATE TABLE IF NOT EXISTS wafer_schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL)", cancellationToken);
-            using var query = connection.CreateCommand();
-            query.CommandText = "SELECT COALESCE(MAX(version), 0) FROM wafer_schema_migrations";
-            var current = Convert.ToInt32(await query.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
-            foreach (var step in Steps.Where(s => s.Version > current))
-            {
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await Execute(connection, transaction, dialect == SqlDialect.Sqlite ? step.Sqlite : step.Postgres, cancellationToken);
-                await Execute(connection, transaction,
-                    $"INSERT INTO wafer_schema_migrations (version, applied_ms) VALUES ({step.Version}, {DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()})",
-                    cancellationToken);
-                await transaction.CommitAsync(cancellationToken);
-            }
-        }
-        finally
-        {
-            if (dialect == SqlDialect.Postgres)
-            {
-                await Execute(connection, null, "SELECT pg_advisory_unlock(7306251)", cancellationToken);
-            }
-        }
-    }
-
-    private static async Task Execute(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken cancellationToken)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public static Task ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken) =>
+        SchemaMigrator.ApplyAsync(connection, dialect == SqlDialect.Postgres, "wafer_schema_migrations", AdvisoryLock, Steps, cancellationToken);
 }
