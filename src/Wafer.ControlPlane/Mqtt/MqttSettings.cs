@@ -5,6 +5,9 @@ namespace Wafer.ControlPlane.Mqtt;
 /// <param name="Password">Overrides the URL's password when set. Secret: never logged.</param>
 public sealed record MqttSettings(MqttEndpoint Endpoint, string? Username, string? Password)
 {
+    /// <summary>The control token commands are signed with (<see cref="Wafer.Protocol.V1.CommandSignature"/>); none: unsigned. Secret.</summary>
+    public string? SigningToken { get; init; }
+
     public string? EffectiveUsername => Username ?? Endpoint.Username;
 
     public string? EffectivePassword => Password ?? Endpoint.Password;

@@ -52,7 +52,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     public bool IsConnected => _client.IsConnected;
 
     public async Task<bool> SendAsync(string runtimeId, Envelope command, CancellationToken cancellationToken = default) =>
-        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
+        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken, sign: true);
 
     public async Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default) =>
         await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
@@ -213,7 +213,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         }
     }
 
-    private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
+    private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken, bool sign = false)
     {
         if (!_client.IsConnected)
         {
@@ -222,12 +222,17 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
 
         try
         {
-            var message = new MqttApplicationMessageBuilder()
+            var builder = new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload)
                 .WithRetainFlag(retain)
-                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-                .Build();
+                .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+            if (sign && _settings.SigningToken is { } token)
+            {
+                builder.WithUserProperty(CommandSignature.UserProperty, System.Text.Encoding.ASCII.GetBytes(CommandSignature.Compute(token, payload)));
+            }
+
+            var message = builder.Build();
             var result = await _client.PublishAsync(message, cancellationToken);
             return result.IsSuccess;
         }

@@ -5,7 +5,7 @@ namespace Wafer.Runtime.Agent;
 /// <summary>What the agent does with each message it receives: refuse it, or carry out the command and answer.</summary>
 public sealed partial class RuntimeAgent
 {
-    private async Task HandleAsync(string topic, byte[] payload, CancellationToken cancellationToken)
+    private async Task HandleAsync(string topic, byte[] payload, string? signature, CancellationToken cancellationToken)
     {
         if (payload.Length == 0)
         {
@@ -21,6 +21,14 @@ public sealed partial class RuntimeAgent
         {
             MessageRefused(_logger, topic, ex.Message);
             await PublishEventAsync(MessageTypes.Error, new ErrorBody(ex.MessageId, topic, ex.Message));
+            return;
+        }
+
+        if (message.Body is CreateModuleBody or DeleteModuleBody or DrainBody or ShutdownBody
+            && _guard.Check(message, payload, signature) is { } refusal)
+        {
+            MessageRefused(_logger, topic, refusal);
+            await PublishEventAsync(MessageTypes.Error, new ErrorBody(message.Id, topic, refusal));
             return;
         }
 

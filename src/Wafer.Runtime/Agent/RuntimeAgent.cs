@@ -10,6 +10,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Hosting;
@@ -35,8 +36,9 @@ public sealed partial class RuntimeAgent : BackgroundService
     private readonly IServiceProvider _services;
     private readonly ILogger<RuntimeAgent> _logger;
     private readonly IMqttClient _client;
-    private readonly Channel<(string Topic, byte[] Payload)> _inbox =
-        Channel.CreateBounded<(string, byte[])>(new BoundedChannelOptions(1024) { SingleReader = true });
+    private readonly Channel<(string Topic, byte[] Payload, string? Signature)> _inbox =
+        Channel.CreateBounded<(string, byte[], string?)>(new BoundedChannelOptions(1024) { SingleReader = true });
+    private readonly CommandGuard _guard;
     private readonly ConcurrentQueue<(string Type, IMessageBody Body)> _outbox = new();
     private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -65,6 +67,7 @@ public sealed partial class RuntimeAgent : BackgroundService
         _lifetime = lifetime;
         _services = services;
         _logger = logger;
+        _guard = new CommandGuard(_options.ControlToken, TimeProvider.System);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
@@ -275,7 +278,8 @@ public sealed partial class RuntimeAgent : BackgroundService
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        var message = (e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+        var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == CommandSignature.UserProperty)?.ReadValueAsString();
+        var message = (e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), signature);
         if (!_inbox.Writer.TryWrite(message))
         {
             MessageDropped(_logger, message.Topic);
@@ -288,11 +292,11 @@ public sealed partial class RuntimeAgent : BackgroundService
     {
         try
         {
-            await foreach (var (topic, payload) in _inbox.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (topic, payload, signature) in _inbox.Reader.ReadAllAsync(stoppingToken))
             {
                 try
                 {
-                    await HandleAsync(topic, payload, stoppingToken);
+                    await HandleAsync(topic, payload, signature, stoppingToken);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {

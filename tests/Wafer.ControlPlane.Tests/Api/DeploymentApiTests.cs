@@ -258,6 +258,37 @@ public sealed class DeploymentApiTests
     }
 
     [Fact]
+    public async Task Token_CommandsAreSignedWithIt()
+    {
+        await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = "s3cret");
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        runtime.ArtifactToken = "s3cret";
+        await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/deployments") { Content = JsonBody(Inline()) };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "s3cret");
+        Assert.Equal(HttpStatusCode.Created, (await host.Client.SendAsync(request)).StatusCode);
+        await WaitRunningAsync(host, "web");
+
+        Assert.NotEmpty(runtime.Signed);
+        Assert.All(runtime.Signed, c => Assert.True(CommandSignature.Matches("s3cret", c.Payload, c.Signature), $"signature {c.Signature ?? "(none)"}"));
+    }
+
+    [Fact]
+    public async Task NoToken_CommandsAreUnsigned()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
+
+        Assert.Equal(HttpStatusCode.Created, (await host.Client.PostAsync("/api/deployments", JsonBody(Inline()))).StatusCode);
+        await WaitRunningAsync(host, "web");
+
+        Assert.NotEmpty(runtime.Signed);
+        Assert.All(runtime.Signed, c => Assert.Null(c.Signature));
+    }
+
+    [Fact]
     public async Task Runtimes_UnknownId_ProblemDetails404()
     {
         await using var host = await OrchestratorHost.StartAsync();

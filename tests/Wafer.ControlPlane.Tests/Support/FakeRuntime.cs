@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 
 namespace Wafer.ControlPlane.Tests.Support;
@@ -29,7 +30,13 @@ public sealed class FakeRuntime : IAsyncDisposable
         Id = id;
         _http = http;
         Url = url;
-        _client.ApplicationMessageReceivedAsync += e => OnCommandAsync(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray());
+        _client.ApplicationMessageReceivedAsync += e =>
+        {
+            var payload = e.ApplicationMessage.Payload.ToArray();
+            var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == CommandSignature.UserProperty)?.ReadValueAsString();
+            Signed.Enqueue((payload, signature));
+            return OnCommandAsync(e.ApplicationMessage.Topic, payload);
+        };
     }
 
     public string Id { get; }
@@ -39,6 +46,12 @@ public sealed class FakeRuntime : IAsyncDisposable
     public ConcurrentDictionary<string, CreateModuleBody> Modules { get; } = new();
 
     public ConcurrentQueue<Envelope> Commands { get; } = new();
+
+    /// <summary>Every command's payload with its <see cref="CommandSignature.UserProperty"/> (null when unsigned).</summary>
+    public ConcurrentQueue<(byte[] Payload, string? Signature)> Signed { get; } = new();
+
+    /// <summary>Bearer token for artifact downloads, when the orchestrator requires one.</summary>
+    public string? ArtifactToken { get; set; }
 
     /// <summary>When set, creates fail with this reason.</summary>
     public string? FailCreates { get; set; }
@@ -116,7 +129,14 @@ public sealed class FakeRuntime : IAsyncDisposable
 
     private async Task<string?> VerifyAsync(CreateModuleBody create)
     {
-        var bytes = await _downloads.GetByteArrayAsync(create.ArtifactUrl);
+        using var request = new HttpRequestMessage(HttpMethod.Get, create.ArtifactUrl);
+        if (ArtifactToken is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ArtifactToken);
+        }
+
+        using var response = await _downloads.SendAsync(request);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
         var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
         return actual == create.Hash ? null : $"hash mismatch: expected {create.Hash}, got {actual}";
     }

@@ -63,6 +63,7 @@ public sealed class AgentHarness : IAsyncDisposable
             o.Agent.Labels = new Dictionary<string, string> { ["zone"] = "a" };
             o.Agent.KeepaliveInterval = Keepalive;
             _configure?.Invoke(o);
+            Orchestrator.SigningToken = o.Agent.ControlToken; // a real orchestrator signs with the token it shares
         }, StoragePath, _services);
         if (!Broker.RefuseConnections)
         {

@@ -111,21 +111,32 @@ public sealed class FakeOrchestrator : IAsyncDisposable
     public Task<Received> AnswerToAsync(string runtimeId, string requestId, string type) =>
         WaitForAsync(runtimeId, type, r => RequestIdOf(r.Message!.Body) == requestId);
 
-    /// <summary>Sends a command; returns its request id.</summary>
+    /// <summary>The control token commands are signed with, as the orchestrator signs them; null sends them unsigned.</summary>
+    public string? SigningToken { get; set; }
+
+    /// <summary>Sends a command (signed with <see cref="SigningToken"/> when set); returns its request id.</summary>
     public async Task<string> SendAsync(string runtimeId, string type, IMessageBody body)
     {
         var envelope = Envelope.Create(type, body);
-        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(envelope), retain: false);
+        var payload = MessageCodec.Encode(envelope);
+        await PublishAsync(Topics.Commands(runtimeId), payload, retain: false, SigningToken is null ? null : CommandSignature.Compute(SigningToken, payload));
         return envelope.Id;
     }
 
-    public async Task PublishAsync(string topic, byte[] payload, bool retain) =>
-        await _client.PublishAsync(new MqttApplicationMessageBuilder()
+    public async Task PublishAsync(string topic, byte[] payload, bool retain, string? signature = null)
+    {
+        var message = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
             .WithPayload(payload)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithRetainFlag(retain)
-            .Build());
+            .WithRetainFlag(retain);
+        if (signature is not null)
+        {
+            message.WithUserProperty(CommandSignature.UserProperty, System.Text.Encoding.ASCII.GetBytes(signature));
+        }
+
+        await _client.PublishAsync(message.Build());
+    }
 
     public Task PublishStatusAsync(string state) =>
         PublishAsync(Topics.OrchestratorStatus, MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(state, "http://127.0.0.1:1")), retain: true);
