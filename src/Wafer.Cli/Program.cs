@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Wafer.Cli.Client;
 using Wafer.Cli.Commands;
+
+Output.Configure();
 
 var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HTTP APIs")
 {
@@ -9,6 +12,13 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     RuntimeCommand.Create(),
     OrchestratorCommand.Create(),
     DeployCommand.Create(),
+    ListCommand.Create(),
+    DetailsCommand.Create(),
+    StopCommand.Create(),
+    LogsCommand.Create(),
+    InvokeCommand.Create(),
+    RuntimesCommand.Create(),
+    DrainCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();

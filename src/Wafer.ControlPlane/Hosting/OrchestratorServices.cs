@@ -80,6 +80,7 @@ public static class OrchestratorServices
         app.MapModules();
         app.MapDeployments();
         app.MapArtifacts();
+        app.MapInfo();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })
