@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Wafer.Cli;
 using Wafer.Cli.Client;
 using Wafer.Cli.Commands;
 
@@ -21,4 +22,6 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     DrainCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+var code = await parse.InvokeAsync();
+return parse.Errors.Count > 0 && code == 1 ? ExitCodes.Usage : code; // a wrong flag or argument is a usage error (docs/cli.md)
