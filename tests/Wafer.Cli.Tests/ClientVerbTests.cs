@@ -211,6 +211,36 @@ public sealed class ClientVerbTests
         Assert.Contains("three: 2 replicas need an orchestrator", Flatten(stderr), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Deploy_AProjectFolder_BuildsItFirst_ThenItServes()
+    {
+        await using var runtime = await LiveRuntime.StartAsync();
+        var work = TempFolder();
+        var (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(null, work, Within, "new", "demo");
+        Assert.True(code == 0, stdout + stderr);
+
+        (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(null, work, TimeSpan.FromMinutes(4),
+            "deploy", "demo", "--server", runtime.Url, "--token", LiveRuntime.Token);
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains($"building {Path.Combine(work, "demo")}", stdout, StringComparison.Ordinal);
+        Assert.Contains("uploading demo (", stdout, StringComparison.Ordinal);
+        Assert.Contains($"demo is serving on {runtime.Url}/", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(work, "demo", "build", "demo.wasm")));
+        (code, stdout, _) = await Wafer("invoke", "demo/greet", "--args", """{"name":"Ada"}""", "--server", runtime.Url);
+        Assert.Equal(0, code);
+        Assert.Equal("Hello, Ada!", stdout.Trim());
+        (code, stdout, _) = await Wafer("logs", "demo", "--server", runtime.Url);
+        Assert.Equal(0, code);
+        Assert.Contains("demo.greet: greeting Ada", stdout, StringComparison.Ordinal);
+
+        // --build rebuilds; with --json the build's output goes to stderr and stdout holds only the JSON.
+        (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(null, work, TimeSpan.FromMinutes(4),
+            "deploy", "demo", "--build", "--json", "--server", runtime.Url, "--token", LiveRuntime.Token);
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Equal("demo", Json(stdout).GetProperty("name").GetString());
+    }
+
     private static string TempFolder()
     {
         var path = Path.Combine(Path.GetTempPath(), "wafer-cli-tests", Guid.NewGuid().ToString("N")[..12]);
