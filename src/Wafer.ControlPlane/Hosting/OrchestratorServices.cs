@@ -76,11 +76,11 @@ public static class OrchestratorServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
+        app.MapInfo();
         app.MapRuntimes();
         app.MapModules();
         app.MapDeployments();
         app.MapArtifacts();
-        app.MapInfo();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

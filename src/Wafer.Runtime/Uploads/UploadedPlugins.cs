@@ -208,20 +208,20 @@ public sealed partial class UploadedPlugins(
         }
     }
 
-    [LoggerMessage(EventId = 2750, EventName = "PluginUploaded", Level = LogLevel.Information, Message = "Serving uploaded plugin {Plugin} ({Hash})")]
+    [LoggerMessage(EventId = 2800, EventName = "PluginUploaded", Level = LogLevel.Information, Message = "Serving uploaded plugin {Plugin} ({Hash})")]
     private static partial void PluginUploaded(ILogger logger, string plugin, string hash);
 
-    [LoggerMessage(EventId = 2751, EventName = "UploadedPluginRemoved", Level = LogLevel.Information, Message = "Removed uploaded plugin {Plugin}")]
+    [LoggerMessage(EventId = 2801, EventName = "UploadedPluginRemoved", Level = LogLevel.Information, Message = "Removed uploaded plugin {Plugin}")]
     private static partial void PluginRemoved(ILogger logger, string plugin);
 
-    [LoggerMessage(EventId = 2752, EventName = "UploadedPluginRestored", Level = LogLevel.Information, Message = "Serving uploaded plugin {Plugin} again from storage")]
+    [LoggerMessage(EventId = 2802, EventName = "UploadedPluginRestored", Level = LogLevel.Information, Message = "Serving uploaded plugin {Plugin} again from storage")]
     private static partial void PluginRestored(ILogger logger, string plugin);
 
-    [LoggerMessage(EventId = 2753, EventName = "UploadedPluginRestoreFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2803, EventName = "UploadedPluginRestoreFailed", Level = LogLevel.Warning,
         Message = "Could not serve uploaded plugin {Plugin} again: {Reason}")]
     private static partial void RestoreFailed(ILogger logger, string plugin, string reason);
 
-    [LoggerMessage(EventId = 2754, EventName = "UploadStoreWriteFailed", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2804, EventName = "UploadStoreWriteFailed", Level = LogLevel.Warning,
         Message = "Could not keep uploaded plugin {Plugin} under {Root}: {Reason}. It is served, but will not survive a restart")]
     private static partial void SaveFailed(ILogger logger, string plugin, string root, string reason);
 }

@@ -28,7 +28,7 @@ public sealed class FleetCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>The API token the orchestrator and every runtime were started with (<c>--token</c>); null for none.</summary>
+    /// <summary>The API token of the orchestrator (and of the runtimes' artifact downloads), when the fleet has one.</summary>
     public string? Token { get; }
 
     public string Folder { get; }
@@ -41,7 +41,6 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, WaferProcess> Runtimes => _runtimes;
 
-    /// <param name="token">Start the orchestrator and the runtimes with <c>--token</c>; <see cref="Api"/> sends it.</param>
     public static async Task<FleetCluster> StartAsync(int runtimes = 3, string? token = null)
     {
         await Broker.ClearRetainedAsync();
@@ -74,7 +73,8 @@ public sealed class FleetCluster : IAsyncDisposable
             "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),
             "--storagePath", Path.Combine(Folder, "orchestrator"),
             "--port", Port.ToString(CultureInfo.InvariantCulture),
-            .. TokenArguments()]);
+            .. TokenArguments(),
+        ]);
         await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this);
     }
 
@@ -87,7 +87,8 @@ public sealed class FleetCluster : IAsyncDisposable
             "--port", "0",
             "--storagePath", Path.Combine(Folder, name),
             "--keepalive", "1s",
-            .. TokenArguments()]);
+            .. TokenArguments(),
+        ]);
         _runtimes[name] = process;
         return process;
     }
