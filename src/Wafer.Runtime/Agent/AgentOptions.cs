@@ -27,7 +27,7 @@ public sealed class AgentOptions
     /// <summary>The broker password (overrides one given in <see cref="Join"/>). Secret: never logged.</summary>
     public string? MqttPassword { get; set; }
 
-    /// <summary>Bearer token sent when fetching artifacts when <see cref="Hosting.RuntimeOptions.ApiToken"/> is not set. Secret: never logged.</summary>
+    /// <summary>Bearer token sent when fetching artifacts from the orchestrator. Secret: never logged.</summary>
     public string? ControlToken { get; set; }
 
     /// <summary>The most modules the orchestrator may place here (announced as capacity).</summary>

@@ -21,7 +21,7 @@ public sealed class ArtifactFetcher : IDisposable
     public ArtifactFetcher(IOptions<RuntimeOptions> options)
     {
         var agent = options.Value.Agent;
-        _token = options.Value.ApiToken ?? agent.ControlToken;
+        _token = agent.ControlToken;
         _timeout = agent.ArtifactTimeout;
         _http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = DecompressionMethods.All })
         {

@@ -23,6 +23,7 @@ public static class RuntimeServices
     {
         services.AddOptions<RuntimeOptions>()
             .Configure(configure)
+            .PostConfigure(o => o.Agent.ControlToken ??= o.ApiToken) // one token: control endpoints, artifacts, the agent
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         services.AddSingleton(sp => new WasmHost(
