@@ -31,8 +31,8 @@ public sealed class RuntimeOptions
     /// <summary>
     /// When set, control operations (<c>POST /api/plugins</c>, <c>DELETE /api/plugins/{name}</c>) need
     /// <c>Authorization: Bearer TOKEN</c>, and it is the agent's <see cref="AgentOptions.ControlToken"/> unless that is
-    /// set (sent when fetching artifacts from the orchestrator). A runtime
-    /// in a fleet gets the orchestrator's token, so only the orchestrator's credentials control it. Secret: never logged.
+    /// set (sent when fetching artifacts from the orchestrator). A runtime in a fleet gets the orchestrator's token, so
+    /// only the orchestrator's credentials control it. Secret: never logged.
     /// </summary>
     public string? ApiToken { get; set; }
 
