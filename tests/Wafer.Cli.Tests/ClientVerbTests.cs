@@ -135,7 +135,9 @@ public sealed class ClientVerbTests
         (code, _, _) = await Wafer("invoke", "nothing", "--server", server);
         Assert.Equal(4, code);
 
-        (code, stdout, _) = await Wafer("logs", "hello", "--server", server, "--json", "--function", "logAll");
+        // Log lines are stored off the call path: ask until they are there.
+        (code, stdout, _) = await UntilAsync(() => Wafer("logs", "hello", "--server", server, "--json", "--function", "logAll"),
+            r => r.ExitCode != 0 || r.Stdout.Contains("from the cli test", StringComparison.Ordinal));
         Assert.Equal(0, code);
         var logs = Json(stdout);
         Assert.Equal("hello", logs.GetProperty("plugin").GetString());
@@ -230,7 +232,8 @@ public sealed class ClientVerbTests
         (code, stdout, _) = await Wafer("invoke", "demo/greet", "--args", """{"name":"Ada"}""", "--server", runtime.Url);
         Assert.Equal(0, code);
         Assert.Equal("Hello, Ada!", stdout.Trim());
-        (code, stdout, _) = await Wafer("logs", "demo", "--server", runtime.Url);
+        (code, stdout, _) = await UntilAsync(() => Wafer("logs", "demo", "--server", runtime.Url),
+            r => r.ExitCode != 0 || r.Stdout.Contains("greeting Ada", StringComparison.Ordinal));
         Assert.Equal(0, code);
         Assert.Contains("demo.greet: greeting Ada", stdout, StringComparison.Ordinal);
 
@@ -239,6 +242,23 @@ public sealed class ClientVerbTests
             "deploy", "demo", "--build", "--json", "--server", runtime.Url, "--token", LiveRuntime.Token);
         Assert.True(code == 0, stdout + stderr);
         Assert.Equal("demo", Json(stdout).GetProperty("name").GetString());
+    }
+
+    /// <summary>Runs <paramref name="run"/> until <paramref name="done"/> holds or 10 s pass; returns the last result.</summary>
+    private static async Task<(int ExitCode, string Stdout, string Stderr)> UntilAsync(
+        Func<Task<(int ExitCode, string Stdout, string Stderr)>> run, Func<(int ExitCode, string Stdout, string Stderr), bool> done)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (true)
+        {
+            var result = await run();
+            if (done(result) || DateTime.UtcNow > deadline)
+            {
+                return result;
+            }
+
+            await Task.Delay(200);
+        }
     }
 
     private static string TempFolder()
