@@ -1,5 +1,9 @@
 using System.CommandLine;
+using Wafer.Cli;
+using Wafer.Cli.Client;
 using Wafer.Cli.Commands;
+
+Output.Configure();
 
 var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HTTP APIs")
 {
@@ -10,6 +14,15 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     RuntimeCommand.Create(),
     OrchestratorCommand.Create(),
     DeployCommand.Create(),
+    ListCommand.Create(),
+    DetailsCommand.Create(),
+    StopCommand.Create(),
+    LogsCommand.Create(),
+    InvokeCommand.Create(),
+    RuntimesCommand.Create(),
+    DrainCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+var parse = root.Parse(args);
+var code = await parse.InvokeAsync();
+return parse.Errors.Count > 0 && code == 1 ? ExitCodes.Usage : code; // a wrong flag or argument is a usage error (docs/cli.md)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Wafer.Cli.Tests;
 
@@ -11,6 +10,15 @@ internal static class CliProcess
     private static string WaferDll => Path.Combine(AppContext.BaseDirectory, "wafer.dll");
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    {
+        var (code, stdout, stderr) = await RunSeparatelyAsync(null, workingDirectory, timeout, arguments);
+        return (code, stdout + stderr);
+    }
+
+    /// <summary>Runs <c>wafer ARGS</c> with stdout and stderr apart (<c>--json</c> prints its one document on stdout).</summary>
+    /// <param name="environment">Variables to set; WAFER_SERVER and WAFER_TOKEN are not inherited unless given here.</param>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunSeparatelyAsync(
+        IReadOnlyDictionary<string, string>? environment, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -26,8 +34,14 @@ internal static class CliProcess
 
         info.Environment["WAFER_SDK_PATH"] = Path.Combine(RepositoryRoot, "sdk", "assemblyscript");
         info.Environment["NO_COLOR"] = "1";
+        info.Environment.Remove("WAFER_SERVER");
+        info.Environment.Remove("WAFER_TOKEN");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         using var process = Process.Start(info)!;
-        var output = new StringBuilder();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var cancel = new CancellationTokenSource(timeout);
@@ -41,8 +55,7 @@ internal static class CliProcess
             throw new TimeoutException($"wafer {string.Join(' ', arguments)} did not finish within {timeout}");
         }
 
-        output.Append(await stdout).Append(await stderr);
-        return (process.ExitCode, output.ToString());
+        return (process.ExitCode, await stdout, await stderr);
     }
 
     private static string FindRoot()

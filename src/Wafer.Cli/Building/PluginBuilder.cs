@@ -9,7 +9,27 @@ namespace Wafer.Cli.Building;
 /// </summary>
 public static class PluginBuilder
 {
-    public static async Task<int> BuildAsync(string projectDirectory, CancellationToken cancellationToken)
+    /// <param name="stdoutToStderr">Print everything on stderr (<c>wafer deploy --json</c> keeps stdout for its JSON).</param>
+    public static async Task<int> BuildAsync(string projectDirectory, CancellationToken cancellationToken, bool stdoutToStderr = false)
+    {
+        if (!stdoutToStderr)
+        {
+            return await BuildCoreAsync(projectDirectory, false, cancellationToken);
+        }
+
+        var console = AnsiConsole.Console;
+        AnsiConsole.Console = Client.Output.Errors;
+        try
+        {
+            return await BuildCoreAsync(projectDirectory, true, cancellationToken);
+        }
+        finally
+        {
+            AnsiConsole.Console = console;
+        }
+    }
+
+    private static async Task<int> BuildCoreAsync(string projectDirectory, bool stdoutToStderr, CancellationToken cancellationToken)
     {
         var directory = Path.GetFullPath(projectDirectory);
         var manifestPath = Path.Combine(directory, PluginManifest.FileName);
@@ -39,7 +59,7 @@ public static class PluginBuilder
         if (!Directory.Exists(Path.Combine(sdk, "node_modules")))
         {
             AnsiConsole.MarkupLineInterpolated($"[grey]installing the SDK's dependencies in {sdk}[/]");
-            var code = await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], sdk, cancellationToken);
+            var code = await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], sdk, cancellationToken, stdoutToStderr);
             if (code != 0)
             {
                 return Failed(code, "npm ci in the SDK folder");
@@ -49,14 +69,14 @@ public static class PluginBuilder
         if (File.Exists(Path.Combine(directory, "package.json")) && !Directory.Exists(Path.Combine(directory, "node_modules")))
         {
             AnsiConsole.MarkupLine("[grey]installing the plugin's dependencies[/]");
-            var code = await ProcessRunner.RunAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], directory, cancellationToken);
+            var code = await ProcessRunner.RunAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], directory, cancellationToken, stdoutToStderr);
             if (code != 0)
             {
                 return Failed(code, "npm install");
             }
         }
 
-        var build = await ProcessRunner.RunAsync("node", [Path.Combine(sdk, "bin", "wafer-build.mjs"), directory], directory, cancellationToken);
+        var build = await ProcessRunner.RunAsync("node", [Path.Combine(sdk, "bin", "wafer-build.mjs"), directory], directory, cancellationToken, stdoutToStderr);
         return build == 0 ? ExitCodes.Ok : Failed(build, "the AssemblyScript build");
     }
 

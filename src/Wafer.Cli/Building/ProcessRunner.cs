@@ -2,12 +2,13 @@ using System.Diagnostics;
 
 namespace Wafer.Cli.Building;
 
-/// <summary>Runs a tool with inherited output and returns its exit code; -1 if it could not start.</summary>
+/// <summary>Runs a tool with inherited output (or its stdout copied to stderr) and returns its exit code; -1 if it could not start.</summary>
 public static class ProcessRunner
 {
-    public static async Task<int> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(
+        string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken, bool stdoutToStderr = false)
     {
-        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, UseShellExecute = false };
+        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, UseShellExecute = false, RedirectStandardOutput = stdoutToStderr };
         foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
@@ -30,9 +31,11 @@ public static class ProcessRunner
 
         using (process)
         {
+            var copy = stdoutToStderr ? process.StandardOutput.BaseStream.CopyToAsync(Console.OpenStandardError(), cancellationToken) : Task.CompletedTask;
             try
             {
                 await process.WaitForExitAsync(cancellationToken);
+                await copy;
             }
             catch (OperationCanceledException)
             {

@@ -1,67 +1,81 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
-using Spectre.Console;
+using Wafer.Cli.Client;
+using Wafer.Cli.Deploying;
 
 namespace Wafer.Cli.Commands;
 
 /// <summary>
-/// <c>wafer deploy --server URL PATH</c>: uploads a plugin (wasm and manifest) to an orchestrator, creates or updates
-/// its deployment, and waits until every replica runs, or says why not.
+/// <c>wafer deploy PATH</c>: deploys a plugin (a <c>.wasm</c> or a plugin folder) or every plugin a <c>deploy.json</c>
+/// names. To an orchestrator it waits until every replica runs, or says why not; to a runtime it uploads the plugin,
+/// which is served at once.
 /// </summary>
 public static class DeployCommand
 {
     public static Command Create()
     {
-        var server = new Option<string>("--server") { Description = "The orchestrator's URL, e.g. http://127.0.0.1:8680", Required = true };
-        var path = new Argument<string>("plugin") { Description = "A .wasm file (with NAME.wafer.json beside it), or a plugin folder" };
+        var options = new ClientOptions();
+        var path = new Argument<string>("plugin") { Description = "A .wasm file (with NAME.wafer.json beside it), a plugin folder, or a deploy.json naming several plugins" };
         var name = new Option<string?>("--name") { Description = "Deployment name (default: the manifest's name)" };
-        var replicas = new Option<int>("--replicas") { Description = "How many runtimes should run it", DefaultValueFactory = _ => 1 };
-        var labels = new Option<string?>("--labels") { Description = "Placement constraints: only runtimes with every label k=v,k2=v2" };
+        var replicas = new Option<int?>("--replicas") { Description = "How many runtimes should run it (orchestrator; default 1)" };
+        var labels = new Option<string?>("--labels") { Description = "Placement constraints: only runtimes with every label k=v,k2=v2 (orchestrator)" };
+        var build = new Option<bool>("--build") { Description = "Build plugin project folders first even when their output exists" };
         var timeout = new Option<string>("--timeout") { Description = "How long to wait for the replicas to run (e.g. 60s)", DefaultValueFactory = _ => "60s" };
-        var token = new Option<string?>("--token") { Description = "API token of the orchestrator (or WAFER_TOKEN)" };
-        var json = new Option<bool>("--json") { Description = "Print the deployment as JSON" };
 
-        var command = new Command("deploy", "Deploy a plugin to a fleet through its orchestrator and wait until it runs")
+        var command = new Command("deploy", "Deploy plugins to a fleet (orchestrator) or straight to a runtime")
         {
-            server, path, name, replicas, labels, timeout, token, json,
+            path, name, replicas, labels, build, timeout,
         };
-        command.SetAction(async (parse, cancellationToken) =>
+        options.AddTo(command);
+        options.SetAction(command, async (parse, client, output, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(timeout)!, out var wait))
             {
-                return Usage($"--timeout: '{parse.GetValue(timeout)}' is not a duration such as 60s");
+                throw new CliException(ExitCodes.Usage, $"--timeout: '{parse.GetValue(timeout)}' is not a duration such as 60s");
             }
 
-            if (!Uri.TryCreate(parse.GetValue(server), UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+            var items = Items(parse.GetValue(path)!, parse.GetValue(name), parse.GetValue(replicas), parse.GetValue(labels));
+            var prepared = new List<PreparedPlugin>();
+            foreach (var item in items)
             {
-                return Usage($"--server: '{parse.GetValue(server)}' is not an http(s) URL");
+                prepared.Add(await PreparedPlugin.PrepareAsync(item, parse.GetValue(build), output, cancellationToken));
             }
 
-            PluginSource source;
-            try
-            {
-                source = PluginSource.Find(parse.GetValue(path)!);
-            }
-            catch (Exception ex) when (ex is FileNotFoundException or InvalidOperationException)
-            {
-                return Usage(ex.Message);
-            }
+            var info = await client.RequireAsync("deploy", cancellationToken);
 
-            using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
-            if ((parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } bearer)
-            {
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-            }
-
-            var client = new DeployClient(http, parse.GetValue(json));
-            return await client.RunAsync(source, parse.GetValue(name), parse.GetValue(replicas), parse.GetValue(labels), wait, cancellationToken);
+            return info.IsOrchestrator
+                ? await new OrchestratorDeployer(client, output).RunAsync(prepared, wait, cancellationToken)
+                : await new RuntimeDeployer(client, output).RunAsync(prepared, cancellationToken);
         });
         return command;
     }
 
-    private static int Usage(string message)
+    private static IReadOnlyList<DeployItem> Items(string path, string? name, int? replicas, string? labels)
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
-        return ExitCodes.Usage;
+        if (DeployFile.IsDeployFile(path))
+        {
+            if (name is not null || replicas is not null || labels is not null)
+            {
+                throw new CliException(ExitCodes.Usage, $"--name, --replicas and --labels apply to one plugin; set them per plugin in {path}");
+            }
+
+            return DeployFile.Read(path);
+        }
+
+        if (replicas is < 1)
+        {
+            throw new CliException(ExitCodes.Usage, $"--replicas must be at least 1, got {replicas}");
+        }
+
+        if (!RuntimeCommand.TryParseLabels(labels, out var labelMap, out var labelError))
+        {
+            throw new CliException(ExitCodes.Usage, $"--labels: {labelError}");
+        }
+
+        if (name is not null && !Wafer.Protocol.Manifest.ManifestReader.IsValidName(name))
+        {
+            throw new CliException(ExitCodes.Usage, $"--name: '{name}' is not a valid name (1-64 characters of a-z, 0-9, '-' and '_')");
+        }
+
+        return [new DeployItem(Path.GetFullPath(path), name, replicas ?? 1, labelMap, new Dictionary<string, string>())];
     }
 }

@@ -48,6 +48,16 @@ public sealed record PluginSource(string WasmPath, string? ManifestPath)
         };
     }
 
+    /// <summary>True for a plugin project folder (one with <c>wafer.json</c>).</summary>
+    public static bool IsProject(string path) => Directory.Exists(path) && File.Exists(Path.Combine(path, PluginManifest.FileName));
+
+    /// <summary>True when a plugin project's wasm exists (it may still be older than its sources).</summary>
+    public static bool IsBuilt(string projectPath)
+    {
+        var full = Path.GetFullPath(projectPath);
+        return File.Exists(Path.GetFullPath(Path.Combine(full, ProjectWasm(Path.Combine(full, PluginManifest.FileName), Path.GetFileName(full)))));
+    }
+
     private static string ProjectWasm(string manifestPath, string folderName)
     {
         try

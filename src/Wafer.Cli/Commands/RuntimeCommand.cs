@@ -22,7 +22,7 @@ public static class RuntimeCommand
         var plugins = new Option<string?>("--plugins") { Description = "Folder of local plugins served beside the placed ones (default: an empty folder in the storage path)" };
         var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime" };
         var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
-        var token = new Option<string?>("--token") { Description = "Bearer token for fetching artifacts from the orchestrator (or WAFER_TOKEN)" };
+        var token = new Option<string?>("--token") { Description = "API token (or WAFER_TOKEN): control endpoints need it, and it is sent when fetching artifacts; give a fleet runtime the orchestrator's token" };
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME)" };
         var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
         var keepalive = new Option<string>("--keepalive") { Description = "Keepalive interval (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
@@ -56,6 +56,7 @@ public static class RuntimeCommand
                 PluginsPath = pluginsPath,
                 StoragePath = storagePath,
                 Database = parse.GetValue(database),
+                ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } apiToken ? apiToken : null,
                 Agent = new AgentOptions
                 {
                     Join = parse.GetValue(join),
@@ -63,7 +64,6 @@ public static class RuntimeCommand
                     Labels = labelMap,
                     AdvertisedUrl = parse.GetValue(advertise),
                     KeepaliveInterval = interval,
-                    ControlToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
                     MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                     MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
                 },

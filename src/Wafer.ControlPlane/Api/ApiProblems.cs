@@ -16,8 +16,10 @@ public static class ApiProblems
     public static IResult TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "too_large", "Request body too large", $"the plugin exceeds the {limit}-byte limit");
 
-    public static IResult Unauthorized() =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token");
+    public static IResult Unauthorized(bool tokenGiven) =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", tokenGiven
+            ? "the bearer token is not the orchestrator's API token"
+            : "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token (--token or WAFER_TOKEN)");
 
     public static IResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Unavailable", detail);
 

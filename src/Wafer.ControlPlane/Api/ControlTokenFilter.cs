@@ -19,9 +19,10 @@ internal sealed class ControlTokenFilter : IEndpointFilter
         }
 
         var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
+        var given = bearer ? header["Bearer ".Length..].Trim() : "";
         return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
             ? await next(context)
-            : ApiProblems.Unauthorized();
+            : ApiProblems.Unauthorized(tokenGiven: bearer);
     }
 }

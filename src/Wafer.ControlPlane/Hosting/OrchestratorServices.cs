@@ -76,6 +76,7 @@ public static class OrchestratorServices
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapOpenApi();
+        app.MapInfo();
         app.MapRuntimes();
         app.MapModules();
         app.MapDeployments();

@@ -48,6 +48,7 @@ public static class RuntimeApp
             o.StoragePath = options.StoragePath;
             o.MaxRequestBytes = options.MaxRequestBytes;
             o.Database = options.Database;
+            o.ApiToken = options.ApiToken;
             o.Agent = options.Agent;
         });
 

@@ -28,6 +28,14 @@ public sealed class RuntimeOptions
     /// <summary>Largest request body accepted by function endpoints.</summary>
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// When set, control operations (<c>POST /api/plugins</c>, <c>DELETE /api/plugins/{name}</c>) need
+    /// <c>Authorization: Bearer TOKEN</c>, and it is the agent's <see cref="AgentOptions.ControlToken"/> unless that is
+    /// set (sent when fetching artifacts from the orchestrator). A runtime in a fleet gets the orchestrator's token, so
+    /// only the orchestrator's credentials control it. Secret: never logged.
+    /// </summary>
+    public string? ApiToken { get; set; }
+
     /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
     public AgentOptions Agent { get; set; } = new();
 

@@ -11,6 +11,7 @@ using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Lambda;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Storage;
+using Wafer.Runtime.Uploads;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Hosting;
@@ -22,6 +23,7 @@ public static class RuntimeServices
     {
         services.AddOptions<RuntimeOptions>()
             .Configure(configure)
+            .PostConfigure(o => o.Agent.ControlToken ??= o.ApiToken) // one token: control endpoints, artifacts, the agent
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         services.AddSingleton(sp => new WasmHost(
@@ -31,6 +33,8 @@ public static class RuntimeServices
         services.AddSingleton<PluginLoader>();
         services.AddSingleton<PluginReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());
+        services.AddSingleton<UploadedPlugins>();
+        services.AddHostedService(sp => sp.GetRequiredService<UploadedPlugins>());
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RuntimeOptions>>().Value;
@@ -55,6 +59,8 @@ public static class RuntimeServices
     {
         endpoints.MapWaferFunctions();
         endpoints.MapWaferIntrospection();
+        endpoints.MapWaferInfo();
+        endpoints.MapWaferPluginControl();
         endpoints.MapWaferState();
         endpoints.MapWaferCommands();
         endpoints.MapWaferGraphQL();

@@ -24,7 +24,7 @@ public static class IntrospectionEndpoints
         endpoints.MapGet("/api/plugins/{name}", (string name, PluginCatalog catalog) =>
             catalog.Current.PluginsByName.TryGetValue(name, out var plugin)
                 ? Results.Json(Describe(plugin))
-                : Problems.NotFound($"no plugin named '{name}' is loaded"));
+                : Problems.PluginNotFound($"no plugin named '{name}' is loaded"));
 
         endpoints.MapGet("/api/functions", (PluginCatalog catalog) =>
             Results.Json(catalog.Current.Functions.Select(f => new
@@ -39,7 +39,7 @@ public static class IntrospectionEndpoints
         return endpoints;
     }
 
-    private static object Describe(LoadedPlugin plugin) => new
+    internal static object Describe(LoadedPlugin plugin) => new
     {
         name = plugin.Name,
         type = plugin.Type == Wafer.Protocol.Manifest.PluginType.Command ? "command" : "functions",

@@ -14,6 +14,15 @@ public static class Problems
     public static IResult NotFound(string detail) =>
         Create(StatusCodes.Status404NotFound, "not_found", "Function not found", detail, null);
 
+    public static IResult Unauthorized(string detail) =>
+        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail, null);
+
+    public static IResult Conflict(string detail) =>
+        Create(StatusCodes.Status409Conflict, "conflict", "Conflict", detail, null);
+
+    public static IResult PluginNotFound(string detail) =>
+        Create(StatusCodes.Status404NotFound, "not_found", "Plugin not found", detail, null);
+
     public static IResult Ambiguous(string detail) =>
         Create(StatusCodes.Status409Conflict, "ambiguous", "Ambiguous function name", detail, null);
 

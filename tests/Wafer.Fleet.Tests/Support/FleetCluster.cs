@@ -16,12 +16,20 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly Dictionary<string, WaferProcess> _runtimes = new(StringComparer.Ordinal);
     private readonly List<WaferProcess> _stopped = [];
 
-    private FleetCluster(string folder, int port)
+    private FleetCluster(string folder, int port, string? token)
     {
         Folder = folder;
         Port = port;
+        Token = token;
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
     }
+
+    /// <summary>The API token of the orchestrator (and of the runtimes' artifact downloads), when the fleet has one.</summary>
+    public string? Token { get; }
 
     public string Folder { get; }
 
@@ -33,12 +41,12 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, WaferProcess> Runtimes => _runtimes;
 
-    public static async Task<FleetCluster> StartAsync(int runtimes = 3)
+    public static async Task<FleetCluster> StartAsync(int runtimes = 3, string? token = null)
     {
         await Broker.ClearRetainedAsync();
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort());
+        var cluster = new FleetCluster(folder, FreePort(), token);
         try
         {
             await cluster.StartOrchestratorAsync();
@@ -59,25 +67,33 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public async Task StartOrchestratorAsync()
     {
-        Orchestrator = WaferProcess.Start("orchestrator", "orchestrator",
+        Orchestrator = WaferProcess.Start("orchestrator", [
+            "orchestrator",
             "--mqtt", Repository.BrokerUrl,
             "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),
             "--storagePath", Path.Combine(Folder, "orchestrator"),
-            "--port", Port.ToString(CultureInfo.InvariantCulture));
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
+            .. TokenArguments(),
+        ]);
         await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this);
     }
 
     public WaferProcess StartRuntime(string name)
     {
-        var process = WaferProcess.Start(name, "runtime",
+        var process = WaferProcess.Start(name, [
+            "runtime",
             "--join", Repository.BrokerUrl,
             "--name", name,
             "--port", "0",
             "--storagePath", Path.Combine(Folder, name),
-            "--keepalive", "1s");
+            "--keepalive", "1s",
+            .. TokenArguments(),
+        ]);
         _runtimes[name] = process;
         return process;
     }
+
+    private string[] TokenArguments() => Token is null ? [] : ["--token", Token];
 
     /// <summary>Kills a process of the fleet with SIGKILL; it stays listed for the log.</summary>
     public void Kill(WaferProcess process)

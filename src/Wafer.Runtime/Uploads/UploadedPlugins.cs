@@ -1,0 +1,227 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wafer.Protocol.Manifest;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Hosting;
+
+namespace Wafer.Runtime.Uploads;
+
+/// <summary>
+/// Plugins deployed straight to this runtime through <c>POST /api/plugins</c> (<c>wafer deploy --server RUNTIME</c>),
+/// beside the local folder's plugins and the modules the orchestrator places. Each is kept as <c>NAME.wasm</c> and
+/// <c>NAME.wafer.json</c> under <c>STORAGE/uploads</c> and served again after a restart. A name served from another
+/// source (the folder, the orchestrator) is refused rather than replaced.
+/// </summary>
+public sealed partial class UploadedPlugins(
+    PluginCatalog catalog, PluginLoader loader, IOptions<RuntimeOptions> options, ILogger<UploadedPlugins> logger) : IHostedService
+{
+    /// <summary>The source path of an uploaded plugin is <c>upload:NAME</c>.</summary>
+    public const string SourcePrefix = "upload:";
+
+    private readonly Lock _gate = new();
+
+    public string Root { get; } = Path.Combine(options.Value.StoragePath, "uploads");
+
+    /// <summary>
+    /// Loads and serves <paramref name="wasm"/> as plugin <paramref name="name"/> (replacing an earlier upload of that
+    /// name) and keeps it on disk. The manifest's name is set to <paramref name="name"/>, its project-only <c>wasm</c>
+    /// key dropped and <paramref name="config"/> laid over its <c>config</c>. Throws <see cref="UploadRefusedException"/>.
+    /// </summary>
+    public (LoadedPlugin Plugin, bool Created) Add(string name, byte[] wasm, byte[]? manifestJson, IReadOnlyDictionary<string, string>? config)
+    {
+        if (!ManifestReader.IsValidName(name))
+        {
+            throw new UploadRefusedException($"plugin name '{name}' is not valid (1-64 characters of a-z, 0-9, '-' and '_')");
+        }
+
+        var manifestBytes = PrepareManifest(manifestJson, name, config);
+        PluginManifest manifest;
+        try
+        {
+            manifest = ManifestReader.Parse(manifestBytes, name);
+        }
+        catch (ManifestException ex)
+        {
+            throw new UploadRefusedException($"invalid manifest: {ex.Message}", inner: ex);
+        }
+
+        lock (_gate)
+        {
+            var existing = catalog.Current.PluginsByName.GetValueOrDefault(name);
+            if (existing is not null && !IsUploaded(existing))
+            {
+                throw new UploadRefusedException($"plugin '{name}' is already served here from {existing.SourcePath}", conflict: true);
+            }
+
+            Serve(name, wasm, manifest);
+            try
+            {
+                Directory.CreateDirectory(Root);
+                WriteAtomically(Path.Combine(Root, name + ".wasm"), wasm);
+                WriteAtomically(Path.Combine(Root, name + ".wafer.json"), manifestBytes);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                SaveFailed(logger, name, Root, ex.Message);
+            }
+
+            var served = catalog.Current.PluginsByName[name];
+            PluginUploaded(logger, name, served.Hash[..12]);
+            return (served, existing is null);
+        }
+    }
+
+    /// <summary>Stops serving an uploaded plugin and forgets it; false when no upload of that name is served.</summary>
+    public bool Remove(string name)
+    {
+        lock (_gate)
+        {
+            if (!catalog.Current.PluginsByName.TryGetValue(name, out var served))
+            {
+                return false;
+            }
+
+            if (!IsUploaded(served))
+            {
+                throw new UploadRefusedException(
+                    $"plugin '{name}' is served from {served.SourcePath}, not uploaded through the API; only uploaded plugins can be removed here", conflict: true);
+            }
+
+            catalog.Remove(name);
+            TryDelete(Path.Combine(Root, name + ".wasm"));
+            TryDelete(Path.Combine(Root, name + ".wafer.json"));
+            PluginRemoved(logger, name);
+            return true;
+        }
+    }
+
+    public static bool IsUploaded(LoadedPlugin plugin) => plugin.SourcePath.StartsWith(SourcePrefix, StringComparison.Ordinal);
+
+    /// <summary>Serves the uploads kept by an earlier run, after the folder's plugins are loaded.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(Root))
+        {
+            return Task.CompletedTask;
+        }
+
+        lock (_gate)
+        {
+            foreach (var wasmPath in Directory.EnumerateFiles(Root, "*.wasm").Order(StringComparer.Ordinal))
+            {
+                var name = Path.GetFileNameWithoutExtension(wasmPath);
+                try
+                {
+                    var manifestPath = Path.Combine(Root, name + ".wafer.json");
+                    var manifest = ManifestReader.Parse(File.Exists(manifestPath) ? File.ReadAllBytes(manifestPath) : "{}"u8.ToArray(), name);
+                    if (catalog.Current.PluginsByName.TryGetValue(name, out var other) && !IsUploaded(other))
+                    {
+                        throw new UploadRefusedException($"plugin '{name}' is already served from {other.SourcePath}");
+                    }
+
+                    Serve(name, File.ReadAllBytes(wasmPath), manifest);
+                    PluginRestored(logger, name);
+                }
+                catch (Exception ex) when (ex is UploadRefusedException or ManifestException or IOException)
+                {
+                    RestoreFailed(logger, name, ex.Message);
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void Serve(string name, byte[] wasm, PluginManifest manifest)
+    {
+        LoadedPlugin loaded;
+        try
+        {
+            loaded = loader.Load(wasm, manifest, SourcePrefix + name, Root);
+        }
+        catch (PluginLoadException ex)
+        {
+            throw new UploadRefusedException($"cannot load {name}: {ex.Message}", inner: ex);
+        }
+
+        try
+        {
+            catalog.Upsert(loaded);
+        }
+        catch (PluginLoadException ex)
+        {
+            loaded.Retire();
+            throw new UploadRefusedException($"cannot serve {name}: {ex.Message}", conflict: true, inner: ex);
+        }
+    }
+
+    private static byte[] PrepareManifest(byte[]? manifestJson, string name, IReadOnlyDictionary<string, string>? config)
+    {
+        JsonObject manifest;
+        try
+        {
+            manifest = manifestJson is null or { Length: 0 }
+                ? []
+                : JsonNode.Parse(manifestJson, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }) as JsonObject
+                  ?? throw new UploadRefusedException("invalid manifest: it must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new UploadRefusedException($"invalid manifest: {ex.Message}", inner: ex);
+        }
+
+        manifest["name"] = name;
+        manifest.Remove("wasm");
+        if (config is { Count: > 0 })
+        {
+            var settings = manifest["config"] as JsonObject ?? [];
+            manifest["config"] = settings;
+            foreach (var (key, value) in config)
+            {
+                settings[key] = value;
+            }
+        }
+
+        return JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static void WriteAtomically(string path, byte[] bytes)
+    {
+        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 2800, EventName = "PluginUploaded", Level = LogLevel.Information, Message = "Serving uploaded plugin {Plugin} ({Hash})")]
+    private static partial void PluginUploaded(ILogger logger, string plugin, string hash);
+
+    [LoggerMessage(EventId = 2801, EventName = "UploadedPluginRemoved", Level = LogLevel.Information, Message = "Removed uploaded plugin {Plugin}")]
+    private static partial void PluginRemoved(ILogger logger, string plugin);
+
+    [LoggerMessage(EventId = 2802, EventName = "UploadedPluginRestored", Level = LogLevel.Information, Message = "Serving uploaded plugin {Plugin} again from storage")]
+    private static partial void PluginRestored(ILogger logger, string plugin);
+
+    [LoggerMessage(EventId = 2803, EventName = "UploadedPluginRestoreFailed", Level = LogLevel.Warning,
+        Message = "Could not serve uploaded plugin {Plugin} again: {Reason}")]
+    private static partial void RestoreFailed(ILogger logger, string plugin, string reason);
+
+    [LoggerMessage(EventId = 2804, EventName = "UploadStoreWriteFailed", Level = LogLevel.Warning,
+        Message = "Could not keep uploaded plugin {Plugin} under {Root}: {Reason}. It is served, but will not survive a restart")]
+    private static partial void SaveFailed(ILogger logger, string plugin, string root, string reason);
+}
