@@ -9,6 +9,7 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     RuntimeCommand.Create(),
     OrchestratorCommand.Create(),
     DeployCommand.Create(),
+    GatewayCommand.Create(),
 };
 
 return await root.Parse(args).InvokeAsync();
