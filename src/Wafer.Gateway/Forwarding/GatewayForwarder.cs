@@ -64,6 +64,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
             {
                 var timedOut = context.Response.StatusCode == StatusCodes.Status504GatewayTimeout;
                 context.Response.Clear();
+                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
                 await GatewayProblems.Unreachable(replicas.Deployment, destination.RuntimeName, $"{error}: {failure?.Message}", timedOut).ExecuteAsync(context);
             }
 

@@ -15,13 +15,22 @@ public sealed class FleetCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, WaferProcess> _runtimes = new(StringComparer.Ordinal);
     private readonly List<WaferProcess> _stopped = [];
+    private readonly List<WaferProcess> _gateways = [];
 
-    private FleetCluster(string folder, int port)
+    private FleetCluster(string folder, int port, string? token)
     {
         Folder = folder;
         Port = port;
+        Token = token;
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null)
+        {
+            Api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
     }
+
+    /// <summary>The API token of the orchestrator (and of the runtimes' artifact downloads), when the fleet has one.</summary>
+    public string? Token { get; }
 
     public string Folder { get; }
 
@@ -33,12 +42,12 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, WaferProcess> Runtimes => _runtimes;
 
-    public static async Task<FleetCluster> StartAsync(int runtimes = 3)
+    public static async Task<FleetCluster> StartAsync(int runtimes = 3, string? token = null)
     {
         await Broker.ClearRetainedAsync();
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort());
+        var cluster = new FleetCluster(folder, FreePort(), token);
         try
         {
             await cluster.StartOrchestratorAsync();
@@ -59,25 +68,54 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public async Task StartOrchestratorAsync()
     {
-        Orchestrator = WaferProcess.Start("orchestrator", "orchestrator",
+        Orchestrator = WaferProcess.Start("orchestrator", [
+            "orchestrator",
             "--mqtt", Repository.BrokerUrl,
             "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),
             "--storagePath", Path.Combine(Folder, "orchestrator"),
-            "--port", Port.ToString(CultureInfo.InvariantCulture));
+            "--port", Port.ToString(CultureInfo.InvariantCulture),
+            .. TokenArguments(),
+        ]);
         await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this);
     }
 
     public WaferProcess StartRuntime(string name)
     {
-        var process = WaferProcess.Start(name, "runtime",
+        var process = WaferProcess.Start(name, [
+            "runtime",
             "--join", Repository.BrokerUrl,
             "--name", name,
             "--port", "0",
             "--storagePath", Path.Combine(Folder, name),
-            "--keepalive", "1s");
+            "--keepalive", "1s",
+            .. TokenArguments(),
+        ]);
         _runtimes[name] = process;
         return process;
     }
+
+    /// <summary>Starts <c>wafer gateway</c> against this fleet's orchestrator and waits until it has routes.</summary>
+    public async Task<(WaferProcess Process, HttpClient Client)> StartGatewayAsync()
+    {
+        var port = FreePort();
+        var process = WaferProcess.Start("gateway", ["gateway", "--orchestrator", Api.BaseAddress!.ToString(), "--port", port.ToString(CultureInfo.InvariantCulture), .. TokenArguments()]);
+        _gateways.Add(process);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return (await client.GetAsync("/readyz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the gateway has routes", TimeSpan.FromSeconds(60), this);
+        return (process, client);
+    }
+
+    private string[] TokenArguments() => Token is null ? [] : ["--token", Token];
 
     /// <summary>Kills a process of the fleet with SIGKILL; it stays listed for the log.</summary>
     public void Kill(WaferProcess process)
@@ -92,13 +130,16 @@ public sealed class FleetCluster : IAsyncDisposable
             $"{alive} runtime(s) are online", within, this);
 
     /// <summary>Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart).</summary>
-    public async Task<JsonElement> DeployHelloAsync(string name, int replicas)
+    public Task<JsonElement> DeployHelloAsync(string name, int replicas) => DeployAsync(name, "hello", replicas);
+
+    /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
+    public async Task<JsonElement> DeployAsync(string name, string guest, int replicas)
     {
         using var form = new MultipartFormDataContent();
-        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wasm")));
+        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm")));
         wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
-        form.Add(wasm, "plugin", "hello.wasm");
-        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wafer.json"))), "manifest", "hello.wafer.json");
+        form.Add(wasm, "plugin", guest + ".wasm");
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
         using var response = await Api.PostAsync("/api/deployments", form);
@@ -146,7 +187,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public string Logs()
     {
         var builder = new StringBuilder();
-        foreach (var process in _runtimes.Values.Prepend(Orchestrator).Concat(_stopped).Where(p => p is not null).Distinct())
+        foreach (var process in _runtimes.Values.Prepend(Orchestrator).Concat(_gateways).Concat(_stopped).Where(p => p is not null).Distinct())
         {
             builder.AppendLine(CultureInfo.InvariantCulture, $"----- {process.Name} (pid {process.Id}) -----").AppendLine(process.Tail());
         }
@@ -165,9 +206,9 @@ public sealed class FleetCluster : IAsyncDisposable
     {
         var logs = Logs();
         TestContext.Current.TestOutputHelper?.WriteLine(logs);
-        foreach (var runtime in _runtimes.Values)
+        foreach (var process in _runtimes.Values.Concat(_gateways))
         {
-            runtime.Dispose();
+            process.Dispose();
         }
 
         Orchestrator?.Dispose();
