@@ -13,22 +13,18 @@ public sealed class FleetRoutePublisher(FleetView view, FleetRouteBuilder builde
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        byte[]? published = null;
+        RouteDocument? published = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var changed = view.Changed;
             var document = builder.Build(view.Current);
-            var content = RouteContent(document);
-            if (published is null || !content.AsSpan().SequenceEqual(published))
+            if (published is null || !FleetRouteBuilder.SameRoutes(published, document))
             {
                 routes.Publish(document);
-                published = content;
+                published = document;
             }
 
             await changed.WaitAsync(stoppingToken);
         }
     }
-
-    private static byte[] RouteContent(RouteDocument document) =>
-        System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(document.Deployments, RouteJson.Options);
 }

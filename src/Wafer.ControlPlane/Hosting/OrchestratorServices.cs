@@ -81,6 +81,7 @@ public static class OrchestratorServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWaferGatewayHandlers();
         app.MapOpenApi();
         app.MapRuntimes();
         app.MapModules();

@@ -56,6 +56,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseStatusCodePages();
+        app.UseWaferGatewayHandlers();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", (RemoteRouteFeed feed) => feed.HasRoutes
             ? Results.Ok(new { status = "ready" })

@@ -1,10 +1,8 @@
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.GraphQL;
 using Wafer.Gateway.Health;
-using Wafer.Gateway.Http;
 using Wafer.Gateway.Routes;
 
 namespace Wafer.Gateway.Hosting;
@@ -16,7 +14,6 @@ public static class GatewayServices
     {
         services.AddOptions<GatewayOptions>().Configure(o => configure?.Invoke(o));
         services.AddHttpForwarder();
-        services.Configure<RouteOptions>(o => o.ConstraintMap[HandlerPathConstraint.Name] = typeof(HandlerPathConstraint));
         services.AddSingleton<DestinationRegistry>();
         services.AddSingleton<RouteSnapshotBuilder>();
         services.AddSingleton<RouteState>();

@@ -15,7 +15,7 @@ namespace Wafer.Gateway.Http;
 /// <summary>
 /// The gateway's public routes: <c>POST /functions/{name}</c> and <c>/functions/{plugin}/{name}</c> forwarded to a
 /// replica of the deployment exporting the function, <c>/graphql</c> over every deployment, and the handler routes
-/// of every deployment (a fallback that matches only paths some route covers in the current snapshot).
+/// of every deployment (<see cref="UseWaferGatewayHandlers"/>).
 /// </summary>
 public static class GatewayEndpoints
 {
@@ -35,9 +35,29 @@ public static class GatewayEndpoints
         endpoints.MapPost(GraphQLEndpoints.Route, context => GraphQLHttpHandler.PostAsync(context, schema.Value, limit.Value)).ExcludeFromDescription();
         endpoints.MapGet(GraphQLEndpoints.Route, context => GraphQLHttpHandler.GetAsync(context, schema.Value)).ExcludeFromDescription();
         endpoints.MapGet(GraphQLEndpoints.Route + "/schema", context => GraphQLHttpHandler.SchemaAsync(context, schema.Value)).ExcludeFromDescription();
-        endpoints.MapFallback("{**path:" + HandlerPathConstraint.Name + "}", context => HandlerAsync(context, routes.Current, forwarder.Value))
-            .ExcludeFromDescription();
         return endpoints;
+    }
+
+    /// <summary>
+    /// Forwards requests no endpoint matched whose path a deployment's handler route covers in the current snapshot.
+    /// A middleware rather than a catch-all endpoint, so the host's own endpoints keep their 404, 405 and 415 answers
+    /// and the route table never changes. Call it after routing, before the endpoints run.
+    /// </summary>
+    public static IApplicationBuilder UseWaferGatewayHandlers(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var routes = app.ApplicationServices.GetRequiredService<RouteState>();
+        var forwarder = new Lazy<GatewayForwarder>(app.ApplicationServices.GetRequiredService<GatewayForwarder>);
+        return app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is null
+                && routes.Current.Handlers.Match(context.Request.Path.HasValue ? context.Request.Path.Value! : "/", context.Request.Method) is { } target)
+            {
+                return forwarder.Value.ForwardAsync(context, target.Replicas);
+            }
+
+            return next(context);
+        });
     }
 
     private static Task FunctionAsync(HttpContext context, RouteSnapshot snapshot, GatewayForwarder forwarder, string? plugin, string name)
@@ -69,15 +89,5 @@ public static class GatewayEndpoints
         }
 
         return forwarder.ForwardAsync(context, target.Replicas);
-    }
-
-    private static Task HandlerAsync(HttpContext context, RouteSnapshot snapshot, GatewayForwarder forwarder)
-    {
-        var path = context.Request.Path.HasValue ? context.Request.Path.Value! : "/";
-        var target = snapshot.Handlers.Match(path, context.Request.Method);
-        return target is null
-            ? Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No route", detail: $"no handler route matches {path}",
-                type: Problems.TypePrefix + "not_found").ExecuteAsync(context)
-            : forwarder.ForwardAsync(context, target.Replicas);
     }
 }

@@ -71,6 +71,20 @@ public sealed class FleetRouteBuilderTests
         Assert.Equal(["GET"], route.Methods);
     }
 
+    [Fact]
+    public void SameRoutes_KeepaliveChangesNothingRouted_TrueUntilAReplicaGoes()
+    {
+        var builder = Builder(out _);
+        var fleet = Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web", replicas: 2)], [Module("m1", "web", "a"), Module("m2", "web", "b")]);
+        var first = builder.Build(fleet with { Version = 1 });
+
+        var loaded = fleet with { Version = 2, Runtimes = fleet.Runtimes.SetItem("a", fleet.Runtimes["a"] with { Load = new Load(3, 0, 0.9, 100), LastSeen = T0.AddSeconds(5) }) };
+        var offline = fleet with { Version = 3, Runtimes = fleet.Runtimes.SetItem("b", fleet.Runtimes["b"] with { State = RuntimeState.Offline }) };
+
+        Assert.True(FleetRouteBuilder.SameRoutes(first, builder.Build(loaded)));
+        Assert.False(FleetRouteBuilder.SameRoutes(first, builder.Build(offline)));
+    }
+
     /// <summary>The smallest module with one <c>wafer.meta</c> custom section holding <paramref name="json"/>.</summary>
     private static byte[] WasmWithMetadata(string json)
     {

@@ -35,6 +35,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
         var app = builder.Build();
+        app.UseWaferGatewayHandlers();
         app.MapWaferGateway();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
