@@ -21,6 +21,7 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     InvokeCommand.Create(),
     RuntimesCommand.Create(),
     DrainCommand.Create(),
+    GatewayCommand.Create(),
 };
 
 var parse = root.Parse(args);

@@ -128,6 +128,15 @@ public sealed partial class WasmHost : IDisposable
     }
 
     /// <summary>
+    /// The raw JSON of the module's single <c>wafer.meta</c> custom section, or null when it has none (a command
+    /// module) or more than one. For those that pass metadata on without loading the module (the gateway feed).
+    /// </summary>
+    public static byte[]? FindMetadataJson(ReadOnlySpan<byte> wasm) =>
+        WasmBinary.TryFindCustomSection(wasm, PluginMetadata.SectionName, out var payload, out var count) is null && count == 1
+            ? payload.ToArray()
+            : null;
+
+    /// <summary>
     /// Reads and validates the module's <c>wafer.meta</c> custom section (docs/abi.md §1) without compiling it.
     /// Throws <see cref="MetadataException"/> when the section is missing, duplicated or invalid.
     /// </summary>

@@ -38,6 +38,7 @@ public static class OrchestratorApp
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Error); // the gateway logs its own forwarding failures
         builder.Services.AddWaferOrchestrator(o => Copy(options, o));
         services?.Invoke(builder.Services);
         var app = builder.Build();

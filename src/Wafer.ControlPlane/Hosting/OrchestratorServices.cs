@@ -8,9 +8,12 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.ControlPlane.Api;
 using Wafer.ControlPlane.Artifacts;
+using Wafer.ControlPlane.Gateway;
 using Wafer.ControlPlane.Mqtt;
 using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
+using Wafer.Gateway.Hosting;
+using Wafer.Gateway.Http;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -37,6 +40,9 @@ public static class OrchestratorServices
         services.AddSingleton<RuntimeLogs>();
         services.AddSingleton<FleetView>();
         services.AddSingleton<IOrchestratorAddress, OrchestratorAddress>();
+        services.AddWaferGateway();
+        services.AddSingleton<FleetRouteBuilder>();
+        services.AddHostedService<FleetRoutePublisher>();
         services.AddSingleton(sp =>
         {
             var o = Options(sp);
@@ -75,12 +81,15 @@ public static class OrchestratorServices
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseWaferGatewayHandlers();
         app.MapOpenApi();
         app.MapInfo();
         app.MapRuntimes();
         app.MapModules();
         app.MapDeployments();
         app.MapArtifacts();
+        app.MapGatewayRoutes();
+        app.MapWaferGateway();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

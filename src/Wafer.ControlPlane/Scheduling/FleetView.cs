@@ -7,6 +7,7 @@ public sealed class FleetView
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile FleetSnapshot _current = FleetSnapshot.Empty;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public FleetSnapshot Current => _current;
 
@@ -15,7 +16,14 @@ public sealed class FleetView
 
     public Task Ready => _ready.Task;
 
-    internal void Publish(FleetSnapshot snapshot) => _current = snapshot;
+    /// <summary>Completes when the next snapshot is published (the gateway's route feed waits on it).</summary>
+    public Task Changed => Volatile.Read(ref _changed).Task;
+
+    internal void Publish(FleetSnapshot snapshot)
+    {
+        _current = snapshot;
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
 
     internal void MarkReady() => _ready.TrySetResult();
 }

@@ -11,7 +11,7 @@ namespace Wafer.Runtime.GraphQL;
 /// </summary>
 internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCaller caller) : IFieldResolver
 {
-    public ValueTask<object?> ResolveAsync(IResolveFieldContext context)
+    public async ValueTask<object?> ResolveAsync(IResolveFieldContext context)
     {
         var arguments = new ArrayBufferWriter<byte>(256);
         if (ArgumentWriter.Write(context.Arguments, function.Function, function.Metadata, arguments) is { } error)
@@ -19,7 +19,7 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
             throw Failed("bad_arguments", error, null);
         }
 
-        var outcome = caller.Call(arguments.WrittenSpan)
+        var outcome = await caller.CallAsync(arguments.WrittenMemory, context.CancellationToken)
             ?? throw Failed("unavailable", "the plugin was unloaded during the call", null);
         if (!outcome.Succeeded)
         {
@@ -28,7 +28,7 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
 
         try
         {
-            return ValueTask.FromResult(ResultReader.Read(outcome.ResultJson, function.Function.Result, function.Metadata));
+            return ResultReader.Read(outcome.ResultJson, function.Function.Result, function.Metadata);
         }
         catch (JsonException ex)
         {

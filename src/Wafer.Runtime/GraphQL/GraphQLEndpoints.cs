@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Hosting;
 
 namespace Wafer.Runtime.GraphQL;
 
@@ -15,9 +18,13 @@ public static class GraphQLEndpoints
     public static IEndpointRouteBuilder MapWaferGraphQL(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapPost(Route, context => GraphQLHttpHandler.PostAsync(context));
-        endpoints.MapGet(Route, context => GraphQLHttpHandler.GetAsync(context));
-        endpoints.MapGet(Route + "/schema", context => GraphQLHttpHandler.SchemaAsync(context));
+        // Resolved on the first request, not while mapping: options are validated at start.
+        var services = endpoints.ServiceProvider;
+        var provider = new Lazy<GraphQLSchemaProvider>(services.GetRequiredService<GraphQLSchemaProvider>);
+        var limit = new Lazy<int>(() => services.GetService<IOptions<RuntimeOptions>>()?.Value.MaxRequestBytes ?? new RuntimeOptions().MaxRequestBytes);
+        endpoints.MapPost(Route, context => GraphQLHttpHandler.PostAsync(context, provider.Value, limit.Value));
+        endpoints.MapGet(Route, context => GraphQLHttpHandler.GetAsync(context, provider.Value));
+        endpoints.MapGet(Route + "/schema", context => GraphQLHttpHandler.SchemaAsync(context, provider.Value));
         return endpoints;
     }
 }

@@ -2,10 +2,7 @@ using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
-using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Http;
 
 namespace Wafer.Runtime.GraphQL;
@@ -16,15 +13,17 @@ namespace Wafer.Runtime.GraphQL;
 /// errors are 400 when the client accepts <c>application/graphql-response+json</c>, else 200; execution errors
 /// are 200 with <c>data</c> and <c>errors</c>.
 /// </summary>
-internal static class GraphQLHttpHandler
+public static class GraphQLHttpHandler
 {
     private const string JsonMediaType = "application/json";
     private const string GraphQLResponseMediaType = "application/graphql-response+json";
 
     private static readonly IGraphQLTextSerializer Serializer = GraphQLJson.Serializer;
 
-    public static async Task PostAsync(HttpContext context)
+    public static async Task PostAsync(HttpContext context, ISchemaSource source, int maxRequestBytes)
     {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(source);
         var request = context.Request;
         if (request.ContentType is { } contentType
             && (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || !mediaType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase)))
@@ -33,7 +32,7 @@ internal static class GraphQLHttpHandler
             return;
         }
 
-        var limit = context.RequestServices.GetService<IOptions<RuntimeOptions>>()?.Value.MaxRequestBytes ?? new RuntimeOptions().MaxRequestBytes;
+        var limit = maxRequestBytes;
         var body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, limit, context.RequestAborted);
         if (body is null)
         {
@@ -60,10 +59,9 @@ internal static class GraphQLHttpHandler
             return;
         }
 
-        var provider = context.RequestServices.GetRequiredService<GraphQLSchemaProvider>();
-        var result = await provider.Executer.ExecuteAsync(new ExecutionOptions
+        var result = await source.Executer.ExecuteAsync(new ExecutionOptions
         {
-            Schema = provider.Current.Schema,
+            Schema = source.Current.Schema,
             Query = graphQLRequest.Query,
             OperationName = graphQLRequest.OperationName,
             Variables = graphQLRequest.Variables,
@@ -79,11 +77,12 @@ internal static class GraphQLHttpHandler
         await Serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
     }
 
-    public static Task GetAsync(HttpContext context)
+    public static Task GetAsync(HttpContext context, ISchemaSource source)
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (context.Request.Query.ContainsKey("sdl"))
         {
-            return SchemaAsync(context);
+            return SchemaAsync(context, source);
         }
 
         context.Response.ContentType = "text/html; charset=utf-8";
@@ -91,11 +90,12 @@ internal static class GraphQLHttpHandler
         return context.Response.WriteAsync(GraphQLExplorerPage.Html, context.RequestAborted);
     }
 
-    public static Task SchemaAsync(HttpContext context)
+    public static Task SchemaAsync(HttpContext context, ISchemaSource source)
     {
-        var provider = context.RequestServices.GetRequiredService<GraphQLSchemaProvider>();
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(source);
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(provider.Current.Sdl, context.RequestAborted);
+        return context.Response.WriteAsync(source.Current.Sdl, context.RequestAborted);
     }
 
     private static bool AcceptsGraphQLResponse(HttpRequest request)

@@ -9,7 +9,7 @@ namespace Wafer.Runtime.GraphQL;
 /// shared by every request until the next change. Readers never lock once the schema is current. A schema that
 /// fails to build never replaces a working one: the previous schema keeps serving and the failure is logged.
 /// </summary>
-public sealed partial class GraphQLSchemaProvider(PluginCatalog catalog, SchemaFactory factory, ILogger<GraphQLSchemaProvider> logger)
+public sealed partial class GraphQLSchemaProvider(PluginCatalog catalog, SchemaFactory factory, ILogger<GraphQLSchemaProvider> logger) : ISchemaSource
 {
     private readonly Lock _buildLock = new();
     private ServedSchema? _served;

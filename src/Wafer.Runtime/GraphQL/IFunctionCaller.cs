@@ -2,12 +2,13 @@ using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.GraphQL;
 
-/// <summary>Calls the one function behind a GraphQL field.</summary>
+/// <summary>Calls the one function behind a GraphQL field: in this process, or on another one (the gateway).</summary>
 public interface IFunctionCaller
 {
     /// <summary>
     /// Calls the function with the ABI's positional argument array (docs/abi.md §2). Returns null when the
-    /// function is no longer loaded.
+    /// function is no longer loaded. A caller may throw <see cref="FunctionCallError"/> for a failure that is not a
+    /// call outcome (no replica reachable, a refusal from the remote side).
     /// </summary>
-    CallOutcome? Call(ReadOnlySpan<byte> argumentsJson);
+    ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken);
 }

@@ -9,14 +9,14 @@ namespace Wafer.Runtime.GraphQL;
 /// </summary>
 internal sealed class RegisteredFunctionCaller(RegisteredFunction function, PluginCatalog catalog, FunctionInvoker invoker) : IFunctionCaller
 {
-    public CallOutcome? Call(ReadOnlySpan<byte> argumentsJson)
+    public ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
-        var outcome = invoker.TryInvoke(function, argumentsJson);
+        var outcome = invoker.TryInvoke(function, argumentsJson.Span);
         if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
         {
-            outcome = invoker.TryInvoke(reloaded, argumentsJson);
+            outcome = invoker.TryInvoke(reloaded, argumentsJson.Span);
         }
 
-        return outcome;
+        return ValueTask.FromResult(outcome);
     }
 }

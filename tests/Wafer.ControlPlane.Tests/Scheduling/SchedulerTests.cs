@@ -1,3 +1,4 @@
+using Wafer.ControlPlane.Tests.Support;
 using static Wafer.ControlPlane.Tests.Support.Fleets;
 
 namespace Wafer.ControlPlane.Tests.Scheduling;
@@ -13,7 +14,7 @@ public sealed class SchedulerTests
     public void Placement_LabelConstraints_OnlyMatchingRuntimes()
     {
         var fleet = Snapshot(
-            [Runtime("a", labels: ("zone", "1")), Runtime("b", labels: ("zone", "2")), Runtime("c", labels: [("zone", "2"), ("gpu", "yes")])],
+            [Fleets.Runtime("a", labels: ("zone", "1")), Fleets.Runtime("b", labels: ("zone", "2")), Fleets.Runtime("c", labels: [("zone", "2"), ("gpu", "yes")])],
             [Deployment("web", replicas: 3, labels: ("zone", "2"))]);
 
         var plan = Plan(fleet);
@@ -25,7 +26,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_NoRuntimeMatches_ExplainsWhy()
     {
-        var plan = Plan(Snapshot([Runtime("a", labels: ("zone", "1"))], [Deployment("web", labels: ("zone", "9"))]));
+        var plan = Plan(Snapshot([Fleets.Runtime("a", labels: ("zone", "1"))], [Deployment("web", labels: ("zone", "9"))]));
 
         Assert.Empty(plan.Actions);
         Assert.Contains("no online runtime with labels zone=9", plan.Unplaced["web"]);
@@ -35,7 +36,7 @@ public sealed class SchedulerTests
     public void Placement_FullRuntime_IsSkipped()
     {
         var fleet = Snapshot(
-            [Runtime("a", maxModules: 1), Runtime("b", maxModules: 5)],
+            [Fleets.Runtime("a", maxModules: 1), Fleets.Runtime("b", maxModules: 5)],
             [Deployment("old"), Deployment("web")],
             [Module("m1", "old", "a")]);
 
@@ -45,7 +46,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_AllRuntimesFull_StaysUnplacedWithReason()
     {
-        var fleet = Snapshot([Runtime("a", maxModules: 1)], [Deployment("old"), Deployment("web")], [Module("m1", "old", "a")]);
+        var fleet = Snapshot([Fleets.Runtime("a", maxModules: 1)], [Deployment("old"), Deployment("web")], [Module("m1", "old", "a")]);
 
         var plan = Plan(fleet);
 
@@ -56,7 +57,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_Replicas_SpreadOnePerRuntime()
     {
-        var fleet = Snapshot([Runtime("a"), Runtime("b"), Runtime("c")], [Deployment("web", replicas: 3)]);
+        var fleet = Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b"), Fleets.Runtime("c")], [Deployment("web", replicas: 3)]);
 
         Assert.Equal(["a", "b", "c"], PlacedOn(Plan(fleet), "web").Order());
     }
@@ -64,7 +65,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_MoreReplicasThanRuntimes_NeverStacksTwoOnOneRuntime()
     {
-        var plan = Plan(Snapshot([Runtime("a"), Runtime("b")], [Deployment("web", replicas: 3)]));
+        var plan = Plan(Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web", replicas: 3)]));
 
         Assert.Equal(["a", "b"], PlacedOn(plan, "web").Order());
         Assert.Contains("already host a replica", plan.Unplaced["web"]);
@@ -74,7 +75,7 @@ public sealed class SchedulerTests
     public void Placement_PrefersLeastLoadedRuntime()
     {
         var fleet = Snapshot(
-            [Runtime("busy", cpu: 90), Runtime("crowded"), Runtime("idle")],
+            [Fleets.Runtime("busy", cpu: 90), Fleets.Runtime("crowded"), Fleets.Runtime("idle")],
             [Deployment("x"), Deployment("y"), Deployment("web")],
             [Module("m1", "x", "crowded"), Module("m2", "y", "crowded")]);
 
@@ -84,7 +85,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_SeveralDeployments_SpreadAcrossRuntimesInOnePass()
     {
-        var plan = Plan(Snapshot([Runtime("a"), Runtime("b")], [Deployment("one"), Deployment("two")]));
+        var plan = Plan(Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("one"), Deployment("two")]));
 
         Assert.NotEqual(PlacedOn(plan, "one").Single(), PlacedOn(plan, "two").Single());
     }
@@ -92,8 +93,8 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_UnsupportedKind_IsSkipped()
     {
-        var jobsOnly = Runtime("jobs") with { Kinds = ["jobs"] };
-        var plan = Plan(Snapshot([jobsOnly, Runtime("full")], [Deployment("web")]));
+        var jobsOnly = Fleets.Runtime("jobs") with { Kinds = ["jobs"] };
+        var plan = Plan(Snapshot([jobsOnly, Fleets.Runtime("full")], [Deployment("web")]));
 
         Assert.Equal(["full"], PlacedOn(plan, "web"));
     }
@@ -101,7 +102,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Placement_SatisfiedDeployment_DoesNothing()
     {
-        var fleet = Snapshot([Runtime("a"), Runtime("b")], [Deployment("web", replicas: 2)], [Module("m1", "web", "a"), Module("m2", "web", "b", ModuleStatus.Pending)]);
+        var fleet = Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web", replicas: 2)], [Module("m1", "web", "a"), Module("m2", "web", "b", ModuleStatus.Pending)]);
 
         var plan = Plan(fleet);
 
@@ -113,7 +114,7 @@ public sealed class SchedulerTests
     public void Offline_ModulesOfDeadRuntime_ForgottenAndPlacedElsewhere()
     {
         var fleet = Snapshot(
-            [Runtime("dead", state: RuntimeState.Offline), Runtime("b"), Runtime("c")],
+            [Fleets.Runtime("dead", state: RuntimeState.Offline), Fleets.Runtime("b"), Fleets.Runtime("c")],
             [Deployment("web", replicas: 2)],
             [Module("m1", "web", "dead"), Module("m2", "web", "b")]);
 
@@ -126,7 +127,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Drain_WaitsForReplacementToRunBeforeRemoving()
     {
-        var fleet = Snapshot([Runtime("a", draining: true), Runtime("b")], [Deployment("web")], [Module("m1", "web", "a")]);
+        var fleet = Snapshot([Fleets.Runtime("a", draining: true), Fleets.Runtime("b")], [Deployment("web")], [Module("m1", "web", "a")]);
 
         var plan = Plan(fleet);
 
@@ -138,7 +139,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Drain_ReplacementRunning_RemovesModuleFromDrainingRuntime()
     {
-        var fleet = Snapshot([Runtime("a", draining: true), Runtime("b")], [Deployment("web")], [Module("m1", "web", "a"), Module("m2", "web", "b")]);
+        var fleet = Snapshot([Fleets.Runtime("a", draining: true), Fleets.Runtime("b")], [Deployment("web")], [Module("m1", "web", "a"), Module("m2", "web", "b")]);
 
         var plan = Plan(fleet);
 
@@ -149,7 +150,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Drain_NothingLeft_GrantsShutdown()
     {
-        var fleet = Snapshot([Runtime("a", draining: true), Runtime("b")], [Deployment("web")], [Module("m2", "web", "b")]);
+        var fleet = Snapshot([Fleets.Runtime("a", draining: true), Fleets.Runtime("b")], [Deployment("web")], [Module("m2", "web", "b")]);
 
         Assert.Equal("a", Plan(fleet).Of<GrantShutdown>().Single().RuntimeId);
     }
@@ -158,7 +159,7 @@ public sealed class SchedulerTests
     public void Drain_DeletionNotConfirmed_NoShutdownYet()
     {
         var fleet = Snapshot(
-            [Runtime("a", draining: true), Runtime("b")], [Deployment("web")],
+            [Fleets.Runtime("a", draining: true), Fleets.Runtime("b")], [Deployment("web")],
             [Module("m1", "web", "a", ModuleStatus.Deleting), Module("m2", "web", "b")]);
 
         Assert.Empty(Plan(fleet).Of<GrantShutdown>());
@@ -167,7 +168,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Drain_DrainingRuntimeGetsNothingNew()
     {
-        var plan = Plan(Snapshot([Runtime("a", draining: true)], [Deployment("web")]));
+        var plan = Plan(Snapshot([Fleets.Runtime("a", draining: true)], [Deployment("web")]));
 
         Assert.Empty(plan.Of<PlaceModule>());
         Assert.Contains("draining", plan.Unplaced["web"]);
@@ -176,7 +177,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Drain_NoReplacementPossible_RemovedAfterDrainTimeout()
     {
-        var fleet = Snapshot([Runtime("a", draining: true)], [Deployment("web")], [Module("m1", "web", "a")]);
+        var fleet = Snapshot([Fleets.Runtime("a", draining: true)], [Deployment("web")], [Module("m1", "web", "a")]);
 
         Assert.Empty(Plan(fleet).Of<RemoveModule>());
         Assert.Equal("m1", Plan(fleet, T0 + SchedulerSettings.Default.DrainTimeout).Of<RemoveModule>().Single().ModuleId);
@@ -185,10 +186,10 @@ public sealed class SchedulerTests
     [Fact]
     public void Join_PendingWork_PlacedOnNewRuntime()
     {
-        var fleet = Snapshot([Runtime("a")], [Deployment("web", replicas: 2)], [Module("m1", "web", "a")]);
+        var fleet = Snapshot([Fleets.Runtime("a")], [Deployment("web", replicas: 2)], [Module("m1", "web", "a")]);
         Assert.Empty(Plan(fleet).Of<PlaceModule>());
 
-        var joined = fleet with { Runtimes = fleet.Runtimes.SetItem("b", Runtime("b")) };
+        var joined = fleet with { Runtimes = fleet.Runtimes.SetItem("b", Fleets.Runtime("b")) };
 
         Assert.Equal(["b"], PlacedOn(Plan(joined), "web"));
     }
@@ -197,7 +198,7 @@ public sealed class SchedulerTests
     public void ScaleDown_RemovesPendingReplicasFirst()
     {
         var fleet = Snapshot(
-            [Runtime("a"), Runtime("b"), Runtime("c")], [Deployment("web", replicas: 1)],
+            [Fleets.Runtime("a"), Fleets.Runtime("b"), Fleets.Runtime("c")], [Deployment("web", replicas: 1)],
             [Module("m1", "web", "a"), Module("m2", "web", "b", ModuleStatus.Pending), Module("m3", "web", "c")]);
 
         var removed = Plan(fleet).Of<RemoveModule>().Select(r => r.ModuleId).ToList();
@@ -209,7 +210,7 @@ public sealed class SchedulerTests
     [Fact]
     public void DeletedDeployment_ModulesRemoved()
     {
-        var fleet = Snapshot([Runtime("a")], [], [Module("m1", "gone", "a"), Module("m2", "gone", "a", ModuleStatus.Failed)]);
+        var fleet = Snapshot([Fleets.Runtime("a")], [], [Module("m1", "gone", "a"), Module("m2", "gone", "a", ModuleStatus.Failed)]);
 
         var plan = Plan(fleet);
 
@@ -221,7 +222,7 @@ public sealed class SchedulerTests
     public void Failure_RuntimeBacksOffThenIsRetried()
     {
         var failed = Module("f1", "web", "a", ModuleStatus.Failed) with { Reason = "hash mismatch" };
-        var fleet = Snapshot([Runtime("a")], [Deployment("web")], [failed]);
+        var fleet = Snapshot([Fleets.Runtime("a")], [Deployment("web")], [failed]);
 
         var now = Plan(fleet);
         Assert.Empty(now.Of<PlaceModule>());
@@ -233,7 +234,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Failure_AnotherRuntimeIsUsedWhileOneBacksOff()
     {
-        var fleet = Snapshot([Runtime("a"), Runtime("b")], [Deployment("web")], [Module("f1", "web", "a", ModuleStatus.Failed)]);
+        var fleet = Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web")], [Module("f1", "web", "a", ModuleStatus.Failed)]);
 
         Assert.Equal(["b"], PlacedOn(Plan(fleet), "web"));
     }
@@ -241,7 +242,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Update_NewVersionPlacedWhereFree_OldRemovedOnceItRuns()
     {
-        var runtimes = new[] { Runtime("a"), Runtime("b") };
+        var runtimes = new[] { Fleets.Runtime("a"), Fleets.Runtime("b") };
         var first = Plan(Snapshot(runtimes, [Deployment("web", hash: 'b')], [Module("old", "web", "a", hash: 'a')]));
         Assert.Equal(["b"], PlacedOn(first, "web"));
         Assert.Empty(first.Of<RemoveModule>());
@@ -254,7 +255,7 @@ public sealed class SchedulerTests
     public void Update_NoFreeRuntime_RemovesOneOldReplicaAtATime()
     {
         var plan = Plan(Snapshot(
-            [Runtime("a"), Runtime("b")], [Deployment("web", replicas: 2, hash: 'b')],
+            [Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web", replicas: 2, hash: 'b')],
             [Module("old1", "web", "a", hash: 'a'), Module("old2", "web", "b", hash: 'a')]));
 
         Assert.Equal("old1", plan.Of<RemoveModule>().Single().ModuleId);
@@ -264,7 +265,7 @@ public sealed class SchedulerTests
     [Fact]
     public void Plan_SameInput_SamePlan()
     {
-        var fleet = Snapshot([Runtime("a"), Runtime("b"), Runtime("c")], [Deployment("one", 2), Deployment("two", 2)]);
+        var fleet = Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b"), Fleets.Runtime("c")], [Deployment("one", 2), Deployment("two", 2)]);
 
         Assert.Equal(Plan(fleet).Actions, Plan(fleet).Actions);
     }

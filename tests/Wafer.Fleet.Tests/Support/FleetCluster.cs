@@ -15,6 +15,7 @@ public sealed class FleetCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, WaferProcess> _runtimes = new(StringComparer.Ordinal);
     private readonly List<WaferProcess> _stopped = [];
+    private readonly List<WaferProcess> _gateways = [];
 
     private FleetCluster(string folder, int port, string? token)
     {
@@ -93,6 +94,27 @@ public sealed class FleetCluster : IAsyncDisposable
         return process;
     }
 
+    /// <summary>Starts <c>wafer gateway</c> against this fleet's orchestrator and waits until it has routes.</summary>
+    public async Task<(WaferProcess Process, HttpClient Client)> StartGatewayAsync()
+    {
+        var port = FreePort();
+        var process = WaferProcess.Start("gateway", ["gateway", "--orchestrator", Api.BaseAddress!.ToString(), "--port", port.ToString(CultureInfo.InvariantCulture), .. TokenArguments()]);
+        _gateways.Add(process);
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+        await Eventually.TrueAsync(async () =>
+        {
+            try
+            {
+                return (await client.GetAsync("/readyz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+        }, "the gateway has routes", TimeSpan.FromSeconds(60), this);
+        return (process, client);
+    }
+
     private string[] TokenArguments() => Token is null ? [] : ["--token", Token];
 
     /// <summary>Kills a process of the fleet with SIGKILL; it stays listed for the log.</summary>
@@ -108,13 +130,16 @@ public sealed class FleetCluster : IAsyncDisposable
             $"{alive} runtime(s) are online", within, this);
 
     /// <summary>Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart).</summary>
-    public async Task<JsonElement> DeployHelloAsync(string name, int replicas)
+    public Task<JsonElement> DeployHelloAsync(string name, int replicas) => DeployAsync(name, "hello", replicas);
+
+    /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
+    public async Task<JsonElement> DeployAsync(string name, string guest, int replicas)
     {
         using var form = new MultipartFormDataContent();
-        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wasm")));
+        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm")));
         wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
-        form.Add(wasm, "plugin", "hello.wasm");
-        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wafer.json"))), "manifest", "hello.wafer.json");
+        form.Add(wasm, "plugin", guest + ".wasm");
+        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
         using var response = await Api.PostAsync("/api/deployments", form);
@@ -162,7 +187,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public string Logs()
     {
         var builder = new StringBuilder();
-        foreach (var process in _runtimes.Values.Prepend(Orchestrator).Concat(_stopped).Where(p => p is not null).Distinct())
+        foreach (var process in _runtimes.Values.Prepend(Orchestrator).Concat(_gateways).Concat(_stopped).Where(p => p is not null).Distinct())
         {
             builder.AppendLine(CultureInfo.InvariantCulture, $"----- {process.Name} (pid {process.Id}) -----").AppendLine(process.Tail());
         }
@@ -181,9 +206,9 @@ public sealed class FleetCluster : IAsyncDisposable
     {
         var logs = Logs();
         TestContext.Current.TestOutputHelper?.WriteLine(logs);
-        foreach (var runtime in _runtimes.Values)
+        foreach (var process in _runtimes.Values.Concat(_gateways))
         {
-            runtime.Dispose();
+            process.Dispose();
         }
 
         Orchestrator?.Dispose();

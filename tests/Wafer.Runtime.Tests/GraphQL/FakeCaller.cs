@@ -22,15 +22,15 @@ public sealed class FakeCaller(SchemaFunction function, Func<SchemaFunction, str
         }
     }
 
-    public CallOutcome? Call(ReadOnlySpan<byte> argumentsJson)
+    public ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
-        var json = Encoding.UTF8.GetString(argumentsJson);
+        var json = Encoding.UTF8.GetString(argumentsJson.Span);
         lock (_calls)
         {
             _calls.Add(json);
         }
 
-        return answer(function, json);
+        return ValueTask.FromResult(answer(function, json));
     }
 
     public static CallOutcome Ok(string resultJson) =>

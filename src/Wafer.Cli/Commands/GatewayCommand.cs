@@ -1,0 +1,66 @@
+using System.CommandLine;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+using Wafer.Gateway.Hosting;
+
+namespace Wafer.Cli.Commands;
+
+/// <summary><c>wafer gateway --orchestrator URL</c>: a gateway on its own, fed with routes by an orchestrator.</summary>
+public static class GatewayCommand
+{
+    public static Command Create()
+    {
+        var orchestrator = new Option<string>("--orchestrator") { Description = "The orchestrator whose routes this gateway serves: http://HOST:PORT", Required = true };
+        var port = new Option<int>("--port") { Description = "HTTP port", DefaultValueFactory = _ => GatewayOptions.DefaultPort };
+        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
+        var token = new Option<string?>("--token") { Description = "Token required for control operations through the gateway, and used to read the routes (or WAFER_TOKEN)" };
+        var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+
+        var command = new Command("gateway", "Run a gateway: one address for the fleet's functions, GraphQL and HTTP handlers")
+        {
+            orchestrator, port, host, token, jsonLogs,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new GatewayOptions
+            {
+                Orchestrator = parse.GetValue(orchestrator),
+                Port = parse.GetValue(port),
+                Host = parse.GetValue(host)!,
+                Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+            };
+            if (options.Validate(standalone: true) is { Count: > 0 } errors)
+            {
+                foreach (var error in errors)
+                {
+                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
+                }
+
+                return ExitCodes.Usage;
+            }
+
+            var app = GatewayApp.Build(options, parse.GetValue(jsonLogs));
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (OptionsValidationException ex)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+            {
+                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the gateway could not start: {ex.Message}");
+                return ExitCodes.Failed;
+            }
+
+            Console.WriteLine($"gateway serving on {string.Join(", ", app.Urls)} (/functions, /graphql, handler routes; /api passed to {options.Orchestrator})");
+            await app.WaitForShutdownAsync(cancellationToken);
+            await app.DisposeAsync();
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Wafer.ControlPlane.Artifacts;
+using Wafer.ControlPlane.Fleet;
+using Wafer.Gateway.Routes;
+using Wafer.Protocol.Manifest;
+using Wafer.Wasm;
+
+namespace Wafer.ControlPlane.Gateway;
+
+/// <summary>
+/// The gateway's view of one fleet snapshot: every deployment with replicas running on online runtimes (draining
+/// ones only when no online runtime runs it), with its plugin's metadata and handler routes. Offline runtimes are
+/// never in it. Metadata is read from the stored artifact once per hash, routes parsed once per manifest, so equal
+/// routes share their lists and <see cref="SameRoutes"/> compares cheaply. Linear in the fleet's size: it runs on
+/// every fleet change (keepalives included).
+/// </summary>
+public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
+{
+    private readonly ConcurrentDictionary<string, JsonElement?> _metadata = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, List<HandlerRouteSpec>> _routes = new(StringComparer.Ordinal);
+
+    public RouteDocument Build(FleetSnapshot fleet)
+    {
+        ArgumentNullException.ThrowIfNull(fleet);
+        var running = fleet.Modules.Values
+            .Where(m => m.Status == ModuleStatus.Running && fleet.Runtimes.TryGetValue(m.RuntimeId, out var r) && r.Alive)
+            .ToLookup(m => m.Deployment, m => fleet.Runtimes[m.RuntimeId], StringComparer.Ordinal);
+        var deployments = new List<DeploymentRoutes>();
+        foreach (var deployment in fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+        {
+            var hosts = running[deployment.Name].ToList();
+            var online = hosts.Where(r => r.State == RuntimeState.Online).ToList();
+            var serving = (online.Count > 0 ? online : hosts).OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal);
+            var replicas = serving.Where(r => !string.IsNullOrEmpty(r.Url)).Select(r => new ReplicaAddress(r.Id, r.Name, r.Url)).ToList();
+            if (replicas.Count == 0)
+            {
+                continue;
+            }
+
+            deployments.Add(new DeploymentRoutes(deployment.Name, deployment.Hash, Metadata(deployment.Hash), HandlerRoutes(deployment), replicas));
+        }
+
+        return new RouteDocument(fleet.Version, deployments);
+    }
+
+    /// <summary>True when both documents route the same deployments to the same replicas (versions aside).</summary>
+    public static bool SameRoutes(RouteDocument a, RouteDocument b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return a.Deployments.Count == b.Deployments.Count
+               && a.Deployments.Zip(b.Deployments).All(p =>
+                   p.First.Name == p.Second.Name && p.First.Hash == p.Second.Hash
+                   && ReferenceEquals(p.First.Routes, p.Second.Routes)
+                   && p.First.Replicas.SequenceEqual(p.Second.Replicas));
+    }
+
+    private JsonElement? Metadata(string hash) => _metadata.GetOrAdd(hash, h =>
+    {
+        try
+        {
+            var json = artifacts.Exists(h) ? WasmHost.FindMetadataJson(File.ReadAllBytes(artifacts.PathOf(h))) : null;
+            return json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
+        }
+        catch (Exception ex) when (ex is IOException or JsonException)
+        {
+            return null;
+        }
+    });
+
+    private List<HandlerRouteSpec> HandlerRoutes(Deployment deployment) => _routes.GetOrAdd(deployment.Manifest, manifest =>
+    {
+        try
+        {
+            return [.. ManifestReader.Parse(System.Text.Encoding.UTF8.GetBytes(manifest), deployment.Name).Routes
+                .Select(r => new HandlerRouteSpec(r.Path, [.. r.Methods]))];
+        }
+        catch (ManifestException)
+        {
+            return []; // refused at deploy time already; nothing to route
+        }
+    });
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Wafer.Gateway.Http;
+using Wafer.Gateway.Routes;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Wafer.Gateway.Forwarding;
+
+/// <summary>
+/// Sends a request to one replica through YARP's forwarder. A refused connection puts that runtime aside and the
+/// request goes to the next healthy replica (nothing was sent); any other transport failure puts it aside too but
+/// is answered 502, since the call may have run.
+/// </summary>
+public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeClient client, ILogger<GatewayForwarder> logger)
+{
+    /// <summary>How long a runtime that failed a request is skipped (unless the orchestrator says more first).</summary>
+    public static readonly TimeSpan PutAsideFor = TimeSpan.FromSeconds(5);
+
+    /// <summary>The response header naming the runtime that answered.</summary>
+    public const string RuntimeHeader = "X-Wafer-Runtime";
+
+    private static readonly ForwarderRequestConfig RequestConfig = new()
+    {
+        ActivityTimeout = TimeSpan.FromMinutes(2),
+        Version = HttpVersion.Version11,
+        VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+    };
+
+    public async Task ForwardAsync(HttpContext context, ReplicaSet replicas)
+    {
+        for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
+        {
+            var destination = replicas.Pick();
+            if (destination is null)
+            {
+                break;
+            }
+
+            context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+            var error = await forwarder.SendAsync(context, destination.Prefix, client.Invoker, RequestConfig, HttpTransformer.Default);
+            if (error == ForwarderError.None)
+            {
+                return;
+            }
+
+            var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+            if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
+            {
+                return; // the client went away; not the runtime's fault
+            }
+
+            destination.PutAside(PutAsideFor);
+            if (error == ForwarderError.Request && ConnectionFailures.IsRefused(failure) && !context.Response.HasStarted)
+            {
+                Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
+                context.Features.Set<IForwarderErrorFeature?>(null);
+                context.Response.Clear();
+                continue;
+            }
+
+            Failed(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, error, failure?.Message);
+            if (!context.Response.HasStarted)
+            {
+                var timedOut = context.Response.StatusCode == StatusCodes.Status504GatewayTimeout;
+                context.Response.Clear();
+                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+                await GatewayProblems.Unreachable(replicas.Deployment, destination.RuntimeName, $"{error}: {failure?.Message}", timedOut).ExecuteAsync(context);
+            }
+
+            return;
+        }
+
+        context.Response.Headers.Remove(RuntimeHeader);
+        await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
+    }
+
+    [LoggerMessage(EventId = 6010, EventName = "GatewayConnectionRefused", Level = LogLevel.Warning,
+        Message = "Runtime {Runtime} ({Url}) refused the connection for {Deployment}; put aside, trying another replica")]
+    private static partial void Refused(ILogger logger, string runtime, string url, string deployment);
+
+    [LoggerMessage(EventId = 6011, EventName = "GatewayForwardFailed", Level = LogLevel.Warning,
+        Message = "Runtime {Runtime} ({Url}) failed a request for {Deployment}: {Error} {Reason}; put aside, not retried")]
+    private static partial void Failed(ILogger logger, string runtime, string url, string deployment, ForwarderError error, string? reason);
+}

@@ -1,0 +1,118 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Wafer.Gateway.Forwarding;
+using Wafer.Gateway.Routes;
+using Wafer.Runtime.GraphQL;
+using Wafer.Runtime.Invocation;
+
+namespace Wafer.Gateway.GraphQL;
+
+/// <summary>
+/// Resolves a field of the gateway's schema on a replica: the positional arguments become a named JSON object
+/// posted to <c>/functions/{deployment}/{function}</c>, and the answer comes back as the call's outcome. A refused
+/// connection goes to the next healthy replica; a refusal by the runtime becomes a <see cref="FunctionCallError"/>
+/// with the runtime's cause.
+/// </summary>
+internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client) : IFunctionCaller
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+    private readonly string _path = $"/functions/{Uri.EscapeDataString(function.Plugin)}/{Uri.EscapeDataString(function.Function.Name)}";
+
+    public async ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
+    {
+        var body = Named(argumentsJson);
+        for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
+        {
+            var destination = replicas.Pick() ?? throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
+            var clock = Stopwatch.StartNew();
+            HttpResponseMessage response;
+            try
+            {
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = Json;
+                response = await client.Http.PostAsync(destination.Prefix + _path, content, cancellationToken);
+            }
+            catch (HttpRequestException ex)
+            {
+                destination.PutAside(GatewayForwarder.PutAsideFor);
+                if (ConnectionFailures.IsRefused(ex))
+                {
+                    continue;
+                }
+
+                throw Failed("bad_gateway", $"runtime '{destination.RuntimeName}' failed: {ex.Message}", null);
+            }
+
+            using (response)
+            {
+                var text = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var callId = response.Headers.TryGetValues("X-Wafer-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
+                return response.IsSuccessStatusCode
+                    ? new CallOutcome(callId ?? "", CallStatus.Ok, ResultOf(text), null, clock.Elapsed)
+                    : throw Refusal(text, callId, (int)response.StatusCode);
+            }
+        }
+
+        throw Failed("no_replica", $"no runtime serving '{function.Plugin}' accepted the connection", null);
+    }
+
+    /// <summary>The positional array as an object keyed by parameter name, the runtime's REST input.</summary>
+    private byte[] Named(ReadOnlyMemory<byte> argumentsJson)
+    {
+        using var positional = JsonDocument.Parse(argumentsJson);
+        var output = new ArrayBufferWriter<byte>(argumentsJson.Length + 64);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            var index = 0;
+            foreach (var value in positional.RootElement.EnumerateArray())
+            {
+                writer.WritePropertyName(function.Function.Parameters[index++].Name);
+                value.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static byte[] ResultOf(byte[] answer)
+    {
+        using var document = JsonDocument.Parse(answer);
+        return document.RootElement.TryGetProperty("result", out var result)
+            ? JsonSerializer.SerializeToUtf8Bytes(result)
+            : "null"u8.ToArray();
+    }
+
+    /// <summary>The runtime's problem details as a field error: its cause, and its detail without the name prefix.</summary>
+    private FunctionCallError Refusal(byte[] problem, string? callId, int status)
+    {
+        string cause = "http_" + status, detail = "";
+        try
+        {
+            using var document = JsonDocument.Parse(problem);
+            var root = document.RootElement;
+            if (root.TryGetProperty("cause", out var c) && c.ValueKind == JsonValueKind.String)
+            {
+                cause = c.GetString()!;
+            }
+
+            if (root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String)
+            {
+                detail = d.GetString()!;
+            }
+        }
+        catch (JsonException)
+        {
+        }
+
+        var prefix = $"{function.QualifiedName} failed: {cause}: ";
+        return Failed(cause, detail.StartsWith(prefix, StringComparison.Ordinal) ? detail[prefix.Length..] : detail, callId);
+    }
+
+    private FunctionCallError Failed(string cause, string message, string? callId) =>
+        new(function.Plugin, function.Function.Name, cause, message, callId);
+}

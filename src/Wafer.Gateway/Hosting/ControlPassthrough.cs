@@ -1,0 +1,62 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Wafer.Gateway.Http;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Wafer.Gateway.Hosting;
+
+/// <summary>
+/// A standalone gateway passes <c>/api/…</c> to the orchestrator. With a token configured, every control operation
+/// (anything but a read, plus artifact downloads and the route feed) needs <c>Authorization: Bearer TOKEN</c> here
+/// before it goes on; the header is forwarded, and the orchestrator checks its own token too.
+/// </summary>
+public sealed class ControlPassthrough : IDisposable
+{
+    private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(5), Version = HttpVersion.Version11 };
+
+    private readonly IHttpForwarder _forwarder;
+    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, ActivityHeadersPropagator = null });
+    private readonly string _orchestrator;
+    private readonly byte[]? _token;
+
+    public ControlPassthrough(IHttpForwarder forwarder, IOptions<GatewayOptions> options)
+    {
+        _forwarder = forwarder;
+        _orchestrator = options.Value.Orchestrator!.TrimEnd('/');
+        _token = options.Value.Token is { } token ? Encoding.UTF8.GetBytes(token) : null;
+    }
+
+    public async Task ForwardAsync(HttpContext context)
+    {
+        if (_token is not null && IsControl(context.Request) && !Authorized(context.Request))
+        {
+            await GatewayProblems.Unauthorized().ExecuteAsync(context);
+            return;
+        }
+
+        var error = await _forwarder.SendAsync(context, _orchestrator, _invoker, RequestConfig, HttpTransformer.Default);
+        if (error != ForwarderError.None && !context.Response.HasStarted)
+        {
+            context.Response.Clear();
+            await Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Orchestrator unreachable",
+                detail: $"the orchestrator at {_orchestrator} did not answer: {error}").ExecuteAsync(context);
+        }
+    }
+
+    public void Dispose() => _invoker.Dispose();
+
+    private static bool IsControl(HttpRequest request) =>
+        !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
+        || request.Path.StartsWithSegments("/api/artifacts", StringComparison.Ordinal)
+        || request.Path.StartsWithSegments("/api/routes", StringComparison.Ordinal);
+
+    private bool Authorized(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
+        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
+    }
+}

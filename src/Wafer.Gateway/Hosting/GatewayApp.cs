@@ -1,0 +1,68 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wafer.Gateway.Feed;
+using Wafer.Gateway.Http;
+
+namespace Wafer.Gateway.Hosting;
+
+/// <summary>
+/// Builds a standalone gateway (<c>wafer gateway --orchestrator URL</c>): the public routes fed from the
+/// orchestrator's <c>/api/routes</c>, and the orchestrator's REST API passed through (<see cref="ControlPassthrough"/>),
+/// so one address serves the fleet.
+/// </summary>
+public static class GatewayApp
+{
+    public static WebApplication Build(GatewayOptions options, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        builder.Logging.ClearProviders();
+        if (jsonLogs)
+        {
+            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        builder.Logging.SetMinimumLevel(minimumLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+        builder.Logging.AddFilter("Yarp", LogLevel.Error);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddWaferGateway(o =>
+        {
+            o.Orchestrator = options.Orchestrator;
+            o.Port = options.Port;
+            o.Host = options.Host;
+            o.Token = options.Token;
+            o.MaxRequestBytes = options.MaxRequestBytes;
+            o.ProbeInterval = options.ProbeInterval;
+            o.ProbeTimeout = options.ProbeTimeout;
+        });
+        builder.Services.AddRemoteRouteFeed();
+        builder.Services.AddSingleton<ControlPassthrough>();
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        app.UseWaferGatewayHandlers();
+        app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
+        app.MapGet("/readyz", (RemoteRouteFeed feed) => feed.HasRoutes
+            ? Results.Ok(new { status = "ready" })
+            : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no routes from the orchestrator yet"));
+        app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
+        app.MapWaferGateway();
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using Wafer.Gateway.Feed;
+using Wafer.Gateway.Forwarding;
+using Wafer.Gateway.GraphQL;
+using Wafer.Gateway.Health;
+using Wafer.Gateway.Routes;
+
+namespace Wafer.Gateway.Hosting;
+
+/// <summary>Registers the gateway's services; its routes come from whoever calls <see cref="RouteState.Publish"/>.</summary>
+public static class GatewayServices
+{
+    public static IServiceCollection AddWaferGateway(this IServiceCollection services, Action<GatewayOptions>? configure = null)
+    {
+        services.AddOptions<GatewayOptions>().Configure(o => configure?.Invoke(o));
+        services.AddHttpForwarder();
+        services.AddSingleton<DestinationRegistry>();
+        services.AddSingleton<RouteSnapshotBuilder>();
+        services.AddSingleton<RouteState>();
+        services.AddSingleton<RuntimeClient>();
+        services.AddSingleton<GatewayForwarder>();
+        services.AddSingleton<GatewaySchemaSource>();
+        services.AddHostedService<ActiveHealthProbe>();
+        return services;
+    }
+
+    /// <summary>Feeds the routes from a remote orchestrator (<see cref="GatewayOptions.Orchestrator"/>).</summary>
+    public static IServiceCollection AddRemoteRouteFeed(this IServiceCollection services)
+    {
+        services.AddSingleton<RemoteRouteFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<RemoteRouteFeed>());
+        return services;
+    }
+}

@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Wafer.Gateway.Forwarding;
+using Wafer.Gateway.GraphQL;
+using Wafer.Gateway.Hosting;
+using Wafer.Gateway.Routes;
+using Wafer.Runtime.GraphQL;
+using Wafer.Runtime.Http;
+
+namespace Wafer.Gateway.Http;
+
+/// <summary>
+/// The gateway's public routes: <c>POST /functions/{name}</c> and <c>/functions/{plugin}/{name}</c> forwarded to a
+/// replica of the deployment exporting the function, <c>/graphql</c> over every deployment, and the handler routes
+/// of every deployment (<see cref="UseWaferGatewayHandlers"/>).
+/// </summary>
+public static class GatewayEndpoints
+{
+    public static IEndpointRouteBuilder MapWaferGateway(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var services = endpoints.ServiceProvider;
+        var routes = services.GetRequiredService<RouteState>();
+        var forwarder = new Lazy<GatewayForwarder>(services.GetRequiredService<GatewayForwarder>);
+        var schema = new Lazy<GatewaySchemaSource>(services.GetRequiredService<GatewaySchemaSource>);
+        var limit = new Lazy<int>(() => services.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBytes);
+
+        endpoints.MapPost("/functions/{name}", (HttpContext context, string name) => FunctionAsync(context, routes.Current, forwarder.Value, null, name))
+            .ExcludeFromDescription();
+        endpoints.MapPost("/functions/{plugin}/{name}", (HttpContext context, string plugin, string name) => FunctionAsync(context, routes.Current, forwarder.Value, plugin, name))
+            .ExcludeFromDescription();
+        endpoints.MapPost(GraphQLEndpoints.Route, context => GraphQLHttpHandler.PostAsync(context, schema.Value, limit.Value)).ExcludeFromDescription();
+        endpoints.MapGet(GraphQLEndpoints.Route, context => GraphQLHttpHandler.GetAsync(context, schema.Value)).ExcludeFromDescription();
+        endpoints.MapGet(GraphQLEndpoints.Route + "/schema", context => GraphQLHttpHandler.SchemaAsync(context, schema.Value)).ExcludeFromDescription();
+        return endpoints;
+    }
+
+    /// <summary>
+    /// Forwards requests no endpoint matched whose path a deployment's handler route covers in the current snapshot.
+    /// A middleware rather than a catch-all endpoint, so the host's own endpoints keep their 404, 405 and 415 answers
+    /// and the route table never changes. Call it after routing, before the endpoints run.
+    /// </summary>
+    public static IApplicationBuilder UseWaferGatewayHandlers(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var routes = app.ApplicationServices.GetRequiredService<RouteState>();
+        var forwarder = new Lazy<GatewayForwarder>(app.ApplicationServices.GetRequiredService<GatewayForwarder>);
+        return app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is null
+                && routes.Current.Handlers.Match(context.Request.Path.HasValue ? context.Request.Path.Value! : "/", context.Request.Method) is { } target)
+            {
+                return forwarder.Value.ForwardAsync(context, target.Replicas);
+            }
+
+            return next(context);
+        });
+    }
+
+    private static Task FunctionAsync(HttpContext context, RouteSnapshot snapshot, GatewayForwarder forwarder, string? plugin, string name)
+    {
+        DeploymentTarget? target;
+        if (plugin is not null)
+        {
+            if (!snapshot.Deployments.TryGetValue(plugin, out target))
+            {
+                return Problems.NotFound($"no deployment named '{plugin}' is running").ExecuteAsync(context);
+            }
+
+            if (!target.Functions.Contains(name))
+            {
+                return Problems.NotFound($"plugin '{plugin}' has no function '{name}'").ExecuteAsync(context);
+            }
+        }
+        else if (!snapshot.FunctionOwners.TryGetValue(name, out target))
+        {
+            return snapshot.Ambiguous.TryGetValue(name, out var candidates)
+                ? Problems.Ambiguous($"function '{name}' is exported by several plugins; call one of: {string.Join(", ", candidates.Select(c => "/functions/" + c))}")
+                    .ExecuteAsync(context)
+                : Problems.NotFound($"no function named '{name}' is deployed").ExecuteAsync(context);
+        }
+        else
+        {
+            // On a runtime that also hosts other plugins the plain name might be ambiguous: always qualify.
+            context.Request.Path = "/functions/" + Uri.EscapeDataString(target.Name) + "/" + Uri.EscapeDataString(name);
+        }
+
+        return forwarder.ForwardAsync(context, target.Replicas);
+    }
+}

@@ -1,0 +1,36 @@
+using Wafer.Gateway.Health;
+
+namespace Wafer.Gateway.Routes;
+
+/// <summary>The destinations serving one deployment, picked round-robin among the healthy ones.</summary>
+public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> destinations)
+{
+    private int _next = -1;
+
+    public string Deployment { get; } = deployment;
+
+    public IReadOnlyList<Destination> Destinations { get; } = destinations;
+
+    /// <summary>The next healthy destination, or null when none is.</summary>
+    public Destination? Pick()
+    {
+        var count = Destinations.Count;
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)count);
+        var now = Environment.TickCount64;
+        for (var i = 0; i < count; i++)
+        {
+            var candidate = Destinations[(start + i) % count];
+            if (candidate.IsHealthy(now))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,220 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Wafer.Fleet.Tests;
+
+/// <summary>
+/// The gateway in front of real runtime processes: in the orchestrator (same port as its REST API) and alone
+/// (<c>wafer gateway</c>). Routing and balancing, a runtime killed under load, GraphQL over two deployments, a WAGI
+/// route, and the token on control operations. Bounds are loose (a shared 2-core machine); figures are printed.
+/// </summary>
+[Trait("Category", "Fleet")]
+public sealed class GatewayTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private static void Report(string line)
+    {
+        Console.WriteLine("gateway: " + line);
+        TestContext.Current.TestOutputHelper?.WriteLine(line);
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>Waits until the routes the gateway serves give <paramref name="deployment"/> <paramref name="replicas"/> replicas.</summary>
+    private static async Task WaitForRoutesAsync(FleetCluster cluster, string deployment, int replicas) =>
+        await Eventually.TrueAsync(async () =>
+        {
+            var routes = await cluster.GetJsonAsync("/api/routes");
+            return routes.GetProperty("deployments").EnumerateArray()
+                .Any(d => d.GetProperty("name").GetString() == deployment && d.GetProperty("replicas").GetArrayLength() == replicas);
+        }, $"the routes give {deployment} {replicas} replica(s)", Bound, cluster);
+
+    [Fact]
+    public async Task Gateway_ThreeReplicas_CallsSpreadOverEveryRuntime()
+    {
+        await using var cluster = await FleetCluster.StartAsync();
+        await cluster.DeployHelloAsync("web", replicas: 3);
+        await cluster.WaitForRunningAsync("web", 3, Bound);
+        await WaitForRoutesAsync(cluster, "web", 3);
+
+        var answered = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < 30; i++)
+        {
+            using var response = await cluster.Api.PostAsync("/functions/hello", Json("{}"));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, body);
+            Assert.Equal("""{"result":"Hello, world!"}""", body);
+            var runtime = response.Headers.GetValues("X-Wafer-Runtime").Single();
+            answered[runtime] = answered.GetValueOrDefault(runtime) + 1;
+        }
+
+        Report("30 calls through the gateway answered by " + string.Join(", ", answered.Select(a => $"{a.Key}: {a.Value}")));
+        Assert.Equal(["rt-1", "rt-2", "rt-3"], answered.Keys.Order(StringComparer.Ordinal));
+        Assert.All(answered.Values, count => Assert.InRange(count, 5, 20));
+
+        using var qualified = await cluster.Api.PostAsync("/functions/web/greet", Json("""{"name":"gateway"}"""));
+        Assert.Equal("""{"result":"Hello, gateway!"}""", await qualified.Content.ReadAsStringAsync());
+        using var unknown = await cluster.Api.PostAsync("/functions/nope", Json("{}"));
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        using var badArguments = await cluster.Api.PostAsync("/functions/greet", Json("""{"name":5}"""));
+        Assert.Equal(HttpStatusCode.BadRequest, badArguments.StatusCode); // the runtime's answer, passed through
+        Assert.Contains("argument 'name'", await badArguments.Content.ReadAsStringAsync());
+
+        await cluster.DeployHelloAsync("other", replicas: 1);
+        await WaitForRoutesAsync(cluster, "other", 1);
+        using var ambiguous = await cluster.Api.PostAsync("/functions/hello", Json("{}"));
+        var problem = await ambiguous.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.Conflict, ambiguous.StatusCode);
+        Assert.Contains("/functions/other/hello", problem);
+        Assert.Contains("/functions/web/hello", problem);
+    }
+
+    [Fact]
+    public async Task Gateway_RuntimeKilledUnderLoad_NoFailedCallAfterItIsOffline()
+    {
+        await using var cluster = await FleetCluster.StartAsync();
+        await cluster.DeployHelloAsync("web", replicas: 3);
+        await cluster.WaitForRunningAsync("web", 3, Bound);
+        await WaitForRoutesAsync(cluster, "web", 3);
+
+        var calls = new ConcurrentQueue<(double StartMs, bool Ok, string? Runtime, string Error)>();
+        var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        using var client = new HttpClient { BaseAddress = cluster.Api.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var started = clock.Elapsed.TotalMilliseconds;
+                try
+                {
+                    using var response = await client.PostAsync("/functions/hello", Json("{}"));
+                    var body = await response.Content.ReadAsStringAsync();
+                    var runtime = response.Headers.TryGetValues("X-Wafer-Runtime", out var names) ? names.Single() : null;
+                    calls.Enqueue((started, response.IsSuccessStatusCode, runtime, response.IsSuccessStatusCode ? "" : $"{runtime}: {(int)response.StatusCode} {body}"));
+                }
+                catch (HttpRequestException ex)
+                {
+                    calls.Enqueue((started, false, null, ex.Message));
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(1500);
+        var killedAt = clock.Elapsed.TotalMilliseconds;
+        cluster.Kill(cluster.Runtimes["rt-2"]);
+        await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/runtimes/rt-2")).GetProperty("state").GetString() == "offline",
+            "rt-2 is offline", Bound, cluster);
+        var offlineAt = clock.Elapsed.TotalMilliseconds;
+        await Task.Delay(3000);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var grace = 500;
+        var all = calls.ToArray();
+        var failed = all.Where(c => !c.Ok).ToArray();
+        var afterDetection = all.Where(c => c.StartMs > offlineAt + grace).ToArray();
+        Report($"{all.Length} calls; rt-2 killed at {killedAt:0} ms, offline at {offlineAt:0} ms (+{offlineAt - killedAt:0} ms); "
+               + $"{failed.Length} failed call(s) in all, {afterDetection.Count(c => !c.Ok)} of {afterDetection.Length} after offline + {grace} ms");
+        foreach (var failure in failed.Take(5))
+        {
+            Report($"  failed call started at {failure.StartMs:0} ms: {failure.Error}");
+        }
+
+        Assert.True(all.Count(c => c.Ok && c.StartMs < killedAt) > 50, "the load ran before the kill");
+        Assert.True(afterDetection.Length > 50, "the load ran after the runtime went offline");
+        Assert.DoesNotContain(afterDetection, c => !c.Ok);
+        Assert.DoesNotContain(afterDetection, c => c.Runtime == "rt-2");
+        Assert.Equal(["rt-1", "rt-3"], afterDetection.Select(c => c.Runtime!).Distinct().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Gateway_GraphQLAndHandlerRoute_ServedFromTwoDeployments()
+    {
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 2);
+        await cluster.DeployHelloAsync("hello", replicas: 2);
+        await cluster.DeployAsync("calc", "c-calc", replicas: 1);
+        await cluster.DeployAsync("wagi", "c-wagi", replicas: 1);
+        await WaitForRoutesAsync(cluster, "hello", 2);
+        await WaitForRoutesAsync(cluster, "calc", 1);
+        await WaitForRoutesAsync(cluster, "wagi", 1);
+
+        using var graphql = await cluster.Api.PostAsync("/graphql", Json("""{"query":"{ hello sum(values: [1, 2, 3.5]) point(x: 1.5, y: -2) { x y } }"}"""));
+        var body = await graphql.Content.ReadAsStringAsync();
+        Assert.True(graphql.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal("""{"data":{"hello":"Hello, world!","sum":6.5,"point":{"x":1.5,"y":-2}}}""", body);
+
+        using var failed = await cluster.Api.PostAsync("/graphql", Json("""{"query":"{ divide(a: 1, b: 0) hello }"}"""));
+        var failure = JsonDocument.Parse(await failed.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("Hello, world!", failure.GetProperty("data").GetProperty("hello").GetString());
+        var error = failure.GetProperty("errors")[0];
+        Assert.Equal("calc/divide failed: guest_error: division by zero", error.GetProperty("message").GetString());
+        Assert.Equal("guest_error", error.GetProperty("extensions").GetProperty("code").GetString());
+
+        var sdl = await cluster.Api.GetStringAsync("/graphql/schema");
+        Assert.Contains("hello: String", sdl);
+        Assert.Contains("sum(", sdl);
+
+        using var handler = await cluster.Api.GetAsync("/wagi/hello");
+        Assert.Equal(HttpStatusCode.OK, handler.StatusCode);
+        Assert.Equal("Hello, WAGI!\n", await handler.Content.ReadAsStringAsync());
+        Assert.Equal("text/plain", handler.Content.Headers.ContentType!.MediaType);
+        using var status = await cluster.Api.GetAsync("/wagi/status");
+        Assert.Equal(HttpStatusCode.Created, status.StatusCode);
+        Assert.Equal("yes", status.Headers.GetValues("X-Custom").Single());
+        using var noRoute = await cluster.Api.GetAsync("/nowhere");
+        Assert.Equal(HttpStatusCode.NotFound, noRoute.StatusCode);
+    }
+
+    [Fact]
+    public async Task StandaloneGateway_FollowsTheOrchestratorAndGuardsControlOperations()
+    {
+        const string token = "gateway-test-token";
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 2, token: token);
+        var (_, gateway) = await cluster.StartGatewayAsync();
+        await cluster.DeployHelloAsync("web", replicas: 2);
+        await cluster.WaitForRunningAsync("web", 2, Bound);
+
+        var clock = Stopwatch.StartNew();
+        await Eventually.TrueAsync(async () => (await gateway.PostAsync("/functions/hello", Json("{}"))).IsSuccessStatusCode,
+            "the standalone gateway serves the new deployment", Bound, cluster);
+        Report($"standalone gateway served a new deployment {clock.Elapsed.TotalMilliseconds:0} ms after it ran");
+
+        // Function routes stay public.
+        using var call = await gateway.PostAsync("/functions/web/greet", Json("""{"name":"alone"}"""));
+        Assert.Equal("""{"result":"Hello, alone!"}""", await call.Content.ReadAsStringAsync());
+        using var graphql = await gateway.PostAsync("/graphql", Json("""{"query":"{ greet(name: \"q\") }"}"""));
+        Assert.Equal("""{"data":{"greet":"Hello, q!"}}""", await graphql.Content.ReadAsStringAsync());
+
+        // Control operations need the token, at the gateway and at the orchestrator.
+        using var anonymous = new HttpClient { BaseAddress = cluster.Api.BaseAddress };
+        using (var refused = await anonymous.GetAsync("/api/routes"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using (var refused = await gateway.DeleteAsync("/api/deployments/web"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        }
+
+        using (var read = await gateway.GetAsync("/api/deployments/web"))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode); // reads pass through
+        }
+
+        using var stop = new HttpRequestMessage(HttpMethod.Delete, "/api/deployments/web");
+        stop.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        using (var stopped = await gateway.SendAsync(stop))
+        {
+            Assert.True(stopped.IsSuccessStatusCode, await stopped.Content.ReadAsStringAsync());
+        }
+
+        await Eventually.TrueAsync(async () => (await gateway.PostAsync("/functions/hello", Json("{}"))).StatusCode == HttpStatusCode.NotFound,
+            "the stopped deployment leaves the standalone gateway's routes", Bound, cluster);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace Wafer.Gateway.Tests;
+
+/// <summary>Forwarding to replicas: balancing, retry only when the connection was refused, no replica left.</summary>
+public sealed class ForwardingTests
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    [Fact]
+    public async Task Function_TwoReplicas_CallsAlternateAndPathIsQualified()
+    {
+        await using var a = await StubRuntime.StartAsync("a");
+        await using var b = await StubRuntime.StartAsync("b");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [a.Url, b.Url]));
+
+        var answers = new List<string>();
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            answers.Add(await response.Content.ReadAsStringAsync());
+            Assert.Equal(answers[^1].Contains("\"a:", StringComparison.Ordinal) ? "rt-0" : "rt-1", response.Headers.GetValues("X-Wafer-Runtime").Single());
+        }
+
+        Assert.Equal(5, a.Requests);
+        Assert.Equal(5, b.Requests);
+        Assert.All(answers, body => Assert.EndsWith(":/functions/web/greet\"}", body));
+        Assert.Equal("""{"name":"x"}""", a.LastBody);
+    }
+
+    [Fact]
+    public async Task Function_FirstReplicaRefusesConnections_EveryCallServedByTheOther()
+    {
+        await using var live = await StubRuntime.StartAsync("live");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [StubRuntime.RefusingUrl(), live.Url]));
+
+        for (var i = 0; i < 6; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/functions/web/greet", Json("""{"name":"x"}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("""{"name":"x"}""", live.LastBody); // the body went along on the retry
+        }
+
+        Assert.Equal(6, live.Requests);
+        var now = Environment.TickCount64;
+        Assert.Single(gateway.Destinations.All, d => !d.IsHealthy(now)); // the refusing one is put aside
+    }
+
+    [Fact]
+    public async Task Function_EveryReplicaRefuses_503NoReplica()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [StubRuntime.RefusingUrl(), StubRuntime.RefusingUrl()]));
+
+        using var first = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+        using var second = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, first.StatusCode);
+        Assert.Contains("urn:wafer:problem:no_replica", await first.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, second.StatusCode);
+    }
+
+    [Fact]
+    public async Task Function_ReplicaDropsTheConnectionAfterTheRequest_502AndNotRetried()
+    {
+        await using var dropping = await StubRuntime.StartAsync("dropping", context =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        });
+        await using var live = await StubRuntime.StartAsync("live");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [dropping.Url, live.Url]));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("rt-0", response.Headers.GetValues("X-Wafer-Runtime").Single());
+        Assert.Equal(1, dropping.Requests);
+        Assert.Equal(0, live.Requests); // the call may have run: never sent twice
+    }
+
+    [Fact]
+    public async Task Function_RuntimeAnswer_PassedThroughWithStatusAndHeaders()
+    {
+        await using var refusing = await StubRuntime.StartAsync("r", async context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status504GatewayTimeout;
+            context.Response.Headers["X-Wafer-Call-Id"] = "c-1";
+            context.Response.ContentType = "application/problem+json";
+            await context.Response.WriteAsync("""{"cause":"timeout"}""");
+        });
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [refusing.Url]));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
+        Assert.Equal("c-1", response.Headers.GetValues("X-Wafer-Call-Id").Single());
+        Assert.Equal("""{"cause":"timeout"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, refusing.Requests);
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wafer.Gateway.Health;
+using Wafer.Gateway.Hosting;
+using Wafer.Gateway.Http;
+
+namespace Wafer.Gateway.Tests.Support;
+
+/// <summary>The gateway's routes in this process on a loopback port, fed by the test through <see cref="Routes"/>.</summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app, Uri address)
+    {
+        _app = app;
+        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public HttpClient Client { get; }
+
+    public RouteState Routes => _app.Services.GetRequiredService<RouteState>();
+
+    public DestinationRegistry Destinations => _app.Services.GetRequiredService<DestinationRegistry>();
+
+    public static async Task<GatewayHost> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
+        var app = builder.Build();
+        app.UseWaferGatewayHandlers();
+        app.MapWaferGateway();
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new GatewayHost(app, new Uri(address));
+    }
+
+    /// <summary>Publishes routes with one function deployment per entry: its name, functions and replica URLs.</summary>
+    public void Publish(long version, params (string Name, string[] Functions, string[] Urls)[] deployments) =>
+        Routes.Publish(new RouteDocument(version, [.. deployments.Select(d => Deployment(d.Name, d.Functions, d.Urls))]));
+
+    /// <remarks>The gateway parses metadata once per hash, so the hash here follows the function list.</remarks>
+    public static DeploymentRoutes Deployment(string name, string[] functions, string[] urls, IReadOnlyList<HandlerRouteSpec>? routes = null) =>
+        new(name, name + ":" + string.Join(",", functions), Metadata(functions), routes ?? [], [.. urls.Select((u, i) => new ReplicaAddress($"{name}-rt-{i}", $"rt-{i}", u))]);
+
+    /// <summary><c>wafer.meta</c> JSON declaring <paramref name="functions"/>, each taking <c>name: string</c> and returning a string.</summary>
+    public static JsonElement? Metadata(string[] functions) => functions.Length == 0 ? null : JsonDocument.Parse(
+        $$"""{"abi":1,"functions":[{{string.Join(",", functions.Select(f => $$"""{"name":"{{f}}","parameters":[{"name":"name","type":"string"}],"result":"string"}"""))}}],"types":[]}""").RootElement.Clone();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
