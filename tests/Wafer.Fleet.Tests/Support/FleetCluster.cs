@@ -92,7 +92,10 @@ public sealed class FleetCluster : IAsyncDisposable
             $"{alive} runtime(s) are online", within, this);
 
     /// <summary>Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart).</summary>
-    public async Task<JsonElement> DeployHelloAsync(string name, int replicas)
+    public Task<JsonElement> DeployHelloAsync(string name, int replicas) => DeployHelloAsync(Api, name, replicas);
+
+    /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
+    public static async Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas)
     {
         using var form = new MultipartFormDataContent();
         var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wasm")));
@@ -101,7 +104,7 @@ public sealed class FleetCluster : IAsyncDisposable
         form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wafer.json"))), "manifest", "hello.wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
-        using var response = await Api.PostAsync("/api/deployments", form);
+        using var response = await api.PostAsync("/api/deployments", form);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST /api/deployments answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
