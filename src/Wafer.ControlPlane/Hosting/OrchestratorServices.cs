@@ -49,9 +49,11 @@ public static class OrchestratorServices
         });
         services.AddSingleton<FleetReconciler>();
         services.AddSingleton<FleetInbox>();
+        services.AddSingleton<ReconcileStats>();
         services.AddSingleton<IFleetEvents>(sp => sp.GetRequiredService<FleetInbox>());
         services.AddHostedService(sp => new ReconcilerService(
-            sp.GetRequiredService<FleetReconciler>(), sp.GetRequiredService<FleetInbox>(), Options(sp).ReconcileInterval, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<FleetReconciler>(), sp.GetRequiredService<FleetInbox>(), sp.GetRequiredService<ReconcileStats>(),
+            Options(sp).ReconcileInterval, sp.GetRequiredService<TimeProvider>()));
 
         if (preview.Mqtt is null)
         {
@@ -80,6 +82,7 @@ public static class OrchestratorServices
         app.MapModules();
         app.MapDeployments();
         app.MapArtifacts();
+        app.MapStats();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })
