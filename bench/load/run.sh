@@ -32,8 +32,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 ASPNETCORE_URLS=http://127.0.0.1:18181 dotnet "$work/baseline-bin/Wafer.Bench.Baseline.dll" >"$work/baseline.log" 2>&1 & pids+=($!)
-./wafer serve --plugins "$work/fresh" --port 18182 --noreload --storagePath "$work/storage-fresh" >"$work/fresh.log" 2>&1 & pids+=($!)
-./wafer serve --plugins "$work/reuse" --port 18183 --noreload --storagePath "$work/storage-reuse" >"$work/reuse.log" 2>&1 & pids+=($!)
+./wafer serve --standalone --plugins "$work/fresh" --port 18182 --noreload --storagePath "$work/storage-fresh" >"$work/fresh.log" 2>&1 & pids+=($!)
+./wafer serve --standalone --plugins "$work/reuse" --port 18183 --noreload --storagePath "$work/storage-reuse" >"$work/reuse.log" 2>&1 & pids+=($!)
 names=(baseline fresh reuse)
 ports=(18181 18182 18183)
 

@@ -1,90 +1,208 @@
 using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Wafer.Cli.Building;
+using Wafer.ControlPlane.Hosting;
+using Wafer.ControlPlane.Scheduling;
 using Wafer.Protocol.Manifest;
+using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
 
 namespace Wafer.Cli.Commands;
 
-/// <summary><c>wafer serve</c>: load every plugin in a folder and serve it over GraphQL and HTTP.</summary>
+/// <summary>
+/// <c>wafer serve</c>: a one-machine fleet in one process. A runtime serves the plugins folder; beside it an
+/// orchestrator with its in-process MQTT broker accepts deployments and places them on that runtime.
+/// <c>--standalone</c> runs the runtime alone.
+/// </summary>
 public static class ServeCommand
 {
     public static Command Create()
     {
         var plugins = new Option<string>("--plugins") { Description = "Folder of plugins (.wasm + manifest, or plugin projects)", DefaultValueFactory = _ => "plugins" };
-        var port = new Option<int>("--port") { Description = "HTTP port", DefaultValueFactory = _ => RuntimeOptions.DefaultPort };
-        var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "HTTP port of the runtime (0 picks a free one)", DefaultValueFactory = _ => RuntimeOptions.DefaultPort };
+        var host = new Option<string>("--host") { Description = "Address the runtime and the orchestrator bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var refresh = new Option<string>("--refresh") { Description = "Poll interval for plugin changes (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var noReload = new Option<bool>("--noreload") { Description = "Load plugins once; ignore later changes" };
-        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer)" };
-        var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
+        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer); the orchestrator uses its 'orchestrator' subfolder" };
+        var database = new Option<string?>("--db") { Description = "The runtime's state database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var build = new Option<bool>("--build") { Description = "Build plugin project folders before serving" };
+        var orchestratorPort = new Option<int>("--orchestratorPort") { Description = "HTTP port of the orchestrator's REST API (0 picks a free one)", DefaultValueFactory = _ => OrchestratorOptions.DefaultPort };
+        var brokerPort = new Option<int>("--brokerPort") { Description = "Port of the in-process MQTT broker, on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => OrchestratorOptions.DefaultBrokerPort };
+        var standalone = new Option<bool>("--standalone") { Description = "Serve the plugins folder only: no orchestrator, no broker" };
+        var token = new Option<string?>("--token") { Description = "API token the runtime's and the orchestrator's control operations need (or WAFER_TOKEN); commands to the runtime are signed with it" };
 
-        var command = new Command("serve", "Serve the plugins in a folder on one machine")
+        var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
-            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] --refresh: '{parse.GetValue(refresh)}' is not a duration such as 5s or 500ms");
-                return ExitCodes.Usage;
+                return Usage($"--refresh: '{parse.GetValue(refresh)}' is not a duration such as 5s or 500ms");
             }
 
-            var options = new RuntimeOptions
+            var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
+            var apiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN");
+            var runtime = new RuntimeOptions
             {
                 PluginsPath = Path.GetFullPath(parse.GetValue(plugins)!),
                 Refresh = interval,
                 NoReload = parse.GetValue(noReload),
-                StoragePath = parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath(),
+                StoragePath = storagePath,
                 Database = parse.GetValue(database),
+                ApiToken = apiToken,
             };
-            if (options.Validate() is { Count: > 0 } errors)
+            var fleet = parse.GetValue(standalone) ? null : new OrchestratorOptions
             {
-                foreach (var error in errors)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
-                }
-
+                Port = parse.GetValue(orchestratorPort),
+                Host = parse.GetValue(host)!,
+                BrokerPort = parse.GetValue(brokerPort),
+                StoragePath = Path.Combine(storagePath, "orchestrator"),
+                ApiToken = apiToken,
+            };
+            var errors = runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort)).ToList();
+            if (errors.Count > 0)
+            {
+                errors.ForEach(e => AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e}"));
                 return ExitCodes.Usage;
             }
 
-            if (parse.GetValue(build) && await BuildProjectsAsync(options.PluginsPath, cancellationToken) is var code and not ExitCodes.Ok)
+            if (parse.GetValue(build) && await BuildProjectsAsync(runtime.PluginsPath, cancellationToken) is var code and not ExitCodes.Ok)
             {
                 return code;
             }
 
+            var jsonLogLines = parse.GetValue(jsonLogs);
+            WebApplication? orchestrator = null;
+            if (fleet is not null)
+            {
+                if (fleet.BrokerPort == 0)
+                {
+                    fleet.BrokerPort = FreeLoopbackPort();
+                }
+
+                // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
+                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>());
+                if (await StartAsync(orchestrator, "orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
+                {
+                    return failed;
+                }
+
+                // the runtime joins the orchestrator's own broker; capacity as a stand-alone runtime's
+                runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}" };
+            }
+
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs));
+            var app = RuntimeApp.Build(runtime, url, jsonLogLines);
+            if (await StartAsync(app, "runtime", $"{url} (--port)") is { } runtimeFailed)
+            {
+                await StopAsync(orchestrator);
+                return runtimeFailed;
+            }
+
+            var runtimeUrl = BoundUrl(app) ?? url;
+            if (!jsonLogLines)
+            {
+                // one plain line (no console markup, which wraps at 80 columns when redirected) naming every address
+                var fleetText = orchestrator is null
+                    ? ""
+                    : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
+                      $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
+                Console.WriteLine($"Wafer is serving {runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
+            }
+
             try
             {
-                await app.StartAsync(cancellationToken);
+                await app.WaitForShutdownAsync(cancellationToken);
             }
-            catch (OptionsValidationException ex)
+            finally
             {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-                return ExitCodes.Usage;
-            }
-            catch (IOException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot listen on {url}: {ex.Message}");
-                return ExitCodes.Failed;
+                // the runtime first: it says goodbye over the broker the orchestrator still runs
+                await StopAsync(app);
+                await StopAsync(orchestrator);
             }
 
-            if (!parse.GetValue(jsonLogs))
-            {
-                AnsiConsole.MarkupLineInterpolated($"Wafer is serving {options.PluginsPath} on [green]{url}[/]: POST {url}/graphql (explorer: GET {url}/graphql), POST {url}/functions/NAME");
-            }
-
-            await app.WaitForShutdownAsync(cancellationToken);
-            await app.DisposeAsync();
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>Starts <paramref name="app"/>; on failure prints why and returns the exit code.</summary>
+    private static async Task<int?> StartAsync(WebApplication app, string what, string listening)
+    {
+        try
+        {
+            await app.StartAsync();
+            return null;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await app.DisposeAsync();
+            return Usage(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            await app.DisposeAsync();
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the {what} cannot listen on {listening}: {ex.Message} (another process may use the port; choose another, or 0 for a free one)");
+            return ExitCodes.Failed;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await app.DisposeAsync();
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the {what} could not start: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static async Task StopAsync(WebApplication? app)
+    {
+        if (app is not null)
+        {
+            await app.StopAsync(CancellationToken.None);
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>The orchestrator's own check refuses broker port 0, which serve resolves to a free port itself.</summary>
+    private static IEnumerable<string> BrokerPortAllowed(IReadOnlyList<string> errors, int brokerPort) =>
+        brokerPort == 0 ? errors.Where(e => !e.StartsWith("BrokerPort", StringComparison.Ordinal)) : errors;
+
+    /// <summary>
+    /// A port free on 127.0.0.1 now. The broker needs it before it starts because the runtime's join URL and the
+    /// orchestrator's own MQTT client are built from it.
+    /// </summary>
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string? BoundUrl(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?.TrimEnd('/');
+
+    /// <summary>A host lifetime that leaves Ctrl-C and SIGTERM to the other application in the process.</summary>
+    private sealed class NoSignalsLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private static int Usage(string message)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+        return ExitCodes.Usage;
     }
 
     private static async Task<int> BuildProjectsAsync(string folder, CancellationToken cancellationToken)

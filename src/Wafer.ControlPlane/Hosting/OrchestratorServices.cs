@@ -55,9 +55,11 @@ public static class OrchestratorServices
         });
         services.AddSingleton<FleetReconciler>();
         services.AddSingleton<FleetInbox>();
+        services.AddSingleton<ReconcileStats>();
         services.AddSingleton<IFleetEvents>(sp => sp.GetRequiredService<FleetInbox>());
         services.AddHostedService(sp => new ReconcilerService(
-            sp.GetRequiredService<FleetReconciler>(), sp.GetRequiredService<FleetInbox>(), Options(sp).ReconcileInterval, sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<FleetReconciler>(), sp.GetRequiredService<FleetInbox>(), sp.GetRequiredService<ReconcileStats>(),
+            Options(sp).ReconcileInterval, sp.GetRequiredService<TimeProvider>()));
 
         if (preview.Mqtt is null)
         {
@@ -90,6 +92,7 @@ public static class OrchestratorServices
         app.MapArtifacts();
         app.MapGatewayRoutes();
         app.MapWaferGateway();
+        app.MapStats();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

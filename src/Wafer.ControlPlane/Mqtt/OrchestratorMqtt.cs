@@ -29,6 +29,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     private readonly ErrorBudget _errorBudget;
     private readonly string _clientId = "wafer-orchestrator-" + Guid.NewGuid().ToString("N")[..8];
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _stopping;
 
     public OrchestratorMqtt(
         MqttSettings settings, IFleetEvents events, IOrchestratorAddress address, IHostApplicationLifetime lifetime, TimeProvider time,
@@ -80,6 +81,11 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
                 await ConnectAsync(stoppingToken);
                 backoff = MinBackoff;
                 await _disconnected.Task.WaitAsync(stoppingToken);
+                if (_stopping)
+                {
+                    break; // our own goodbye in StopAsync, not a lost broker
+                }
+
                 LogDisconnected(_settings.Endpoint.ToString());
                 await _events.PostAsync(new BrokerDisconnected(), stoppingToken);
             }
@@ -107,6 +113,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         if (_client.IsConnected)
         {
             try

@@ -1,15 +1,25 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace Wafer.ControlPlane.Scheduling;
 
-/// <summary>The reconciler's inbox: a bounded queue the MQTT side and the API write to and one loop reads.</summary>
+/// <summary>
+/// The reconciler's inbox: a bounded queue the MQTT side and the API write to and one loop reads. Each event carries
+/// the moment it arrived, so the loop can measure how far behind it runs (<see cref="ReconcileStats"/>).
+/// </summary>
 public sealed class FleetInbox : IFleetEvents
 {
-    private readonly Channel<IFleetEvent> _channel = Channel.CreateBounded<IFleetEvent>(
+    private readonly Channel<PostedEvent> _channel = Channel.CreateBounded<PostedEvent>(
         new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    public ChannelReader<IFleetEvent> Reader => _channel.Reader;
+    public ChannelReader<PostedEvent> Reader => _channel.Reader;
+
+    /// <summary>Events waiting to be applied.</summary>
+    public int Depth => _channel.Reader.Count;
 
     public ValueTask PostAsync(IFleetEvent fleetEvent, CancellationToken cancellationToken = default) =>
-        _channel.Writer.WriteAsync(fleetEvent, cancellationToken);
+        _channel.Writer.WriteAsync(new PostedEvent(fleetEvent, Stopwatch.GetTimestamp()), cancellationToken);
 }
+
+/// <summary>An event and the <see cref="Stopwatch"/> timestamp of its arrival in the inbox.</summary>
+public readonly record struct PostedEvent(IFleetEvent Event, long PostedAt);

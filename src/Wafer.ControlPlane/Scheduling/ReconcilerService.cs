@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 
 namespace Wafer.ControlPlane.Scheduling;
@@ -6,7 +7,8 @@ namespace Wafer.ControlPlane.Scheduling;
 /// Runs the <see cref="FleetReconciler"/>: loads the store, then applies the inbox's events in batches, with a
 /// <see cref="Tick"/> every <paramref name="interval"/> so deadlines are noticed without traffic.
 /// </summary>
-public sealed class ReconcilerService(FleetReconciler reconciler, FleetInbox inbox, TimeSpan interval, TimeProvider time) : BackgroundService
+public sealed class ReconcilerService(FleetReconciler reconciler, FleetInbox inbox, ReconcileStats stats, TimeSpan interval, TimeProvider time)
+    : BackgroundService
 {
     private const int MaxBatch = 512;
 
@@ -14,16 +16,21 @@ public sealed class ReconcilerService(FleetReconciler reconciler, FleetInbox inb
     {
         await reconciler.InitializeAsync(stoppingToken);
         _ = TickAsync(stoppingToken);
+        var posted = new List<PostedEvent>(MaxBatch);
         var batch = new List<IFleetEvent>(MaxBatch);
         while (await inbox.Reader.WaitToReadAsync(stoppingToken))
         {
+            posted.Clear();
             batch.Clear();
             while (batch.Count < MaxBatch && inbox.Reader.TryRead(out var next))
             {
-                batch.Add(next);
+                posted.Add(next);
+                batch.Add(next.Event);
             }
 
+            var started = Stopwatch.GetTimestamp();
             await reconciler.HandleAsync(batch, stoppingToken);
+            stats.Record(posted, started, Stopwatch.GetTimestamp());
         }
     }
 

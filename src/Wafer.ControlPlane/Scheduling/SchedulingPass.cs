@@ -17,12 +17,20 @@ internal sealed class SchedulingPass
     private readonly Dictionary<string, HashSet<string>> _hosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PlacedModule>> _byDeployment = new(StringComparer.Ordinal);
 
+    // The snapshot's immutable dictionaries copied once: a pass looks runtimes up thousands of times, and
+    // enumerating or probing an ImmutableDictionary costs several times a Dictionary's (500 runtimes and 5,000
+    // modules: docs/benchmarks.md).
+    private readonly Dictionary<string, RuntimeNode> _runtimes;
+    private readonly List<PlacedModule> _modules;
+
     public SchedulingPass(FleetSnapshot fleet, DateTimeOffset now, SchedulerSettings settings)
     {
         _fleet = fleet;
         _now = now;
         _settings = settings;
-        foreach (var module in fleet.Modules.Values)
+        _runtimes = new Dictionary<string, RuntimeNode>(fleet.Runtimes, StringComparer.Ordinal);
+        _modules = [.. fleet.Modules.Values];
+        foreach (var module in _modules)
         {
             if (!_byDeployment.TryGetValue(module.Deployment, out var list))
             {
@@ -36,30 +44,46 @@ internal sealed class SchedulingPass
     /// <summary>Rule 1: forget what is gone, delete what is no longer wanted, prune old failures; then count occupancy.</summary>
     public void Tidy()
     {
-        foreach (var module in _fleet.Modules.Values.OrderBy(m => m.Id, StringComparer.Ordinal))
+        // Usually nothing is found: collect first, and sort only what was found (actions go out in module id order).
+        var found = new List<(PlacedModule Module, bool Forget, string Reason)>();
+        foreach (var module in _modules)
         {
-            if (!_fleet.Runtimes.TryGetValue(module.RuntimeId, out var runtime) || !runtime.Alive)
+            if (!_runtimes.TryGetValue(module.RuntimeId, out var runtime) || !runtime.Alive)
             {
-                Forget(module, "its runtime is offline");
+                found.Add((module, true, "its runtime is offline"));
             }
             else if (!_fleet.Deployments.TryGetValue(module.Deployment, out var deployment))
             {
                 if (module.Status == ModuleStatus.Failed)
                 {
-                    Forget(module, "its deployment was removed");
+                    found.Add((module, true, "its deployment was removed"));
                 }
                 else if (module.Status != ModuleStatus.Deleting)
                 {
-                    Remove(module, "its deployment was removed");
+                    found.Add((module, false, "its deployment was removed"));
                 }
             }
             else if (module.Status == ModuleStatus.Failed && module.Hash != deployment.Hash)
             {
-                Forget(module, "the deployment moved to another version");
+                found.Add((module, true, "the deployment moved to another version"));
             }
         }
 
-        foreach (var failed in _byDeployment.Values.SelectMany(list => list
+        foreach (var (module, forget, reason) in found.OrderBy(f => f.Module.Id, StringComparer.Ordinal))
+        {
+            if (forget)
+            {
+                Forget(module, reason);
+            }
+            else
+            {
+                Remove(module, reason);
+            }
+        }
+
+        foreach (var failed in _byDeployment.Values
+                     .Where(list => list.Count(m => m.Status == ModuleStatus.Failed) > _settings.KeepFailed)
+                     .SelectMany(list => list
                      .Where(m => m.Status == ModuleStatus.Failed && !_gone.Contains(m.Id))
                      .OrderByDescending(m => m.UpdatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
                      .Skip(_settings.KeepFailed)))
@@ -67,7 +91,7 @@ internal sealed class SchedulingPass
             Forget(failed, "an older failure");
         }
 
-        foreach (var module in _fleet.Modules.Values.Where(m => m.Occupies && !_gone.Contains(m.Id)))
+        foreach (var module in _modules.Where(m => m.Occupies && !_gone.Contains(m.Id)))
         {
             _occupancy[module.RuntimeId] = Occupancy(module.RuntimeId) + 1;
             HostsOf(module.Deployment).Add(module.RuntimeId);
@@ -80,14 +104,14 @@ internal sealed class SchedulingPass
         var live = ModulesOf(deployment.Name)
             .Where(m => m.Status is ModuleStatus.Pending or ModuleStatus.Running && !_gone.Contains(m.Id) && !_removing.Contains(m.Id))
             .ToList();
-        var current = live.Where(m => m.Hash == deployment.Hash && _fleet.Runtimes[m.RuntimeId] is { Accepting: true } r && Fits(deployment, r)).ToList();
-        var leaving = live.Except(current).ToList();
+        var current = live.Where(m => m.Hash == deployment.Hash && _runtimes[m.RuntimeId] is { Accepting: true } r && Fits(deployment, r)).ToList();
+        var leaving = live.Where(m => !current.Contains(m)).ToList();
 
         if (current.Count > deployment.Replicas)
         {
             var extras = current
                 .OrderBy(m => m.Status == ModuleStatus.Pending ? 0 : 1)
-                .ThenByDescending(m => Score(_fleet.Runtimes[m.RuntimeId]))
+                .ThenByDescending(m => Score(_runtimes[m.RuntimeId]))
                 .ThenBy(m => m.Id, StringComparer.Ordinal)
                 .Take(current.Count - deployment.Replicas)
                 .ToList();
@@ -113,7 +137,7 @@ internal sealed class SchedulingPass
         var runningCurrent = current.Count(m => m.Status == ModuleStatus.Running);
         foreach (var module in leaving)
         {
-            var runtime = _fleet.Runtimes[module.RuntimeId];
+            var runtime = _runtimes[module.RuntimeId];
             if (runningCurrent >= deployment.Replicas)
             {
                 Remove(module, module.Hash != deployment.Hash ? $"replaced by version {Short(deployment.Hash)}"
@@ -156,7 +180,7 @@ internal sealed class SchedulingPass
     {
         var blocker = leaving
             .Where(m => m.Hash != deployment.Hash && !_removing.Contains(m.Id))
-            .Select(m => (Module: m, Runtime: _fleet.Runtimes[m.RuntimeId]))
+            .Select(m => (Module: m, Runtime: _runtimes[m.RuntimeId]))
             .Where(x => x.Runtime.Accepting && Fits(deployment, x.Runtime) && !BackingOff(deployment, x.Runtime))
             .OrderBy(x => x.Module.Id, StringComparer.Ordinal)
             .Select(x => x.Module)
@@ -170,7 +194,7 @@ internal sealed class SchedulingPass
         return true;
     }
 
-    private RuntimeNode? BestCandidate(Deployment deployment) => _fleet.Runtimes.Values
+    private RuntimeNode? BestCandidate(Deployment deployment) => _runtimes.Values
         .Where(r => r.Accepting && Fits(deployment, r) && !HostsOf(deployment.Name).Contains(r.Id) && HasRoom(r) && !BackingOff(deployment, r))
         .OrderBy(Score)
         .ThenBy(r => r.Id, StringComparer.Ordinal)

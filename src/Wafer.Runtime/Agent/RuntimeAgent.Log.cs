@@ -60,4 +60,8 @@ public sealed partial class RuntimeAgent
     [LoggerMessage(EventId = 2713, EventName = "FatalNotReported", Level = LogLevel.Error,
         Message = "Could not report the fatal error to the broker; the last will marks this runtime offline")]
     private static partial void FatalNotReported(ILogger logger);
+
+    [LoggerMessage(EventId = 2714, EventName = "WarmedUp", Level = LogLevel.Debug,
+        Message = "Warmed up the HTTP client and server in {Milliseconds:0} ms (-1: a warm-up request failed)")]
+    private static partial void WarmedUp(ILogger logger, double milliseconds);
 }

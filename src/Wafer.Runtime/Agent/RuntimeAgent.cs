@@ -123,6 +123,12 @@ public sealed partial class RuntimeAgent : BackgroundService
         {
             await _serverStarted.Task.WaitAsync(stoppingToken);
             WatchHostedServices();
+            if (LocalUrl() is { } local)
+            {
+                var warmUp = await _services.GetRequiredService<ArtifactFetcher>().WarmUpAsync(local, stoppingToken);
+                WarmedUp(_logger, warmUp?.TotalMilliseconds ?? -1);
+            }
+
             AgentStarted(_logger, _identity!.Id, Name!, Url!, _broker.ToString());
             var keepalive = KeepaliveLoopAsync(stoppingToken);
             var inbox = InboxLoopAsync(stoppingToken);
@@ -389,6 +395,13 @@ public sealed partial class RuntimeAgent : BackgroundService
     }
 
     /// <summary>The first address the server listens on, with a wildcard host replaced by this machine's name.</summary>
+    /// <summary>The bound address as this process reaches it (a wildcard address through loopback).</summary>
+    private string? LocalUrl() =>
+        _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?
+            .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal)
+            .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://[::]:", "://[::1]:", StringComparison.Ordinal)
+            .TrimEnd('/');
+
     private string DeriveUrl()
     {
         var address = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

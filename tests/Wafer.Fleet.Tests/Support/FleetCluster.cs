@@ -130,10 +130,15 @@ public sealed class FleetCluster : IAsyncDisposable
             $"{alive} runtime(s) are online", within, this);
 
     /// <summary>Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart).</summary>
-    public Task<JsonElement> DeployHelloAsync(string name, int replicas) => DeployAsync(name, "hello", replicas);
+    public Task<JsonElement> DeployHelloAsync(string name, int replicas) => DeployAsync(Api, name, "hello", replicas);
 
     /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
-    public async Task<JsonElement> DeployAsync(string name, string guest, int replicas)
+    public Task<JsonElement> DeployAsync(string name, string guest, int replicas) => DeployAsync(Api, name, guest, replicas);
+
+    /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
+    public static Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas) => DeployAsync(api, name, "hello", replicas);
+
+    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas)
     {
         using var form = new MultipartFormDataContent();
         var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm")));
@@ -142,7 +147,7 @@ public sealed class FleetCluster : IAsyncDisposable
         form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
-        using var response = await Api.PostAsync("/api/deployments", form);
+        using var response = await api.PostAsync("/api/deployments", form);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST /api/deployments answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();

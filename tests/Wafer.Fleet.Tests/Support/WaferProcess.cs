@@ -66,6 +66,13 @@ public sealed class WaferProcess : IDisposable
         }
     }
 
+    /// <summary>SIGINT, as Ctrl-C in a terminal: the process should stop cleanly.</summary>
+    public void Interrupt()
+    {
+        using var kill = Process.Start("kill", ["-INT", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public Task<bool> WaitForExitAsync(TimeSpan within)
     {
         using var timeout = new CancellationTokenSource(within);

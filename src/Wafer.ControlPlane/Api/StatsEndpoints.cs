@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Wafer.ControlPlane.Fleet;
+using Wafer.ControlPlane.Scheduling;
+
+namespace Wafer.ControlPlane.Api;
+
+/// <summary><c>GET /api/stats</c>: how far behind the reconciler runs, and how big the fleet is.</summary>
+public static class StatsEndpoints
+{
+    public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/stats", (FleetView view, FleetInbox inbox, ReconcileStats stats) =>
+            {
+                var fleet = view.Current;
+                var modules = new int[Enum.GetValues<ModuleStatus>().Length];
+                foreach (var module in fleet.Modules.Values)
+                {
+                    modules[(int)module.Status]++;
+                }
+
+                return Results.Ok(new StatsView(
+                    stats.Snapshot(inbox.Depth),
+                    new FleetCounts(fleet.Version, fleet.Deployments.Count, fleet.Runtimes.Values.Count(r => r.Alive), fleet.Runtimes.Count,
+                        modules[(int)ModuleStatus.Pending], modules[(int)ModuleStatus.Running], modules[(int)ModuleStatus.Failed],
+                        modules[(int)ModuleStatus.Deleting])));
+            })
+            .WithTags("stats").WithName("GetStats")
+            .WithSummary("Reconciler lag (inbox arrival to applied, over the last 4096 events) and fleet counts")
+            .Produces<StatsView>();
+        return endpoints;
+    }
+}
+
+public sealed record StatsView(ReconcileStatsView Reconciler, FleetCounts Fleet);
+
+public sealed record FleetCounts(
+    long Version, int Deployments, int RuntimesAlive, int Runtimes, int ModulesPending, int ModulesRunning, int ModulesFailed, int ModulesDeleting);

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.RegularExpressions;
+
+namespace Wafer.Fleet.Tests;
+
+/// <summary>
+/// <c>wafer serve</c> as one process: a runtime serving a plugins folder, an orchestrator and its in-process broker,
+/// on ports it picks (port 0), so these tests need no external broker and run beside anything else.
+/// </summary>
+[Trait("Category", "Fleet")]
+public sealed partial class ServeTests : IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "wafer-serve-tests", Guid.NewGuid().ToString("N")[..10]);
+
+    public ServeTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_folder, "plugins"));
+        File.Copy(Repository.Guest("hello.wasm"), Path.Combine(_folder, "plugins", "hello.wasm"));
+        File.Copy(Repository.Guest("hello.wafer.json"), Path.Combine(_folder, "plugins", "hello.wafer.json"));
+    }
+
+    [Fact]
+    public async Task Serve_FolderPluginAndDeployment_BothCallableOnItsRuntime_StopsOnCtrlC()
+    {
+        using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0");
+        var (runtimeUrl, orchestratorUrl) = await StartupLineAsync(serve);
+
+        Assert.Equal("Hello, world!", await FleetCluster.CallHelloAsync(runtimeUrl, "hello"));
+
+        using var api = new HttpClient { BaseAddress = new Uri(orchestratorUrl), Timeout = TimeSpan.FromSeconds(30) };
+        await FleetCluster.DeployHelloAsync(api, "greeter", replicas: 1);
+        string? result = null;
+        await Until(serve, async () => (result = await FleetCluster.CallHelloAsync(runtimeUrl, "greeter")) is not null, "the deployment answers on the runtime");
+        Assert.Equal("Hello, world!", result);
+        // the runtime serves the module a moment before the orchestrator has its module_running
+        string? state = null;
+        await Until(serve, async () =>
+        {
+            using var deployment = JsonDocument.Parse(await api.GetStringAsync("/api/deployments/greeter"));
+            return (state = deployment.RootElement.GetProperty("status").GetProperty("state").GetString()) == "running";
+        }, "the orchestrator sees the deployment running");
+        Assert.Equal("running", state);
+
+        serve.Interrupt();
+        Assert.True(await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)), "serve did not stop on SIGINT\n" + serve.Output);
+        Assert.True(serve.ExitCode == 0, serve.Output);
+        Assert.Contains("Left the fleet", serve.Output);
+        Assert.DoesNotContain("fail:", serve.Output);
+    }
+
+    [Fact]
+    public async Task Serve_WithToken_ControlNeedsIt_SignedCommandsReachItsRuntime()
+    {
+        using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0", "--token", "serve-s3cret");
+        var (runtimeUrl, orchestratorUrl) = await StartupLineAsync(serve);
+        using var anonymous = new HttpClient { BaseAddress = new Uri(orchestratorUrl), Timeout = TimeSpan.FromSeconds(30) };
+        using var upload = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wasm")));
+        upload.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/wasm");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync("/api/deployments", System.Net.Http.Json.JsonContent.Create(new { name = "x" }))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new HttpClient().PostAsync(runtimeUrl + "/api/plugins?name=x", upload)).StatusCode);
+
+        using var api = new HttpClient { BaseAddress = new Uri(orchestratorUrl), Timeout = TimeSpan.FromSeconds(30) };
+        api.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "serve-s3cret");
+        await FleetCluster.DeployHelloAsync(api, "greeter", replicas: 1);
+        string? result = null;
+        await Until(serve, async () => (result = await FleetCluster.CallHelloAsync(runtimeUrl, "greeter")) is not null, "the deployment answers on the runtime");
+        Assert.Equal("Hello, world!", result);
+        Assert.DoesNotContain("refused create_module", serve.Output);
+    }
+
+    [Fact]
+    public async Task Serve_Standalone_ServesTheFolderWithoutAnOrchestrator()
+    {
+        using var serve = StartServe("--standalone");
+        await Until(serve, () => Task.FromResult(serve.Output.Contains("Wafer is serving", StringComparison.Ordinal)), "serve prints its startup line");
+        var runtimeUrl = ServingLine().Match(serve.Output).Groups["runtime"].Value;
+        Assert.Equal("Hello, world!", await FleetCluster.CallHelloAsync(runtimeUrl, "hello"));
+        Assert.DoesNotContain("orchestrator", serve.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("--orchestratorPort")]
+    [InlineData("--brokerPort")]
+    [InlineData("--port")]
+    public async Task Serve_PortInUse_FailsNamingTheFlag(string flag)
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string[] ports = ["--port", "0", "--orchestratorPort", "0", "--brokerPort", "0"];
+        var arguments = ports.Select((value, i) => i > 0 && ports[i - 1] == flag ? port : value);
+
+        var (code, output) = await WaferProcess.RunAsync(Bound,
+            ["serve", "--plugins", Path.Combine(_folder, "plugins"), "--storagePath", Path.Combine(_folder, "storage"), .. arguments]);
+
+        Assert.True(code == 1, $"exit code {code}\n{output}");
+        Assert.Contains($"cannot listen on", output);
+        Assert.Contains(flag, output);
+        Assert.Contains(port, output);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private WaferProcess StartServe(params string[] arguments) =>
+        WaferProcess.Start("serve", ["serve", "--plugins", Path.Combine(_folder, "plugins"), "--storagePath", Path.Combine(_folder, "storage"), "--port", "0", .. arguments]);
+
+    private static async Task<(string Runtime, string Orchestrator)> StartupLineAsync(WaferProcess serve)
+    {
+        await Until(serve, () => Task.FromResult(ServingLine().IsMatch(serve.Output) && serve.Output.Contains("; orchestrator ", StringComparison.Ordinal)),
+            "serve prints its startup line");
+        var match = ServingLine().Match(serve.Output);
+        Assert.Matches(@"broker mqtt://127\.0\.0\.1:\d+ \(in-process\)", serve.Output);
+        return (match.Groups["runtime"].Value, match.Groups["orchestrator"].Value);
+    }
+
+    private static async Task Until(WaferProcess serve, Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!await condition())
+        {
+            if (serve.HasExited)
+            {
+                Assert.Fail($"serve exited ({serve.ExitCode}) before {what}\n{serve.Output}");
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}\n{serve.Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    [GeneratedRegex(@"Wafer is serving .*? on (?<runtime>http://127\.0\.0\.1:\d+) \(.*?\)(; orchestrator (?<orchestrator>http://127\.0\.0\.1:\d+))?")]
+    private static partial Regex ServingLine();
+}
