@@ -22,12 +22,13 @@ public static class OrchestratorCommand
         var publicUrl = new Option<string?>("--publicUrl") { Description = "URL runtimes reach this orchestrator at (default: the bound address)" };
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME); the in-process broker then requires it" };
         var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
+        var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
         var token = new Option<string?>("--token") { Description = "API token required for deploy, stop, drain and artifact downloads (or WAFER_TOKEN)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, database, port, host, storage, publicUrl, mqttUser, mqttPassword, token, jsonLogs,
+            mqtt, brokerPort, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,6 +43,7 @@ public static class OrchestratorCommand
                 PublicUrl = parse.GetValue(publicUrl),
                 MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                 MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
+                MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 ApiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
             };
             if (options.Validate() is { Count: > 0 } errors)

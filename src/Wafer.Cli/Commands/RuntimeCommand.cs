@@ -25,12 +25,13 @@ public static class RuntimeCommand
         var token = new Option<string?>("--token") { Description = "API token (or WAFER_TOKEN): control endpoints need it, and it is sent when fetching artifacts; give a fleet runtime the orchestrator's token" };
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME)" };
         var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
+        var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
         var keepalive = new Option<string>("--keepalive") { Description = "Keepalive interval (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
 
         var command = new Command("runtime", "Run a runtime that joins a fleet through an MQTT broker")
         {
-            join, name, labels, port, host, advertise, plugins, storage, database, token, mqttUser, mqttPassword, keepalive, jsonLogs,
+            join, name, labels, port, host, advertise, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -66,6 +67,7 @@ public static class RuntimeCommand
                     KeepaliveInterval = interval,
                     MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                     MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
+                    MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 },
             };
             if (options.Validate() is { Count: > 0 } errors)

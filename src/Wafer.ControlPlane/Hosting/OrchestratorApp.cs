@@ -55,6 +55,7 @@ public static class OrchestratorApp
         to.BrokerPort = from.BrokerPort;
         to.MqttUsername = from.MqttUsername;
         to.MqttPassword = from.MqttPassword;
+        to.MqttCa = from.MqttCa;
         to.Database = from.Database;
         to.StoragePath = from.StoragePath;
         to.KeepaliveGraceMissed = from.KeepaliveGraceMissed;

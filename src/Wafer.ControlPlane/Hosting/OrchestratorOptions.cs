@@ -32,6 +32,9 @@ public sealed class OrchestratorOptions
     /// <summary>Broker password. Secret: never logged.</summary>
     public string? MqttPassword { get; set; }
 
+    /// <summary>A PEM file of CA certificates an <c>mqtts://</c> broker's certificate may chain to (a private CA).</summary>
+    public string? MqttCa { get; set; }
+
     /// <summary>
     /// The orchestrator's database: a PostgreSQL connection string, or a SQLite file; null means
     /// <c>orchestrator.db</c> in <see cref="StoragePath"/>.
@@ -89,6 +92,18 @@ public sealed class OrchestratorOptions
         if (Mqtt is null && BrokerPort is < 1 or > 65535)
         {
             errors.Add($"BrokerPort (--brokerPort) must be between 1 and 65535, got {BrokerPort}");
+        }
+
+        if (MqttCa is not null)
+        {
+            if (Wafer.Protocol.Transport.BrokerTrust.Load(MqttCa, out var caError) is null)
+            {
+                errors.Add($"MqttCa (--mqttCa): {caError}");
+            }
+            else if (!(Mqtt is not null && Wafer.ControlPlane.Mqtt.MqttEndpoint.TryParse(Mqtt, out var endpoint, out _) && endpoint.Tls))
+            {
+                errors.Add("MqttCa (--mqttCa) is for an mqtts:// broker given with --mqtt");
+            }
         }
 
         if (MqttPassword is not null && MqttUsername is null)

@@ -107,7 +107,10 @@ public static class OrchestratorServices
         var endpoint = options.Mqtt is { } url && MqttEndpoint.TryParse(url, out var parsed, out _)
             ? parsed
             : new MqttEndpoint("127.0.0.1", options.BrokerPort, false);
-        return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword) { SigningToken = options.ApiToken };
+        return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword) {
+            SigningToken = options.ApiToken,
+            Trust = options.MqttCa is { } ca ? Wafer.Protocol.Transport.BrokerTrust.Load(ca, out _) : null,
+        };
     }
 
     private static OrchestratorOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<OrchestratorOptions>>().Value;

@@ -8,6 +8,9 @@ public sealed record MqttSettings(MqttEndpoint Endpoint, string? Username, strin
     /// <summary>The control token commands are signed with (<see cref="Wafer.Protocol.V1.CommandSignature"/>); none: unsigned. Secret.</summary>
     public string? SigningToken { get; init; }
 
+    /// <summary>The private CA an <c>mqtts://</c> broker's certificate chains to (<c>--mqttCa</c>); none: the system store.</summary>
+    public Wafer.Protocol.Transport.BrokerTrust? Trust { get; init; }
+
     public string? EffectiveUsername => Username ?? Endpoint.Username;
 
     public string? EffectivePassword => Password ?? Endpoint.Password;

@@ -157,7 +157,14 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
 
         if (endpoint.Tls)
         {
-            builder = builder.WithTlsOptions(tls => tls.UseTls());
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (_settings.Trust is { } trust)
+                {
+                    tls.WithCertificateValidationHandler(e => trust.Validate(e.Certificate, e.Chain, e.SslPolicyErrors));
+                }
+            });
         }
 
         var connected = await _client.ConnectAsync(builder.Build(), cancellationToken);

@@ -27,6 +27,9 @@ public sealed class AgentOptions
     /// <summary>The broker password (overrides one given in <see cref="Join"/>). Secret: never logged.</summary>
     public string? MqttPassword { get; set; }
 
+    /// <summary>A PEM file of CA certificates an <c>mqtts://</c> broker's certificate may chain to (a private CA).</summary>
+    public string? MqttCa { get; set; }
+
     /// <summary>Bearer token sent when fetching artifacts from the orchestrator. Secret: never logged.</summary>
     public string? ControlToken { get; set; }
 
@@ -61,6 +64,18 @@ public sealed class AgentOptions
             && !(Uri.TryCreate(AdvertisedUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
         {
             errors.Add($"Agent.AdvertisedUrl (--advertise): '{AdvertisedUrl}' is not an absolute http:// or https:// URL");
+        }
+
+        if (MqttCa is not null)
+        {
+            if (Wafer.Protocol.Transport.BrokerTrust.Load(MqttCa, out var caError) is null)
+            {
+                errors.Add($"Agent.MqttCa (--mqttCa): {caError}");
+            }
+            else if (BrokerAddress.TryParse(Join!, out var address, out _) && !address.Tls)
+            {
+                errors.Add("Agent.MqttCa (--mqttCa) is for an mqtts:// broker; --join names an mqtt:// one");
+            }
         }
 
         if (Labels.Keys.FirstOrDefault(k => string.IsNullOrWhiteSpace(k)) is not null)

@@ -12,6 +12,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
+using Wafer.Protocol.Transport;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Hosting;
 
@@ -256,7 +257,15 @@ public sealed partial class RuntimeAgent : BackgroundService
 
         if (_broker.Tls)
         {
-            builder.WithTlsOptions(tls => tls.UseTls());
+            var trust = _options.MqttCa is { } ca ? BrokerTrust.Load(ca, out _) : null;
+            builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (trust is not null)
+                {
+                    tls.WithCertificateValidationHandler(e => trust.Validate(e.Certificate, e.Chain, e.SslPolicyErrors));
+                }
+            });
         }
 
         return builder.Build();

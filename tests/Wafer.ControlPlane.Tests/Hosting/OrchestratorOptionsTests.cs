@@ -1,0 +1,35 @@
+using Wafer.ControlPlane.Hosting;
+
+namespace Wafer.ControlPlane.Tests.Hosting;
+
+/// <summary>Settings the orchestrator refuses at start, each with a message naming the flag.</summary>
+public sealed class OrchestratorOptionsTests
+{
+    private static IReadOnlyList<string> Errors(Action<OrchestratorOptions> configure)
+    {
+        var options = new OrchestratorOptions { StoragePath = Path.GetTempPath() };
+        configure(options);
+        return options.Validate();
+    }
+
+    [Fact]
+    public void MqttCa_MustHoldACertificate_AndGoWithAnMqttsBroker()
+    {
+        var folder = Directory.CreateTempSubdirectory("wafer-ca-").FullName;
+        var notPem = Path.Combine(folder, "not.pem");
+        File.WriteAllText(notPem, "not a certificate");
+        var pem = Path.Combine(folder, "ca.pem");
+        using (var key = System.Security.Cryptography.ECDsa.Create())
+        {
+            var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=ca", key, System.Security.Cryptography.HashAlgorithmName.SHA256);
+            using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow, DateTimeOffset.UtcNow.AddDays(1));
+            File.WriteAllText(pem, ca.ExportCertificatePem());
+        }
+
+        Assert.Contains($"MqttCa (--mqttCa): '{notPem}' holds no PEM certificate (-----BEGIN CERTIFICATE-----)",
+            Errors(o => { o.Mqtt = "mqtts://broker:8883"; o.MqttCa = notPem; }));
+        Assert.Contains("MqttCa (--mqttCa) is for an mqtts:// broker given with --mqtt", Errors(o => o.MqttCa = pem));
+        Assert.Contains("MqttCa (--mqttCa) is for an mqtts:// broker given with --mqtt", Errors(o => { o.Mqtt = "mqtt://broker:1883"; o.MqttCa = pem; }));
+        Assert.Empty(Errors(o => { o.Mqtt = "mqtts://broker:8883"; o.MqttCa = pem; }));
+    }
+}
