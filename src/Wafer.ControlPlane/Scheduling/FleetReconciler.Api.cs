@@ -6,6 +6,24 @@ namespace Wafer.ControlPlane.Scheduling;
 // Requests from the REST API, applied in order with everything else.
 public sealed partial class FleetReconciler
 {
+    private readonly List<Action> _answers = [];
+
+    /// <summary>
+    /// Answers an API request once the batch's snapshot is published, so a client that reads right after its
+    /// answer (GET after POST) sees what it was told.
+    /// </summary>
+    private void Complete<T>(TaskCompletionSource<T> done, T value) => _answers.Add(() => done.TrySetResult(value));
+
+    private void AnswerRequests()
+    {
+        foreach (var answer in _answers)
+        {
+            answer();
+        }
+
+        _answers.Clear();
+    }
+
     private async Task OnApplyDeploymentAsync(ApplyDeployment apply, CancellationToken cancellationToken)
     {
         var now = Now;
@@ -15,14 +33,14 @@ public sealed partial class FleetReconciler
         _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(deployment.Name, deployment) };
         LogDeploymentApplied(deployment.Name, deployment.Hash, deployment.Replicas, existing is null);
         _dirty = true;
-        apply.Done.TrySetResult((deployment, existing is null));
+        Complete(apply.Done, (deployment, existing is null));
     }
 
     private async Task OnRemoveDeploymentAsync(RemoveDeployment remove, CancellationToken cancellationToken)
     {
         if (!_fleet.Deployments.ContainsKey(remove.Name))
         {
-            remove.Done.TrySetResult(false);
+            Complete(remove.Done, false);
             return;
         }
 
@@ -30,20 +48,20 @@ public sealed partial class FleetReconciler
         _fleet = _fleet with { Deployments = _fleet.Deployments.Remove(remove.Name), Unplaced = _fleet.Unplaced.Remove(remove.Name) };
         LogDeploymentRemoved(remove.Name);
         _dirty = true;
-        remove.Done.TrySetResult(true);
+        Complete(remove.Done, true);
     }
 
     private async Task OnDrainAsync(DrainRuntime drain, CancellationToken cancellationToken)
     {
         if (!_fleet.Runtimes.TryGetValue(drain.RuntimeId, out var runtime))
         {
-            drain.Done.TrySetResult(DrainOutcome.NotFound);
+            Complete(drain.Done, DrainOutcome.NotFound);
             return;
         }
 
         if (!runtime.Alive)
         {
-            drain.Done.TrySetResult(DrainOutcome.Offline);
+            Complete(drain.Done, DrainOutcome.Offline);
             return;
         }
 
@@ -60,6 +78,6 @@ public sealed partial class FleetReconciler
             await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
         }
 
-        drain.Done.TrySetResult(already ? DrainOutcome.AlreadyDraining : DrainOutcome.Started);
+        Complete(drain.Done, already ? DrainOutcome.AlreadyDraining : DrainOutcome.Started);
     }
 }

@@ -54,6 +54,18 @@ public sealed partial class FleetReconciler(
     /// <summary>Applies a batch of events, then reconciles once if anything asked for it, then publishes.</summary>
     public async Task HandleAsync(IReadOnlyList<IFleetEvent> batch, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            await ApplyBatchAsync(batch, cancellationToken);
+        }
+        finally
+        {
+            AnswerRequests();
+        }
+    }
+
+    private async Task ApplyBatchAsync(IReadOnlyList<IFleetEvent> batch, CancellationToken cancellationToken)
+    {
         var before = _fleet;
         foreach (var fleetEvent in batch)
         {

@@ -258,6 +258,24 @@ public sealed class DeploymentApiTests
     }
 
     [Fact]
+    public async Task Deploy_AnsweredOnlyOnceReadsSeeIt()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
+
+        for (var i = 0; i < 20; i++)
+        {
+            var name = $"web-{i}";
+            var body = $$"""{"name":"{{name}}","plugin":"{{Convert.ToBase64String(EmptyModule)}}","replicas":1}""";
+            using var created = await host.Client.PostAsync("/api/deployments", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            using var read = await host.Client.GetAsync($"/api/deployments/{name}");
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task Token_CommandsAreSignedWithIt()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = "s3cret");

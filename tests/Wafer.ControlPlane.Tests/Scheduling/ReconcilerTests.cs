@@ -21,6 +21,26 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task ApiRequests_AreAnsweredOnlyAfterTheirSnapshotIsPublished()
+    {
+        var h = new ReconcilerHarness();
+        await h.StartAsync();
+        await h.AnnounceAsync("r1");
+        var deployment = Fleets.Deployment("web");
+
+        // a continuation that runs inline when the request is answered sees exactly what a reader would see then
+        var applied = new TaskCompletionSource<(Deployment, bool)>();
+        var seenOnApply = applied.Task.ContinueWith(_ => h.View.Current.Deployments.ContainsKey("web"), TaskContinuationOptions.ExecuteSynchronously);
+        await h.Reconciler.HandleAsync(new ApplyDeployment(deployment, applied));
+        var removed = new TaskCompletionSource<bool>();
+        var seenOnRemove = removed.Task.ContinueWith(_ => h.View.Current.Deployments.ContainsKey("web"), TaskContinuationOptions.ExecuteSynchronously);
+        await h.Reconciler.HandleAsync(new RemoveDeployment("web", removed));
+
+        Assert.True(await seenOnApply, "the deployment was answered before readers could see it");
+        Assert.False(await seenOnRemove, "the removal was answered while readers still saw the deployment");
+    }
+
+    [Fact]
     public async Task Deploy_SendsCreateModuleWithArtifactUrlAndManifest()
     {
         var h = new ReconcilerHarness();
