@@ -9,6 +9,10 @@
 # Warm-up first, then ROUNDS interleaved rounds of DURATION per target (order rotated each round) at CONNECTIONS,
 # and ROUNDS more at one connection; medians shown.
 #   bench/load/gateway.sh            ROUNDS=5 DURATION=10s CONNECTIONS=32 THREADS=1 bench/load/gateway.sh
+# GATEWAY_ENV / RUNTIME_ENV: extra NAME=VALUE settings for the gateway processes (orchestrator and `wafer gateway`)
+# or the runtime, to compare runtime settings, e.g. GATEWAY_ENV=DOTNET_gcServer=1. WAFER_DLL: run that published
+# wafer.dll instead of ./wafer. BEFORE_DLL: also measure a standalone gateway run from that wafer.dll (a build of an
+# earlier commit), interleaved with the others, for a before/after in one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -17,11 +21,15 @@ WARMUP=${WARMUP:-10s}
 ROUNDS=${ROUNDS:-3}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
+read -r -a gateway_env <<<"${GATEWAY_ENV:-}"
+read -r -a runtime_env <<<"${RUNTIME_ENV:-}"
 work="$root/.artifacts/load-gateway"
 rm -rf "$work" && mkdir -p "$work"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 ./wafer build examples/hello >/dev/null
+wafer=(./wafer)
+[ -z "${WAFER_DLL:-}" ] || wafer=(dotnet "$WAFER_DLL")
 echo '{"name":"hello"}' >"$work/hello.wafer.json"
 
 pids=()
@@ -29,10 +37,12 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 orchestrator=18280 broker=18281 runtime=18282 standalone=18283
-./wafer orchestrator --port $orchestrator --brokerPort $broker --storagePath "$work/orchestrator" >"$work/orchestrator.log" 2>&1 & pids+=($!)
+env "${gateway_env[@]}" "${wafer[@]}" orchestrator --port $orchestrator --brokerPort $broker --storagePath "$work/orchestrator" >"$work/orchestrator.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$orchestrator/readyz" >/dev/null && break; sleep 0.2; done
-./wafer runtime --join "mqtt://127.0.0.1:$broker" --name bench-rt --port $runtime --storagePath "$work/runtime" >"$work/runtime.log" 2>&1 & pids+=($!)
-./wafer gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $standalone >"$work/gateway.log" 2>&1 & pids+=($!)
+env "${runtime_env[@]}" "${wafer[@]}" runtime --join "mqtt://127.0.0.1:$broker" --name bench-rt --port $runtime --storagePath "$work/runtime" >"$work/runtime.log" 2>&1 & pids+=($!)
+env "${gateway_env[@]}" "${wafer[@]}" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $standalone >"$work/gateway.log" 2>&1 & pids+=($!)
+before=18284
+[ -z "${BEFORE_DLL:-}" ] || { env "${gateway_env[@]}" dotnet "$BEFORE_DLL" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $before >"$work/before.log" 2>&1 & pids+=($!); }
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$orchestrator/api/runtimes?alive=true" | grep -q '"online"' && break
   sleep 0.2
@@ -43,12 +53,14 @@ curl -sf -F plugin=@examples/hello/build/hello.wasm -F manifest=@"$work/hello.wa
 names=(direct gateway standalone)
 ports=($runtime $orchestrator $standalone)
 labels=("runtime, direct" "gateway in the orchestrator" "gateway alone (wafer gateway)")
+if [ -n "${BEFORE_DLL:-}" ]; then names+=(before); ports+=($before); labels+=("gateway alone, BEFORE_DLL"); fi
+n=${#names[@]}
 
 server_pid() { ss -ltnpH "sport = :$1" | grep -oE 'pid=[0-9]+' | head -1 | cut -d= -f2; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
-for i in 0 1 2; do
+for i in $(seq 0 $((n - 1))); do
   for _ in $(seq 1 150); do
     curl -sf -X POST -H 'Content-Type: application/json' -d '{"name":"world"}' "http://127.0.0.1:${ports[$i]}/functions/greet" >/dev/null && break
     sleep 0.2
@@ -73,10 +85,10 @@ measure() { # index round connections suffix -> appends "rps p50 p99 cpu_us_per_
 }
 
 for round in $(seq 1 "$ROUNDS"); do
-  for k in 0 1 2; do measure $(((k + round) % 3)) "$round" "$CONNECTIONS" ""; done
+  for k in $(seq 0 $((n - 1))); do measure $(((k + round) % n)) "$round" "$CONNECTIONS" ""; done
 done
 for round in $(seq 1 "$ROUNDS"); do
-  for k in 0 1 2; do measure $(((k + round) % 3)) "$round" 1 "-c1"; done
+  for k in $(seq 0 $((n - 1))); do measure $(((k + round) % n)) "$round" 1 "-c1"; done
 done
 
 for name in "${names[@]}" "${names[@]/%/-c1}"; do
@@ -88,7 +100,7 @@ read -r _ d1_p50 _ _ <"$work/direct-c1.median"
 
 ms() { awk -v u="$1" 'BEGIN { if (u >= 1000) printf "%.2fms", u/1000; else printf "%.0fus", u }'; }
 printf '\n%-30s %9s %8s %8s %12s %11s %11s %12s\n' target "req/s" p50 p99 "cpu/request" "req/s ratio" "p50 at -c1" "added p50"
-for i in 0 1 2; do
+for i in $(seq 0 $((n - 1))); do
   read -r rps p50 p99 cpu <"$work/${names[$i]}.median"
   read -r _ p50_1 _ _ <"$work/${names[$i]}-c1.median"
   printf '%-30s %9.0f %8s %8s %10sus %10.2fx %11s %12s\n' "${labels[$i]}" "$rps" "$(ms "$p50")" "$(ms "$p99")" "$cpu" \
@@ -97,4 +109,5 @@ done
 echo
 echo "cpu/request: CPU time of the process serving the port (the runtime for direct, the gateway otherwise)"
 echo "wrk -t$THREADS -c$CONNECTIONS (and -c1) -d$DURATION --latency, median of $ROUNDS interleaved rounds after $WARMUP warm-up each,"
+[ -z "${GATEWAY_ENV:-}${RUNTIME_ENV:-}" ] || echo "GATEWAY_ENV='${GATEWAY_ENV:-}' RUNTIME_ENV='${RUNTIME_ENV:-}'"
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ); per-round results in $work/*.rounds"

@@ -105,4 +105,28 @@ public sealed class ForwardingTests
         Assert.Equal("""{"cause":"timeout"}""", await response.Content.ReadAsStringAsync());
         Assert.Equal(1, refusing.Requests);
     }
+
+    [Fact]
+    public async Task Function_RequestHeadersQueryAndBody_ReachTheRuntime_HopByHopDropped()
+    {
+        string? seen = null;
+        await using var runtime = await StubRuntime.StartAsync("r", async context =>
+        {
+            var h = context.Request.Headers;
+            seen = $"{context.Request.Path}{context.Request.QueryString}|{h["X-Trace"]}|{h.ContentType}|{h.ContentLength}|{h.Host}|{h.ContainsKey("Keep-Alive")}";
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync("{}");
+        });
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [runtime.Url]));
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/functions/greet?x=1") { Content = Json("""{"name":"a"}""") };
+        request.Headers.Add("X-Trace", "t-1");
+        request.Headers.TryAddWithoutValidation("Keep-Alive", "timeout=5");
+        using var response = await gateway.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"name":"a"}""", runtime.LastBody);
+        Assert.Equal($"/functions/web/greet?x=1|t-1|application/json; charset=utf-8|12|{new Uri(runtime.Url).Authority}|False", seen);
+    }
 }

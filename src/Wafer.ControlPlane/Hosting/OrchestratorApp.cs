@@ -37,6 +37,9 @@ public static class OrchestratorApp
         builder.Logging.SetMinimumLevel(minimumLevel);
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
+        // Its request logs are Debug/Information, yet while it is enabled at any level hosting opens a log scope and
+        // an Activity for every request, forwarded calls included (as in RuntimeApp).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Error); // the gateway logs its own forwarding failures
         builder.Services.AddWaferOrchestrator(o => Copy(options, o));

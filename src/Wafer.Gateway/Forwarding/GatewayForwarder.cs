@@ -8,9 +8,10 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Wafer.Gateway.Forwarding;
 
 /// <summary>
-/// Sends a request to one replica through YARP's forwarder. A refused connection puts that runtime aside and the
-/// request goes to the next healthy replica (nothing was sent); any other transport failure puts it aside too but
-/// is answered 502, since the call may have run.
+/// Sends a request to one replica: a function call over the runtime connection pool (<see cref="CallAsync"/>), a
+/// handler route through YARP's forwarder (<see cref="ForwardAsync"/>). A refused connection puts that runtime aside
+/// and the request goes to the next healthy replica (nothing was sent); any other transport failure puts it aside
+/// too but is answered 502 (504 on a timeout), since the call may have run.
 /// </summary>
 public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeClient client, ILogger<GatewayForwarder> logger)
 {
@@ -66,6 +67,70 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
                 context.Response.Clear();
                 context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
                 await GatewayProblems.Unreachable(replicas.Deployment, destination.RuntimeName, $"{error}: {failure?.Message}", timedOut).ExecuteAsync(context);
+            }
+
+            return;
+        }
+
+        context.Response.Headers.Remove(RuntimeHeader);
+        await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// A function call: the same choice of replica, retry and failure answers as <see cref="ForwardAsync"/>, sent
+    /// straight over the runtime connection pool (<see cref="FunctionCall"/>). Handler routes keep YARP, which
+    /// handles what web apps may need (upgrades, trailers, <c>X-Forwarded-*</c>).
+    /// </summary>
+    public async Task CallAsync(HttpContext context, ReplicaSet replicas)
+    {
+        for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
+        {
+            var destination = replicas.Pick();
+            if (destination is null)
+            {
+                break;
+            }
+
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+            timeout.CancelAfter(FunctionCall.Timeout);
+            using var request = FunctionCall.Request(context, destination.Prefix);
+            HttpResponseMessage response;
+            try
+            {
+                response = await client.Invoker.SendAsync(request, timeout.Token);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                if (context.RequestAborted.IsCancellationRequested)
+                {
+                    return; // the client went away; not the runtime's fault
+                }
+
+                destination.PutAside(PutAsideFor);
+                if (ConnectionFailures.IsRefused(e))
+                {
+                    Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
+                    continue;
+                }
+
+                var timedOut = e is OperationCanceledException;
+                Failed(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, timedOut ? ForwarderError.RequestTimedOut : ForwarderError.Request, e.Message);
+                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+                await GatewayProblems.Unreachable(replicas.Deployment, destination.RuntimeName, $"{(timedOut ? "RequestTimedOut" : "Request")}: {e.Message}", timedOut)
+                    .ExecuteAsync(context);
+                return;
+            }
+
+            using (response)
+            {
+                FunctionCall.CopyHead(response, context.Response);
+                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+                if (await FunctionCall.CopyBodyAsync(response, context, timeout.Token) is { } failure)
+                {
+                    destination.PutAside(PutAsideFor);
+                    Failed(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, ForwarderError.ResponseBodyDestination, failure.Message);
+                    context.Abort(); // the head is out: the caller sees the answer cut short
+                }
             }
 
             return;

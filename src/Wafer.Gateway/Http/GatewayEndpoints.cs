@@ -88,6 +88,6 @@ public static class GatewayEndpoints
             context.Request.Path = "/functions/" + Uri.EscapeDataString(target.Name) + "/" + Uri.EscapeDataString(name);
         }
 
-        return forwarder.ForwardAsync(context, target.Replicas);
+        return forwarder.CallAsync(context, target.Replicas);
     }
 }

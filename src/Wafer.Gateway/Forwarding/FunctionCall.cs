@@ -1,0 +1,154 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+
+namespace Wafer.Gateway.Forwarding;
+
+/// <summary>
+/// The pieces of a forwarded function call over the runtime connection pool, without YARP: a function call is one
+/// request body in and one response out, so it needs no upgrade, trailer or transform handling; sent this way it
+/// costs the gateway less CPU than through YARP's forwarder (docs/benchmarks.md, "Gateway").
+/// </summary>
+internal static class FunctionCall
+{
+    /// <summary>Bounds a call that stops making progress, as YARP's activity timeout did.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
+
+    private const int BufferSize = 16 * 1024;
+
+    public static HttpRequestMessage Request(HttpContext context, string prefix)
+    {
+        var incoming = context.Request;
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(prefix + incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()))
+        {
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+        };
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
+        {
+            request.Content = new BodyContent(incoming.Body, incoming.ContentLength);
+        }
+
+        foreach (var (name, values) in incoming.Headers)
+        {
+            if (IsHopByHop(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            // Content-* headers belong to the content; TryAddWithoutValidation refuses them on the request.
+            if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+
+        return request;
+    }
+
+    /// <summary>Status and headers of the runtime's answer onto the gateway's response (not yet started).</summary>
+    public static void CopyHead(HttpResponseMessage from, HttpResponse to)
+    {
+        to.StatusCode = (int)from.StatusCode;
+        Copy(from.Headers, to.Headers);
+        Copy(from.Content.Headers, to.Headers);
+    }
+
+    /// <summary>
+    /// Streams the runtime's body to the caller. Returns the runtime's failure, if reading from it failed; a caller
+    /// that went away ends the copy quietly.
+    /// </summary>
+    public static async Task<Exception?> CopyBodyAsync(HttpResponseMessage from, HttpContext to, CancellationToken cancel)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        try
+        {
+            Stream source;
+            try
+            {
+                source = await from.Content.ReadAsStreamAsync(cancel);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                return e;
+            }
+
+            await using (source)
+            {
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        read = await source.ReadAsync(buffer, cancel);
+                    }
+                    catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
+                    {
+                        return to.RequestAborted.IsCancellationRequested ? null : e;
+                    }
+
+                    if (read == 0)
+                    {
+                        return null;
+                    }
+
+                    try
+                    {
+                        await to.Response.Body.WriteAsync(buffer.AsMemory(0, read), cancel);
+                    }
+                    catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+                    {
+                        return null; // the caller went away
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static void Copy(HttpHeaders from, IHeaderDictionary to)
+    {
+        foreach (var (name, values) in from.NonValidated)
+        {
+            if (IsHopByHop(name))
+            {
+                continue;
+            }
+
+            to[name] = values.Count == 1 ? new StringValues(values.ToString()) : new StringValues(values.ToArray());
+        }
+    }
+
+    private static bool IsHopByHop(string name) =>
+        name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("TE", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Trailer", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Authenticate", StringComparison.OrdinalIgnoreCase)
+        || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The caller's body, streamed as it arrives, not disposed with the request (Kestrel owns it).</summary>
+    private sealed class BodyContent(Stream body, long? contentLength) : HttpContent
+    {
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+            SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
+            body.CopyToAsync(stream, BufferSize, cancellationToken);
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = contentLength ?? 0;
+            return contentLength is not null;
+        }
+    }
+}
