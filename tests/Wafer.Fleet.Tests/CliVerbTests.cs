@@ -161,7 +161,7 @@ public sealed class CliVerbTests
         var since = DateTimeOffset.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture);
         using (var follow = WaferProcess.Start("logs --follow", "logs", "web", "--follow", "--since", since, "--server", server))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            // --since is before the call, so the line is followed whenever the process makes its first request
             (code, output) = await Wafer("invoke", "web/logAll", "--args", """{"message":"followed line"}""", "--server", webRuntimes[1].Url);
             Assert.True(code == 0, output);
             await Eventually.TrueAsync(() => Task.FromResult(follow.Output.Contains($"web.logAll [{webRuntimes[1].Name}]: error: followed line", StringComparison.Ordinal)),

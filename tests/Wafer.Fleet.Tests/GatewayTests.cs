@@ -104,17 +104,17 @@ public sealed class GatewayTests
             }
         })).ToArray();
 
-        await Task.Delay(1500);
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.Ok) > 200), "the load runs before the kill", Bound, cluster);
         var killedAt = clock.Elapsed.TotalMilliseconds;
         cluster.Kill(cluster.Runtimes["rt-2"]);
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/runtimes/rt-2")).GetProperty("state").GetString() == "offline",
             "rt-2 is offline", Bound, cluster);
         var offlineAt = clock.Elapsed.TotalMilliseconds;
-        await Task.Delay(3000);
+        const int grace = 500;
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.StartMs > offlineAt + grace) > 500), "the load runs on after detection", Bound, cluster);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
-        var grace = 500;
         var all = calls.ToArray();
         var failed = all.Where(c => !c.Ok).ToArray();
         var afterDetection = all.Where(c => c.StartMs > offlineAt + grace).ToArray();

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Wafer.ControlPlane.Artifacts;
 using Wafer.ControlPlane.Fleet;
 using Wafer.Protocol.V1;
+using Wafer.Storage;
 
 namespace Wafer.ControlPlane.Store;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Wafer.Storage;
 
 namespace Wafer.Runtime.Storage;
 

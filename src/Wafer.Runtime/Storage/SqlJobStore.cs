@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Text.Json;
+using Wafer.Storage;
 
 namespace Wafer.Runtime.Storage;
 

@@ -1,10 +1,10 @@
 using System.Data.Common;
 using System.Globalization;
 
-namespace Wafer.ControlPlane.Store;
+namespace Wafer.Storage;
 
-/// <summary>Small helpers so the store's SQL reads plainly on both databases.</summary>
-internal static class DbCommandExtensions
+/// <summary>Small helpers so the stores' SQL reads plainly on both databases.</summary>
+public static class DbCommandExtensions
 {
     public static DbCommand Command(this DbConnection connection, string sql)
     {
@@ -24,8 +24,15 @@ internal static class DbCommandExtensions
 
     public static string? NullableString(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 
+    /// <summary>An integer column as long, whichever integer type the database returns for it.</summary>
     public static long Long(this DbDataReader reader, int ordinal) => Convert.ToInt64(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
 
+    public static int? NullableInt(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : Convert.ToInt32(reader.GetValue(ordinal), CultureInfo.InvariantCulture);
+
+    public static double? NullableDouble(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    /// <summary>A time stored as Unix milliseconds.</summary>
     public static DateTimeOffset Time(this DbDataReader reader, int ordinal) => DateTimeOffset.FromUnixTimeMilliseconds(reader.Long(ordinal));
 
     public static DateTimeOffset? NullableTime(this DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.Time(ordinal);
