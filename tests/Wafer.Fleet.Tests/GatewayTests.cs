@@ -56,6 +56,28 @@ public sealed class GatewayTests
         Assert.Equal(["rt-1", "rt-2", "rt-3"], answered.Keys.Order(StringComparer.Ordinal));
         Assert.All(answered.Values, count => Assert.InRange(count, 5, 20));
 
+        // Every runtime announced its HTTP/2 listener; calls many at a time go over it and are all answered.
+        var replicas = (await cluster.GetJsonAsync("/api/routes")).GetProperty("deployments").EnumerateArray()
+            .Single(d => d.GetProperty("name").GetString() == "web").GetProperty("replicas").EnumerateArray().ToList();
+        Assert.All(replicas, r =>
+        {
+            Uri url = new(r.GetProperty("url").GetString()!), h2c = new(r.GetProperty("h2cUrl").GetString()!);
+            Assert.Equal(("http", url.Host), (h2c.Scheme, h2c.Host));
+            Assert.NotEqual(url.Port, h2c.Port);
+        });
+        var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(async caller =>
+        {
+            var bodies = new List<string>();
+            for (var i = 0; i < 10; i++)
+            {
+                using var response = await cluster.Api.PostAsync("/functions/web/greet", Json($$"""{"name":"c{{caller}}-{{i}}"}"""));
+                bodies.Add($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            }
+
+            return bodies.SequenceEqual(Enumerable.Range(0, 10).Select(i => $$"""200 {"result":"Hello, c{{caller}}-{{i}}!"}"""));
+        }));
+        Assert.All(concurrent, Assert.True);
+
         using var qualified = await cluster.Api.PostAsync("/functions/web/greet", Json("""{"name":"gateway"}"""));
         Assert.Equal("""{"result":"Hello, gateway!"}""", await qualified.Content.ReadAsStringAsync());
         using var unknown = await cluster.Api.PostAsync("/functions/nope", Json("{}"));

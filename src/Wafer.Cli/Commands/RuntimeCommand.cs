@@ -19,6 +19,7 @@ public static class RuntimeCommand
         var port = new Option<int>("--port") { Description = "HTTP port (0 picks a free one)", DefaultValueFactory = _ => RuntimeOptions.DefaultPort };
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var advertise = new Option<string?>("--advertise") { Description = "URL the gateway reaches this runtime at (default: the bound address)" };
+        var h2cPort = new Option<int>("--h2cPort") { Description = "Port of the HTTP/2 cleartext listener gateways send calls to: 0 picks a free one (not announced with --advertise), -1 turns it off" };
         var plugins = new Option<string?>("--plugins") { Description = "Folder of local plugins served beside the placed ones (default: an empty folder in the storage path)" };
         var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime" };
         var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
@@ -31,7 +32,7 @@ public static class RuntimeCommand
 
         var command = new Command("runtime", "Run a runtime that joins a fleet through an MQTT broker")
         {
-            join, name, labels, port, host, advertise, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs,
+            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +65,7 @@ public static class RuntimeCommand
                     Name = parse.GetValue(name),
                     Labels = labelMap,
                     AdvertisedUrl = parse.GetValue(advertise),
+                    H2cPort = parse.GetValue(h2cPort),
                     KeepaliveInterval = interval,
                     MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                     MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),

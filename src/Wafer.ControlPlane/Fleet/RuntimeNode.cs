@@ -19,7 +19,8 @@ public sealed record RuntimeNode(
     DateTimeOffset FirstSeen,
     DateTimeOffset LastSeen,
     DateTimeOffset? DrainStartedAt = null,
-    Load? Load = null)
+    Load? Load = null,
+    string? H2cUrl = null)
 {
     /// <summary>True when the runtime may receive new modules.</summary>
     public bool Accepting => State == RuntimeState.Online && !DrainRequested;

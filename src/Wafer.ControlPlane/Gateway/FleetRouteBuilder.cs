@@ -32,7 +32,7 @@ public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
             var hosts = running[deployment.Name].ToList();
             var online = hosts.Where(r => r.State == RuntimeState.Online).ToList();
             var serving = (online.Count > 0 ? online : hosts).OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal);
-            var replicas = serving.Where(r => !string.IsNullOrEmpty(r.Url)).Select(r => new ReplicaAddress(r.Id, r.Name, r.Url)).ToList();
+            var replicas = serving.Where(r => !string.IsNullOrEmpty(r.Url)).Select(r => new ReplicaAddress(r.Id, r.Name, r.Url, r.H2cUrl)).ToList();
             if (replicas.Count == 0)
             {
                 continue;

@@ -65,6 +65,11 @@ public static class InboundValidator
             return $"announce: url must be an absolute http(s) URL, got '{Clip(b.Url)}'";
         }
 
+        if (b.H2cUrl is not null && (!Uri.TryCreate(b.H2cUrl, UriKind.Absolute, out var h2c) || h2c.Scheme != "http"))
+        {
+            return $"announce: h2cUrl must be an absolute http URL, got '{Clip(b.H2cUrl)}'";
+        }
+
         if (b.KeepaliveSec is < 1 or > 3600)
         {
             return $"announce: keepaliveSec must be between 1 and 3600, got {b.KeepaliveSec}";

@@ -53,7 +53,7 @@ public sealed partial class FleetReconciler
 
         var runtime = new RuntimeNode(
             body.RuntimeId, body.Name, body.Labels.ToImmutableSortedDictionary(StringComparer.Ordinal), body.Capacity, [.. body.Kinds],
-            body.Version, body.Url, body.KeepaliveSec, state, drainRequested, shutdownSent, existing?.FirstSeen ?? now, now, drainStarted, existing?.Load);
+            body.Version, body.Url, body.KeepaliveSec, state, drainRequested, shutdownSent, existing?.FirstSeen ?? now, now, drainStarted, existing?.Load, body.H2cUrl);
         await SaveRuntimeAsync(runtime, cancellationToken);
         LogAnnounced(runtime.Name, runtime.Id, runtime.Url, body.Modules.Count, message.Retained);
         if (!message.Retained)

@@ -47,6 +47,7 @@ internal static class ControlMigrations
             CREATE TABLE cp_artifacts (
               hash TEXT PRIMARY KEY, size BIGINT NOT NULL, manifest TEXT, created_ms BIGINT NOT NULL);
             """),
+        new(2, "ALTER TABLE cp_runtimes ADD COLUMN h2c_url TEXT;", "ALTER TABLE cp_runtimes ADD COLUMN h2c_url TEXT;"),
     ];
 
     public static int Latest => Steps[^1].Version;

@@ -13,7 +13,7 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
 {
     private const string DeploymentColumns = "name, hash, manifest, replicas, labels, config, created_ms, updated_ms";
     private const string RuntimeColumns =
-        "id, name, labels, capacity, kinds, version, url, keepalive_sec, state, drain_requested, shutdown_sent, drain_started_ms, first_seen_ms, last_seen_ms";
+        "id, name, labels, capacity, kinds, version, url, keepalive_sec, state, drain_requested, shutdown_sent, drain_started_ms, first_seen_ms, last_seen_ms, h2c_url";
     private const string ModuleColumns = "id, deployment, hash, runtime_id, status, reason, request_id, created_ms, updated_ms";
 
     public async Task<StoredFleet> LoadAsync(CancellationToken cancellationToken = default)
@@ -51,18 +51,18 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"""
             INSERT INTO cp_runtimes ({RuntimeColumns})
-            VALUES (@id, @name, @labels, @capacity, @kinds, @version, @url, @keepalive, @state, @drain, @shutdown, @drainStarted, @first, @last)
+            VALUES (@id, @name, @labels, @capacity, @kinds, @version, @url, @keepalive, @state, @drain, @shutdown, @drainStarted, @first, @last, @h2c)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, capacity = excluded.capacity, kinds = excluded.kinds,
               version = excluded.version, url = excluded.url, keepalive_sec = excluded.keepalive_sec, state = excluded.state,
               drain_requested = excluded.drain_requested, shutdown_sent = excluded.shutdown_sent, drain_started_ms = excluded.drain_started_ms,
-              first_seen_ms = excluded.first_seen_ms, last_seen_ms = excluded.last_seen_ms
+              first_seen_ms = excluded.first_seen_ms, last_seen_ms = excluded.last_seen_ms, h2c_url = excluded.h2c_url
             """)
             .With("id", r.Id).With("name", r.Name).With("labels", JsonSerializer.Serialize(r.Labels))
             .With("capacity", JsonSerializer.Serialize(r.Capacity, MessageCodec.Json)).With("kinds", JsonSerializer.Serialize(r.Kinds))
             .With("version", r.Version).With("url", r.Url).With("keepalive", r.KeepaliveSec).With("state", StateNames.Of(r.State))
             .With("drain", r.DrainRequested ? 1 : 0).With("shutdown", r.ShutdownSent ? 1 : 0)
             .With("drainStarted", r.DrainStartedAt?.ToUnixTimeMilliseconds())
-            .With("first", r.FirstSeen.ToUnixTimeMilliseconds()).With("last", r.LastSeen.ToUnixTimeMilliseconds());
+            .With("first", r.FirstSeen.ToUnixTimeMilliseconds()).With("last", r.LastSeen.ToUnixTimeMilliseconds()).With("h2c", r.H2cUrl);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -131,7 +131,7 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
         JsonSerializer.Deserialize<Capacity>(r.GetString(3), MessageCodec.Json) ?? new Capacity(0, 0, 0),
         [.. JsonSerializer.Deserialize<string[]>(r.GetString(4)) ?? []],
         r.GetString(5), r.GetString(6), (int)r.Long(7), StateNames.ParseRuntimeState(r.GetString(8)), r.Long(9) != 0, r.Long(10) != 0,
-        r.Time(12), r.Time(13), r.NullableTime(11));
+        r.Time(12), r.Time(13), r.NullableTime(11), H2cUrl: r.NullableString(14));
 
     private static PlacedModule ReadModule(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), StateNames.ParseModuleStatus(r.GetString(4)), r.NullableString(5), r.GetString(6),

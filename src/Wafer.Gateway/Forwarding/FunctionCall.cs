@@ -19,13 +19,14 @@ internal static class FunctionCall
 
     private const int BufferSize = 16 * 1024;
 
-    public static HttpRequestMessage Request(HttpContext context, string prefix)
+    /// <summary>The call to send to <paramref name="prefix"/>: over HTTP/2 with prior knowledge when <paramref name="h2c"/>.</summary>
+    public static HttpRequestMessage Request(HttpContext context, string prefix, bool h2c)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(prefix + incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()))
         {
-            Version = HttpVersion.Version11,
-            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
+            Version = h2c ? HttpVersion.Version20 : HttpVersion.Version11,
+            VersionPolicy = h2c ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
         };
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
         {

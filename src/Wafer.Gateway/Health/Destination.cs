@@ -10,14 +10,28 @@ public sealed class Destination
     /// <summary>Consecutive failed probes after which the destination is taken for down until a probe succeeds.</summary>
     public const int ProbeFailuresToDown = 2;
 
+    /// <summary>
+    /// Calls already in flight to this runtime from which the next goes over HTTP/2 (h2c). Alone or in pairs, calls are
+    /// answered sooner over HTTP/1.1 (fewer hand-offs between threads on both sides); from about three at once,
+    /// HTTP/2's shared connection carries several calls per socket read and write and costs both sides less CPU
+    /// per call (docs/benchmarks.md, "Gateway").
+    /// </summary>
+    public const int MultiplexFrom = 2;
+
+    /// <summary>How long h2c stays unused after a transport failure on it (calls go over HTTP/1.1 meanwhile).</summary>
+    public static readonly TimeSpan H2cPause = TimeSpan.FromSeconds(30);
+
     private long _asideUntil;
     private int _probeFailures;
+    private int _inFlight;
+    private long _h2cPausedUntil;
 
-    public Destination(string runtimeId, string runtimeName, string url)
+    public Destination(string runtimeId, string runtimeName, string url, string? h2cUrl = null)
     {
         RuntimeId = runtimeId;
         RuntimeName = runtimeName;
         Prefix = url.TrimEnd('/');
+        H2cPrefix = h2cUrl?.TrimEnd('/');
     }
 
     public string RuntimeId { get; }
@@ -27,12 +41,41 @@ public sealed class Destination
     /// <summary>The runtime's base URL without a trailing slash.</summary>
     public string Prefix { get; }
 
+    /// <summary>The base URL of the runtime's HTTP/2 cleartext listener; null when it announced none.</summary>
+    public string? H2cPrefix { get; }
+
+    /// <summary>Function calls sent to this runtime and not yet answered through this gateway.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>
+    /// Counts a call in flight until the returned scope is disposed, and says how to send it: over h2c when the
+    /// runtime has it, it is not paused, and at least <see cref="MultiplexFrom"/> other calls are in flight.
+    /// </summary>
+    public CallScope BeginCall()
+    {
+        var others = Interlocked.Increment(ref _inFlight) - 1;
+        var h2c = H2cPrefix is not null && others >= MultiplexFrom && Environment.TickCount64 >= Volatile.Read(ref _h2cPausedUntil);
+        return new CallScope(this, h2c);
+    }
+
+    /// <summary>A transport failure on h2c: send over HTTP/1.1 for <see cref="H2cPause"/>.</summary>
+    public void PauseH2c() => Volatile.Write(ref _h2cPausedUntil, Environment.TickCount64 + (long)H2cPause.TotalMilliseconds);
+
     public bool IsHealthy(long nowMs) =>
         Volatile.Read(ref _probeFailures) < ProbeFailuresToDown && nowMs >= Volatile.Read(ref _asideUntil);
 
     /// <summary>Passive health: a request could not reach it; skip it for <paramref name="duration"/>.</summary>
     public void PutAside(TimeSpan duration) =>
         Volatile.Write(ref _asideUntil, Environment.TickCount64 + (long)duration.TotalMilliseconds);
+
+    /// <summary>One call in flight (see <see cref="BeginCall"/>).</summary>
+    public readonly struct CallScope(Destination destination, bool h2c) : IDisposable
+    {
+        /// <summary>True to send the call over HTTP/2 to <see cref="Destination.H2cPrefix"/>.</summary>
+        public bool H2c => h2c;
+
+        public void Dispose() => Interlocked.Decrement(ref destination._inFlight);
+    }
 
     /// <summary>Active health: the outcome of one probe.</summary>
     public void ReportProbe(bool ok)

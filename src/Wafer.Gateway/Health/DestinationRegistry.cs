@@ -12,7 +12,7 @@ public sealed class DestinationRegistry
     public ICollection<Destination> All => _byKey.Values;
 
     public Destination Get(ReplicaAddress replica) =>
-        _byKey.GetOrAdd(replica.Runtime + " " + replica.Url, _ => new Destination(replica.Runtime, replica.Name, replica.Url));
+        _byKey.GetOrAdd(replica.Runtime + " " + replica.Url + " " + replica.H2cUrl, _ => new Destination(replica.Runtime, replica.Name, replica.Url, replica.H2cUrl));
 
     /// <summary>Forgets destinations no longer in the routes (a runtime that went offline or lost its modules).</summary>
     public void Retain(IReadOnlySet<Destination> used)

@@ -34,7 +34,8 @@ public sealed record AnnounceBody(
     string Version,
     string Url,
     int KeepaliveSec,
-    IReadOnlyList<ModuleReport> Modules) : IMessageBody;
+    IReadOnlyList<ModuleReport> Modules,
+    string? H2cUrl = null) : IMessageBody;
 
 public sealed record StatusBody(string RuntimeId, string State) : IMessageBody
 {

@@ -18,6 +18,16 @@ public sealed class AgentOptions
     /// <summary>The URL the gateway and peers reach this runtime at; default derived from the address it is bound to.</summary>
     public string? AdvertisedUrl { get; set; }
 
+    /// <summary>
+    /// The port of the HTTP/2 cleartext listener gateways send calls to (<see cref="Hosting.H2cEndpoint"/>): 0 picks a
+    /// free one, -1 turns it off. With <see cref="AdvertisedUrl"/> set, only an explicit port is listened on and
+    /// announced (on the advertised host), since a free port behind an advertised address is unlikely to be reachable.
+    /// </summary>
+    public int H2cPort { get; set; }
+
+    /// <summary>True when the runtime listens for h2c: in a fleet, unless turned off (see <see cref="H2cPort"/>).</summary>
+    public bool ListensForH2c => Enabled && (H2cPort > 0 || (H2cPort == 0 && AdvertisedUrl is null));
+
     /// <summary>How often a keepalive with load and module states is sent.</summary>
     public TimeSpan KeepaliveInterval { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -64,6 +74,11 @@ public sealed class AgentOptions
             && !(Uri.TryCreate(AdvertisedUrl, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"))
         {
             errors.Add($"Agent.AdvertisedUrl (--advertise): '{AdvertisedUrl}' is not an absolute http:// or https:// URL");
+        }
+
+        if (H2cPort is < -1 or > 65535)
+        {
+            errors.Add($"Agent.H2cPort (--h2cPort) must be a port number, 0 for a free one or -1 for none, got {H2cPort}");
         }
 
         if (MqttCa is not null)

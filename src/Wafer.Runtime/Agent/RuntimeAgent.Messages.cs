@@ -72,7 +72,7 @@ public sealed partial class RuntimeAgent
     {
         var id = _identity!.Id;
         var announce = new AnnounceBody(id, Name!, _options.Labels, LoadSampler.Capacity(_options.MaxModules), Kinds, Version, Url!,
-            (int)Math.Max(1, Math.Ceiling(_options.KeepaliveInterval.TotalSeconds)), _modules.Reports());
+            (int)Math.Max(1, Math.Ceiling(_options.KeepaliveInterval.TotalSeconds)), _modules.Reports(), H2cUrl);
         return PublishAsync(Topics.Announce(id), MessageTypes.Announce, announce, retain: true);
     }
 

@@ -83,6 +83,9 @@ public sealed partial class RuntimeAgent : BackgroundService
     /// <summary>The URL announced to the orchestrator; null until the server is listening.</summary>
     public string? Url { get; private set; }
 
+    /// <summary>The HTTP/2 cleartext URL gateways send calls to (<see cref="H2cEndpoint"/>); null when there is none.</summary>
+    public string? H2cUrl { get; private set; }
+
     public bool IsConnected => _client.IsConnected;
 
     public bool IsDraining => _draining;
@@ -103,6 +106,9 @@ public sealed partial class RuntimeAgent : BackgroundService
             try
             {
                 Url = (_options.AdvertisedUrl ?? DeriveUrl()).TrimEnd('/');
+                H2cUrl = _services.GetService<H2cEndpoint>()?.Port is { } h2cPort
+                    ? new UriBuilder(Url) { Scheme = Uri.UriSchemeHttp, Port = h2cPort }.Uri.GetLeftPart(UriPartial.Authority)
+                    : null;
                 _serverStarted.TrySetResult();
             }
             catch (Exception ex)
@@ -190,7 +196,6 @@ public sealed partial class RuntimeAgent : BackgroundService
         WentOffline(_logger);
     }
 
-    /// <summary>The first address the server listens on, with a wildcard host replaced by this machine's name.</summary>
     /// <summary>The bound address as this process reaches it (a wildcard address through loopback).</summary>
     private string? LocalUrl() =>
         _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()?
@@ -198,6 +203,7 @@ public sealed partial class RuntimeAgent : BackgroundService
             .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal).Replace("://[::]:", "://[::1]:", StringComparison.Ordinal)
             .TrimEnd('/');
 
+    /// <summary>The first address the server listens on, with a wildcard host replaced by this machine's name.</summary>
     private string DeriveUrl()
     {
         var address = _services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

@@ -13,11 +13,21 @@ public static class RuntimeApp
         RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls(url);
+        var h2c = new H2cEndpoint();
+        builder.Services.AddSingleton(h2c);
+        if (!options.Agent.ListensForH2c)
+        {
+            builder.WebHost.UseUrls(url);
+        }
+
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBytes;
+            if (options.Agent.ListensForH2c)
+            {
+                h2c.Listen(kestrel, url, options.Agent.H2cPort); // both listeners, the URL's first
+            }
         });
         builder.Logging.ClearProviders();
         if (jsonLogs)

@@ -22,7 +22,7 @@ public sealed class FleetRouteBuilderTests
     public void Build_OnlyRunningModulesOnOnlineRuntimes_AreReplicas()
     {
         var fleet = Snapshot(
-            [Fleets.Runtime("a"), Fleets.Runtime("b", state: RuntimeState.Offline), Fleets.Runtime("c"), Fleets.Runtime("d")],
+            [Fleets.Runtime("a") with { H2cUrl = "http://a.test:9000" }, Fleets.Runtime("b", state: RuntimeState.Offline), Fleets.Runtime("c"), Fleets.Runtime("d")],
             [Deployment("web", replicas: 4)],
             [Module("m1", "web", "a"), Module("m2", "web", "b"), Module("m3", "web", "c", ModuleStatus.Pending), Module("m4", "web", "d", ModuleStatus.Deleting)]);
 
@@ -31,6 +31,7 @@ public sealed class FleetRouteBuilderTests
         Assert.Equal(42, routes.Version);
         Assert.Equal(["a"], Replicas(routes, "web"));
         Assert.Equal("http://a.test", routes.Deployments.Single().Replicas.Single().Url);
+        Assert.Equal("http://a.test:9000", routes.Deployments.Single().Replicas.Single().H2cUrl);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class FleetStoreTests
         {
             Config = ImmutableSortedDictionary<string, string>.Empty.Add("greeting", "hi"),
         };
-        var runtime = Fleets.Runtime("rt-1", maxModules: 7, draining: true, labels: ("zone", "b")) with { ShutdownSent = true, Load = null };
+        var runtime = Fleets.Runtime("rt-1", maxModules: 7, draining: true, labels: ("zone", "b")) with { ShutdownSent = true, Load = null, H2cUrl = "http://rt-1.test:9000" };
         var module = Module("m-1", "web", "rt-1", ModuleStatus.Failed) with { Reason = "hash mismatch" };
 
         await store.SaveDeploymentAsync(deployment);
