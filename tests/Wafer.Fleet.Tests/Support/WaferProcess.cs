@@ -73,10 +73,19 @@ public sealed class WaferProcess : IDisposable
         kill.WaitForExit();
     }
 
-    public Task<bool> WaitForExitAsync(TimeSpan within)
+    /// <summary>True when the process exits within <paramref name="within"/>.</summary>
+    public async Task<bool> WaitForExitAsync(TimeSpan within)
     {
-        using var timeout = new CancellationTokenSource(within);
-        return _process.WaitForExitAsync(timeout.Token).ContinueWith(t => t.IsCompletedSuccessfully, TaskScheduler.Default);
+        using var timeout = new CancellationTokenSource(within); // alive until the wait ends, or the timeout never fires
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public string Tail(int lines = 40) => string.Join('\n', _output.TakeLast(lines));
