@@ -133,6 +133,20 @@ try
     Log($"fleet at the end: {stats1.Fleet.RuntimesAlive}/{options.Runtimes} runtimes alive, {stats1.Fleet.ModulesRunning} running, "
         + $"{stats1.Fleet.ModulesPending} pending, {stats1.Fleet.ModulesFailed} failed; simulated: {counters.Keepalives} keepalives, "
         + $"{counters.Creates} creates, {counters.Deletes} deletes, {counters.Announces} re-announcements, {counters.PublishFailures} failed publishes");
+    foreach (var path in new[] { "/api/runtimes", "/api/deployments" })
+    {
+        var times = new List<double>();
+        for (var i = 0; i < 7; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            using var response = await api.GetAsync(path, HttpCompletionOption.ResponseContentRead, deadline.Token);
+            response.EnsureSuccessStatusCode();
+            times.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        times.Sort();
+        Log($"GET {path} (the whole fleet): median {times[3]:0} ms, max {times[^1]:0} ms of 7");
+    }
     Log(ok ? "PASS: the orchestrator kept up" : "FAIL: the orchestrator fell behind or lost runtimes/modules");
 }
 catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or HttpRequestException or TimeoutException)

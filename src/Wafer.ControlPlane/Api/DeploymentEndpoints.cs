@@ -21,8 +21,9 @@ public static class DeploymentEndpoints
         group.MapGet("/", (FleetView view, IOrchestratorAddress address) =>
             {
                 var fleet = view.Current;
+                var byDeployment = fleet.Modules.Values.ToLookup(m => m.Deployment, StringComparer.Ordinal); // one pass, not one per deployment
                 var deployments = fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal)
-                    .Select(d => FleetViews.Deployment(fleet, d, address.BaseUrl)).ToList();
+                    .Select(d => FleetViews.Deployment(fleet, d, address.BaseUrl, byDeployment[d.Name])).ToList();
                 return Results.Ok(new DeploymentList(deployments.Count, deployments));
             })
             .WithName("ListDeployments").WithSummary("Every deployment with its status").Produces<DeploymentList>();

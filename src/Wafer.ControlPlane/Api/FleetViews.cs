@@ -5,9 +5,10 @@ namespace Wafer.ControlPlane.Api;
 /// <summary>Builds the REST views from one snapshot, so a response never mixes two versions of the fleet.</summary>
 public static class FleetViews
 {
-    public static RuntimeView Runtime(FleetSnapshot fleet, RuntimeNode r)
+    /// <param name="modules">The modules on <paramref name="r"/> when the caller has them grouped already (a list).</param>
+    public static RuntimeView Runtime(FleetSnapshot fleet, RuntimeNode r, IEnumerable<PlacedModule>? modules = null)
     {
-        var children = fleet.ModulesOn(r.Id)
+        var children = (modules ?? fleet.ModulesOn(r.Id))
             .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal)
             .Select(m => new ChildView(m.Id, m.Deployment, r.Id, FileName(m), StateNames.Of(m.Status)))
             .ToList();
@@ -26,9 +27,10 @@ public static class FleetViews
             m.Deployment, m.Hash, StateNames.Of(m.Status), m.Reason, runtime?.Name, runtime?.Url, ArtifactUrl(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt);
     }
 
-    public static DeploymentView Deployment(FleetSnapshot fleet, Deployment d, string baseUrl)
+    /// <param name="placed">The modules of <paramref name="d"/> when the caller has them grouped already (a list).</param>
+    public static DeploymentView Deployment(FleetSnapshot fleet, Deployment d, string baseUrl, IEnumerable<PlacedModule>? placed = null)
     {
-        var modules = fleet.ModulesOf(d.Name).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
+        var modules = (placed ?? fleet.ModulesOf(d.Name)).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
         return new DeploymentView(
             d.Name, d.Name, d.Hash, d.Kind, d.Replicas, d.Labels, d.Config, ArtifactUrl(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt,
             Status(fleet, d, modules), modules.Select(m => Module(fleet, m, baseUrl)).ToList());

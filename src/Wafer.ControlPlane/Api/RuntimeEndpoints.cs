@@ -15,10 +15,11 @@ public static class RuntimeEndpoints
         group.MapGet("/", (FleetView view, bool? alive) =>
             {
                 var fleet = view.Current;
+                var byRuntime = fleet.Modules.Values.ToLookup(m => m.RuntimeId, StringComparer.Ordinal); // one pass, not one per runtime
                 var runtimes = fleet.Runtimes.Values
                     .Where(r => alive is null || r.Alive == alive)
                     .OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal)
-                    .Select(r => FleetViews.Runtime(fleet, r))
+                    .Select(r => FleetViews.Runtime(fleet, r, byRuntime[r.Id]))
                     .ToList();
                 return Results.Ok(new RuntimeList(runtimes.Count, runtimes));
             })

@@ -35,6 +35,24 @@ public sealed class FleetRouteBuilderTests
     }
 
     [Fact]
+    public void SameInputs_KeepaliveOnlyChanges_True_RouteRelevantChanges_False()
+    {
+        var fleet = Snapshot([Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web", replicas: 2)], [Module("m1", "web", "a"), Module("m2", "web", "b")]);
+        var a = fleet.Runtimes["a"];
+
+        var keepalive = fleet with { Version = 2, Runtimes = fleet.Runtimes.SetItem("a", a with { Load = new(3, 50, 80, 200), LastSeen = a.LastSeen.AddSeconds(5) }) };
+        var draining = fleet with { Runtimes = fleet.Runtimes.SetItem("a", a with { State = RuntimeState.Draining }) };
+        var moved = fleet with { Runtimes = fleet.Runtimes.SetItem("a", a with { Url = "http://a2.test" }) };
+        var h2c = fleet with { Runtimes = fleet.Runtimes.SetItem("a", a with { H2cUrl = "http://a.test:9000" }) };
+        var gone = fleet with { Runtimes = fleet.Runtimes.Remove("b") };
+        var failed = fleet with { Modules = fleet.Modules.SetItem("m1", fleet.Modules["m1"] with { Status = ModuleStatus.Failed }) };
+        var redeployed = fleet with { Deployments = fleet.Deployments.SetItem("web", Deployment("web", replicas: 2, hash: 'b')) };
+
+        Assert.True(FleetRouteBuilder.SameInputs(fleet, keepalive));
+        Assert.All([draining, moved, h2c, gone, failed, redeployed], changed => Assert.False(FleetRouteBuilder.SameInputs(fleet, changed)));
+    }
+
+    [Fact]
     public void Build_NoReplicaRunning_DeploymentLeftOut()
     {
         var fleet = Snapshot([Fleets.Runtime("a", state: RuntimeState.Offline)], [Deployment("web"), Deployment("idle")], [Module("m1", "web", "a")]);
