@@ -65,6 +65,9 @@ public sealed class GatewayTests
             Assert.Equal(("http", url.Host), (h2c.Scheme, h2c.Host));
             Assert.NotEqual(url.Port, h2c.Port);
         });
+        var runtimes = (await cluster.GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("url").GetString()!, r => r.GetProperty("h2cUrl").GetString());
+        Assert.All(replicas, r => Assert.Equal(r.GetProperty("h2cUrl").GetString(), runtimes[r.GetProperty("url").GetString()!]));
         var concurrent = await Task.WhenAll(Enumerable.Range(0, 8).Select(async caller =>
         {
             var bodies = new List<string>();

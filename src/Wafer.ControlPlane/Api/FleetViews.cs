@@ -14,7 +14,7 @@ public static class FleetViews
             .ToList();
         return new RuntimeView(
             r.Id, r.Name, "wafer", r.Kinds, r.KeepaliveSec, 65536, "{}", r.Labels, r.Alive, children,
-            StateNames.Of(r.State), r.Url, r.Version, r.Labels, r.Capacity, r.Load, children.Count(c => c.State != "failed"),
+            StateNames.Of(r.State), r.Url, r.H2cUrl, r.Version, r.Labels, r.Capacity, r.Load, children.Count(c => c.State != "failed"),
             r.DrainRequested, r.ShutdownSent, r.FirstSeen, r.LastSeen);
     }
 

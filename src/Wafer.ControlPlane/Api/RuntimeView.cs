@@ -20,6 +20,7 @@ public sealed record RuntimeView(
     [property: JsonPropertyName("children")] IReadOnlyList<ChildView> Children,
     [property: JsonPropertyName("state")] string State,
     [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("h2cUrl")] string? H2cUrl,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
     [property: JsonPropertyName("capacity")] Capacity Capacity,
