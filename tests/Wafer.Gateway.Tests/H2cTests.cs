@@ -6,8 +6,8 @@ using Wafer.Gateway.Health;
 namespace Wafer.Gateway.Tests;
 
 /// <summary>
-/// Function calls over a runtime's HTTP/2 cleartext listener: HTTP/1.1 while few calls are in flight, h2c from
-/// <see cref="Destination.MultiplexFrom"/> others on, and HTTP/1.1 again when the h2c port fails.
+/// Function calls (REST and GraphQL fields) over a runtime's HTTP/2 cleartext listener: HTTP/1.1 while few calls are
+/// in flight, h2c from <see cref="Destination.MultiplexFrom"/> others on, and HTTP/1.1 again when the h2c port fails.
 /// </summary>
 public sealed class H2cTests
 {
@@ -83,6 +83,26 @@ public sealed class H2cTests
         Assert.InRange(runtime.Http2Requests, 1, 10 - Destination.MultiplexFrom); // the first calls found too few in flight
         Assert.Equal(runtime.Http2Requests, answers.Count(a => a.Body == """{"result":"HTTP/2"}"""));
         Assert.Equal(0, gateway.Destinations.All.Single().InFlight);
+    }
+
+    [Fact]
+    public async Task GraphQL_ManyQueriesAtOnce_FieldsGoOverH2c_AllAnswered()
+    {
+        await using var runtime = await StubRuntime.StartAsync("a", Slowly, h2c: true);
+        await using var gateway = await GatewayHost.StartAsync();
+        PublishOne(gateway, runtime.Url, runtime.H2cUrl);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
+        {
+            using var response = await gateway.Client.PostAsync("/graphql", Json("""{"query":"{ greet(name: \"x\") }"}"""));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.Equal(10, runtime.Requests);
+        Assert.InRange(runtime.Http2Requests, 1, 10 - Destination.MultiplexFrom);
+        Assert.Equal(runtime.Http2Requests, answers.Count(a => a.Body == """{"data":{"greet":"HTTP/2"}}"""));
+        Assert.Equal(10 - runtime.Http2Requests, answers.Count(a => a.Body == """{"data":{"greet":"HTTP/1.1"}}"""));
     }
 
     [Fact]

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Wafer.Gateway.Health;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Routes;
 using Yarp.ReverseProxy.Forwarder;
@@ -99,7 +98,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
             HttpResponseMessage response;
             try
             {
-                (request, response) = await SendAsync(context, destination, call.H2c, timeout.Token);
+                (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => FunctionCall.Request(context, prefix, h2c), timeout.Token);
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -142,50 +141,6 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
         context.Response.Headers.Remove(RuntimeHeader);
         await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
     }
-
-    /// <summary>
-    /// Sends a call over h2c if <paramref name="h2c"/>, else over HTTP/1.1. A transport failure on h2c pauses h2c for
-    /// that runtime (<see cref="Destination.PauseH2c"/>); a refused h2c connection means its h2c port is closed, not
-    /// that the runtime is down, so the call goes to the same runtime over HTTP/1.1 at once (nothing was sent).
-    /// </summary>
-    private async Task<(HttpRequestMessage Request, HttpResponseMessage Response)> SendAsync(
-        HttpContext context, Destination destination, bool h2c, CancellationToken cancellationToken)
-    {
-        if (h2c)
-        {
-            var multiplexed = FunctionCall.Request(context, destination.H2cPrefix!, h2c: true);
-            try
-            {
-                return (multiplexed, await client.Invoker.SendAsync(multiplexed, cancellationToken));
-            }
-            catch (Exception e) when (e is HttpRequestException or IOException && !context.RequestAborted.IsCancellationRequested)
-            {
-                multiplexed.Dispose();
-                destination.PauseH2c();
-                if (!ConnectionFailures.IsRefused(e))
-                {
-                    throw;
-                }
-
-                H2cRefused(logger, destination.RuntimeName, destination.H2cPrefix!);
-            }
-        }
-
-        var request = FunctionCall.Request(context, destination.Prefix, h2c: false);
-        try
-        {
-            return (request, await client.Invoker.SendAsync(request, cancellationToken));
-        }
-        catch
-        {
-            request.Dispose();
-            throw;
-        }
-    }
-
-    [LoggerMessage(EventId = 6012, EventName = "GatewayH2cRefused", Level = LogLevel.Warning,
-        Message = "Runtime {Runtime} refused HTTP/2 connections at {Url}; its calls go over HTTP/1.1 for a while")]
-    private static partial void H2cRefused(ILogger logger, string runtime, string url);
 
     [LoggerMessage(EventId = 6010, EventName = "GatewayConnectionRefused", Level = LogLevel.Warning,
         Message = "Runtime {Runtime} ({Url}) refused the connection for {Deployment}; put aside, trying another replica")]

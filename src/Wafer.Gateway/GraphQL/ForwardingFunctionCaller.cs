@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Wafer.Gateway.Forwarding;
@@ -27,12 +28,14 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
         {
             var destination = replicas.Pick() ?? throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
             var clock = Stopwatch.StartNew();
+            using var call = destination.BeginCall();
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(FunctionCall.Timeout);
+            HttpRequestMessage request;
             HttpResponseMessage response;
             try
             {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = Json;
-                response = await client.Http.PostAsync(destination.Prefix + _path, content, cancellationToken);
+                (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => Request(prefix, h2c, body), timeout.Token);
             }
             catch (HttpRequestException ex)
             {
@@ -45,9 +48,10 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                 throw Failed("bad_gateway", $"runtime '{destination.RuntimeName}' failed: {ex.Message}", null);
             }
 
+            using (request)
             using (response)
             {
-                var text = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+                var text = await response.Content.ReadAsByteArrayAsync(timeout.Token);
                 var callId = response.Headers.TryGetValues("X-Wafer-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
                 return response.IsSuccessStatusCode
                     ? new CallOutcome(callId ?? "", CallStatus.Ok, ResultOf(text), null, clock.Elapsed)
@@ -57,6 +61,13 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
 
         throw Failed("no_replica", $"no runtime serving '{function.Plugin}' accepted the connection", null);
     }
+
+    private HttpRequestMessage Request(string prefix, bool h2c, byte[] body) => new(HttpMethod.Post, prefix + _path)
+    {
+        Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
+        Version = h2c ? HttpVersion.Version20 : HttpVersion.Version11,
+        VersionPolicy = h2c ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
+    };
 
     /// <summary>The positional array as an object keyed by parameter name, the runtime's REST input.</summary>
     private byte[] Named(ReadOnlyMemory<byte> argumentsJson)
