@@ -33,10 +33,10 @@ public sealed partial class RuntimeClient : IDisposable
         Http = new HttpClient(handler, disposeHandler: false) { Timeout = TimeSpan.FromMinutes(2) };
     }
 
-    /// <summary>For YARP's forwarder (it needs an invoker, not an HttpClient, to stream responses).</summary>
+    /// <summary>For function calls (<see cref="SendCallAsync"/>) and YARP's forwarder, which streams responses.</summary>
     public HttpMessageInvoker Invoker { get; }
 
-    /// <summary>For calls the gateway makes itself (GraphQL fields, probes).</summary>
+    /// <summary>For requests the gateway makes itself that are not calls (health probes).</summary>
     public HttpClient Http { get; }
 
     /// <summary>
