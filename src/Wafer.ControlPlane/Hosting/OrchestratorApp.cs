@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Hosting;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -20,26 +21,7 @@ public static class OrchestratorApp
             // a plugin in base64 inside JSON is a third larger than the wasm
             kestrel.Limits.MaxRequestBodySize = options.MaxArtifactBytes / 3 * 4 + 1024 * 1024;
         });
-        builder.Logging.ClearProviders();
-        if (jsonLogs)
-        {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
-        }
-
-        builder.Logging.SetMinimumLevel(minimumLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        // Its request logs are Debug/Information, yet while it is enabled at any level hosting opens a log scope and
-        // an Activity for every request, forwarded calls included (as in RuntimeApp).
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddWaferConsole(jsonLogs, minimumLevel);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Error); // the gateway logs its own forwarding failures
         builder.Services.AddWaferOrchestrator(o => Copy(options, o));

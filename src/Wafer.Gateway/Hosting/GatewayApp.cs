@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
+using Wafer.Runtime.Hosting;
 
 namespace Wafer.Gateway.Hosting;
 
@@ -21,26 +22,7 @@ public static class GatewayApp
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
-        builder.Logging.ClearProviders();
-        if (jsonLogs)
-        {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
-        }
-
-        builder.Logging.SetMinimumLevel(minimumLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        // Its request logs are Debug/Information, yet while it is enabled at any level hosting opens a log scope and
-        // an Activity for every request, forwarded calls included (as in RuntimeApp).
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddWaferConsole(jsonLogs, minimumLevel);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
         builder.Services.AddProblemDetails();

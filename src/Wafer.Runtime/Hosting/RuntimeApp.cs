@@ -29,27 +29,7 @@ public static class RuntimeApp
                 h2c.Listen(kestrel, url, options.Agent.H2cPort); // both listeners, the URL's first
             }
         });
-        builder.Logging.ClearProviders();
-        if (jsonLogs)
-        {
-            builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
-        }
-        else
-        {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.TimestampFormat = "HH:mm:ss.fff ";
-            });
-        }
-
-        builder.Logging.SetMinimumLevel(minimumLevel);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft.Hosting", LogLevel.Warning);
-        // While this category is enabled at any level, hosting starts an Activity and a log scope for every
-        // request (about 1 us and several allocations each). It logs only request start/finish and startup
-        // failures, which reach the caller of StartAsync as exceptions anyway.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddWaferConsole(jsonLogs, minimumLevel);
         builder.Services.AddWaferRuntime(o =>
         {
             o.PluginsPath = options.PluginsPath;
