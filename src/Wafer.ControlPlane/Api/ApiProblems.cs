@@ -16,6 +16,9 @@ public static class ApiProblems
     public static IResult TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "too_large", "Request body too large", $"the plugin exceeds the {limit}-byte limit");
 
+    public static IResult UnsupportedMediaType(string detail) =>
+        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", detail);
+
     public static IResult Unauthorized(bool tokenGiven) =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", tokenGiven
             ? "the bearer token is not the orchestrator's API token"

@@ -18,6 +18,12 @@ public static class ArtifactEndpoints
         group.MapPost("/", async (HttpRequest request, ArtifactService artifacts, IOrchestratorAddress address, IOptions<OrchestratorOptions> options,
                 CancellationToken cancellationToken) =>
             {
+                if (!IsUpload(request))
+                {
+                    return ApiProblems.UnsupportedMediaType(
+                        $"send the plugin as multipart/form-data (files 'plugin' and 'manifest') or as an application/wasm body, not {DeploymentRequestReader.Describe(request.ContentType)}");
+                }
+
                 byte[]? wasm;
                 string? manifest;
                 try
@@ -56,8 +62,8 @@ public static class ArtifactEndpoints
             })
             .WithName("UploadArtifact")
             .WithSummary("Store a plugin's wasm (and manifest) durably; answers its SHA-256 hash")
-            .Accepts<byte[]>("multipart/form-data", "application/wasm", "application/octet-stream")
-            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(413);
+            .DescribesBody<byte[]>("multipart/form-data", "application/wasm", "application/octet-stream")
+            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
 
         group.MapGet("/{hash}", (ArtifactService artifacts, string hash) =>
             {
@@ -98,14 +104,13 @@ public static class ArtifactEndpoints
             return (wasm, manifest);
         }
 
-        if (request.ContentType is { } type && (type.StartsWith("application/wasm", StringComparison.OrdinalIgnoreCase)
-                                                || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase)))
-        {
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            return (buffer.ToArray(), null);
-        }
-
-        throw new FormatException("send the plugin as multipart/form-data (files 'plugin' and 'manifest') or as an application/wasm body");
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body, cancellationToken);
+        return (body.ToArray(), null);
     }
+
+    private static bool IsUpload(HttpRequest request) =>
+        request.HasFormContentType
+        || request.ContentType is { } type && (type.StartsWith("application/wasm", StringComparison.OrdinalIgnoreCase)
+                                               || type.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase));
 }

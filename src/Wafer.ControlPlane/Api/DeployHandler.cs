@@ -17,6 +17,11 @@ internal static class DeployHandler
         HttpRequest request, ArtifactService artifacts, IFleetEvents events, FleetView view, IOrchestratorAddress address,
         IOptions<OrchestratorOptions> options, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (!DeploymentRequestReader.CanRead(request))
+        {
+            return ApiProblems.UnsupportedMediaType(DeploymentRequestReader.UnsupportedDetail(request));
+        }
+
         DeploymentInput input;
         try
         {

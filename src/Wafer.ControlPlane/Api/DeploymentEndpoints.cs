@@ -15,8 +15,8 @@ public static class DeploymentEndpoints
             .AddEndpointFilter<ControlTokenFilter>()
             .WithName("Deploy")
             .WithSummary("Create or update a deployment: a plugin (inline or by artifact hash), a replica count and label constraints")
-            .Accepts<DeploymentRequest>("application/json", "multipart/form-data")
-            .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>().ProducesProblem(400).ProducesProblem(413);
+            .DescribesBody<DeploymentRequest>("application/json", "multipart/form-data")
+            .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
 
         group.MapGet("/", (FleetView view, IOrchestratorAddress address) =>
             {

@@ -8,6 +8,14 @@ internal static class DeploymentRequestReader
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { RespectNullableAnnotations = true };
 
+    /// <summary>Whether the body is JSON or multipart form data; else the answer is 415 with <see cref="UnsupportedDetail"/>.</summary>
+    public static bool CanRead(HttpRequest request) => request.HasFormContentType || request.HasJsonContentType();
+
+    public static string UnsupportedDetail(HttpRequest request) =>
+        $"send the deployment as application/json or multipart/form-data, not {Describe(request.ContentType)}";
+
+    internal static string Describe(string? contentType) => string.IsNullOrEmpty(contentType) ? "a body without Content-Type" : $"'{contentType}'";
+
     public static async Task<DeploymentInput> ReadAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.HasFormContentType)
@@ -20,7 +28,7 @@ internal static class DeploymentRequestReader
             return await ReadJsonAsync(request, cancellationToken);
         }
 
-        throw new FormatException("send the deployment as application/json or multipart/form-data");
+        throw new FormatException(UnsupportedDetail(request));
     }
 
     private static async Task<DeploymentInput> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)

@@ -145,8 +145,14 @@ public sealed class DeploymentApiTests
         await using var host = await OrchestratorHost.StartAsync();
 
         using var response = await host.Client.PostAsync("/api/deployments", new StringContent("hello", Encoding.UTF8, "text/plain"));
+        using var upload = await host.Client.PostAsync("/api/artifacts", new StringContent("hello", Encoding.UTF8, "text/plain"));
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("send the deployment as application/json or multipart/form-data, not 'text/plain; charset=utf-8'",
+            (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, upload.StatusCode);
+        Assert.StartsWith("send the plugin as multipart/form-data", (await upload.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
         Assert.Equal(0, (await host.GetJsonAsync("/api/deployments")).GetProperty("count").GetInt32());
     }
 
@@ -240,6 +246,12 @@ public sealed class DeploymentApiTests
         {
             Assert.True(paths.TryGetProperty(path, out _), $"the OpenAPI document lacks {path}");
         }
+
+        var deployBody = paths.GetProperty("/api/deployments").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        Assert.Equal(["application/json", "multipart/form-data"], deployBody.EnumerateObject().Select(p => p.Name).Order().ToArray());
+        Assert.True(deployBody.GetProperty("application/json").TryGetProperty("schema", out _));
+        var uploadBody = paths.GetProperty("/api/artifacts").GetProperty("post").GetProperty("requestBody").GetProperty("content");
+        Assert.True(uploadBody.TryGetProperty("application/wasm", out _));
     }
 
     [Fact]
@@ -249,6 +261,9 @@ public sealed class DeploymentApiTests
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.PostAsync("/api/deployments", JsonBody(Inline()))).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.DeleteAsync("/api/deployments/web")).StatusCode);
+        // Without the token, the content type is not looked at: 401, not 415.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.PostAsync("/api/deployments", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await host.Client.PostAsync("/api/artifacts", new StringContent("x", Encoding.UTF8, "text/plain"))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/api/deployments")).StatusCode);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/deployments") { Content = JsonBody(Inline()) };
