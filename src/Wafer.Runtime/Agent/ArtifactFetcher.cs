@@ -78,13 +78,14 @@ public sealed class ArtifactFetcher : IDisposable
     }
 
     /// <summary>
-    /// Sends two requests to this runtime's own HTTP server through the download client: a health check and a call
-    /// of a function that does not exist. A fresh process spends several hundred milliseconds compiling the HTTP
-    /// client, the server pipeline and the function endpoint on first use; paying that before the runtime announces
-    /// itself keeps it off the first deployment's download and first call. Failures only mean a colder start.
+    /// Sends requests to this runtime's own HTTP server through the download client: a health check and a call of a
+    /// function that does not exist, and that call again over HTTP/2 to <paramref name="ownH2cUrl"/> (the listener
+    /// gateways use under load) when there is one. A fresh process spends several hundred milliseconds compiling the
+    /// HTTP client, the server pipeline and the function endpoint on first use; paying that before the runtime
+    /// announces itself keeps it off the first deployment's download and first calls. Failures only mean a colder start.
     /// </summary>
     /// <returns>How long the warm-up took, or null when a request failed.</returns>
-    public async Task<TimeSpan?> WarmUpAsync(string ownUrl, CancellationToken cancellationToken)
+    public async Task<TimeSpan?> WarmUpAsync(string ownUrl, string? ownH2cUrl, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -96,15 +97,30 @@ public sealed class ArtifactFetcher : IDisposable
                 await health.Content.ReadAsByteArrayAsync(timeout.Token);
             }
 
-            using var content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
-            using var call = await _http.PostAsync($"{ownUrl}/functions/wafer-warm-up/none", content, timeout.Token);
-            await call.Content.ReadAsByteArrayAsync(timeout.Token);
+            await CallMissingFunctionAsync(ownUrl, HttpVersion.Version11, timeout.Token);
+            if (ownH2cUrl is not null)
+            {
+                await CallMissingFunctionAsync(ownH2cUrl, HttpVersion.Version20, timeout.Token);
+            }
+
             return System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
         catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }
+    }
+
+    private async Task CallMissingFunctionAsync(string baseUrl, Version version, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/functions/wafer-warm-up/none")
+        {
+            Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+            Version = version,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        using var response = await _http.SendAsync(request, cancellationToken);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
     }
 
     public void Dispose() => _http.Dispose();

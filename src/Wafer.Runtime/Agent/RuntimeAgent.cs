@@ -128,7 +128,10 @@ public sealed partial class RuntimeAgent : BackgroundService
             WatchHostedServices();
             if (LocalUrl() is { } local)
             {
-                var warmUp = await _services.GetRequiredService<ArtifactFetcher>().WarmUpAsync(local, stoppingToken);
+                var localH2c = _services.GetService<H2cEndpoint>()?.Port is { } h2cPort
+                    ? new UriBuilder(local) { Port = h2cPort }.Uri.GetLeftPart(UriPartial.Authority)
+                    : null;
+                var warmUp = await _services.GetRequiredService<ArtifactFetcher>().WarmUpAsync(local, localH2c, stoppingToken);
                 WarmedUp(_logger, warmUp?.TotalMilliseconds ?? -1);
             }
 

@@ -45,6 +45,18 @@ public sealed class H2cListenerTests
     }
 
     [Fact]
+    public async Task WarmUp_CallsBothListeners_AndFailsWhenTheH2cOneDoesNotAnswer()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+        var announce = await AnnounceOf(fleet);
+        using var fetcher = new Wafer.Runtime.Agent.ArtifactFetcher(Microsoft.Extensions.Options.Options.Create(new Wafer.Runtime.Hosting.RuntimeOptions()));
+
+        Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, announce.H2cUrl, CancellationToken.None));
+        Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, null, CancellationToken.None));
+        Assert.Null(await fetcher.WarmUpAsync(announce.Url, $"http://127.0.0.1:{FreePort()}", CancellationToken.None)); // the HTTP/2 call is made
+    }
+
+    [Fact]
     public async Task H2cPortMinusOne_NoListenerAnnounced()
     {
         await using var fleet = await AgentHarness.StartAsync(o => o.Agent.H2cPort = -1);
