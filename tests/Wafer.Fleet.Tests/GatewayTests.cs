@@ -158,6 +158,57 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task Gateway_RollingUpdateThenScaleDownUnderLoad_NoCallFails()
+    {
+        await using var cluster = await FleetCluster.StartAsync();
+        await cluster.DeployHelloAsync("web", replicas: 3, version: "1");
+        await cluster.WaitForRunningAsync("web", 3, Bound);
+        await WaitForRoutesAsync(cluster, "web", 3);
+
+        var calls = new ConcurrentQueue<(bool Ok, string Error)>();
+        using var stop = new CancellationTokenSource();
+        using var client = new HttpClient { BaseAddress = cluster.Api.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        var workers = Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var response = await client.PostAsync("/functions/hello", Json("{}"));
+                    var body = await response.Content.ReadAsStringAsync();
+                    var runtime = response.Headers.TryGetValues("X-Wafer-Runtime", out var names) ? names.Single() : null;
+                    calls.Enqueue((response.IsSuccessStatusCode, response.IsSuccessStatusCode ? "" : $"{runtime}: {(int)response.StatusCode} {body}"));
+                }
+                catch (HttpRequestException ex)
+                {
+                    calls.Enqueue((false, ex.Message));
+                }
+            }
+        })).ToArray();
+
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count > 200), "the load runs before the update", Bound, cluster);
+        var hash = (await cluster.DeployHelloAsync("web", replicas: 3, version: "2")).GetProperty("hash").GetString();
+        await cluster.WaitForRunningAsync("web", 3, Bound, running => running.All(m => m.GetProperty("hash").GetString() == hash));
+        var updated = calls.Count;
+        await cluster.DeployHelloAsync("web", replicas: 1, version: "2");
+        await cluster.WaitForRunningAsync("web", 1, Bound);
+        await WaitForRoutesAsync(cluster, "web", 1);
+        var scaledDown = calls.Count;
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count > scaledDown + 200), "the load runs on after the scale-down", Bound, cluster);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var failed = calls.Where(c => !c.Ok).ToArray();
+        Report($"{calls.Count} calls ({updated} until version 2 ran everywhere, {scaledDown} until one replica was left); {failed.Length} failed");
+        foreach (var failure in failed.Take(5))
+        {
+            Report("  failed: " + failure.Error);
+        }
+
+        Assert.Empty(failed);
+    }
+
+    [Fact]
     public async Task Gateway_GraphQLAndHandlerRoute_ServedFromTwoDeployments()
     {
         await using var cluster = await FleetCluster.StartAsync(runtimes: 2);

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Wafer.Gateway.Tests;
 
-/// <summary>Forwarding to replicas: balancing, retry only when the connection was refused, no replica left.</summary>
+/// <summary>
+/// Forwarding to replicas: balancing, retry only when the connection was refused or the runtime turned the call away
+/// unrun (the replica just moved), no replica left.
+/// </summary>
 public sealed class ForwardingTests
 {
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
@@ -128,5 +131,82 @@ public sealed class ForwardingTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("""{"name":"a"}""", runtime.LastBody);
         Assert.Equal($"/functions/web/greet?x=1|t-1|application/json; charset=utf-8|12|{new Uri(runtime.Url).Authority}|False", seen);
+    }
+
+    private static Func<HttpContext, Task> Answer(int status, string cause) => async context =>
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/problem+json";
+        await context.Response.WriteAsync($$"""{"cause":"{{cause}}"}""");
+    };
+
+    [Theory]
+    [InlineData(StatusCodes.Status404NotFound, "not_found")]
+    [InlineData(StatusCodes.Status503ServiceUnavailable, "unavailable")]
+    public async Task Function_ReplicaTurnsTheCallAwayUnrun_SentToAnotherWithItsBody(int status, string cause)
+    {
+        await using var moved = await StubRuntime.StartAsync("moved", Answer(status, cause));
+        await using var live = await StubRuntime.StartAsync("live");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [moved.Url, live.Url]));
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/functions/greet", Json($$"""{"name":"x{{i}}"}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("rt-1", response.Headers.GetValues("X-Wafer-Runtime").Single());
+            Assert.Equal($$"""{"name":"x{{i}}"}""", live.LastBody);
+        }
+
+        Assert.Equal(2, moved.Requests); // round-robin still tries it: the runtime is up, only this replica moved
+        Assert.Equal("""{"name":"x2"}""", moved.LastBody);
+        Assert.Equal(4, live.Requests);
+        var now = Environment.TickCount64;
+        Assert.All(gateway.Destinations.All, d => Assert.True(d.IsHealthy(now)));
+    }
+
+    [Fact]
+    public async Task Function_EveryReplicaTurnsTheCallAway_TheLastAnswerPassedThrough()
+    {
+        await using var a = await StubRuntime.StartAsync("a", Answer(StatusCodes.Status404NotFound, "not_found"));
+        await using var b = await StubRuntime.StartAsync("b", Answer(StatusCodes.Status404NotFound, "not_found"));
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [a.Url, b.Url]));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("""{"cause":"not_found"}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal((1, 1), (a.Requests, b.Requests)); // each tried once
+    }
+
+    [Fact]
+    public async Task Function_FailureAfterTheFunctionRan_NotSentAgain()
+    {
+        await using var failing = await StubRuntime.StartAsync("failing", Answer(StatusCodes.Status500InternalServerError, "trap"));
+        await using var other = await StubRuntime.StartAsync("other");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [failing.Url, other.Url]));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal((1, 0), (failing.Requests, other.Requests));
+    }
+
+    [Fact]
+    public async Task Function_BodyLargerThanTheResendLimit_StreamedToOneReplicaOnly()
+    {
+        await using var moved = await StubRuntime.StartAsync("moved", Answer(StatusCodes.Status404NotFound, "not_found"));
+        await using var live = await StubRuntime.StartAsync("live");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [moved.Url, live.Url]));
+        var large = $$"""{"name":"{{new string('x', 70 * 1024)}}"}""";
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json(large));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode); // the first pick; a streamed body cannot be sent twice
+        Assert.Equal(large, moved.LastBody);
+        Assert.Equal(0, live.Requests);
     }
 }

@@ -47,6 +47,28 @@ public sealed class GraphQLTests
     }
 
     [Fact]
+    public async Task Query_ReplicaTurnsTheCallAwayUnrun_ResolvedOnAnother()
+    {
+        await using var moved = await StubRuntime.StartAsync("moved", async context =>
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync("""{"cause":"not_found","detail":"no plugin named 'web' is loaded"}""");
+        });
+        await using var live = await StubRuntime.StartAsync("live");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["hello"], [moved.Url, live.Url]));
+
+        for (var i = 0; i < 2; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/graphql", Json("""{"query":"{ hello(name: \"x\") }"}"""));
+            Assert.Equal("""{"data":{"hello":"live:/functions/web/hello"}}""", await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Equal((1, 2), (moved.Requests, live.Requests));
+        Assert.Equal("""{"name":"x"}""", moved.LastBody);
+    }
+
+    [Fact]
     public async Task Schema_FollowsTheRoutes()
     {
         await using var stub = await StubRuntime.StartAsync("a");

@@ -17,6 +17,19 @@ public sealed class ReplicaSetTests
     }
 
     [Fact]
+    public void Pick_WithTriedOnes_SkipsThem_WithoutMovingTheRotation()
+    {
+        Destination a = Destination("a"), b = Destination("b"), c = Destination("c");
+        var set = new ReplicaSet("web", [a, b, c]);
+
+        var first = set.Pick()!;
+        Assert.Same(b, set.Pick([first]));
+        Assert.Same(c, set.Pick([first, b]));
+        Assert.Null(set.Pick([a, b, c]));
+        Assert.Same(b, set.Pick()); // the next call goes on from the first pick
+    }
+
+    [Fact]
     public void Pick_OnePutAside_SkippedUntilAProbeSucceeds()
     {
         var b = Destination("b");

@@ -19,8 +19,50 @@ internal static class FunctionCall
 
     private const int BufferSize = 16 * 1024;
 
-    /// <summary>The call to send to <paramref name="prefix"/>: over HTTP/2 with prior knowledge when <paramref name="h2c"/>.</summary>
-    public static HttpRequestMessage Request(HttpContext context, string prefix, bool h2c)
+    /// <summary>Bodies up to this size are read before a call another replica could take, so it can be sent again.</summary>
+    public const int ResendableBodyBytes = 64 * 1024;
+
+    /// <summary>
+    /// Whether the runtime turned the call away without running it: 404, it does not have the plugin or the function
+    /// (just moved, stopped or updated: the gateway only sends a deployment's replicas a function its routes say the
+    /// deployment exports, so its routes are behind), or 503, the plugin was being unloaded as the call arrived.
+    /// </summary>
+    public static bool NotRunThere(HttpStatusCode status) => status is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable;
+
+    /// <summary>
+    /// The caller's body read into a pooled buffer when it declares a length of at most <see cref="ResendableBodyBytes"/>;
+    /// null for a larger or chunked body, which is streamed and can go to one replica only.
+    /// </summary>
+    public static async Task<ResendableBody?> ReadResendableAsync(HttpContext context)
+    {
+        if (context.Request.ContentLength is not { } length || length > ResendableBodyBytes)
+        {
+            return null;
+        }
+
+        var body = new ResendableBody((int)length);
+        try
+        {
+            var read = await context.Request.Body.ReadAtLeastAsync(body.Buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, context.RequestAborted);
+            if (read != length)
+            {
+                throw new IOException($"the request body ended after {read} of {length} bytes");
+            }
+
+            return body;
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The call to send to <paramref name="prefix"/>: over HTTP/2 with prior knowledge when <paramref name="h2c"/>; the
+    /// body from <paramref name="resendable"/> when it was read first, else streamed from the caller.
+    /// </summary>
+    public static HttpRequestMessage Request(HttpContext context, string prefix, bool h2c, ResendableBody? resendable = null)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(prefix + incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()))
@@ -28,7 +70,11 @@ internal static class FunctionCall
             Version = h2c ? HttpVersion.Version20 : HttpVersion.Version11,
             VersionPolicy = h2c ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
         };
-        if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
+        if (resendable is not null)
+        {
+            request.Content = new ReadOnlyMemoryContent(resendable.Memory);
+        }
+        else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
         {
             request.Content = new BodyContent(incoming.Body, incoming.ContentLength);
         }
@@ -136,6 +182,24 @@ internal static class FunctionCall
         || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Proxy-Authenticate", StringComparison.OrdinalIgnoreCase)
         || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A caller's body held in a pooled buffer for as long as the call may be sent again.</summary>
+    public sealed class ResendableBody(int length) : IDisposable
+    {
+        public byte[] Buffer { get; } = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+
+        public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, length);
+
+        private int _returned;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _returned, 1) == 0)
+            {
+                ArrayPool<byte>.Shared.Return(Buffer);
+            }
+        }
+    }
 
     /// <summary>The caller's body, streamed as it arrives, not disposed with the request (Kestrel owns it).</summary>
     private sealed class BodyContent(Stream body, long? contentLength) : HttpContent

@@ -1,8 +1,10 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Wafer.Gateway.Health;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Routes;
+using Wafer.Runtime.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Wafer.Gateway.Forwarding;
@@ -79,18 +81,33 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
     /// <summary>
     /// A function call: the same choice of replica, retry and failure answers as <see cref="ForwardAsync"/>, sent
     /// straight over the runtime connection pool (<see cref="FunctionCall"/>). Handler routes keep YARP, which
-    /// handles what web apps may need (upgrades, trailers, <c>X-Forwarded-*</c>).
+    /// handles what web apps may need (upgrades, trailers, <c>X-Forwarded-*</c>). When the deployment has several
+    /// replicas, a small body is read first so that a call a runtime turned away unrun (<see cref="FunctionCall.NotRunThere"/>:
+    /// the replica was just moved, stopped or updated) goes to another replica instead of failing.
     /// </summary>
     public async Task CallAsync(HttpContext context, ReplicaSet replicas)
     {
-        for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
+        FunctionCall.ResendableBody? resendable;
+        try
         {
-            var destination = replicas.Pick();
-            if (destination is null)
+            resendable = replicas.Destinations.Count > 1 ? await FunctionCall.ReadResendableAsync(context) : null;
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException)
+        {
+            if (!context.RequestAborted.IsCancellationRequested)
             {
-                break;
+                await Problems.BadRequest($"the request body could not be read: {e.Message}", null).ExecuteAsync(context);
             }
 
+            return;
+        }
+
+        using var _ = resendable;
+        List<Destination>? tried = null;
+        var destination = replicas.Pick();
+        while (destination is not null)
+        {
+            (tried ??= new List<Destination>(replicas.Destinations.Count)).Add(destination);
             using var call = destination.BeginCall();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             timeout.CancelAfter(FunctionCall.Timeout);
@@ -98,7 +115,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
             HttpResponseMessage response;
             try
             {
-                (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => FunctionCall.Request(context, prefix, h2c), timeout.Token);
+                (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => FunctionCall.Request(context, prefix, h2c, resendable), timeout.Token);
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -111,6 +128,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
                 if (ConnectionFailures.IsRefused(e))
                 {
                     Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
+                    destination = replicas.Pick(tried);
                     continue;
                 }
 
@@ -125,6 +143,13 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
             using (request)
             using (response)
             {
+                if (resendable is not null && FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
+                {
+                    TurnedAway(logger, destination.RuntimeName, replicas.Deployment, (int)response.StatusCode, next.RuntimeName);
+                    destination = next;
+                    continue;
+                }
+
                 FunctionCall.CopyHead(response, context.Response);
                 context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
                 if (await FunctionCall.CopyBodyAsync(response, context, timeout.Token) is { } failure)
@@ -149,4 +174,8 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
     [LoggerMessage(EventId = 6011, EventName = "GatewayForwardFailed", Level = LogLevel.Warning,
         Message = "Runtime {Runtime} ({Url}) failed a request for {Deployment}: {Error} {Reason}; put aside, not retried")]
     private static partial void Failed(ILogger logger, string runtime, string url, string deployment, ForwarderError error, string? reason);
+
+    [LoggerMessage(EventId = 6013, EventName = "GatewayCallTurnedAway", Level = LogLevel.Debug,
+        Message = "Runtime {Runtime} answered {Status} for {Deployment} without running the call (its replica moved); sent to {Next}")]
+    private static partial void TurnedAway(ILogger logger, string runtime, string deployment, int status, string next);
 }

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Wafer.Gateway.Forwarding;
+using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Invocation;
@@ -13,8 +14,8 @@ namespace Wafer.Gateway.GraphQL;
 /// <summary>
 /// Resolves a field of the gateway's schema on a replica: the positional arguments become a named JSON object
 /// posted to <c>/functions/{deployment}/{function}</c>, and the answer comes back as the call's outcome. A refused
-/// connection goes to the next healthy replica; a refusal by the runtime becomes a <see cref="FunctionCallError"/>
-/// with the runtime's cause.
+/// connection, or a call the runtime turned away unrun (<see cref="FunctionCall.NotRunThere"/>), goes to the next
+/// healthy replica; any other refusal by the runtime becomes a <see cref="FunctionCallError"/> with the runtime's cause.
 /// </summary>
 internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client) : IFunctionCaller
 {
@@ -24,9 +25,11 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
     public async ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
         var body = Named(argumentsJson);
-        for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
+        var tried = new List<Destination>(replicas.Destinations.Count);
+        var destination = replicas.Pick() ?? throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
+        while (true)
         {
-            var destination = replicas.Pick() ?? throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
+            tried.Add(destination);
             var clock = Stopwatch.StartNew();
             using var call = destination.BeginCall();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -42,6 +45,7 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                 destination.PutAside(GatewayForwarder.PutAsideFor);
                 if (ConnectionFailures.IsRefused(ex))
                 {
+                    destination = replicas.Pick(tried) ?? throw Failed("no_replica", $"no runtime serving '{function.Plugin}' accepted the connection", null);
                     continue;
                 }
 
@@ -51,6 +55,12 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
             using (request)
             using (response)
             {
+                if (FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
+                {
+                    destination = next; // turned away unrun: the replica just moved (see GatewayForwarder.CallAsync)
+                    continue;
+                }
+
                 var text = await response.Content.ReadAsByteArrayAsync(timeout.Token);
                 var callId = response.Headers.TryGetValues("X-Wafer-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
                 return response.IsSuccessStatusCode
@@ -58,8 +68,6 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                     : throw Refusal(text, callId, (int)response.StatusCode);
             }
         }
-
-        throw Failed("no_replica", $"no runtime serving '{function.Plugin}' accepted the connection", null);
     }
 
     private HttpRequestMessage Request(string prefix, bool h2c, byte[] body) => new(HttpMethod.Post, prefix + _path)

@@ -11,8 +11,8 @@ public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> des
 
     public IReadOnlyList<Destination> Destinations { get; } = destinations;
 
-    /// <summary>The next healthy destination, or null when none is.</summary>
-    public Destination? Pick()
+    /// <summary>The next healthy destination not in <paramref name="skip"/> (those already tried), or null when none is.</summary>
+    public Destination? Pick(IReadOnlyCollection<Destination>? skip = null)
     {
         var count = Destinations.Count;
         if (count == 0)
@@ -20,12 +20,13 @@ public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> des
             return null;
         }
 
-        var start = (int)((uint)Interlocked.Increment(ref _next) % (uint)count);
+        // A retry (skip given) does not move the rotation on, so retries leave the balance between calls as it was.
+        var start = (int)((uint)(skip is null ? Interlocked.Increment(ref _next) : Volatile.Read(ref _next)) % (uint)count);
         var now = Environment.TickCount64;
         for (var i = 0; i < count; i++)
         {
             var candidate = Destinations[(start + i) % count];
-            if (candidate.IsHealthy(now))
+            if (candidate.IsHealthy(now) && (skip is null || !skip.Contains(candidate)))
             {
                 return candidate;
             }

@@ -129,8 +129,11 @@ public sealed class FleetCluster : IAsyncDisposable
             (await GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray().Count(r => r.GetProperty("state").GetString() == "online") == alive,
             $"{alive} runtime(s) are online", within, this);
 
-    /// <summary>Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart).</summary>
-    public Task<JsonElement> DeployHelloAsync(string name, int replicas) => DeployAsync(Api, name, "hello", replicas);
+    /// <summary>
+    /// Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart); a
+    /// <paramref name="version"/> adds a custom section naming it, which makes another build (another hash) of the same code.
+    /// </summary>
+    public Task<JsonElement> DeployHelloAsync(string name, int replicas, string? version = null) => DeployAsync(Api, name, "hello", replicas, version);
 
     /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
     public Task<JsonElement> DeployAsync(string name, string guest, int replicas) => DeployAsync(Api, name, guest, replicas);
@@ -138,10 +141,18 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
     public static Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas) => DeployAsync(api, name, "hello", replicas);
 
-    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas)
+    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas, string? version = null)
     {
         using var form = new MultipartFormDataContent();
-        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm")));
+        var bytes = await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm"));
+        if (version is not null)
+        {
+            // A custom section (id 0): size, name length, name, payload; all shorter than 128 bytes, so one-byte LEB128s.
+            byte[] sectionName = Encoding.UTF8.GetBytes("test-version"), payload = Encoding.UTF8.GetBytes(version);
+            bytes = [.. bytes, 0, (byte)(1 + sectionName.Length + payload.Length), (byte)sectionName.Length, .. sectionName, .. payload];
+        }
+
+        var wasm = new ByteArrayContent(bytes);
         wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
         form.Add(wasm, "plugin", guest + ".wasm");
         form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
