@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using Wafer.Protocol.Transport;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
 

@@ -1,4 +1,4 @@
-using Wafer.ControlPlane.Mqtt;
+using Wafer.Protocol.Transport;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -84,7 +84,7 @@ public sealed class OrchestratorOptions
             errors.Add($"PublicUrl (--publicUrl) must be an absolute http(s) URL, got '{PublicUrl}'");
         }
 
-        if (Mqtt is not null && !MqttEndpoint.TryParse(Mqtt, out _, out var mqttError))
+        if (Mqtt is not null && !BrokerAddress.TryParse(Mqtt, out _, out var mqttError))
         {
             errors.Add($"Mqtt (--mqtt): {mqttError}");
         }
@@ -100,7 +100,7 @@ public sealed class OrchestratorOptions
             {
                 errors.Add($"MqttCa (--mqttCa): {caError}");
             }
-            else if (!(Mqtt is not null && Wafer.ControlPlane.Mqtt.MqttEndpoint.TryParse(Mqtt, out var endpoint, out _) && endpoint.Tls))
+            else if (!(Mqtt is not null && BrokerAddress.TryParse(Mqtt, out var endpoint, out _) && endpoint.Tls))
             {
                 errors.Add("MqttCa (--mqttCa) is for an mqtts:// broker given with --mqtt");
             }

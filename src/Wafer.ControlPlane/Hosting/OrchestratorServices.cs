@@ -14,6 +14,7 @@ using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Protocol.Transport;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -104,9 +105,9 @@ public static class OrchestratorServices
     /// <summary>The broker the orchestrator connects to: the configured one, or its own in-process broker.</summary>
     public static MqttSettings MqttSettingsOf(OrchestratorOptions options)
     {
-        var endpoint = options.Mqtt is { } url && MqttEndpoint.TryParse(url, out var parsed, out _)
+        var endpoint = options.Mqtt is { } url && BrokerAddress.TryParse(url, out var parsed, out _)
             ? parsed
-            : new MqttEndpoint("127.0.0.1", options.BrokerPort, false);
+            : new BrokerAddress("127.0.0.1", options.BrokerPort, false, null, null);
         return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword) {
             SigningToken = options.ApiToken,
             Trust = options.MqttCa is { } ca ? Wafer.Protocol.Transport.BrokerTrust.Load(ca, out _) : null,

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Transport;
 namespace Wafer.Runtime.Agent;
 
 /// <summary>

@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Reflection;
 using System.Threading.Channels;
+using MQTTnet;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using MQTTnet;
+using Wafer.Protocol.Transport;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Hosting;
 

@@ -32,4 +32,10 @@ public sealed class OrchestratorOptionsTests
         Assert.Contains("MqttCa (--mqttCa) is for an mqtts:// broker given with --mqtt", Errors(o => { o.Mqtt = "mqtt://broker:1883"; o.MqttCa = pem; }));
         Assert.Empty(Errors(o => { o.Mqtt = "mqtts://broker:8883"; o.MqttCa = pem; }));
     }
+
+    [Theory]
+    [InlineData("http://wafer:s3cret@broker:1883", "Mqtt (--mqtt): 'http://wafer:***@broker:1883' is not an mqtt://HOST:PORT or mqtts://HOST:PORT URL")]
+    [InlineData("mqtt://broker:1883/topic", "Mqtt (--mqtt): 'mqtt://broker:1883/topic' has a path or query; give only mqtt://HOST:PORT")]
+    public void Mqtt_NotABrokerUrl_RefusedWithoutThePassword(string url, string error) =>
+        Assert.Equal([error], Errors(o => o.Mqtt = url));
 }

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Transport;
 using Wafer.Runtime.Agent;
 
 namespace Wafer.Runtime.Tests.Agent;

@@ -1,6 +1,9 @@
-namespace Wafer.Runtime.Agent;
+namespace Wafer.Protocol.Transport;
 
-/// <summary>An MQTT broker parsed from <c>mqtt://[user[:password]@]host[:port]</c> or <c>mqtts://…</c>.</summary>
+/// <summary>
+/// An MQTT broker parsed from <c>mqtt://[user[:password]@]host[:port]</c> (default port 1883) or <c>mqtts://…</c> (TLS,
+/// default port 8883): the runtime's <c>--join</c> and the orchestrator's <c>--mqtt</c>.
+/// </summary>
 public sealed record BrokerAddress(string Host, int Port, bool Tls, string? Username, string? Password)
 {
     public const int DefaultPort = 1883;
