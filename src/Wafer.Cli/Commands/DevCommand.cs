@@ -52,14 +52,9 @@ public static class DevCommand
             };
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             await using var app = RuntimeApp.Build(options, url);
-            try
+            if (await ServerStart.StartAsync(app, "wafer dev", $"{url} (--port)", cancellationToken) is { } failed)
             {
-                await app.StartAsync(cancellationToken);
-            }
-            catch (IOException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot listen on {url}: {ex.Message}");
-                return ExitCodes.Failed;
+                return failed;
             }
 
             AnsiConsole.MarkupLineInterpolated($"Wafer dev is serving {root} on [green]{url}[/] and rebuilding on change (Ctrl-C stops)");

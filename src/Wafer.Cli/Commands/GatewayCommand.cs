@@ -1,7 +1,5 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Spectre.Console;
 using Wafer.Gateway.Hosting;
 
 namespace Wafer.Cli.Commands;
@@ -30,30 +28,15 @@ public static class GatewayCommand
                 Host = parse.GetValue(host)!,
                 Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
             };
-            if (options.Validate(standalone: true) is { Count: > 0 } errors)
+            if (ServerStart.Refuse(options.Validate(standalone: true)) is { } refused)
             {
-                foreach (var error in errors)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
-                }
-
-                return ExitCodes.Usage;
+                return refused;
             }
 
             var app = GatewayApp.Build(options, parse.GetValue(jsonLogs));
-            try
+            if (await ServerStart.StartAsync(app, "the gateway", $"http://{options.Host}:{options.Port} (--port)", cancellationToken) is { } failed)
             {
-                await app.StartAsync(cancellationToken);
-            }
-            catch (OptionsValidationException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-                return ExitCodes.Usage;
-            }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the gateway could not start: {ex.Message}");
-                return ExitCodes.Failed;
+                return failed;
             }
 
             Console.WriteLine($"gateway serving on {string.Join(", ", app.Urls)} (/functions, /graphql, handler routes; /api passed to {options.Orchestrator})");

@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Spectre.Console;
 using Wafer.ControlPlane.Hosting;
 using Wafer.ControlPlane.Scheduling;
 
@@ -46,30 +44,16 @@ public static class OrchestratorCommand
                 MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 ApiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
             };
-            if (options.Validate() is { Count: > 0 } errors)
+            if (ServerStart.Refuse(options.Validate()) is { } refused)
             {
-                foreach (var error in errors)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
-                }
-
-                return ExitCodes.Usage;
+                return refused;
             }
 
             var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
-            try
+            var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerPort} (--brokerPort)" : "");
+            if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)
             {
-                await app.StartAsync(cancellationToken);
-            }
-            catch (OptionsValidationException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-                return ExitCodes.Usage;
-            }
-            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the orchestrator could not start: {ex.Message}");
-                return ExitCodes.Failed;
+                return failed;
             }
 
             var address = app.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl;

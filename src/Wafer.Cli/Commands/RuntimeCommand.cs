@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
-using Spectre.Console;
 using Wafer.Protocol.Transport;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
@@ -39,12 +37,12 @@ public static class RuntimeCommand
         {
             if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
             {
-                return Usage($"--keepalive: '{parse.GetValue(keepalive)}' is not a duration such as 5s or 500ms");
+                return ServerStart.Usage($"--keepalive: '{parse.GetValue(keepalive)}' is not a duration such as 5s or 500ms");
             }
 
             if (!TryParseLabels(parse.GetValue(labels), out var labelMap, out var labelError))
             {
-                return Usage($"--labels: {labelError}");
+                return ServerStart.Usage($"--labels: {labelError}");
             }
 
             var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
@@ -73,35 +71,16 @@ public static class RuntimeCommand
                     MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 },
             };
-            if (options.Validate() is { Count: > 0 } errors)
+            if (ServerStart.Refuse(options.Validate()) is { } refused)
             {
-                foreach (var error in errors)
-                {
-                    AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {error}");
-                }
-
-                return ExitCodes.Usage;
+                return refused;
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs));
-            try
+            if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)", cancellationToken) is { } failed)
             {
-                await app.StartAsync(cancellationToken);
-            }
-            catch (OptionsValidationException ex)
-            {
-                return Usage(ex.Message);
-            }
-            catch (IOException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] cannot listen on {url}: {ex.Message}");
-                return ExitCodes.Failed;
-            }
-            catch (InvalidOperationException ex)
-            {
-                AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {ex.Message}");
-                return ExitCodes.Failed;
+                return failed;
             }
 
             var agent = app.Services.GetRequiredService<RuntimeAgent>();
@@ -132,11 +111,5 @@ public static class RuntimeCommand
         }
 
         return true;
-    }
-
-    private static int Usage(string message)
-    {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
-        return ExitCodes.Usage;
     }
 }

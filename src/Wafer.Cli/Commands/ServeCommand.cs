@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Spectre.Console;
 using Wafer.Cli.Building;
 using Wafer.ControlPlane.Hosting;
@@ -48,7 +47,7 @@ public static class ServeCommand
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
             {
-                return Usage($"--refresh: '{parse.GetValue(refresh)}' is not a duration such as 5s or 500ms");
+                return ServerStart.Usage($"--refresh: '{parse.GetValue(refresh)}' is not a duration such as 5s or 500ms");
             }
 
             var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
@@ -70,11 +69,9 @@ public static class ServeCommand
                 StoragePath = Path.Combine(storagePath, "orchestrator"),
                 ApiToken = apiToken,
             };
-            var errors = runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort)).ToList();
-            if (errors.Count > 0)
+            if (ServerStart.Refuse(runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
-                errors.ForEach(e => AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {e}"));
-                return ExitCodes.Usage;
+                return refused;
             }
 
             if (parse.GetValue(build) && await BuildProjectsAsync(runtime.PluginsPath, cancellationToken) is var code and not ExitCodes.Ok)
@@ -93,7 +90,7 @@ public static class ServeCommand
 
                 // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
                 orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>());
-                if (await StartAsync(orchestrator, "orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
+                if (await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
                 {
                     return failed;
                 }
@@ -104,7 +101,7 @@ public static class ServeCommand
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             var app = RuntimeApp.Build(runtime, url, jsonLogLines);
-            if (await StartAsync(app, "runtime", $"{url} (--port)") is { } runtimeFailed)
+            if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)") is { } runtimeFailed)
             {
                 await StopAsync(orchestrator);
                 return runtimeFailed;
@@ -135,33 +132,6 @@ public static class ServeCommand
             return ExitCodes.Ok;
         });
         return command;
-    }
-
-    /// <summary>Starts <paramref name="app"/>; on failure prints why and returns the exit code.</summary>
-    private static async Task<int?> StartAsync(WebApplication app, string what, string listening)
-    {
-        try
-        {
-            await app.StartAsync();
-            return null;
-        }
-        catch (OptionsValidationException ex)
-        {
-            await app.DisposeAsync();
-            return Usage(ex.Message);
-        }
-        catch (Exception ex) when (ex is IOException or SocketException)
-        {
-            await app.DisposeAsync();
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the {what} cannot listen on {listening}: {ex.Message} (another process may use the port; choose another, or 0 for a free one)");
-            return ExitCodes.Failed;
-        }
-        catch (InvalidOperationException ex)
-        {
-            await app.DisposeAsync();
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the {what} could not start: {ex.Message}");
-            return ExitCodes.Failed;
-        }
     }
 
     private static async Task StopAsync(WebApplication? app)
@@ -197,12 +167,6 @@ public static class ServeCommand
         public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
-
-    private static int Usage(string message)
-    {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
-        return ExitCodes.Usage;
     }
 
     private static async Task<int> BuildProjectsAsync(string folder, CancellationToken cancellationToken)

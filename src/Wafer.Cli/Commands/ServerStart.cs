@@ -1,0 +1,64 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Options;
+using Spectre.Console;
+
+namespace Wafer.Cli.Commands;
+
+/// <summary>
+/// What the server commands (<c>serve</c>, <c>dev</c>, <c>runtime</c>, <c>orchestrator</c>, <c>gateway</c>) share:
+/// refusing bad settings and starting the web application, each failure printed with its exit code (docs/cli.md).
+/// </summary>
+internal static class ServerStart
+{
+    /// <summary>Prints <paramref name="message"/> as an error; returns the usage exit code.</summary>
+    public static int Usage(string message)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+        return ExitCodes.Usage;
+    }
+
+    /// <summary>Prints each settings error; the usage exit code when there was one, else null.</summary>
+    public static int? Refuse(IEnumerable<string> errors)
+    {
+        int? code = null;
+        foreach (var error in errors)
+        {
+            code = Usage(error);
+        }
+
+        return code;
+    }
+
+    /// <summary>
+    /// Starts <paramref name="app"/> (<paramref name="what"/>: "the runtime", …); on failure disposes it, prints why,
+    /// naming the address it could not listen on (<paramref name="listening"/>, with the flag that sets it), and
+    /// returns the exit code; null once it runs.
+    /// </summary>
+    public static async Task<int?> StartAsync(WebApplication app, string what, string listening, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            return null;
+        }
+        catch (OptionsValidationException ex)
+        {
+            await app.DisposeAsync();
+            return Usage(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException)
+        {
+            await app.DisposeAsync();
+            AnsiConsole.MarkupLineInterpolated(
+                $"[red]error:[/] {what} cannot listen on {listening}: {ex.Message} (another process may use the port; choose another, or 0 for a free one)");
+            return ExitCodes.Failed;
+        }
+        catch (InvalidOperationException ex)
+        {
+            await app.DisposeAsync();
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {what} could not start: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+}
