@@ -53,6 +53,12 @@ public sealed class OrchestratorOptions
     /// <summary>How long a draining runtime's modules wait for replacements elsewhere before they are removed anyway.</summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// How long a replica removed while others of its deployment run is out of the routes before its runtime is told to
+    /// unload it, so gateways stop sending it calls first (rolling updates, scale-downs, drains). Zero: at once.
+    /// </summary>
+    public TimeSpan RouteGrace { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How often deadlines are checked and unplaced replicas retried.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -127,6 +133,11 @@ public sealed class OrchestratorOptions
             {
                 errors.Add($"{name} must be at least 50ms, got {value}");
             }
+        }
+
+        if (RouteGrace < TimeSpan.Zero || RouteGrace > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"RouteGrace must be between 0 and 1 minute, got {RouteGrace}");
         }
 
         if (MaxArtifactBytes < 1024)

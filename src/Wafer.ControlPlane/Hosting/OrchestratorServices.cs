@@ -51,6 +51,7 @@ public static class OrchestratorServices
             {
                 KeepaliveGraceMissed = o.KeepaliveGraceMissed,
                 CommandTimeout = o.CommandTimeout,
+                RouteGrace = o.RouteGrace,
                 Scheduler = SchedulerSettings.Default with { DrainTimeout = o.DrainTimeout },
             };
         });

@@ -64,7 +64,31 @@ public sealed partial class FleetReconciler
         LogRemoving(module.Id, module.Deployment, runtime.Name, reason);
         var deleting = module with { Status = ModuleStatus.Deleting, Reason = reason, RequestId = NewRequestId(), UpdatedAt = Now };
         await SaveModuleAsync(deleting, cancellationToken);
+        if (module.Status == ModuleStatus.Running && settings.RouteGrace > TimeSpan.Zero && AnotherReplicaRuns(module))
+        {
+            // Out of the routes with this snapshot; the runtime unloads it once gateways have stopped sending it calls.
+            _deleteDue[module.Id] = Now + settings.RouteGrace;
+            return;
+        }
+
         await SendModuleCommandAsync(deleting, cancellationToken);
+    }
+
+    private bool AnotherReplicaRuns(PlacedModule module) =>
+        _fleet.Modules.Values.Any(m => m.Deployment == module.Deployment && m.Id != module.Id && m.Status == ModuleStatus.Running
+                                       && _fleet.Runtimes.TryGetValue(m.RuntimeId, out var runtime) && runtime.Alive);
+
+    /// <summary>Sends the <c>delete_module</c> of replicas whose <see cref="ReconcilerSettings.RouteGrace"/> is over.</summary>
+    private async Task SendDueDeletesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var (id, due) in _deleteDue.Where(d => d.Value <= now).ToList())
+        {
+            _deleteDue.Remove(id);
+            if (_fleet.Modules.TryGetValue(id, out var module) && module.Status == ModuleStatus.Deleting)
+            {
+                await SendModuleCommandAsync(module, cancellationToken);
+            }
+        }
     }
 
     private async Task ForgetAsync(PlacedModule module, string reason, CancellationToken cancellationToken)

@@ -28,6 +28,9 @@ public sealed partial class FleetReconciler(
     private DateTimeOffset _lastAnnounceRequest = DateTimeOffset.MinValue;
     private bool _dirty;
 
+    /// <summary>Replicas taken out of the routes whose <c>delete_module</c> waits until then (not stored: a restart sends it at once).</summary>
+    private readonly Dictionary<string, DateTimeOffset> _deleteDue = new(StringComparer.Ordinal);
+
     public FleetSnapshot Fleet => _fleet;
 
     /// <summary>Loads the stored state. Runtimes get a fresh keepalive grace period and unanswered commands fresh timers.</summary>
@@ -141,7 +144,7 @@ public sealed partial class FleetReconciler(
             SetRuntime(runtime with { LastSeen = now });
         }
 
-        foreach (var module in _fleet.Modules.Values.Where(m => m.Status is ModuleStatus.Pending or ModuleStatus.Deleting))
+        foreach (var module in _fleet.Modules.Values.Where(m => m.Status is ModuleStatus.Pending or ModuleStatus.Deleting && !_deleteDue.ContainsKey(m.Id)))
         {
             await SendModuleCommandAsync(module, cancellationToken);
         }
@@ -177,6 +180,7 @@ public sealed partial class FleetReconciler(
             }
         }
 
+        await SendDueDeletesAsync(now, cancellationToken);
         foreach (var module in _fleet.Modules.Values.Where(m => now - m.UpdatedAt > settings.CommandTimeout).ToList())
         {
             if (module.Status == ModuleStatus.Pending)

@@ -12,6 +12,13 @@ public sealed record ReconcilerSettings(
     TimeSpan AnnounceRequestInterval,
     SchedulerSettings Scheduler)
 {
+    /// <summary>
+    /// How long a running replica removed while others of its deployment run stays out of the routes before its
+    /// <c>delete_module</c> is sent, so gateways stop sending it calls before its runtime unloads it (a rolling update,
+    /// a scale-down, a drain). Zero: at once.
+    /// </summary>
+    public TimeSpan RouteGrace { get; init; } = TimeSpan.FromSeconds(1);
+
     public static ReconcilerSettings Default { get; } =
         new(3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), SchedulerSettings.Default);
 }

@@ -151,7 +151,9 @@ internal sealed class SchedulingPass
 
         if (need > 0)
         {
-            if (placed == 0 && !current.Any(m => m.Status == ModuleStatus.Pending) && MakeRoom(deployment, leaving))
+            // One at a time: while a replica is being deleted (its slot frees soon), no other is removed to make room.
+            if (placed == 0 && !current.Any(m => m.Status == ModuleStatus.Pending)
+                && !ModulesOf(deployment.Name).Any(m => m.Status == ModuleStatus.Deleting) && MakeRoom(deployment, leaving))
             {
                 _unplaced[deployment.Name] = $"rolling update: removing a replica of an older version to make room for {Short(deployment.Hash)}";
             }

@@ -38,4 +38,12 @@ public sealed class OrchestratorOptionsTests
     [InlineData("mqtt://broker:1883/topic", "Mqtt (--mqtt): 'mqtt://broker:1883/topic' has a path or query; give only mqtt://HOST:PORT")]
     public void Mqtt_NotABrokerUrl_RefusedWithoutThePassword(string url, string error) =>
         Assert.Equal([error], Errors(o => o.Mqtt = url));
+
+    [Fact]
+    public void RouteGrace_BetweenZeroAndAMinute()
+    {
+        Assert.Empty(Errors(o => o.RouteGrace = TimeSpan.Zero));
+        Assert.Contains("RouteGrace must be between 0 and 1 minute, got -00:00:01", Errors(o => o.RouteGrace = TimeSpan.FromSeconds(-1)));
+        Assert.Contains("RouteGrace must be between 0 and 1 minute, got 00:02:00", Errors(o => o.RouteGrace = TimeSpan.FromMinutes(2)));
+    }
 }

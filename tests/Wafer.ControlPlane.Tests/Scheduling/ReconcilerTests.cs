@@ -164,6 +164,9 @@ public sealed class ReconcilerTests
         Assert.Empty(h.Commands.Bodies<DeleteModuleBody>("a"));
 
         await h.RunAllAsync("b");
+        Assert.Equal(ModuleStatus.Deleting, Assert.Single(h.ModulesOf("web"), m => m.RuntimeId == "a").Status); // out of the routes
+        Assert.Empty(h.Commands.Bodies<DeleteModuleBody>("a")); // unloaded only after the route grace
+        await h.TickAsync(ReconcilerSettings.Default.RouteGrace);
         Assert.Single(h.Commands.Bodies<DeleteModuleBody>("a"));
         Assert.Empty(h.Commands.Bodies<ShutdownBody>());
 
@@ -171,6 +174,76 @@ public sealed class ReconcilerTests
         Assert.Equal("drained", Assert.Single(h.Commands.Bodies<ShutdownBody>("a")).Reason);
         Assert.True(h.Fleet.Runtimes["a"].ShutdownSent);
         Assert.Equal("b", Assert.Single(h.ModulesOf("web")).RuntimeId);
+    }
+
+    [Fact]
+    public async Task RollingUpdateAndScaleDown_ReplicaLeavesTheRoutesBeforeItsRuntimeUnloadsIt()
+    {
+        var h = new ReconcilerHarness();
+        await h.StartAsync();
+        string[] runtimes = ["a", "b", "c"];
+        foreach (var runtime in runtimes)
+        {
+            await h.AnnounceAsync(runtime);
+        }
+
+        await h.DeployAsync(Deployment("web", replicas: 2, hash: 'a'));
+        await AnswerAllAsync();
+
+        // When each replica leaves the routes (deleting) and when its delete_module goes out, observed every 100 ms.
+        var leftRoutes = new Dictionary<string, DateTimeOffset>();
+        var unloaded = new Dictionary<string, DateTimeOffset>();
+        var step = TimeSpan.FromMilliseconds(100);
+        await h.DeployAsync(Deployment("web", replicas: 2, hash: 'b')); // a rolling update
+        await RunUntilSettledAsync();
+        Assert.All(h.ModulesOf("web"), m => Assert.Equal((h.Fleet.Deployments["web"].Hash, ModuleStatus.Running), (m.Hash, m.Status)));
+        await h.DeployAsync(Deployment("web", replicas: 1, hash: 'b')); // a scale-down
+        await RunUntilSettledAsync();
+
+        Assert.Equal(3, leftRoutes.Count); // two old replicas, then one of the new ones
+        Assert.Equal(leftRoutes.Keys.Order(), unloaded.Keys.Order());
+        var grace = ReconcilerSettings.Default.RouteGrace;
+        Assert.All(leftRoutes, left => Assert.InRange(unloaded[left.Key] - left.Value, grace, grace + step));
+
+        // The last replica of a stopped deployment goes at once: no other replica could take its calls.
+        h.Commands.Clear();
+        Assert.True(await h.RemoveAsync("web"));
+        Assert.Single(h.Commands.Bodies<DeleteModuleBody>());
+
+        async Task AnswerAllAsync()
+        {
+            foreach (var runtime in runtimes)
+            {
+                await h.RunAllAsync(runtime);
+                await h.DeleteAllAsync(runtime);
+            }
+        }
+
+        void Observe()
+        {
+            var now = h.Time.GetUtcNow();
+            foreach (var module in h.ModulesOf("web").Where(m => m.Status == ModuleStatus.Deleting))
+            {
+                leftRoutes.TryAdd(module.Id, now);
+            }
+
+            foreach (var delete in h.Commands.Bodies<DeleteModuleBody>())
+            {
+                unloaded.TryAdd(delete.ModuleId, now);
+            }
+        }
+
+        async Task RunUntilSettledAsync()
+        {
+            Observe();
+            for (var i = 0; i < 100 && (h.ModulesOf("web").Any(m => m.Status != ModuleStatus.Running) || h.ModulesOf("web").Count != h.Fleet.Deployments["web"].Replicas); i++)
+            {
+                await AnswerAllAsync();
+                Observe();
+                await h.TickAsync(step);
+                Observe();
+            }
+        }
     }
 
     [Fact]

@@ -260,6 +260,13 @@ public sealed class SchedulerTests
 
         Assert.Equal("old1", plan.Of<RemoveModule>().Single().ModuleId);
         Assert.Empty(plan.Of<PlaceModule>());
+
+        // While that one is being deleted (out of the routes, its runtime not yet told), the other keeps serving.
+        var next = Plan(Snapshot(
+            [Fleets.Runtime("a"), Fleets.Runtime("b")], [Deployment("web", replicas: 2, hash: 'b')],
+            [Module("old1", "web", "a", ModuleStatus.Deleting, hash: 'a'), Module("old2", "web", "b", hash: 'a')]));
+        Assert.Empty(next.Of<RemoveModule>());
+        Assert.Empty(next.Of<PlaceModule>());
     }
 
     [Fact]
