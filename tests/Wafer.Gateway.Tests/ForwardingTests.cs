@@ -209,4 +209,26 @@ public sealed class ForwardingTests
         Assert.Equal(large, moved.LastBody);
         Assert.Equal(0, live.Requests);
     }
+
+    [Fact]
+    public async Task Metrics_RequestsByDeploymentAndCode_AndRetriesByReason()
+    {
+        await using var moved = await StubRuntime.StartAsync("moved", Answer(StatusCodes.Status404NotFound, "not_found"));
+        await using var live = await StubRuntime.StartAsync("live");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [moved.Url, live.Url]), ("down", ["bye"], [StubRuntime.RefusingUrl()]));
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await gateway.Client.PostAsync("/functions/greet", Json("{}"))).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await gateway.Client.PostAsync("/functions/bye", Json("{}"))).StatusCode);
+        var lines = (await gateway.Client.GetStringAsync("/metrics")).Split('\n');
+
+        Assert.Contains("""wafer_gateway_requests_total{deployment="web",kind="function",code="200"} 4""", lines);
+        Assert.Contains("""wafer_gateway_retries_total{deployment="web",reason="turned_away"} 2""", lines);
+        Assert.Contains("""wafer_gateway_requests_total{deployment="down",kind="function",code="503"} 1""", lines);
+        Assert.Contains("""wafer_gateway_request_duration_seconds_count{deployment="web",kind="function"} 4""", lines);
+    }
 }

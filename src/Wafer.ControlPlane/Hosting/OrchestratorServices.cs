@@ -15,6 +15,7 @@ using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Protocol.Transport;
+using Wafer.Runtime.Telemetry;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -95,6 +96,8 @@ public static class OrchestratorServices
         app.MapGatewayRoutes();
         app.MapWaferGateway();
         app.MapStats();
+        FleetMetrics.Register(app.Services);
+        app.MapWaferMetrics();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

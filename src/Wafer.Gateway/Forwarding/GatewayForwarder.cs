@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,7 +16,7 @@ namespace Wafer.Gateway.Forwarding;
 /// and the request goes to the next healthy replica (nothing was sent); any other transport failure puts it aside
 /// too but is answered 502 (504 on a timeout), since the call may have run.
 /// </summary>
-public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeClient client, ILogger<GatewayForwarder> logger)
+public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeClient client, GatewayMetrics metrics, ILogger<GatewayForwarder> logger)
 {
     /// <summary>How long a runtime that failed a request is skipped (unless the orchestrator says more first).</summary>
     public static readonly TimeSpan PutAsideFor = TimeSpan.FromSeconds(5);
@@ -31,6 +32,13 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
     };
 
     public async Task ForwardAsync(HttpContext context, ReplicaSet replicas)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await ForwardToReplicaAsync(context, replicas);
+        metrics.Answered(replicas.Deployment, GatewayMetrics.Handler, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task ForwardToReplicaAsync(HttpContext context, ReplicaSet replicas)
     {
         for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
         {
@@ -57,6 +65,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
             if (error == ForwarderError.Request && ConnectionFailures.IsRefused(failure) && !context.Response.HasStarted)
             {
                 Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
+                metrics.Retried(replicas.Deployment, refused: true);
                 context.Features.Set<IForwarderErrorFeature?>(null);
                 context.Response.Clear();
                 continue;
@@ -86,6 +95,13 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
     /// the replica was just moved, stopped or updated) goes to another replica instead of failing.
     /// </summary>
     public async Task CallAsync(HttpContext context, ReplicaSet replicas)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await CallReplicaAsync(context, replicas);
+        metrics.Answered(replicas.Deployment, GatewayMetrics.Function, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
+    }
+
+    private async Task CallReplicaAsync(HttpContext context, ReplicaSet replicas)
     {
         FunctionCall.ResendableBody? resendable;
         try
@@ -128,6 +144,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
                 if (ConnectionFailures.IsRefused(e))
                 {
                     Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
+                    metrics.Retried(replicas.Deployment, refused: true);
                     destination = replicas.Pick(tried);
                     continue;
                 }
@@ -146,6 +163,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
                 if (resendable is not null && FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
                 {
                     TurnedAway(logger, destination.RuntimeName, replicas.Deployment, (int)response.StatusCode, next.RuntimeName);
+                    metrics.Retried(replicas.Deployment, refused: false);
                     destination = next;
                     continue;
                 }

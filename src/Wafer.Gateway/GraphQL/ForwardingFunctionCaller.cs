@@ -17,7 +17,7 @@ namespace Wafer.Gateway.GraphQL;
 /// connection, or a call the runtime turned away unrun (<see cref="FunctionCall.NotRunThere"/>), goes to the next
 /// healthy replica; any other refusal by the runtime becomes a <see cref="FunctionCallError"/> with the runtime's cause.
 /// </summary>
-internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client) : IFunctionCaller
+internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client, GatewayMetrics metrics) : IFunctionCaller
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private readonly string _path = $"/functions/{Uri.EscapeDataString(function.Plugin)}/{Uri.EscapeDataString(function.Function.Name)}";
@@ -45,6 +45,7 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                 destination.PutAside(GatewayForwarder.PutAsideFor);
                 if (ConnectionFailures.IsRefused(ex))
                 {
+                    metrics.Retried(replicas.Deployment, refused: true);
                     destination = replicas.Pick(tried) ?? throw Failed("no_replica", $"no runtime serving '{function.Plugin}' accepted the connection", null);
                     continue;
                 }
@@ -57,11 +58,13 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
             {
                 if (FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
                 {
+                    metrics.Retried(replicas.Deployment, refused: false);
                     destination = next; // turned away unrun: the replica just moved (see GatewayForwarder.CallAsync)
                     continue;
                 }
 
                 var text = await response.Content.ReadAsByteArrayAsync(timeout.Token);
+                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, (int)response.StatusCode, clock.Elapsed);
                 var callId = response.Headers.TryGetValues("X-Wafer-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
                 return response.IsSuccessStatusCode
                     ? new CallOutcome(callId ?? "", CallStatus.Ok, ResultOf(text), null, clock.Elapsed)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
 using Wafer.Runtime.Hosting;
+using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Gateway.Hosting;
 
@@ -46,6 +47,7 @@ public static class GatewayApp
         app.MapGet("/readyz", (RemoteRouteFeed feed) => feed.HasRoutes
             ? Results.Ok(new { status = "ready" })
             : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no routes from the orchestrator yet"));
+        app.MapWaferMetrics();
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();
         return app;

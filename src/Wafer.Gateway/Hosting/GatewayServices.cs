@@ -4,6 +4,7 @@ using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.GraphQL;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
+using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Gateway.Hosting;
 
@@ -18,6 +19,8 @@ public static class GatewayServices
         services.AddSingleton<RouteSnapshotBuilder>();
         services.AddSingleton<RouteState>();
         services.AddSingleton<RuntimeClient>();
+        services.AddWaferMetrics();
+        services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<GatewaySchemaSource>();
         services.AddHostedService<ActiveHealthProbe>();

@@ -10,6 +10,7 @@ using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Telemetry;
 using Wafer.Wasm;
 using Wafer.Wasm.Wasi;
 
@@ -104,6 +105,10 @@ public static partial class HandlerEndpoints
 
         LogStderr(services.GetRequiredService<GuestLogSink>(), callId, route, result);
         await RespondAsync(context, route, callId, result, options, services.GetRequiredService<ILoggerFactory>());
+        if (result.Status != CommandStatus.Cancelled)
+        {
+            services.GetRequiredService<RuntimeMetrics>().HandlerAnswered(plugin.Name, route.Route.Path, context.Response.StatusCode);
+        }
     }
 
     private static async Task RespondAsync(

@@ -11,6 +11,7 @@ using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Lambda;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Storage;
+using Wafer.Runtime.Telemetry;
 using Wafer.Runtime.Uploads;
 using Wafer.Wasm;
 
@@ -47,6 +48,8 @@ public static class RuntimeServices
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();
         services.AddSingleton<CallCounters>();
+        services.AddWaferMetrics();
+        services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<FunctionInvoker>();
         services.AddWaferCapabilities();
         services.AddWaferGraphQL();
@@ -65,6 +68,7 @@ public static class RuntimeServices
         endpoints.MapWaferCommands();
         endpoints.MapWaferGraphQL();
         endpoints.MapWaferDgraphLambda();
+        endpoints.MapWaferMetrics();
         return endpoints;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Telemetry;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Invocation;
@@ -12,7 +13,8 @@ namespace Wafer.Runtime.Invocation;
 /// Runs one call of a function on the plugin version it was resolved to, holding a lease so a reload cannot
 /// dispose the version mid-call, and checks the guest's result against the declared type.
 /// </summary>
-public sealed partial class FunctionInvoker(GuestLogSink logs, CapabilityDispatcher capabilities, CallCounters counters, ILogger<FunctionInvoker> logger)
+public sealed partial class FunctionInvoker(
+    GuestLogSink logs, CapabilityDispatcher capabilities, CallCounters counters, RuntimeMetrics metrics, ILogger<FunctionInvoker> logger)
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
@@ -43,6 +45,7 @@ public sealed partial class FunctionInvoker(GuestLogSink logs, CapabilityDispatc
         }
 
         var outcome = ToOutcome(function, callId, result, Stopwatch.GetElapsedTime(started));
+        metrics.CallFinished(plugin.Name, function.Name, outcome);
         if (!outcome.Succeeded)
         {
             CallFailed(logger, callId, plugin.Name, function.Name, outcome.Cause, outcome.Message ?? "");

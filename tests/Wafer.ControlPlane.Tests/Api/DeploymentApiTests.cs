@@ -157,6 +157,25 @@ public sealed class DeploymentApiTests
     }
 
     [Fact]
+    public async Task Metrics_FleetByState_AtEachScrape()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
+        (await host.Client.PostAsync("/api/deployments", JsonBody(Inline()))).Dispose();
+        await WaitRunningAsync(host, "web");
+
+        var lines = (await host.Client.GetStringAsync("/metrics")).Split('\n');
+
+        Assert.Contains("wafer_fleet_deployments 1", lines);
+        Assert.Contains("""wafer_fleet_runtimes{state="online"} 1""", lines);
+        Assert.Contains("""wafer_fleet_runtimes{state="offline"} 0""", lines);
+        Assert.Contains("""wafer_fleet_modules{state="running"} 1""", lines);
+        Assert.Contains("""wafer_fleet_modules{state="pending"} 0""", lines);
+        Assert.Contains(lines, l => l.StartsWith("""wafer_reconciler_lag_seconds{quantile="0.99"} """, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Stop_DeletesModulesFromRuntime()
     {
         await using var host = await OrchestratorHost.StartAsync();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Gateway.Tests.Support;
 
@@ -37,6 +38,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var app = builder.Build();
         app.UseWaferGatewayHandlers();
         app.MapWaferGateway();
+        app.MapWaferMetrics();
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GatewayHost(app, new Uri(address));

@@ -45,6 +45,8 @@ public sealed class WagiHandlerTests : IAsyncLifetime
         Assert.Equal("yes", response.Headers.GetValues("X-Custom").Single());
         Assert.Equal("{\"created\":true}", await response.Content.ReadAsStringAsync());
         Assert.Equal(16, response.Content.Headers.ContentLength);
+        var metrics = (await _server.Client.GetStringAsync("/metrics")).Split('\n');
+        Assert.Single(metrics, l => l.StartsWith("wafer_handler_requests_total{plugin=\"c-wagi\",route=", StringComparison.Ordinal) && l.EndsWith(",code=\"201\"} 1", StringComparison.Ordinal));
     }
 
     [Fact]
