@@ -13,6 +13,7 @@ using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Storage;
+using Wafer.Runtime.Telemetry;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Wasm;
 
@@ -56,6 +57,8 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
         builder.Services.AddSingleton<CallCounters>();
+        builder.Services.AddWaferMetrics();
+        builder.Services.AddSingleton<RuntimeMetrics>();
         builder.Services.AddSingleton<FunctionInvoker>();
         builder.Services.AddSingleton<IInferenceStore, SqlInferenceStore>();
         builder.Services.AddWaferCapabilities();
