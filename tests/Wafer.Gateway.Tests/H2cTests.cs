@@ -26,7 +26,7 @@ public sealed class H2cTests
     }
 
     [Fact]
-    public void Destination_SendsOverH2cOnlyWithEnoughCallsInFlight_AndNotWhilePaused()
+    public void Destination_SendsOverH2cOnlyWithEnoughCallsInFlight_OrJustBefore_AndNotWhilePaused()
     {
         var destination = new Destination("r1", "rt-1", "http://127.0.0.1:1/", "http://127.0.0.1:2/");
         var plain = new Destination("r2", "rt-2", "http://127.0.0.1:3");
@@ -46,6 +46,19 @@ public sealed class H2cTests
 
         calls.ForEach(c => c.Dispose());
         Assert.Equal(0, destination.InFlight);
+
+        var sticky = new Destination("r3", "rt-3", "http://127.0.0.1:4", "http://127.0.0.1:5");
+        Enumerable.Range(0, Destination.MultiplexFrom + 1).Select(_ => sticky.BeginCall()).ToList().ForEach(c => c.Dispose());
+        using (var next = sticky.BeginCall())
+        {
+            Assert.True(next.H2c); // alone, but calls piled up just before
+        }
+
+        Thread.Sleep(Destination.MultiplexHold * 2);
+        using (var later = sticky.BeginCall())
+        {
+            Assert.False(later.H2c);
+        }
     }
 
     [Fact]

@@ -45,6 +45,53 @@ public sealed class RoutingTests
         Assert.Equal(0, stub.Requests);
     }
 
+    [Theory]
+    [InlineData("/functions/greet", "a:/functions/web/greet")]
+    [InlineData("/Functions/greet/", "a:/functions/web/greet")]
+    [InlineData("/functions/web/greet/", "a:/functions/web/greet/")] // a qualified path goes on as it came
+    public async Task Function_PathForms_ReachTheFunction(string path, string result)
+    {
+        await using var stub = await StubRuntime.StartAsync("a");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [stub.Url]));
+
+        using var response = await gateway.Client.PostAsync(path, Json("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal($$"""{"result":"{{result}}"}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/functions/")]
+    [InlineData("/functions//greet")]
+    [InlineData("/functions/web/greet/more")]
+    public async Task Function_PathsThatNameNoFunction_404WithoutACall(string path)
+    {
+        await using var stub = await StubRuntime.StartAsync("a");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [stub.Url]));
+
+        using var response = await gateway.Client.PostAsync(path, Json("{}"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(0, stub.Requests);
+    }
+
+    [Fact]
+    public async Task Function_OtherMethod_405AllowingPost()
+    {
+        await using var stub = await StubRuntime.StartAsync("a");
+        await using var gateway = await GatewayHost.StartAsync();
+        gateway.Publish(1, ("web", ["greet"], [stub.Url]));
+
+        using var response = await gateway.Client.GetAsync("/functions/greet");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["POST"], response.Content.Headers.Allow);
+        Assert.Equal("functions are called with POST, not GET", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString());
+        Assert.Equal(0, stub.Requests);
+    }
+
     [Fact]
     public async Task Routes_Republished_NewSnapshotServesAtOnce()
     {

@@ -85,6 +85,8 @@ public static class OrchestratorServices
     public static WebApplication MapWaferOrchestrator(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseWaferGatewayFunctions();
+        app.UseRouting();
         app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapOpenApi();

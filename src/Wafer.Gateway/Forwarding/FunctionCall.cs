@@ -19,7 +19,7 @@ internal static class FunctionCall
 
     private const int BufferSize = 16 * 1024;
 
-    /// <summary>Bodies up to this size are read before a call another replica could take, so it can be sent again.</summary>
+    /// <summary>Bodies up to this size are read before the call is sent, so it can be sent again to another replica.</summary>
     public const int ResendableBodyBytes = 64 * 1024;
 
     /// <summary>

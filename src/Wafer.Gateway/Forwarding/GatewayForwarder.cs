@@ -90,9 +90,10 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
     /// <summary>
     /// A function call: the same choice of replica, retry and failure answers as <see cref="ForwardAsync"/>, sent
     /// straight over the runtime connection pool (<see cref="FunctionCall"/>). Handler routes keep YARP, which
-    /// handles what web apps may need (upgrades, trailers, <c>X-Forwarded-*</c>). When the deployment has several
-    /// replicas, a small body is read first so that a call a runtime turned away unrun (<see cref="FunctionCall.NotRunThere"/>:
-    /// the replica was just moved, stopped or updated) goes to another replica instead of failing.
+    /// handles what web apps may need (upgrades, trailers, <c>X-Forwarded-*</c>). A small body is read first: sent
+    /// from memory it costs the gateway less than streamed, and a call a runtime turned away unrun
+    /// (<see cref="FunctionCall.NotRunThere"/>: the replica was just moved, stopped or updated) can go to another
+    /// replica instead of failing.
     /// </summary>
     public async Task CallAsync(HttpContext context, ReplicaSet replicas)
     {
@@ -106,7 +107,7 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
         FunctionCall.ResendableBody? resendable;
         try
         {
-            resendable = replicas.Destinations.Count > 1 ? await FunctionCall.ReadResendableAsync(context) : null;
+            resendable = await FunctionCall.ReadResendableAsync(context);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {

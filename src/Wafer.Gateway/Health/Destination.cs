@@ -18,6 +18,13 @@ public sealed class Destination
     /// </summary>
     public const int MultiplexFrom = 2;
 
+    /// <summary>
+    /// How long calls keep going over h2c after calls last piled up (<see cref="MultiplexFrom"/>). Under steady load the
+    /// count in flight dips below the threshold now and then; sending those calls over HTTP/1.1 took them off the
+    /// shared connection and cost the gateway about 2 µs more per call (docs/benchmarks.md, "Gateway").
+    /// </summary>
+    public static readonly TimeSpan MultiplexHold = TimeSpan.FromMilliseconds(100);
+
     /// <summary>How long h2c stays unused after a transport failure on it (calls go over HTTP/1.1 meanwhile).</summary>
     public static readonly TimeSpan H2cPause = TimeSpan.FromSeconds(30);
 
@@ -25,6 +32,7 @@ public sealed class Destination
     private int _probeFailures;
     private int _inFlight;
     private long _h2cPausedUntil;
+    private long _multiplexUntil;
 
     public Destination(string runtimeId, string runtimeName, string url, string? h2cUrl = null)
     {
@@ -49,12 +57,24 @@ public sealed class Destination
 
     /// <summary>
     /// Counts a call in flight until the returned scope is disposed, and says how to send it: over h2c when the
-    /// runtime has it, it is not paused, and at least <see cref="MultiplexFrom"/> other calls are in flight.
+    /// runtime has it, it is not paused, and at least <see cref="MultiplexFrom"/> other calls are in flight or were
+    /// within <see cref="MultiplexHold"/>.
     /// </summary>
     public CallScope BeginCall()
     {
         var others = Interlocked.Increment(ref _inFlight) - 1;
-        var h2c = H2cPrefix is not null && others >= MultiplexFrom && Environment.TickCount64 >= Volatile.Read(ref _h2cPausedUntil);
+        if (H2cPrefix is null)
+        {
+            return new CallScope(this, false);
+        }
+
+        var now = Environment.TickCount64;
+        if (others >= MultiplexFrom)
+        {
+            Volatile.Write(ref _multiplexUntil, now + (long)MultiplexHold.TotalMilliseconds);
+        }
+
+        var h2c = now < Volatile.Read(ref _multiplexUntil) && now >= Volatile.Read(ref _h2cPausedUntil);
         return new CallScope(this, h2c);
     }
 

@@ -41,6 +41,8 @@ public static class GatewayApp
         builder.Services.AddSingleton<ControlPassthrough>();
 
         var app = builder.Build();
+        app.UseWaferGatewayFunctions();
+        app.UseRouting();
         app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));

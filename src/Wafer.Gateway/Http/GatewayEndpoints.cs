@@ -14,8 +14,8 @@ namespace Wafer.Gateway.Http;
 
 /// <summary>
 /// The gateway's public routes: <c>POST /functions/{name}</c> and <c>/functions/{plugin}/{name}</c> forwarded to a
-/// replica of the deployment exporting the function, <c>/graphql</c> over every deployment, and the handler routes
-/// of every deployment (<see cref="UseWaferGatewayHandlers"/>).
+/// replica of the deployment exporting the function (<see cref="UseWaferGatewayFunctions"/>), <c>/graphql</c> over
+/// every deployment, and the handler routes of every deployment (<see cref="UseWaferGatewayHandlers"/>).
 /// </summary>
 public static class GatewayEndpoints
 {
@@ -23,19 +23,40 @@ public static class GatewayEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var routes = services.GetRequiredService<RouteState>();
-        var forwarder = new Lazy<GatewayForwarder>(services.GetRequiredService<GatewayForwarder>);
         var schema = new Lazy<GatewaySchemaSource>(services.GetRequiredService<GatewaySchemaSource>);
         var limit = new Lazy<int>(() => services.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBytes);
 
-        endpoints.MapPost("/functions/{name}", (HttpContext context, string name) => FunctionAsync(context, routes.Current, forwarder.Value, null, name))
-            .ExcludeFromDescription();
-        endpoints.MapPost("/functions/{plugin}/{name}", (HttpContext context, string plugin, string name) => FunctionAsync(context, routes.Current, forwarder.Value, plugin, name))
-            .ExcludeFromDescription();
         endpoints.MapPost(GraphQLEndpoints.Route, context => GraphQLHttpHandler.PostAsync(context, schema.Value, limit.Value)).ExcludeFromDescription();
         endpoints.MapGet(GraphQLEndpoints.Route, context => GraphQLHttpHandler.GetAsync(context, schema.Value)).ExcludeFromDescription();
         endpoints.MapGet(GraphQLEndpoints.Route + "/schema", context => GraphQLHttpHandler.SchemaAsync(context, schema.Value)).ExcludeFromDescription();
         return endpoints;
+    }
+
+    /// <summary>
+    /// Function calls, the gateway's hot path, answered before endpoint routing and the status-code pages, which cost
+    /// each call more than the route lookup itself (docs/benchmarks.md, "Gateway"); every answer here has its body.
+    /// Call it before <c>UseRouting</c>.
+    /// </summary>
+    public static IApplicationBuilder UseWaferGatewayFunctions(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var routes = app.ApplicationServices.GetRequiredService<RouteState>();
+        var forwarder = new Lazy<GatewayForwarder>(app.ApplicationServices.GetRequiredService<GatewayForwarder>);
+        return app.Use((context, next) =>
+        {
+            if (!FunctionPath.TryParse(context.Request.Path, out var plugin, out var name))
+            {
+                return next(context);
+            }
+
+            if (!HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Response.Headers.Allow = HttpMethods.Post;
+                return Problems.MethodNotAllowed($"functions are called with POST, not {context.Request.Method}").ExecuteAsync(context);
+            }
+
+            return FunctionAsync(context, routes.Current, forwarder.Value, plugin, name);
+        });
     }
 
     /// <summary>

@@ -17,6 +17,9 @@ public static class Problems
     public static IResult Unauthorized(string detail) =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail, null);
 
+    public static IResult MethodNotAllowed(string detail) =>
+        Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", "Method not allowed", detail, null);
+
     public static IResult Conflict(string detail) =>
         Create(StatusCodes.Status409Conflict, "conflict", "Conflict", detail, null);
 

@@ -36,6 +36,8 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddProblemDetails();
         builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
         var app = builder.Build();
+        app.UseWaferGatewayFunctions();
+        app.UseRouting();
         app.UseWaferGatewayHandlers();
         app.MapWaferGateway();
         app.MapWaferMetrics();
