@@ -4,7 +4,9 @@
 # (in-process broker), one runtime joined to it, the example deployed with one replica, so every gateway call
 # reaches the same runtime as the direct calls. Prints requests/s, p50/p99 latency, the gateway's CPU time per
 # request and the throughput ratio to the direct calls at CONNECTIONS connections, then the p50 latency the
-# gateway adds measured at one connection (no queueing: the cost of the extra hop itself).
+# gateway adds measured at one connection (no queueing: the cost of the extra hop itself). For reference, the same
+# calls also go through bench/Wafer.Bench.Proxy, the least a .NET reverse proxy does (Kestrel in, one h2c request to
+# the runtime out, nothing else): the gap between it and the gateway is what the gateway's own work costs.
 #
 # Warm-up first, then ROUNDS interleaved rounds of DURATION per target (order rotated each round) at CONNECTIONS,
 # and ROUNDS more at one connection; medians shown.
@@ -35,6 +37,7 @@ rm -rf "$work" && mkdir -p "$work"
 
 command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 ./wafer build examples/hello >/dev/null
+dotnet publish bench/Wafer.Bench.Proxy -c Release -o "$work/proxy-bin" -nologo -v q -clp:ErrorsOnly
 wafer=(./wafer)
 [ -z "${WAFER_DLL:-}" ] || wafer=(dotnet "$WAFER_DLL")
 echo '{"name":"hello"}' >"$work/hello.wafer.json"
@@ -43,11 +46,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
-orchestrator=18280 broker=18281 runtime=18282 standalone=18283
+orchestrator=18280 broker=18281 runtime=18282 standalone=18283 runtime_h2c=18285 proxy=18286
 env "${gateway_env[@]}" "${on_other_cpus[@]}" "${wafer[@]}" orchestrator --port $orchestrator --brokerPort $broker --storagePath "$work/orchestrator" >"$work/orchestrator.log" 2>&1 & pids+=($!)
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$orchestrator/readyz" >/dev/null && break; sleep 0.2; done
-env "${runtime_env[@]}" "${on_runtime_cpus[@]}" "${wafer[@]}" runtime --join "mqtt://127.0.0.1:$broker" --name bench-rt --port $runtime --storagePath "$work/runtime" >"$work/runtime.log" 2>&1 & pids+=($!)
+env "${runtime_env[@]}" "${on_runtime_cpus[@]}" "${wafer[@]}" runtime --join "mqtt://127.0.0.1:$broker" --name bench-rt --port $runtime --h2cPort $runtime_h2c --storagePath "$work/runtime" >"$work/runtime.log" 2>&1 & pids+=($!)
 env "${gateway_env[@]}" "${on_other_cpus[@]}" "${wafer[@]}" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $standalone >"$work/gateway.log" 2>&1 & pids+=($!)
+"${on_other_cpus[@]}" dotnet "$work/proxy-bin/Wafer.Bench.Proxy.dll" "http://127.0.0.1:$runtime_h2c" $proxy >"$work/proxy.log" 2>&1 & pids+=($!)
 before=18284
 [ -z "${BEFORE_DLL:-}" ] || { env "${gateway_env[@]}" "${on_other_cpus[@]}" dotnet "$BEFORE_DLL" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $before >"$work/before.log" 2>&1 & pids+=($!); }
 for _ in $(seq 1 100); do
@@ -57,9 +61,9 @@ done
 curl -sf -F plugin=@examples/hello/build/hello.wasm -F manifest=@"$work/hello.wafer.json" -F name=hello -F replicas=1 \
   "http://127.0.0.1:$orchestrator/api/deployments" >/dev/null
 
-names=(direct gateway standalone)
-ports=($runtime $orchestrator $standalone)
-labels=("runtime, direct" "gateway in the orchestrator" "gateway alone (wafer gateway)")
+names=(direct gateway standalone proxy)
+ports=($runtime $orchestrator $standalone $proxy)
+labels=("runtime, direct" "gateway in the orchestrator" "gateway alone (wafer gateway)" "plain .NET proxy (reference)")
 if [ -n "${BEFORE_DLL:-}" ]; then names+=(before); ports+=($before); labels+=("gateway alone, BEFORE_DLL"); fi
 n=${#names[@]}
 
