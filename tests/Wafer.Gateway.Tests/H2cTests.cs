@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -18,6 +19,12 @@ public sealed class H2cTests
             [new DeploymentRoutes("web", "web:greet", GatewayHost.Metadata(["greet"]), [], [new ReplicaAddress("web-rt-0", "rt-0", url, h2cUrl)])]));
 
     /// <summary>Answers after a pause, so concurrent calls overlap at the runtime.</summary>
+    private static bool HoldsH2c(Destination destination)
+    {
+        using var call = destination.BeginCall();
+        return call.H2c;
+    }
+
     private static async Task Slowly(HttpContext context)
     {
         await Task.Delay(500);
@@ -48,17 +55,20 @@ public sealed class H2cTests
         Assert.Equal(0, destination.InFlight);
 
         var sticky = new Destination("r3", "rt-3", "http://127.0.0.1:4", "http://127.0.0.1:5");
+        var piledUp = Stopwatch.StartNew();
         Enumerable.Range(0, Destination.MultiplexFrom + 1).Select(_ => sticky.BeginCall()).ToList().ForEach(c => c.Dispose());
         using (var next = sticky.BeginCall())
         {
             Assert.True(next.H2c); // alone, but calls piled up just before
         }
 
-        Thread.Sleep(Destination.MultiplexHold * 2);
-        using (var later = sticky.BeginCall())
+        while (HoldsH2c(sticky) && piledUp.Elapsed < TimeSpan.FromSeconds(10))
         {
-            Assert.False(later.H2c);
+            Thread.Sleep(10);
         }
+
+        Assert.False(HoldsH2c(sticky)); // back to HTTP/1.1 once the hold is over
+        Assert.True(piledUp.Elapsed >= Destination.MultiplexHold - TimeSpan.FromMilliseconds(10), $"h2c held only {piledUp.Elapsed}");
     }
 
     [Fact]

@@ -86,7 +86,6 @@ public static class OrchestratorServices
     {
         app.UseExceptionHandler();
         app.UseWaferGatewayFunctions();
-        app.UseRouting();
         app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapOpenApi();

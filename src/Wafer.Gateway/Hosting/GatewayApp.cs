@@ -42,7 +42,6 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseWaferGatewayFunctions();
-        app.UseRouting();
         app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));

@@ -33,16 +33,16 @@ public static class GatewayEndpoints
     }
 
     /// <summary>
-    /// Function calls, the gateway's hot path, answered before endpoint routing and the status-code pages, which cost
-    /// each call more than the route lookup itself (docs/benchmarks.md, "Gateway"); every answer here has its body.
-    /// Call it before <c>UseRouting</c>.
+    /// Function calls, the gateway's hot path, answered by a middleware ahead of endpoint routing, which it adds after
+    /// itself: skipping routing and the status-code pages saves a call about 2 µs (docs/benchmarks.md, "Gateway"),
+    /// and every answer here has its body already. Call it before the host's other middleware.
     /// </summary>
     public static IApplicationBuilder UseWaferGatewayFunctions(this IApplicationBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
         var routes = app.ApplicationServices.GetRequiredService<RouteState>();
         var forwarder = new Lazy<GatewayForwarder>(app.ApplicationServices.GetRequiredService<GatewayForwarder>);
-        return app.Use((context, next) =>
+        app.Use((context, next) =>
         {
             if (!FunctionPath.TryParse(context.Request.Path, out var plugin, out var name))
             {
@@ -57,6 +57,7 @@ public static class GatewayEndpoints
 
             return FunctionAsync(context, routes.Current, forwarder.Value, plugin, name);
         });
+        return app.UseRouting();
     }
 
     /// <summary>

@@ -37,7 +37,6 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
         var app = builder.Build();
         app.UseWaferGatewayFunctions();
-        app.UseRouting();
         app.UseWaferGatewayHandlers();
         app.MapWaferGateway();
         app.MapWaferMetrics();
