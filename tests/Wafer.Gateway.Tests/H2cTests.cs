@@ -7,8 +7,9 @@ using Wafer.Gateway.Health;
 namespace Wafer.Gateway.Tests;
 
 /// <summary>
-/// Function calls (REST and GraphQL fields) over a runtime's HTTP/2 cleartext listener: HTTP/1.1 while few calls are
-/// in flight, h2c from <see cref="Destination.MultiplexFrom"/> others on, and HTTP/1.1 again when the h2c port fails.
+/// Function calls (REST and GraphQL fields) to a runtime whose h2c port speaks HTTP/2 only, not the call protocol (an
+/// older runtime; CallProtocolTests has the protocol): HTTP/1.1 while few calls are in flight, h2c from
+/// <see cref="Destination.MultiplexFrom"/> others on, and HTTP/1.1 again when the h2c port fails.
 /// </summary>
 public sealed class H2cTests
 {

@@ -19,6 +19,9 @@ internal static class FunctionCall
 
     private const int BufferSize = 16 * 1024;
 
+    /// <summary>The runtime's id of a call that ran, for its logs.</summary>
+    public const string CallIdHeader = "X-Wafer-Call-Id";
+
     /// <summary>Bodies up to this size are read before the call is sent, so it can be sent again to another replica.</summary>
     public const int ResendableBodyBytes = 64 * 1024;
 
@@ -156,6 +159,29 @@ internal static class FunctionCall
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A runtime's answer over the call protocol onto the gateway's response.</summary>
+    public static async Task WriteAnswerAsync(CallAnswer answer, string runtimeName, HttpContext to)
+    {
+        var response = to.Response;
+        response.StatusCode = answer.Status;
+        response.ContentType = answer.ContentType;
+        response.ContentLength = answer.Body.Length;
+        if (answer.CallId is not null)
+        {
+            response.Headers[CallIdHeader] = answer.CallId;
+        }
+
+        response.Headers[GatewayForwarder.RuntimeHeader] = runtimeName;
+        try
+        {
+            await response.BodyWriter.WriteAsync(answer.Body, to.RequestAborted);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the caller went away
         }
     }
 

@@ -95,14 +95,14 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
     /// (<see cref="FunctionCall.NotRunThere"/>: the replica was just moved, stopped or updated) can go to another
     /// replica instead of failing.
     /// </summary>
-    public async Task CallAsync(HttpContext context, ReplicaSet replicas)
+    public async Task CallAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
         var started = Stopwatch.GetTimestamp();
-        await CallReplicaAsync(context, replicas);
+        await CallReplicaAsync(context, replicas, plugin, function);
         metrics.Answered(replicas.Deployment, GatewayMetrics.Function, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task CallReplicaAsync(HttpContext context, ReplicaSet replicas)
+    private async Task CallReplicaAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
         FunctionCall.ResendableBody? resendable;
         try
@@ -129,10 +129,19 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
             timeout.CancelAfter(FunctionCall.Timeout);
             HttpRequestMessage? request = null;
-            HttpResponseMessage response;
+            HttpResponseMessage? response = null;
+            CallAnswer? answer = null;
             try
             {
-                (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => FunctionCall.Request(context, prefix, h2c, resendable), timeout.Token);
+                if (resendable is not null)
+                {
+                    answer = await client.CallAsync(destination, plugin, function, resendable.Memory, timeout.Token);
+                }
+
+                if (answer is null)
+                {
+                    (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => FunctionCall.Request(context, prefix, h2c, resendable), timeout.Token);
+                }
             }
             catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -158,9 +167,24 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
                 return;
             }
 
+            if (answer is not null)
+            {
+                if (FunctionCall.NotRunThere((HttpStatusCode)answer.Status) && replicas.Pick(tried) is { } next)
+                {
+                    TurnedAway(logger, destination.RuntimeName, replicas.Deployment, answer.Status, next.RuntimeName);
+                    metrics.Retried(replicas.Deployment, refused: false);
+                    destination = next;
+                    continue;
+                }
+
+                await FunctionCall.WriteAnswerAsync(answer, destination.RuntimeName, context);
+                return;
+            }
+
             using (request)
             using (response)
             {
+                Debug.Assert(response is not null);
                 if (resendable is not null && FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
                 {
                     TurnedAway(logger, destination.RuntimeName, replicas.Deployment, (int)response.StatusCode, next.RuntimeName);

@@ -14,6 +14,7 @@ public sealed class GatewayMetrics
     private readonly Counter _requests;
     private readonly Histogram _durations;
     private readonly Counter _retries;
+    private readonly Counter.Child[] _sent;
     private readonly ConcurrentDictionary<(string Deployment, string Kind, int Status), Series> _series = new();
 
     public GatewayMetrics(CollectorRegistry registry)
@@ -29,7 +30,21 @@ public sealed class GatewayMetrics
         _retries = factory.CreateCounter("wafer_gateway_retries_total",
             "Requests sent to another replica, by deployment and reason: refused (connection refused) or turned_away (answered 404/503 unrun)",
             "deployment", "reason");
+        var sent = factory.CreateCounter("wafer_gateway_calls_sent_total",
+            "Function calls sent to runtimes (retries included), by transport: call (the call protocol), h2c or http1",
+            "transport");
+        _sent = [sent.WithLabels("call"), sent.WithLabels("h2c"), sent.WithLabels("http1")];
     }
+
+    /// <summary>How a function call went to a runtime.</summary>
+    public enum Transport
+    {
+        CallProtocol,
+        H2c,
+        Http1,
+    }
+
+    public void Sent(Transport transport) => _sent[(int)transport].Inc();
 
     public void Answered(string deployment, string kind, int status, TimeSpan duration)
     {

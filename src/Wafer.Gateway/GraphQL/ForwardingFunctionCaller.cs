@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.Health;
@@ -13,14 +12,12 @@ namespace Wafer.Gateway.GraphQL;
 
 /// <summary>
 /// Resolves a field of the gateway's schema on a replica: the positional arguments become a named JSON object
-/// posted to <c>/functions/{deployment}/{function}</c>, and the answer comes back as the call's outcome. A refused
+/// sent as a call of <c>{deployment}/{function}</c> (<see cref="RuntimeClient.CallWholeAsync"/>), and the answer comes back as the call's outcome. A refused
 /// connection, or a call the runtime turned away unrun (<see cref="FunctionCall.NotRunThere"/>), goes to the next
 /// healthy replica; any other refusal by the runtime becomes a <see cref="FunctionCallError"/> with the runtime's cause.
 /// </summary>
 internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client, GatewayMetrics metrics) : IFunctionCaller
 {
-    private static readonly MediaTypeHeaderValue Json = new("application/json");
-    private readonly string _path = $"/functions/{Uri.EscapeDataString(function.Plugin)}/{Uri.EscapeDataString(function.Function.Name)}";
 
     public async ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
@@ -34,13 +31,12 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
             using var call = destination.BeginCall();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(FunctionCall.Timeout);
-            HttpRequestMessage request;
-            HttpResponseMessage response;
+            CallAnswer answer;
             try
             {
-                (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => Request(prefix, h2c, body), timeout.Token);
+                answer = await client.CallWholeAsync(destination, call.H2c, function.Plugin, function.Function.Name, body, timeout.Token);
             }
-            catch (HttpRequestException ex)
+            catch (Exception ex) when (ex is HttpRequestException or IOException)
             {
                 destination.PutAside(GatewayForwarder.PutAsideFor);
                 if (ConnectionFailures.IsRefused(ex))
@@ -53,32 +49,19 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                 throw Failed("bad_gateway", $"runtime '{destination.RuntimeName}' failed: {ex.Message}", null);
             }
 
-            using (request)
-            using (response)
+            if (FunctionCall.NotRunThere((HttpStatusCode)answer.Status) && replicas.Pick(tried) is { } next)
             {
-                if (FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
-                {
-                    metrics.Retried(replicas.Deployment, refused: false);
-                    destination = next; // turned away unrun: the replica just moved (see GatewayForwarder.CallAsync)
-                    continue;
-                }
-
-                var text = await response.Content.ReadAsByteArrayAsync(timeout.Token);
-                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, (int)response.StatusCode, clock.Elapsed);
-                var callId = response.Headers.TryGetValues("X-Wafer-Call-Id", out var ids) ? ids.FirstOrDefault() : null;
-                return response.IsSuccessStatusCode
-                    ? new CallOutcome(callId ?? "", CallStatus.Ok, ResultOf(text), null, clock.Elapsed)
-                    : throw Refusal(text, callId, (int)response.StatusCode);
+                metrics.Retried(replicas.Deployment, refused: false);
+                destination = next; // turned away unrun: the replica just moved (see GatewayForwarder.CallAsync)
+                continue;
             }
+
+            metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, answer.Status, clock.Elapsed);
+            return answer.Status is >= 200 and < 300
+                ? new CallOutcome(answer.CallId ?? "", CallStatus.Ok, ResultOf(answer.Body), null, clock.Elapsed)
+                : throw Refusal(answer.Body, answer.CallId, answer.Status);
         }
     }
-
-    private HttpRequestMessage Request(string prefix, bool h2c, byte[] body) => new(HttpMethod.Post, prefix + _path)
-    {
-        Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
-        Version = h2c ? HttpVersion.Version20 : HttpVersion.Version11,
-        VersionPolicy = h2c ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
-    };
 
     /// <summary>The positional array as an object keyed by parameter name, the runtime's REST input.</summary>
     private byte[] Named(ReadOnlyMemory<byte> argumentsJson)

@@ -33,6 +33,7 @@ public sealed class Destination
     private int _inFlight;
     private long _h2cPausedUntil;
     private long _multiplexUntil;
+    private long _callProtocolPausedUntil;
 
     public Destination(string runtimeId, string runtimeName, string url, string? h2cUrl = null)
     {
@@ -80,6 +81,15 @@ public sealed class Destination
 
     /// <summary>A transport failure on h2c: send over HTTP/1.1 for <see cref="H2cPause"/>.</summary>
     public void PauseH2c() => Volatile.Write(ref _h2cPausedUntil, Environment.TickCount64 + (long)H2cPause.TotalMilliseconds);
+
+    /// <summary>
+    /// False for a while after the runtime's h2c port answered without the call protocol (an older runtime): its
+    /// calls go over HTTP meanwhile.
+    /// </summary>
+    public bool SpeaksCallProtocol => Environment.TickCount64 >= Volatile.Read(ref _callProtocolPausedUntil);
+
+    /// <summary>The h2c port does not speak the call protocol: send calls over HTTP for <see cref="H2cPause"/>.</summary>
+    public void PauseCallProtocol() => Volatile.Write(ref _callProtocolPausedUntil, Environment.TickCount64 + (long)H2cPause.TotalMilliseconds);
 
     public bool IsHealthy(long nowMs) =>
         Volatile.Read(ref _probeFailures) < ProbeFailuresToDown && nowMs >= Volatile.Read(ref _asideUntil);

@@ -110,6 +110,6 @@ public static class GatewayEndpoints
             context.Request.Path = "/functions/" + Uri.EscapeDataString(target.Name) + "/" + Uri.EscapeDataString(name);
         }
 
-        return forwarder.CallAsync(context, target.Replicas);
+        return forwarder.CallAsync(context, target.Replicas, target.Name, name);
     }
 }

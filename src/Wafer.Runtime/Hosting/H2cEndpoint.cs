@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Wafer.Runtime.Calls;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -34,6 +35,7 @@ public sealed class H2cEndpoint
         Bind(kestrel, address.Host, port, listener =>
         {
             listener.Protocols = HttpProtocols.Http2;
+            listener.UseCallProtocol();
             _listener = listener;
         });
     }

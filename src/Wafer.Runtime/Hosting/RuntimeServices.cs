@@ -51,6 +51,7 @@ public static class RuntimeServices
         services.AddWaferMetrics();
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton<FunctionCalls>();
         services.AddWaferCapabilities();
         services.AddWaferGraphQL();
         services.AddWaferCommands();

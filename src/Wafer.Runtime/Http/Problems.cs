@@ -35,6 +35,15 @@ public static class Problems
     public static IResult Unavailable(string function) =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Function unavailable", $"{function} was unloaded during the call; retry", function);
 
+    /// <summary>A call that reached a runtime already stopping, which did not run it.</summary>
+    public static IResult Stopping() =>
+        Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Runtime stopping", "the runtime is stopping and did not run the call; retry", null);
+
+    /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
+    public static IResult ResultTooLarge(string function, int bytes, int limit) =>
+        Create(StatusCodes.Status500InternalServerError, "result_too_large", "Result too large",
+            $"the answer of {bytes} bytes is over the {limit} bytes a call from a gateway can carry; call the runtime over HTTP", function);
+
     public static IResult CallFailed(string qualifiedName, CallOutcome outcome)
     {
         var status = outcome.Status == CallStatus.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError;

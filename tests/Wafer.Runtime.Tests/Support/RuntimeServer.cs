@@ -16,6 +16,7 @@ public sealed class RuntimeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _root;
+    private int _disposed;
 
     private RuntimeServer(WebApplication app, string root, string plugins, Uri address)
     {
@@ -102,6 +103,11 @@ public sealed class RuntimeServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return; // stopped by the test already
+        }
+
         Client.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();

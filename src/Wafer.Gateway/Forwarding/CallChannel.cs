@@ -1,0 +1,230 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Wafer.Protocol.Calls;
+
+namespace Wafer.Gateway.Forwarding;
+
+/// <summary>
+/// One connection to a runtime's h2c port speaking the call protocol (docs/call-protocol.md): each call is one frame
+/// out and one back, many in flight at once. Under load one socket write carries several calls and one read several
+/// answers, as with HTTP/2, but neither side parses HTTP or builds a request object for it. Once the runtime says it
+/// is going away, or the connection breaks, the channel takes no new call (<see cref="IsOpen"/>) and
+/// <see cref="RuntimeClient"/> opens another.
+/// </summary>
+internal sealed class CallChannel
+{
+    private readonly ConnectionContext _connection;
+    private readonly PipeWriter _output;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<uint, TaskCompletionSource<CallAnswer>> _pending = [];
+    private uint _lastId;
+    private bool _open = true; // under _pending's lock, as is everything about the calls in flight
+    private bool _closing;
+
+    private CallChannel(ConnectionContext connection)
+    {
+        _connection = connection;
+        _output = connection.Transport.Output;
+    }
+
+    /// <summary>False once the channel takes no new call.</summary>
+    public bool IsOpen
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _open;
+            }
+        }
+    }
+
+    /// <summary>Connects and exchanges preambles.</summary>
+    /// <exception cref="CallProtocolUnsupportedException">The port answered, but not with the call protocol.</exception>
+    public static async Task<CallChannel> OpenAsync(string host, int port, SocketConnectionContextFactory sockets, CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        ConnectionContext connection;
+        try
+        {
+            await socket.ConnectAsync(host, port, cancellationToken);
+            connection = sockets.Create(socket);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        try
+        {
+            await ExchangePreamblesAsync(connection.Transport, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            await connection.DisposeAsync();
+            throw new CallProtocolUnsupportedException($"{host}:{port} does not speak the call protocol: {e.Message}"); // no call was sent
+        }
+
+        var channel = new CallChannel(connection);
+        _ = channel.ReadAnswersAsync();
+        return channel;
+    }
+
+    private static async Task ExchangePreamblesAsync(IDuplexPipe transport, CancellationToken cancellationToken)
+    {
+        transport.Output.Write(CallFrames.Preamble);
+        await transport.Output.FlushAsync(cancellationToken);
+        var read = await transport.Input.ReadAtLeastAsync(CallFrames.Preamble.Length, cancellationToken);
+        var answered = read.Buffer.Slice(0, Math.Min(read.Buffer.Length, CallFrames.Preamble.Length));
+        if (answered.Length < CallFrames.Preamble.Length || !answered.ToArray().AsSpan().SequenceEqual(CallFrames.Preamble))
+        {
+            throw new InvalidDataException($"it answered {answered.Length} bytes that are not the preamble");
+        }
+
+        transport.Input.AdvanceTo(answered.End);
+    }
+
+    /// <summary>
+    /// Sends one call and waits for its answer. A channel that no longer takes calls throws
+    /// <see cref="CallChannelClosedException"/> before anything is sent; a failure after that is an
+    /// <see cref="IOException"/>, and the call may have run.
+    /// </summary>
+    public async Task<CallAnswer> CallAsync(string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<CallAnswer>(); // completed by the read loop, whose thread then goes on with the caller's request
+        uint id;
+        lock (_pending)
+        {
+            if (!_open)
+            {
+                throw new CallChannelClosedException();
+            }
+
+            id = ++_lastId == CallFrames.GoAwayId ? ++_lastId : _lastId;
+            _pending.Add(id, answer);
+        }
+
+        await _writeLock.WaitAsync(CancellationToken.None);
+        try
+        {
+            CallFrames.WriteCall(_output, id, plugin, function, body.Span);
+            await _output.FlushAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            Forget(id);
+            throw new CallChannelClosedException(); // the connection ended before the call was written: nothing was sent
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+
+        if (!cancellationToken.CanBeCanceled)
+        {
+            return await answer.Task;
+        }
+
+        await using var cancel = cancellationToken.UnsafeRegister(static (state, token) =>
+        {
+            var (channel, id) = ((CallChannel, uint))state!;
+            channel.Forget(id)?.TrySetCanceled(token);
+        }, (this, id));
+        return await answer.Task;
+    }
+
+    /// <summary>Closes the connection; calls in flight on it fail.</summary>
+    public void Abort() => _connection.Abort(new ConnectionAbortedException("the gateway is stopping"));
+
+    private TaskCompletionSource<CallAnswer>? Forget(uint id)
+    {
+        lock (_pending)
+        {
+            _pending.Remove(id, out var call);
+            CloseIfDone();
+            return call;
+        }
+    }
+
+    private async Task ReadAnswersAsync()
+    {
+        var input = _connection.Transport.Input;
+        Exception? failure = null;
+        try
+        {
+            await CallFrames.ReadEachAsync(input, CallFrames.MaxFrameBytes, Answer);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+
+        List<TaskCompletionSource<CallAnswer>> orphans;
+        lock (_pending)
+        {
+            _open = false;
+            orphans = [.. _pending.Values];
+            _pending.Clear();
+        }
+
+        var lost = new IOException("the runtime closed the call connection before answering", failure);
+        foreach (var orphan in orphans)
+        {
+            orphan.TrySetException(lost);
+        }
+
+        await input.CompleteAsync();
+        await _output.CompleteAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private void Answer(uint id, ReadOnlySequence<byte> payload)
+    {
+        TaskCompletionSource<CallAnswer>? call;
+        lock (_pending)
+        {
+            if (id == CallFrames.GoAwayId)
+            {
+                _open = false;
+                CloseIfDone();
+                return;
+            }
+
+            _pending.Remove(id, out call);
+            CloseIfDone();
+        }
+
+        if (call is not null)
+        {
+            var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
+            call.TrySetResult(new CallAnswer(status, callId, contentType, body.ToArray()));
+        }
+    }
+
+    // Under _pending's lock: after the runtime's goodbye, close our side once nothing is owed, so the runtime's ends too.
+    private void CloseIfDone()
+    {
+        if (!_open && _pending.Count == 0 && !_closing)
+        {
+            _closing = true;
+            _ = Task.Run(async () =>
+            {
+                await _writeLock.WaitAsync();
+                await _output.CompleteAsync();
+            });
+        }
+    }
+}
+
+/// <summary>A runtime's answer to one call.</summary>
+public sealed record CallAnswer(int Status, string? CallId, string ContentType, byte[] Body);
+
+/// <summary>The channel took no new call (the runtime is going away, or the connection broke); nothing was sent.</summary>
+internal sealed class CallChannelClosedException() : Exception("the call channel takes no new call");
+
+/// <summary>The runtime's h2c port does not speak the call protocol (an older runtime): send calls over HTTP.</summary>
+internal sealed class CallProtocolUnsupportedException(string message) : Exception(message);

@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
+using Wafer.Runtime.Http;
+
+namespace Wafer.Runtime.Calls;
+
+/// <summary>
+/// Serves one gateway connection speaking the call protocol (docs/call-protocol.md): calls are read as they come,
+/// each runs on the thread pool (a long call holds up no other), and answers go out as calls finish, several per
+/// socket write under load. When the server stops, the gateway is told to take no new call here, calls already
+/// sent are answered (a call that arrives after that with 503, unrun, so the gateway sends it elsewhere), and the
+/// connection ends when the gateway closes its side.
+/// </summary>
+internal sealed partial class CallProtocolConnection(ConnectionContext connection, FunctionCalls calls, IServiceProvider services, ILogger<CallProtocolConnection> logger)
+{
+    private readonly PipeWriter _output = connection.Transport.Output;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _pending = 1; // the read loop's own share: zero means it ended and every call is answered
+    private volatile bool _stopping;
+
+    public async Task RunAsync()
+    {
+        await WriteAsync(static (output, _) => output.Write(CallFrames.Preamble), 0);
+        var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
+        await using var onClosing = closing.Register(() => _ = GoAwayAsync());
+        var input = connection.Transport.Input;
+        try
+        {
+            await CallFrames.ReadEachAsync(input, CallFrames.MaxCallFrameBytes, Start);
+        }
+        catch (InvalidDataException e)
+        {
+            Broken(logger, connection.ConnectionId, e.Message);
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException)
+        {
+            // the gateway went away; answers still owed are written to nowhere
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _pending) != 0)
+            {
+                await _answered.Task;
+            }
+
+            await input.CompleteAsync();
+            await _writeLock.WaitAsync(); // no goodbye half-written
+            await _output.CompleteAsync();
+        }
+    }
+
+    private void Start(uint id, ReadOnlySequence<byte> payload)
+    {
+        var (plugin, function, body) = CallFrames.ReadCall(payload);
+        Interlocked.Increment(ref _pending);
+        ThreadPool.UnsafeQueueUserWorkItem(
+            static state => _ = state.Owner.RunAsync(state.Id, state.Plugin, state.Function, state.Body),
+            new Call(this, id, plugin, function, body.Length > calls.MaxRequestBytes ? null : body.ToArray()),
+            preferLocal: false);
+    }
+
+    private async Task RunAsync(uint id, string plugin, string name, byte[]? body)
+    {
+        try
+        {
+            FunctionAnswer answer;
+            if (_stopping)
+            {
+                answer = new FunctionAnswer(null, null, Problems.Stopping());
+            }
+            else if (calls.Resolve(plugin, name, out var function) is { } notFound)
+            {
+                answer = new FunctionAnswer(null, null, notFound);
+            }
+            else if (body is null)
+            {
+                answer = new FunctionAnswer(null, null, Problems.TooLarge(calls.MaxRequestBytes));
+            }
+            else
+            {
+                answer = calls.Invoke(function, body);
+            }
+
+            if (answer.Problem is null && answer.ResultBodyLength > CallFrames.MaxFrameBytes - 1024)
+            {
+                answer = answer with { Problem = Problems.ResultTooLarge(plugin + "/" + name, answer.ResultBodyLength, CallFrames.MaxFrameBytes - 1024) };
+            }
+
+            if (answer.Problem is { } problem)
+            {
+                await WriteProblemAsync(id, answer.CallId, problem);
+            }
+            else
+            {
+                await WriteAsync(static (output, state) =>
+                {
+                    CallFrames.WriteAnswerHead(output, state.Id, StatusCodes.Status200OK, state.Answer.CallId, "application/json", state.Answer.ResultBodyLength);
+                    state.Answer.WriteResultBody(output);
+                }, (Id: id, Answer: answer));
+            }
+        }
+        catch (Exception e)
+        {
+            CallFailed(logger, connection.ConnectionId, plugin, name, e);
+            connection.Abort(new ConnectionAbortedException("a call could not be answered", e));
+        }
+        finally
+        {
+            if (Interlocked.Decrement(ref _pending) == 0)
+            {
+                _answered.TrySetResult();
+            }
+        }
+    }
+
+    /// <summary>A problem written exactly as the HTTP endpoint writes it, into a buffer.</summary>
+    private async Task WriteProblemAsync(uint id, string? callId, IResult problem)
+    {
+        var context = new DefaultHttpContext { RequestServices = services };
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await problem.ExecuteAsync(context);
+        await WriteAsync(static (output, state) =>
+        {
+            var bytes = state.Body.GetBuffer().AsSpan(0, (int)state.Body.Length);
+            CallFrames.WriteAnswerHead(output, state.Id, state.Status, state.CallId, state.ContentType, bytes.Length);
+            output.Write(bytes);
+        }, (Id: id, CallId: callId, Status: context.Response.StatusCode, ContentType: context.Response.ContentType ?? "application/problem+json", Body: body));
+    }
+
+    private async Task GoAwayAsync()
+    {
+        _stopping = true;
+        try
+        {
+            await WriteAsync(static (output, _) => CallFrames.WriteGoAway(output), 0);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or ObjectDisposedException)
+        {
+            // the connection is gone already
+        }
+    }
+
+    private async Task WriteAsync<TState>(Action<PipeWriter, TState> write, TState state)
+    {
+        await _writeLock.WaitAsync();
+        try
+        {
+            write(_output, state);
+            await _output.FlushAsync();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private sealed record Call(CallProtocolConnection Owner, uint Id, string Plugin, string Function, byte[]? Body);
+
+    [LoggerMessage(EventId = 1040, EventName = "CallProtocolBroken", Level = LogLevel.Warning,
+        Message = "Call connection {Connection} sent a broken frame and was closed: {Reason}")]
+    private static partial void Broken(ILogger logger, string connection, string reason);
+
+    [LoggerMessage(EventId = 1041, EventName = "CallProtocolAnswerFailed", Level = LogLevel.Error,
+        Message = "Call connection {Connection}: the call of {Plugin}/{Function} could not be answered; connection closed")]
+    private static partial void CallFailed(ILogger logger, string connection, string plugin, string function, Exception exception);
+}

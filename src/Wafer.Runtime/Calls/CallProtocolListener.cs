@@ -1,0 +1,63 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
+using Wafer.Runtime.Http;
+
+namespace Wafer.Runtime.Calls;
+
+/// <summary>
+/// Lets a listener serve the call protocol (docs/call-protocol.md) beside whatever it serves already: a connection
+/// that opens with the protocol's preamble is served here, any other goes on untouched (the HTTP/2 preface starts
+/// with <c>PRI</c>, the preamble with <c>CALL</c>), so the h2c port needs no second port or announcement.
+/// </summary>
+public static class CallProtocolListener
+{
+    public static ListenOptions UseCallProtocol(this ListenOptions listener)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        var services = listener.ApplicationServices;
+        return (ListenOptions)listener.Use(next => connection => ServeOrPassAsync(next, connection, services));
+    }
+
+    private static async Task ServeOrPassAsync(ConnectionDelegate next, ConnectionContext connection, IServiceProvider services)
+    {
+        var input = connection.Transport.Input;
+        while (true)
+        {
+            var read = await input.ReadAsync();
+            var buffer = read.Buffer;
+            var seen = (int)Math.Min(buffer.Length, CallFrames.Preamble.Length);
+            if (!StartsLikePreamble(buffer, seen) || (read.IsCompleted && seen < CallFrames.Preamble.Length))
+            {
+                input.AdvanceTo(buffer.Start); // nothing consumed: the next handler reads it all
+                break;
+            }
+
+            if (seen == CallFrames.Preamble.Length)
+            {
+                input.AdvanceTo(buffer.GetPosition(seen));
+                var served = new CallProtocolConnection(
+                    connection,
+                    services.GetRequiredService<FunctionCalls>(),
+                    services,
+                    services.GetRequiredService<ILogger<CallProtocolConnection>>());
+                await served.RunAsync();
+                return;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End); // a preamble's beginning: wait for the rest
+        }
+
+        await next(connection);
+    }
+
+    private static bool StartsLikePreamble(ReadOnlySequence<byte> buffer, int seen)
+    {
+        Span<byte> start = stackalloc byte[CallFrames.Preamble.Length];
+        buffer.Slice(0, seen).CopyTo(start);
+        return CallFrames.Preamble.StartsWith(start[..seen]);
+    }
+}

@@ -1,0 +1,77 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Hosting;
+using Wafer.Runtime.Invocation;
+
+namespace Wafer.Runtime.Http;
+
+/// <summary>
+/// One function call by name, whatever carried it: <c>POST /functions/...</c> (<see cref="FunctionEndpoints"/>) or a
+/// gateway's call protocol (<see cref="Calls.CallProtocolConnection"/>). Resolves the name, binds the arguments, runs the
+/// call and says what to answer.
+/// </summary>
+public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker, IOptions<RuntimeOptions> options)
+{
+    /// <summary>The largest request body a call takes (<c>--maxRequestBytes</c>).</summary>
+    public int MaxRequestBytes { get; } = options.Value.MaxRequestBytes;
+
+    /// <summary>Finds the function, or returns the 404 or 409 problem saying why not.</summary>
+    public IResult? Resolve(string? plugin, string name, out RegisteredFunction function)
+    {
+        var resolved = FunctionResolver.Resolve(catalog.Current, plugin, name);
+        function = resolved.Function!;
+        return resolved.Function is not null ? null
+            : resolved.Ambiguous ? Problems.Ambiguous(resolved.Error!)
+            : Problems.NotFound(resolved.Error!);
+    }
+
+    /// <summary>Calls <paramref name="function"/> with a JSON object of named arguments.</summary>
+    public FunctionAnswer Invoke(RegisteredFunction function, ReadOnlySpan<byte> body)
+    {
+        var arguments = new ArrayBufferWriter<byte>(body.Length + 16);
+        if (ArgumentBinder.Bind(body, function.Metadata, function.Plugin.Metadata, arguments) is { } error)
+        {
+            return new FunctionAnswer(null, null, Problems.BadRequest(error, function.QualifiedName));
+        }
+
+        var outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
+        if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
+        {
+            function = reloaded;
+            outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
+        }
+
+        if (outcome is null)
+        {
+            return new FunctionAnswer(null, null, Problems.Unavailable(function.QualifiedName));
+        }
+
+        return outcome.Succeeded
+            ? new FunctionAnswer(outcome.CallId, outcome.ResultJson!, null)
+            : new FunctionAnswer(outcome.CallId, null, Problems.CallFailed(function.QualifiedName, outcome));
+    }
+}
+
+/// <summary>
+/// What a call answers: the guest's result JSON (sent as <c>{"result": …}</c>), or a problem; <see cref="CallId"/>
+/// when the call ran.
+/// </summary>
+public readonly record struct FunctionAnswer(string? CallId, byte[]? ResultJson, IResult? Problem)
+{
+    public static ReadOnlySpan<byte> ResultPrefix => "{\"result\":"u8;
+
+    public static ReadOnlySpan<byte> ResultSuffix => "}"u8;
+
+    /// <summary>The length of the <c>{"result": …}</c> body.</summary>
+    public int ResultBodyLength => ResultPrefix.Length + ResultJson!.Length + ResultSuffix.Length;
+
+    /// <summary>Writes the <c>{"result": …}</c> body.</summary>
+    public void WriteResultBody(IBufferWriter<byte> writer)
+    {
+        writer.Write(ResultPrefix);
+        writer.Write(ResultJson);
+        writer.Write(ResultSuffix);
+    }
+}

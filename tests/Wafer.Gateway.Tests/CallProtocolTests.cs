@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text;
+
+namespace Wafer.Gateway.Tests;
+
+/// <summary>
+/// Function calls sent over the call protocol to a runtime's h2c port (Forwarding/CallChannel): answered with the
+/// runtime's headers, many calls on one connection, a new connection after the runtime's goodbye, a lost connection
+/// failing only the calls it carried, a call turned away unrun sent to another replica, and bodies too large for it
+/// sent over HTTP. Runtimes that do not speak it are in H2cTests (their calls go over HTTP).
+/// </summary>
+public sealed class CallProtocolTests
+{
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static void Publish(GatewayHost gateway, params (StubRuntime Http, CallProtocolStub Calls)[] replicas) =>
+        gateway.Routes.Publish(new RouteDocument(1,
+            [new DeploymentRoutes("web", "web:greet", GatewayHost.Metadata(["greet"]), [],
+                [.. replicas.Select((r, i) => new ReplicaAddress($"web-rt-{i}", $"rt-{i}", r.Http.Url, r.Calls.Url))])]));
+
+    private static async Task<string> MetricsAsync(GatewayHost gateway) => await gateway.Client.GetStringAsync("/metrics");
+
+    [Fact]
+    public async Task Function_AnsweredOverTheCallProtocol_WithTheRuntimesHeaders_OneConnection()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(c => new CallProtocolStub.Reply(Body: $$"""{"result":"{{c.Plugin}}/{{c.Function}}"}""", CallId: "c-7"));
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(async i =>
+        {
+            using var response = await gateway.Client.PostAsync("/functions/greet", Json($$"""{"name":"{{i}}"}"""));
+            return (response.StatusCode, Body: await response.Content.ReadAsStringAsync(), response.Content.Headers.ContentType?.MediaType,
+                CallId: response.Headers.GetValues("X-Wafer-Call-Id").Single(), Runtime: response.Headers.GetValues("X-Wafer-Runtime").Single());
+        }));
+
+        Assert.All(answers, a => Assert.Equal((HttpStatusCode.OK, """{"result":"web/greet"}""", "application/json", "c-7", "rt-0"), a));
+        Assert.Equal((20, 1, 0), (calls.Calls, calls.Connections, http.Requests));
+        Assert.Matches("""^\{"name":"\d+"\}$""", calls.LastCall!.Body);
+        Assert.Contains("wafer_gateway_calls_sent_total{transport=\"call\"} 20", await MetricsAsync(gateway), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RuntimeSaysGoodbye_NextCallsOnANewConnection_NoneFail()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(_ => new CallProtocolStub.Reply(GoAway: true));
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        Assert.Equal((3, 3, 0), (calls.Calls, calls.Connections, http.Requests));
+    }
+
+    [Fact]
+    public async Task ConnectionLostWithACallInFlight_502_NotSentElsewhere()
+    {
+        await using var http0 = await StubRuntime.StartAsync("a");
+        await using var http1 = await StubRuntime.StartAsync("b");
+        await using var calls0 = CallProtocolStub.Start(_ => new CallProtocolStub.Reply(Drop: true));
+        await using var calls1 = CallProtocolStub.Start(_ => new CallProtocolStub.Reply(Drop: true));
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http0, calls0), (http1, calls1));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+        var problem = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Contains("closed the call connection before answering", problem, StringComparison.Ordinal);
+        Assert.Equal(1, calls0.Calls + calls1.Calls); // it may have run: not sent again
+        Assert.Equal(0, http0.Requests + http1.Requests);
+        Assert.Single(gateway.Destinations.All, d => !d.IsHealthy(Environment.TickCount64)); // put aside
+    }
+
+    [Fact]
+    public async Task CallTurnedAwayUnrun_SentToAnotherReplica()
+    {
+        await using var http0 = await StubRuntime.StartAsync("a");
+        await using var http1 = await StubRuntime.StartAsync("b");
+        await using var turning = CallProtocolStub.Start(_ => new CallProtocolStub.Reply(503, """{"cause":"unavailable"}""", CallId: null));
+        await using var serving = CallProtocolStub.Start();
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http0, turning), (http1, serving));
+
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+            Assert.Equal((HttpStatusCode.OK, "rt-1"), (response.StatusCode, response.Headers.GetValues("X-Wafer-Runtime").Single()));
+        }
+
+        Assert.Equal(4, serving.Calls);
+        Assert.InRange(turning.Calls, 1, 4);
+        Assert.Contains("wafer_gateway_retries_total{deployment=\"web\",reason=\"turned_away\"}", await MetricsAsync(gateway), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnswerOfSeveralMegabytes_PassedOnWhole_ConnectionStillServes()
+    {
+        var large = $$"""{"result":"{{new string('y', 3 * 1024 * 1024)}}"}""";
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(c => new CallProtocolStub.Reply(Body: c.Body.Contains("large", StringComparison.Ordinal) ? large : """{"result":"small"}"""));
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+
+        using var first = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"large"}"""));
+        using var second = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+
+        Assert.Equal(large, await first.Content.ReadAsStringAsync());
+        Assert.Equal("""{"result":"small"}""", await second.Content.ReadAsStringAsync());
+        Assert.Equal((2, 1), (calls.Calls, calls.Connections));
+    }
+
+    [Fact]
+    public async Task BodyOverTheResendableSize_SentOverHttp()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start();
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+        var large = $$"""{"name":"{{new string('x', Forwarding.FunctionCall.ResendableBodyBytes)}}"}""";
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json(large));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((0, 1, large), (calls.Calls, http.Requests, http.LastBody));
+    }
+
+    [Fact]
+    public async Task GraphQLField_ResolvedOverTheCallProtocol()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(c => new CallProtocolStub.Reply(Body: $$"""{"result":{{JsonSerializer.Serialize(c.Body)}}}"""));
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+
+        using var response = await gateway.Client.PostAsync("/graphql", Json("""{"query":"{ greet(name: \"Ada\") }"}"""));
+
+        Assert.Equal("""{"data":{"greet":"{\"name\":\"Ada\"}"}}""", await response.Content.ReadAsStringAsync());
+        Assert.Equal((1, 0), (calls.Calls, http.Requests));
+    }
+}
