@@ -132,9 +132,13 @@ public sealed partial class RuntimeClient : IDisposable
                 _metrics?.Sent(GatewayMetrics.Transport.CallProtocol);
                 return await channel.CallAsync(plugin, function, body, cancellationToken);
             }
-            catch (CallChannelClosedException) when (attempt < 3)
+            catch (CallChannelClosedException) when (attempt < 2)
             {
                 // the runtime said goodbye before this call was sent: a fresh channel, or a refused connection
+            }
+            catch (CallChannelClosedException)
+            {
+                return null; // nothing was sent; HTTP decides whether the runtime is there
             }
         }
     }

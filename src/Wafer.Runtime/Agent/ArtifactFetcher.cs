@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Hosting;
 using Wafer.Wasm;
@@ -79,8 +80,8 @@ public sealed class ArtifactFetcher : IDisposable
 
     /// <summary>
     /// Sends requests to this runtime's own HTTP server through the download client: a health check and a call of a
-    /// function that does not exist, and that call again over HTTP/2 to <paramref name="ownH2cUrl"/> (the listener
-    /// gateways use under load) when there is one. A fresh process spends several hundred milliseconds compiling the
+    /// function that does not exist, and that call again to <paramref name="ownH2cUrl"/> (the listener gateways
+    /// use) over HTTP/2 and over the call protocol, when there is one. A fresh process spends several hundred milliseconds compiling the
     /// HTTP client, the server pipeline and the function endpoint on first use; paying that before the runtime
     /// announces itself keeps it off the first deployment's download and first calls. Failures only mean a colder start.
     /// </summary>
@@ -101,11 +102,12 @@ public sealed class ArtifactFetcher : IDisposable
             if (ownH2cUrl is not null)
             {
                 await CallMissingFunctionAsync(ownH2cUrl, HttpVersion.Version20, timeout.Token);
+                await Calls.CallProtocolWarmUp.CallAsync(ownH2cUrl, "wafer-warm-up", "none", timeout.Token);
             }
 
             return System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }

@@ -51,7 +51,7 @@ public sealed class H2cListenerTests
         var announce = await AnnounceOf(fleet);
         using var fetcher = new Wafer.Runtime.Agent.ArtifactFetcher(Microsoft.Extensions.Options.Options.Create(new Wafer.Runtime.Hosting.RuntimeOptions()));
 
-        Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, announce.H2cUrl, CancellationToken.None));
+        Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, announce.H2cUrl, CancellationToken.None)); // HTTP/1.1, HTTP/2 and the call protocol
         Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, null, CancellationToken.None));
         Assert.Null(await fetcher.WarmUpAsync(announce.Url, $"http://127.0.0.1:{FreePort()}", CancellationToken.None)); // the HTTP/2 call is made
     }
