@@ -117,18 +117,19 @@ public sealed class CallProtocolTests
     }
 
     [Fact]
-    public async Task BodyOverTheResendableSize_SentOverHttp()
+    public async Task BodyUpToTheResendableSize_OverTheCallProtocol_LargerOverHttp()
     {
         await using var http = await StubRuntime.StartAsync("a");
         await using var calls = CallProtocolStub.Start();
         await using var gateway = await GatewayHost.StartAsync();
         Publish(gateway, (http, calls));
-        var large = $$"""{"name":"{{new string('x', Forwarding.FunctionCall.ResendableBodyBytes)}}"}""";
+        string Body(int bytes) => $$"""{"name":"{{new string('x', bytes - 11)}}"}""";
 
-        using var response = await gateway.Client.PostAsync("/functions/greet", Json(large));
+        using var fits = await gateway.Client.PostAsync("/functions/greet", Json(Body(Forwarding.FunctionCall.ResendableBodyBytes)));
+        Assert.Equal((HttpStatusCode.OK, 1, Body(Forwarding.FunctionCall.ResendableBodyBytes)), (fits.StatusCode, calls.Calls, calls.LastCall!.Body));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal((0, 1, large), (calls.Calls, http.Requests, http.LastBody));
+        using var larger = await gateway.Client.PostAsync("/functions/greet", Json(Body(Forwarding.FunctionCall.ResendableBodyBytes + 1)));
+        Assert.Equal((HttpStatusCode.OK, 1, 1, Body(Forwarding.FunctionCall.ResendableBodyBytes + 1)), (larger.StatusCode, calls.Calls, http.Requests, http.LastBody));
     }
 
     [Fact]
