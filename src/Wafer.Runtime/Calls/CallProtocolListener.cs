@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,12 +23,28 @@ public static class CallProtocolListener
         return (ListenOptions)listener.Use(next => connection => ServeOrPassAsync(next, connection, services));
     }
 
+    /// <summary>
+    /// How long a connection may stay silent before it is handed to HTTP/2 undecided, whose own timeouts then apply:
+    /// an idle connection is not held here for ever.
+    /// </summary>
+    public static readonly TimeSpan DecideWithin = TimeSpan.FromSeconds(10);
+
     private static async Task ServeOrPassAsync(ConnectionDelegate next, ConnectionContext connection, IServiceProvider services)
     {
         var input = connection.Transport.Input;
+        using var silence = new CancellationTokenSource(DecideWithin);
         while (true)
         {
-            var read = await input.ReadAsync();
+            ReadResult read;
+            try
+            {
+                read = await input.ReadAsync(silence.Token);
+            }
+            catch (OperationCanceledException) when (silence.IsCancellationRequested)
+            {
+                break;
+            }
+
             var buffer = read.Buffer;
             var seen = (int)Math.Min(buffer.Length, CallFrames.Preamble.Length);
             if (!StartsLikePreamble(buffer, seen) || (read.IsCompleted && seen < CallFrames.Preamble.Length))

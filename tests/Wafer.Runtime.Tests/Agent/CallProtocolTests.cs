@@ -118,6 +118,25 @@ public sealed class CallProtocolTests
     }
 
     [Fact]
+    public async Task SilentConnection_HandedToHttp2AfterAWhile_NotHeldForAPreamble()
+    {
+        var (fleet, h2c) = await StartAsync();
+        await using var _ = fleet;
+        using var socket = new TcpClient();
+        await socket.ConnectAsync(h2c.Host, h2c.Port);
+        var stream = socket.GetStream();
+
+        await Task.Delay(Calls.CallProtocolListener.DecideWithin + TimeSpan.FromMilliseconds(500));
+        await stream.WriteAsync(CallFrames.Preamble.ToArray()); // too late: HTTP/2 has the connection
+        var answer = new byte[64];
+        using var timeout = new CancellationTokenSource(Deadline);
+        var read = await stream.ReadAtLeastAsync(answer, 9, throwOnEndOfStream: false, timeout.Token);
+
+        Assert.False(answer.AsSpan(0, read).StartsWith(CallFrames.Preamble), "answered as the call protocol");
+        Assert.True(read == 0 || answer[3] is 0x4 or 0x7, $"expected HTTP/2 SETTINGS or GOAWAY, or the connection closed; got {read} bytes");
+    }
+
+    [Fact]
     public async Task Stopping_SaysGoAway_AnswersLateCallsUnrun_AndEndsWhenTheGatewayCloses()
     {
         var (fleet, h2c) = await StartAsync();
