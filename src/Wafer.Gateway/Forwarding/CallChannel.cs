@@ -46,10 +46,11 @@ internal sealed class CallChannel
     /// <exception cref="CallProtocolUnsupportedException">The port answered, but not with the call protocol.</exception>
     public static async Task<CallChannel> OpenAsync(string host, int port, SocketConnectionContextFactory sockets, CancellationToken cancellationToken)
     {
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         ConnectionContext connection;
         try
         {
+            CallSockets.Configure(socket);
             await socket.ConnectAsync(host, port, cancellationToken);
             connection = sockets.Create(socket);
         }

@@ -26,6 +26,11 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
 
     public async Task RunAsync()
     {
+        if (connection.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+        {
+            CallSockets.Configure(socket);
+        }
+
         await WriteAsync(static (output, _) => output.Write(CallFrames.Preamble), 0);
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         await using var onClosing = closing.Register(() => _ = GoAwayAsync());
