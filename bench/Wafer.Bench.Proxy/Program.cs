@@ -1,7 +1,7 @@
 // The reference the gateway load script measures the gateway against: the least a .NET reverse proxy does for a
-// function call. Kestrel takes the caller's request, one HttpMessageInvoker sends it to the runtime's h2c listener
-// (HTTP/2 with prior knowledge, as the gateway does under load), the answer goes back; no routes, health, retries,
-// headers or metrics. Usage: Wafer.Bench.Proxy RUNTIME_H2C_URL PORT
+// function call over HTTP. Kestrel takes the caller's request, one HttpMessageInvoker sends it to the runtime's h2c
+// listener (HTTP/2 with prior knowledge, as the gateway did before the call protocol), the answer goes back; no
+// routes, health, retries, headers or metrics. Usage: Wafer.Bench.Proxy RUNTIME_H2C_URL PORT
 using System.Net;
 
 if (args.Length != 2 || !int.TryParse(args[1], out var port))

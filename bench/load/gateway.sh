@@ -6,7 +6,7 @@
 # request and the throughput ratio to the direct calls at CONNECTIONS connections, then the p50 latency the
 # gateway adds measured at one connection (no queueing: the cost of the extra hop itself). For reference, the same
 # calls also go through bench/Wafer.Bench.Proxy, the least a .NET reverse proxy does (Kestrel in, one h2c request to
-# the runtime out, nothing else): the gap between it and the gateway is what the gateway's own work costs.
+# the runtime out, nothing else): what the hop would cost over HTTP/2, against the gateway's call protocol.
 #
 # Warm-up first, then ROUNDS interleaved rounds of DURATION per target (order rotated each round) at CONNECTIONS,
 # and ROUNDS more at one connection; medians shown.
