@@ -72,10 +72,26 @@ public sealed class CallProtocolTests
         var problem = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
-        Assert.Contains("closed the call connection before answering", problem, StringComparison.Ordinal);
+        Assert.Contains("call connection", problem, StringComparison.Ordinal);
+        Assert.Contains("before answering", problem, StringComparison.Ordinal);
         Assert.Equal(1, calls0.Calls + calls1.Calls); // it may have run: not sent again
         Assert.Equal(0, http0.Requests + http1.Requests);
         Assert.Single(gateway.Destinations.All, d => !d.IsHealthy(Environment.TickCount64)); // put aside
+    }
+
+    [Fact]
+    public async Task BrokenAnswer_502AtOnce_NotSentElsewhere()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(_ => new CallProtocolStub.Reply(Broken: true));
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode); // not left waiting for the 2-minute timeout
+        Assert.Contains("the call connection broke before answering: an answer frame without a status", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((1, 0), (calls.Calls, http.Requests));
     }
 
     [Fact]

@@ -172,7 +172,9 @@ internal sealed class CallChannel
             _pending.Clear();
         }
 
-        var lost = new IOException("the runtime closed the call connection before answering", failure);
+        var lost = failure is null
+            ? new IOException("the runtime closed the call connection before answering")
+            : new IOException($"the call connection broke before answering: {failure.Message}", failure);
         foreach (var orphan in orphans)
         {
             orphan.TrySetException(lost);
@@ -185,25 +187,27 @@ internal sealed class CallChannel
 
     private void Answer(uint id, ReadOnlySequence<byte> payload)
     {
-        TaskCompletionSource<CallAnswer>? call;
-        lock (_pending)
+        if (id == CallFrames.GoAwayId)
         {
-            if (id == CallFrames.GoAwayId)
+            lock (_pending)
             {
                 _open = false;
                 CloseIfDone();
-                return;
             }
 
+            return;
+        }
+
+        // Read before the call leaves the table: a broken answer breaks the connection, failing this call with the rest.
+        var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
+        TaskCompletionSource<CallAnswer>? call;
+        lock (_pending)
+        {
             _pending.Remove(id, out call);
             CloseIfDone();
         }
 
-        if (call is not null)
-        {
-            var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
-            call.TrySetResult(new CallAnswer(status, callId, contentType, body.ToArray()));
-        }
+        call?.TrySetResult(new CallAnswer(status, callId, contentType, body.ToArray()));
     }
 
     // Under _pending's lock: after the runtime's goodbye, close our side once nothing is owed, so the runtime's ends too.

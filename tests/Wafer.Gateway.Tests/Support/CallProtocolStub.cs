@@ -32,8 +32,11 @@ public sealed class CallProtocolStub : IAsyncDisposable
     /// <summary>One call as the stub received it.</summary>
     public sealed record Call(string Plugin, string Function, string Body);
 
-    /// <summary>What to do with a call: answer it (then say goodbye when <see cref="GoAway"/>), or drop the connection.</summary>
-    public sealed record Reply(int Status = 200, string Body = """{"result":"stub"}""", string? CallId = "stub-1", bool GoAway = false, bool Drop = false);
+    /// <summary>
+    /// What to do with a call: answer it (then say goodbye when <see cref="GoAway"/>), drop the connection, or answer
+    /// with a frame cut short (<see cref="Broken"/>).
+    /// </summary>
+    public sealed record Reply(int Status = 200, string Body = """{"result":"stub"}""", string? CallId = "stub-1", bool GoAway = false, bool Drop = false, bool Broken = false);
 
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
@@ -88,7 +91,15 @@ public sealed class CallProtocolStub : IAsyncDisposable
                     Interlocked.Increment(ref _callCount);
                     var reply = _reply(call);
                     drop = reply.Drop;
-                    if (!drop)
+                    if (reply.Broken)
+                    {
+                        var frame = output.GetSpan(CallFrames.HeaderBytes + 1);
+                        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(frame, 5); // the id and one byte: no status
+                        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame[4..], id);
+                        frame[CallFrames.HeaderBytes] = 0;
+                        output.Advance(CallFrames.HeaderBytes + 1);
+                    }
+                    else if (!drop)
                     {
                         var bytes = Encoding.UTF8.GetBytes(reply.Body);
                         CallFrames.WriteAnswerHead(output, id, reply.Status, reply.CallId, reply.Status == 200 ? "application/json" : "application/problem+json", bytes.Length);
