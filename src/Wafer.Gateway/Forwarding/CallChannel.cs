@@ -80,13 +80,12 @@ internal sealed class CallChannel
         transport.Output.Write(CallFrames.Preamble);
         await transport.Output.FlushAsync(cancellationToken);
         var read = await transport.Input.ReadAtLeastAsync(CallFrames.Preamble.Length, cancellationToken);
-        var answered = read.Buffer.Slice(0, Math.Min(read.Buffer.Length, CallFrames.Preamble.Length));
-        if (answered.Length < CallFrames.Preamble.Length || !answered.ToArray().AsSpan().SequenceEqual(CallFrames.Preamble))
+        if (read.Buffer.Length < CallFrames.Preamble.Length || !CallFrames.AgreesWithPreamble(read.Buffer))
         {
-            throw new InvalidDataException($"it answered {answered.Length} bytes that are not the preamble");
+            throw new InvalidDataException($"it answered {read.Buffer.Length} bytes that are not the preamble");
         }
 
-        transport.Input.AdvanceTo(answered.End);
+        transport.Input.AdvanceTo(read.Buffer.GetPosition(CallFrames.Preamble.Length));
     }
 
     /// <summary>
@@ -220,6 +219,7 @@ internal sealed class CallChannel
             {
                 await _writeLock.WaitAsync();
                 await _output.CompleteAsync();
+                _writeLock.Release(); // a write after this finds the output completed: nothing sent, a fresh channel
             });
         }
     }

@@ -167,32 +167,27 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
                 return;
             }
 
+            var status = answer?.Status ?? (int)response!.StatusCode;
+            if (resendable is not null && FunctionCall.NotRunThere((HttpStatusCode)status) && replicas.Pick(tried) is { } next)
+            {
+                request?.Dispose();
+                response?.Dispose();
+                TurnedAway(logger, destination.RuntimeName, replicas.Deployment, status, next.RuntimeName);
+                metrics.Retried(replicas.Deployment, refused: false);
+                destination = next;
+                continue;
+            }
+
             if (answer is not null)
             {
-                if (FunctionCall.NotRunThere((HttpStatusCode)answer.Status) && replicas.Pick(tried) is { } next)
-                {
-                    TurnedAway(logger, destination.RuntimeName, replicas.Deployment, answer.Status, next.RuntimeName);
-                    metrics.Retried(replicas.Deployment, refused: false);
-                    destination = next;
-                    continue;
-                }
-
                 await FunctionCall.WriteAnswerAsync(answer, destination.RuntimeName, context);
                 return;
             }
 
+            Debug.Assert(response is not null); // sent over HTTP
             using (request)
             using (response)
             {
-                Debug.Assert(response is not null);
-                if (resendable is not null && FunctionCall.NotRunThere(response.StatusCode) && replicas.Pick(tried) is { } next)
-                {
-                    TurnedAway(logger, destination.RuntimeName, replicas.Deployment, (int)response.StatusCode, next.RuntimeName);
-                    metrics.Retried(replicas.Deployment, refused: false);
-                    destination = next;
-                    continue;
-                }
-
                 FunctionCall.CopyHead(response, context.Response);
                 context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
                 if (await FunctionCall.CopyBodyAsync(response, context, timeout.Token) is { } failure)

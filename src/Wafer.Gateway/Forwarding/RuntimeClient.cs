@@ -21,7 +21,6 @@ public sealed partial class RuntimeClient : IDisposable
     private readonly ILogger _logger;
     private readonly SocketConnectionContextFactory _sockets;
     private readonly ConcurrentDictionary<string, ChannelSlot> _channels = new(StringComparer.Ordinal);
-
     private readonly GatewayMetrics? _metrics;
 
     public RuntimeClient(ILogger<RuntimeClient>? logger = null, GatewayMetrics? metrics = null)

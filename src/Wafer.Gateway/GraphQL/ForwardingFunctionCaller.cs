@@ -12,13 +12,13 @@ namespace Wafer.Gateway.GraphQL;
 
 /// <summary>
 /// Resolves a field of the gateway's schema on a replica: the positional arguments become a named JSON object
-/// sent as a call of <c>{deployment}/{function}</c> (<see cref="RuntimeClient.CallWholeAsync"/>), and the answer comes back as the call's outcome. A refused
-/// connection, or a call the runtime turned away unrun (<see cref="FunctionCall.NotRunThere"/>), goes to the next
-/// healthy replica; any other refusal by the runtime becomes a <see cref="FunctionCallError"/> with the runtime's cause.
+/// sent as a call of <c>{deployment}/{function}</c> (<see cref="RuntimeClient.CallWholeAsync"/>), and the answer
+/// comes back as the call's outcome. A refused connection, or a call the runtime turned away unrun
+/// (<see cref="FunctionCall.NotRunThere"/>), goes to the next healthy replica; any other refusal by the runtime becomes
+/// a <see cref="FunctionCallError"/> with the runtime's cause.
 /// </summary>
 internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client, GatewayMetrics metrics) : IFunctionCaller
 {
-
     public async ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
         var body = Named(argumentsJson);

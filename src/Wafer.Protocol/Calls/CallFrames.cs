@@ -20,6 +20,18 @@ public static class CallFrames
     /// </summary>
     public static ReadOnlySpan<byte> Preamble => "CALL * WAFER/1\r\n\r\nGW\r\n\r\n"u8;
 
+    /// <summary>
+    /// Whether <paramref name="buffer"/> agrees with the preamble so far: all of it when it holds that many bytes, its
+    /// beginning when it holds fewer.
+    /// </summary>
+    public static bool AgreesWithPreamble(ReadOnlySequence<byte> buffer)
+    {
+        var seen = (int)Math.Min(buffer.Length, Preamble.Length);
+        Span<byte> start = stackalloc byte[Preamble.Length];
+        buffer.Slice(0, seen).CopyTo(start);
+        return Preamble.StartsWith(start[..seen]);
+    }
+
     /// <summary>The frame header: the length of what follows it (4 bytes), then the frame's id (4 bytes).</summary>
     public const int HeaderBytes = 8;
 

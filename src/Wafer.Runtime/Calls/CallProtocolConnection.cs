@@ -55,8 +55,9 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
             }
 
             await input.CompleteAsync();
-            await _writeLock.WaitAsync(); // no goodbye half-written
+            await _writeLock.WaitAsync(); // no goodbye half-written; a later one finds the output completed
             await _output.CompleteAsync();
+            _writeLock.Release();
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -16,23 +15,25 @@ namespace Wafer.Runtime.Calls;
 /// </summary>
 public static class CallProtocolListener
 {
-    public static ListenOptions UseCallProtocol(this ListenOptions listener)
-    {
-        ArgumentNullException.ThrowIfNull(listener);
-        var services = listener.ApplicationServices;
-        return (ListenOptions)listener.Use(next => connection => ServeOrPassAsync(next, connection, services));
-    }
-
     /// <summary>
     /// How long a connection may stay silent before it is handed to HTTP/2 undecided, whose own timeouts then apply:
     /// an idle connection is not held here for ever.
     /// </summary>
     public static readonly TimeSpan DecideWithin = TimeSpan.FromSeconds(10);
 
-    private static async Task ServeOrPassAsync(ConnectionDelegate next, ConnectionContext connection, IServiceProvider services)
+    /// <param name="decideWithin">Instead of <see cref="DecideWithin"/>.</param>
+    public static ListenOptions UseCallProtocol(this ListenOptions listener, TimeSpan? decideWithin = null)
+    {
+        ArgumentNullException.ThrowIfNull(listener);
+        var services = listener.ApplicationServices;
+        var silence = decideWithin ?? DecideWithin;
+        return (ListenOptions)listener.Use(next => connection => ServeOrPassAsync(next, connection, services, silence));
+    }
+
+    private static async Task ServeOrPassAsync(ConnectionDelegate next, ConnectionContext connection, IServiceProvider services, TimeSpan decideWithin)
     {
         var input = connection.Transport.Input;
-        using var silence = new CancellationTokenSource(DecideWithin);
+        using var silence = new CancellationTokenSource(decideWithin);
         while (true)
         {
             ReadResult read;
@@ -47,7 +48,7 @@ public static class CallProtocolListener
 
             var buffer = read.Buffer;
             var seen = (int)Math.Min(buffer.Length, CallFrames.Preamble.Length);
-            if (!StartsLikePreamble(buffer, seen) || (read.IsCompleted && seen < CallFrames.Preamble.Length))
+            if (!CallFrames.AgreesWithPreamble(buffer) || (read.IsCompleted && seen < CallFrames.Preamble.Length))
             {
                 input.AdvanceTo(buffer.Start); // nothing consumed: the next handler reads it all
                 break;
@@ -69,12 +70,5 @@ public static class CallProtocolListener
         }
 
         await next(connection);
-    }
-
-    private static bool StartsLikePreamble(ReadOnlySequence<byte> buffer, int seen)
-    {
-        Span<byte> start = stackalloc byte[CallFrames.Preamble.Length];
-        buffer.Slice(0, seen).CopyTo(start);
-        return CallFrames.Preamble.StartsWith(start[..seen]);
     }
 }

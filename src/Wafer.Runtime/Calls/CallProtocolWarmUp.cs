@@ -26,7 +26,7 @@ internal static class CallProtocolWarmUp
 
         var input = PipeReader.Create(stream);
         var preamble = await input.ReadAtLeastAsync(CallFrames.Preamble.Length, cancellationToken);
-        if (preamble.Buffer.Length < CallFrames.Preamble.Length || !preamble.Buffer.Slice(0, CallFrames.Preamble.Length).ToArray().AsSpan().SequenceEqual(CallFrames.Preamble))
+        if (preamble.Buffer.Length < CallFrames.Preamble.Length || !CallFrames.AgreesWithPreamble(preamble.Buffer))
         {
             throw new InvalidDataException($"{h2cUrl} did not answer with the call protocol's preamble");
         }
