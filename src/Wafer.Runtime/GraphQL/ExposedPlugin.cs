@@ -67,14 +67,24 @@ internal sealed record ExposedPlugin(SchemaPlugin Plugin, IReadOnlyList<Function
         {
             var inputs = new HashSet<string>(StringComparer.Ordinal);
             Reach(parameter.Type, metadata, inputs);
-            if (InputCycles.Find(inputs, metadata) is { } cycle)
+            if (InputCycles.Find(inputs.OrderBy(c => c == ClassOf(parameter.Type) ? 0 : 1).ThenBy(c => c, StringComparer.Ordinal), metadata) is { } cycle)
             {
-                return $"argument '{parameter.Name}' uses class '{cycle[0]}', which contains itself through non-null fields " +
+                return $"argument '{parameter.Name}' uses class '{cycle[^1]}', which contains itself through non-null fields " +
                     $"({string.Join(" → ", cycle)}): no finite value of it exists, and GraphQL forbids such input types";
             }
         }
 
         return null;
+    }
+
+    private static string? ClassOf(WasmType type)
+    {
+        while (type.Kind is WasmTypeKind.Array or WasmTypeKind.Nullable)
+        {
+            type = type.Element!;
+        }
+
+        return type.ClassName;
     }
 
     /// <summary>Adds the classes <paramref name="type"/> reaches; returns the name of an undefined one, else null.</summary>

@@ -8,11 +8,14 @@ namespace Wafer.Runtime.GraphQL;
 /// </summary>
 internal static class InputCycles
 {
-    /// <summary>The cycle as <c>Class.field</c> steps ending where it started, or null when there is none.</summary>
-    public static IReadOnlyList<string>? Find(IReadOnlySet<string> classes, PluginMetadata metadata)
+    /// <summary>
+    /// The first cycle among <paramref name="classes"/>, tried in order, as <c>Class.field</c> steps ending with the
+    /// class it started from; null when there is none.
+    /// </summary>
+    public static IReadOnlyList<string>? Find(IEnumerable<string> classes, PluginMetadata metadata)
     {
         var done = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var start in classes.Order(StringComparer.Ordinal))
+        foreach (var start in classes)
         {
             var path = new List<(string Class, string Field)>();
             if (Visit(start, metadata, path, done) is { } cycle)

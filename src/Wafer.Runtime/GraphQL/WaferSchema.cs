@@ -59,7 +59,7 @@ internal sealed class WaferSchema : Schema
         }
     }
 
-    private static Directive SpecifiedBy() => new("specifiedBy", DirectiveLocation.Scalar)
+    private static Directive SpecifiedBy() => new TypeSystemDirective("specifiedBy", DirectiveLocation.Scalar)
     {
         Description = "Exposes a URL that specifies the behavior of this scalar.",
         Arguments = new QueryArguments(new QueryArgument(new NonNullGraphType(new StringGraphType()))
@@ -69,10 +69,16 @@ internal sealed class WaferSchema : Schema
         }),
     };
 
-    private static Directive OneOf() => new("oneOf", DirectiveLocation.InputObject)
+    private static Directive OneOf() => new TypeSystemDirective("oneOf", DirectiveLocation.InputObject)
     {
         Description = "Indicates exactly one field must be supplied and this field must not be null.",
     };
+
+    /// <summary>A built-in directive of the type system, listed by introspection (GraphQL.NET hides such directives by default).</summary>
+    private sealed class TypeSystemDirective(string name, DirectiveLocation location) : Directive(name, location)
+    {
+        public override bool? Introspectable => true;
+    }
 
     /// <summary>Lists <c>__Directive.isRepeatable</c> in introspection too, which the default filter hides though it answers it.</summary>
     private sealed class IntrospectionFilter : DefaultSchemaFilter

@@ -2,7 +2,6 @@ using GraphQL;
 using GraphQL.Execution;
 using GraphQL.Transport;
 using GraphQLParser.AST;
-using GraphQLParser.Exceptions;
 using Microsoft.AspNetCore.Http;
 using Wafer.Runtime.GraphQL.Limits;
 
@@ -34,9 +33,9 @@ internal sealed class GraphQLRequestRunner(ISchemaSource source, GraphQLOptions 
         {
             document = _parser.Build(query);
         }
-        catch (GraphQLSyntaxErrorException ex)
+        catch (SyntaxError error)
         {
-            return Refused(new SyntaxError(ex));
+            return Refused(error);
         }
 
         if (viaGet && Operation(document, request.OperationName) is { Operation: not OperationType.Query } operation)

@@ -81,7 +81,7 @@ internal sealed class RequestLimits
         {
             throw Exceeded(
                 "too_many_root_fields",
-                $"The operation selects {count} root fields, each a function call; at most {_options.MaxRootFields} are allowed in one request.",
+                $"The operation selects more than {_options.MaxRootFields} root fields, each a function call; at most {_options.MaxRootFields} are allowed in one request.",
                 operation);
         }
     }
