@@ -98,6 +98,26 @@ public sealed class GraphQLLimitsTests
     }
 
     [Fact]
+    public async Task WorstOverlapWithinTheDefaults_ValidatedInBoundedTimeAndSize()
+    {
+        // 100 root fields (the most allowed) of one name with different arguments: 4950 conflicting pairs, just
+        // within the merge budget. Validation reports them all; the response carries 100 errors.
+        await using var host = await StartAsync();
+        var query = "{ " + string.Concat(Enumerable.Range(0, 100).Select(i => $"greet(name: \"{i}\") ")) + "}";
+        var clock = Stopwatch.StartNew();
+
+        var (response, body) = await host.QueryAsync(query, GraphQLResponse);
+
+        clock.Stop();
+        TestContext.Current.TestOutputHelper?.WriteLine($"validated in {clock.ElapsedMilliseconds} ms, answer {body.Length} bytes");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(100, JsonDocument.Parse(body).RootElement.GetProperty("errors").GetArrayLength());
+        Assert.True(body.Length < 100_000, $"the answer is {body.Length} bytes");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.Equal(0, host.Counters.Completed);
+    }
+
+    [Fact]
     public async Task FieldsSharingANameWithinTheBudget_ValidatedAsUsual()
     {
         await using var host = await StartAsync();
