@@ -51,6 +51,7 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
             }
             catch (OperationCanceledException) when (deadline.Token.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
             {
+                _ = call.ContinueWith(static t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // its end is no longer awaited
                 throw Late(deadline, started: true);
             }
         }

@@ -46,7 +46,8 @@ internal static class GetRequest
 
         try
         {
-            if (JsonDocument.Parse(json).RootElement.ValueKind != JsonValueKind.Object)
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 problem = $"the '{name}' parameter must be a JSON object";
                 return false;
