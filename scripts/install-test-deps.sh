@@ -18,3 +18,4 @@ fi
 
 [ -d sdk/assemblyscript/node_modules ] || (cd sdk/assemblyscript && npm ci --no-audit --no-fund --loglevel=error)
 [ -d tests/guests/node_modules ] || (cd tests/guests && npm ci --no-audit --no-fund --loglevel=error)
+[ -d tests/graphql-clients/node_modules ] || (cd tests/graphql-clients && npm ci --no-audit --no-fund --loglevel=error)  # graphql-http audits, graphql-js

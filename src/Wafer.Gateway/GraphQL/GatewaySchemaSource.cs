@@ -8,7 +8,8 @@ namespace Wafer.Gateway.GraphQL;
 /// <summary>
 /// One GraphQL schema over every deployment with metadata, with the runtime's naming rules (plugins are named after
 /// their deployments), rebuilt lazily on the first request after the routes change
-/// (<see cref="LazySchemaSource{TSnapshot}"/>). Fields resolve by forwarding to a replica.
+/// (<see cref="LazySchemaSource{TSnapshot}"/>). Fields resolve by forwarding to a replica. A deployment whose
+/// metadata the schema cannot take is left out alone, logged and noted in the SDL's header.
 /// </summary>
 public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
     : LazySchemaSource<RouteSnapshot>
@@ -23,6 +24,11 @@ public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient
     {
         var plugins = snapshot.Deployments.Values.Where(d => d.Metadata is not null).Select(d => new SchemaPlugin(d.Name, d.Metadata!));
         var generated = SchemaGenerator.Generate(plugins, f => new ForwardingFunctionCaller(f, snapshot.Deployments[f.Plugin].Replicas, client, metrics));
+        foreach (var (deployment, status) in generated.Plugins.Where(p => p.Value.State == PluginSchemaStatus.Refused))
+        {
+            DeploymentRefused(logger, deployment, snapshot.Version, status.Reason ?? "");
+        }
+
         SchemaBuilt(logger, snapshot.Version, generated.Functions.Count, generated.Notes.Count);
         return generated;
     }
@@ -36,4 +42,8 @@ public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient
     [LoggerMessage(EventId = 6021, EventName = "GatewaySchemaFailed", Level = LogLevel.Error,
         Message = "Gateway GraphQL schema for routes version {Version} failed to build; the previous schema keeps serving")]
     private static partial void SchemaFailed(ILogger logger, Exception exception, long version);
+
+    [LoggerMessage(EventId = 6022, EventName = "GatewaySchemaDeploymentRefused", Level = LogLevel.Error,
+        Message = "Gateway GraphQL schema for routes version {Version} leaves deployment {Deployment} out: {Reason}; every other deployment keeps its fields")]
+    private static partial void DeploymentRefused(ILogger logger, string deployment, long version, string reason);
 }

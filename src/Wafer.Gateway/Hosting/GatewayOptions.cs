@@ -1,3 +1,5 @@
+using Wafer.Runtime.GraphQL;
+
 namespace Wafer.Gateway.Hosting;
 
 /// <summary>Settings of the gateway, in the orchestrator (<c>wafer orchestrator</c>) or alone (<c>wafer gateway</c>).</summary>
@@ -22,6 +24,9 @@ public sealed class GatewayOptions
 
     /// <summary>Largest GraphQL request body the gateway reads.</summary>
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>What one <c>/graphql</c> request through the gateway may cost (docs/graphql.md, "Limits").</summary>
+    public GraphQLOptions GraphQL { get; set; } = new();
 
     /// <summary>How often every runtime's <c>/healthz</c> is probed.</summary>
     public TimeSpan ProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
@@ -61,6 +66,7 @@ public sealed class GatewayOptions
             errors.Add("MaxRequestBytes must be at least 1024");
         }
 
+        errors.AddRange(GraphQL.Validate());
         if (ProbeInterval <= TimeSpan.Zero || ProbeTimeout <= TimeSpan.Zero)
         {
             errors.Add("ProbeInterval and ProbeTimeout must be positive");

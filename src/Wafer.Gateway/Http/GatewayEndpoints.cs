@@ -23,13 +23,12 @@ public static class GatewayEndpoints
     {
         ArgumentNullException.ThrowIfNull(endpoints);
         var services = endpoints.ServiceProvider;
-        var schema = new Lazy<GatewaySchemaSource>(services.GetRequiredService<GatewaySchemaSource>);
-        var limit = new Lazy<int>(() => services.GetRequiredService<IOptions<GatewayOptions>>().Value.MaxRequestBytes);
-
-        endpoints.MapPost(GraphQLEndpoints.Route, context => GraphQLHttpHandler.PostAsync(context, schema.Value, limit.Value)).ExcludeFromDescription();
-        endpoints.MapGet(GraphQLEndpoints.Route, context => GraphQLHttpHandler.GetAsync(context, schema.Value)).ExcludeFromDescription();
-        endpoints.MapGet(GraphQLEndpoints.Route + "/schema", context => GraphQLHttpHandler.SchemaAsync(context, schema.Value)).ExcludeFromDescription();
-        return endpoints;
+        var graphql = new Lazy<GraphQLHttpHandler>(() =>
+        {
+            var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+            return new GraphQLHttpHandler(services.GetRequiredService<GatewaySchemaSource>(), options.GraphQL, options.MaxRequestBytes);
+        });
+        return endpoints.MapGraphQL(GraphQLEndpoints.Route, graphql);
     }
 
     /// <summary>

@@ -55,14 +55,27 @@ public sealed record WasmType
         _ => Kind.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>
+    /// Most <c>[]</c> and <c>?</c> suffixes one type expression may have. Everything that walks a type (the value
+    /// checker, the GraphQL schema, printing) recurses once per suffix: a deeper one would only serve to overflow the
+    /// stack, which ends the process.
+    /// </summary>
+    public const int MaxNesting = 32;
+
     /// <summary>Parses a type expression; throws <see cref="FormatException"/> naming what is wrong.</summary>
     public static WasmType Parse(string expression)
     {
         ArgumentNullException.ThrowIfNull(expression);
         var text = expression.Trim();
         var end = text.Length;
+        var suffixes = 0;
         while (end > 0 && (text[end - 1] == '?' || text[end - 1] == ']'))
         {
+            if (++suffixes > MaxNesting)
+            {
+                throw new FormatException($"type '{Shortened(expression)}' nests arrays and nullables more than {MaxNesting} deep");
+            }
+
             end -= text[end - 1] == '?' ? 1 : 2;
             if (end < 0 || text[end] != '[' && text[end] != '?')
             {
@@ -98,6 +111,8 @@ public sealed record WasmType
 
         return type;
     }
+
+    private static string Shortened(string expression) => expression.Length <= 80 ? expression : expression[..80] + "…";
 
     private static WasmType ParseBase(string name, string expression) => name switch
     {

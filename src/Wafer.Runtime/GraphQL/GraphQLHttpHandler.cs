@@ -3,40 +3,60 @@ using GraphQL;
 using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Wafer.Runtime.GraphQL.Http;
 using Wafer.Runtime.Http;
 
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>
-/// GraphQL over HTTP (graphql-over-http spec) for <c>application/json</c> requests. Request errors (malformed
-/// body, no query, too large) are 4xx with a GraphQL-style <c>{"errors": […]}</c> body. Parse and validation
-/// errors are 400 when the client accepts <c>application/graphql-response+json</c>, else 200; execution errors
-/// are 200 with <c>data</c> and <c>errors</c>.
+/// GraphQL over HTTP (the graphql-over-http draft; docs/graphql.md, "HTTP") for one schema source.
+/// <c>POST</c> takes <c>application/json</c>; <c>GET</c> takes the <c>query</c>, <c>operationName</c>,
+/// <c>variables</c> and <c>extensions</c> parameters and runs queries only (a mutation is 405), or serves the
+/// explorer page to a client that prefers HTML. The answer is <c>application/graphql-response+json</c> or
+/// <c>application/json</c> by the client's <c>Accept</c> (406 when it takes neither). A request that could not be
+/// read is 4xx; one refused before running (parse, validation or a limit) is 400 as graphql-response+json and 200
+/// as json; one that ran is 200, with its field errors.
 /// </summary>
-public static class GraphQLHttpHandler
+public sealed class GraphQLHttpHandler
 {
-    private const string JsonMediaType = "application/json";
-    private const string GraphQLResponseMediaType = "application/graphql-response+json";
-
+    private static readonly string[] PostOffers = [GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json];
+    private static readonly string[] GetQueryOffers = [GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json, GraphQLMediaTypes.Html];
+    private static readonly string[] GetPageOffers = [GraphQLMediaTypes.Html, GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json];
     private static readonly IGraphQLTextSerializer Serializer = GraphQLJson.Serializer;
 
-    public static async Task PostAsync(HttpContext context, ISchemaSource source, int maxRequestBytes)
+    private readonly ISchemaSource _source;
+    private readonly int _maxRequestBytes;
+    private readonly GraphQLRequestRunner _runner;
+
+    public GraphQLHttpHandler(ISchemaSource source, GraphQLOptions options, int maxRequestBytes)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        _source = source;
+        _maxRequestBytes = maxRequestBytes;
+        _runner = new GraphQLRequestRunner(source, options);
+    }
+
+    public async Task PostAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(source);
         var request = context.Request;
-        if (request.ContentType is { } contentType
-            && (!MediaTypeHeaderValue.TryParse(contentType, out var mediaType) || !mediaType.MediaType.Equals(JsonMediaType, StringComparison.OrdinalIgnoreCase)))
+        if (GraphQLMediaTypes.Negotiate(request.Headers.Accept, PostOffers) is not { } mediaType)
         {
-            await WriteRequestErrorAsync(context, StatusCodes.Status415UnsupportedMediaType, $"content type must be {JsonMediaType}, got '{contentType}'");
+            await NotAcceptableAsync(context, PostOffers);
             return;
         }
 
-        var limit = maxRequestBytes;
-        var body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, limit, context.RequestAborted);
+        if (ContentTypeProblem(request.ContentType) is { } problem)
+        {
+            await WriteRequestErrorAsync(context, mediaType, StatusCodes.Status415UnsupportedMediaType, problem);
+            return;
+        }
+
+        var body = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, _maxRequestBytes, context.RequestAborted);
         if (body is null)
         {
-            await WriteRequestErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"request body is larger than {limit} bytes");
+            await WriteRequestErrorAsync(context, mediaType, StatusCodes.Status413PayloadTooLarge, $"request body is larger than {_maxRequestBytes} bytes");
             return;
         }
 
@@ -48,73 +68,113 @@ public static class GraphQLHttpHandler
         }
         catch (JsonException ex)
         {
-            await WriteRequestErrorAsync(context, StatusCodes.Status400BadRequest, $"request body is not a valid GraphQL request: {ex.Message}");
+            await WriteRequestErrorAsync(context, mediaType, StatusCodes.Status400BadRequest, $"request body is not a valid GraphQL request: {ex.Message}");
             return;
         }
 
         if (graphQLRequest is null || string.IsNullOrWhiteSpace(graphQLRequest.Query))
         {
-            await WriteRequestErrorAsync(context, StatusCodes.Status400BadRequest,
+            await WriteRequestErrorAsync(context, mediaType, StatusCodes.Status400BadRequest,
                 "request body must be a JSON object with a 'query' string, like {\"query\": \"{ field }\", \"variables\": {}}");
             return;
         }
 
-        var result = await source.Executer.ExecuteAsync(new ExecutionOptions
-        {
-            Schema = source.Current.Schema,
-            Query = graphQLRequest.Query,
-            OperationName = graphQLRequest.OperationName,
-            Variables = graphQLRequest.Variables,
-            Extensions = graphQLRequest.Extensions,
-            RequestServices = context.RequestServices,
-            User = context.User,
-            CancellationToken = context.RequestAborted,
-        });
-
-        var graphQLResponse = AcceptsGraphQLResponse(request);
-        context.Response.StatusCode = graphQLResponse && !result.Executed ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK;
-        context.Response.ContentType = (graphQLResponse ? GraphQLResponseMediaType : JsonMediaType) + "; charset=utf-8";
-        await Serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
+        await RunAsync(context, graphQLRequest, mediaType, viaGet: false);
     }
 
-    public static Task GetAsync(HttpContext context, ISchemaSource source)
+    public async Task GetAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Request.Query.ContainsKey("sdl"))
+        var parameters = context.Request.Query;
+        if (parameters.ContainsKey("sdl"))
         {
-            return SchemaAsync(context, source);
+            await SchemaAsync(context);
+            return;
         }
 
-        context.Response.ContentType = "text/html; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-cache";
-        return context.Response.WriteAsync(GraphQLExplorerPage.Html, context.RequestAborted);
+        var offers = parameters.ContainsKey("query") ? GetQueryOffers : GetPageOffers;
+        var mediaType = GraphQLMediaTypes.Negotiate(context.Request.Headers.Accept, offers);
+        if (mediaType is null)
+        {
+            await NotAcceptableAsync(context, offers);
+            return;
+        }
+
+        if (mediaType == GraphQLMediaTypes.Html)
+        {
+            context.Response.ContentType = "text/html; charset=utf-8";
+            context.Response.Headers.CacheControl = "no-cache";
+            context.Response.Headers.Vary = HeaderNames.Accept;
+            await context.Response.WriteAsync(GraphQLExplorerPage.Html, context.RequestAborted);
+            return;
+        }
+
+        if (GetRequest.Read(parameters, Serializer, out var problem) is not { } graphQLRequest)
+        {
+            await WriteRequestErrorAsync(context, mediaType, StatusCodes.Status400BadRequest, problem!);
+            return;
+        }
+
+        await RunAsync(context, graphQLRequest, mediaType, viaGet: true);
     }
 
-    public static Task SchemaAsync(HttpContext context, ISchemaSource source)
+    public Task SchemaAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(source);
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(source.Current.Sdl, context.RequestAborted);
+        return context.Response.WriteAsync(_source.Current.Sdl, context.RequestAborted);
     }
 
-    private static bool AcceptsGraphQLResponse(HttpRequest request)
+    private async Task RunAsync(HttpContext context, GraphQLRequest request, string mediaType, bool viaGet)
     {
-        foreach (var accept in request.Headers.Accept)
+        var outcome = await _runner.RunAsync(request, viaGet, context);
+        var response = context.Response;
+        if (outcome.MutationOverGet)
         {
-            if (accept is not null && accept.Contains(GraphQLResponseMediaType, StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
+            response.Headers.Allow = HttpMethods.Post;
+            await WriteAsync(context, mediaType, StatusCodes.Status405MethodNotAllowed, outcome.Result);
+            return;
         }
 
-        return false;
+        var refused = !outcome.Result.Executed && mediaType == GraphQLMediaTypes.GraphQLResponse;
+        await WriteAsync(context, mediaType, refused ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, outcome.Result);
     }
 
-    private static Task WriteRequestErrorAsync(HttpContext context, int status, string message)
+    /// <summary>Why a POST's content type is refused: none given, not JSON, or JSON in another charset than UTF-8.</summary>
+    private static string? ContentTypeProblem(string? contentType)
+    {
+        if (string.IsNullOrWhiteSpace(contentType))
+        {
+            return $"a POST needs the header Content-Type: {GraphQLMediaTypes.Json}";
+        }
+
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed) || !parsed.MediaType.Equals(GraphQLMediaTypes.Json, StringComparison.OrdinalIgnoreCase))
+        {
+            return $"content type must be {GraphQLMediaTypes.Json}, got '{contentType}'";
+        }
+
+        return parsed.Charset is { HasValue: true } charset
+            && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)
+            ? $"the request must be UTF-8, got charset '{charset}'"
+            : null;
+    }
+
+    private static Task NotAcceptableAsync(HttpContext context, IReadOnlyList<string> offers) => WriteAsync(
+        context,
+        GraphQLMediaTypes.Json,
+        StatusCodes.Status406NotAcceptable,
+        new ExecutionResult(new ExecutionError(
+            $"none of the media types in Accept ('{context.Request.Headers.Accept}') can be served; this endpoint answers {string.Join(", ", offers)}")
+        { Code = "not_acceptable" }));
+
+    private static Task WriteRequestErrorAsync(HttpContext context, string mediaType, int status, string message) =>
+        WriteAsync(context, mediaType, status, new ExecutionResult(new ExecutionError(message)));
+
+    private static Task WriteAsync(HttpContext context, string mediaType, int status, ExecutionResult result)
     {
         context.Response.StatusCode = status;
-        context.Response.ContentType = (AcceptsGraphQLResponse(context.Request) ? GraphQLResponseMediaType : JsonMediaType) + "; charset=utf-8";
-        return Serializer.WriteAsync(context.Response.Body, new ExecutionResult(new ExecutionError(message)), context.RequestAborted);
+        context.Response.ContentType = mediaType + "; charset=utf-8";
+        context.Response.Headers.Vary = HeaderNames.Accept;
+        return Serializer.WriteAsync(context.Response.Body, result, context.RequestAborted);
     }
 }

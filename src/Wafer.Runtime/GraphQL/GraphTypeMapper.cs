@@ -6,10 +6,17 @@ namespace Wafer.Runtime.GraphQL;
 /// <summary>
 /// Maps ABI types to GraphQL types for one schema (docs/graphql.md, "Types"): scalars, lists, nullability,
 /// classes as object types and, as arguments, as <c>…Input</c> input types. Each class becomes one type
-/// instance, named by <see cref="ClassNaming"/> and made unique by a <see cref="NameRegistry"/>.
+/// instance, named by <see cref="ClassNaming"/> and made unique by a <see cref="NameRegistry"/>. A class with no
+/// fields gets one placeholder field, <c>_empty: Boolean</c> (always null; ignored as input), because GraphQL
+/// requires every object and input type to have a field.
 /// </summary>
 internal sealed class GraphTypeMapper(ClassNaming naming, List<string> notes)
 {
+    /// <summary>The placeholder field of a type made from a class with no fields.</summary>
+    public const string EmptyClassField = "_empty";
+
+    private const string EmptyClassDescription = "Placeholder: the class has no fields, and GraphQL requires one. Always null; ignored as input.";
+
     private readonly NameRegistry _typeNames = new(notes, ClassNaming.ReservedTypeNames);
     private readonly Dictionary<(string? Owner, string Class), ObjectGraphType> _objects = [];
     private readonly Dictionary<(string? Owner, string Class), InputObjectGraphType> _inputs = [];
@@ -82,6 +89,17 @@ internal sealed class GraphTypeMapper(ClassNaming naming, List<string> notes)
             });
         }
 
+        if (definition.Fields.Count == 0)
+        {
+            type.AddField(new FieldType
+            {
+                Name = EmptyClassField,
+                Description = EmptyClassDescription,
+                ResolvedType = _boolean,
+                Resolver = new DictionaryFieldResolver(EmptyClassField),
+            });
+        }
+
         return type;
     }
 
@@ -104,6 +122,11 @@ internal sealed class GraphTypeMapper(ClassNaming naming, List<string> notes)
         foreach (var field in definition.Fields)
         {
             type.AddField(new FieldType { Name = field.Name, Description = field.Doc, ResolvedType = Input(plugin, field.Type) });
+        }
+
+        if (definition.Fields.Count == 0)
+        {
+            type.AddField(new FieldType { Name = EmptyClassField, Description = EmptyClassDescription, ResolvedType = _boolean });
         }
 
         return type;

@@ -1,5 +1,3 @@
-using GraphQL;
-
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>Where the GraphQL endpoint gets the schema to run a request against: the catalog's, or the gateway's.</summary>
@@ -7,7 +5,4 @@ public interface ISchemaSource
 {
     /// <summary>The schema for the current state, built if it changed since the last call.</summary>
     ServedSchema Current { get; }
-
-    /// <summary>The executer every request uses; stateless and thread-safe.</summary>
-    IDocumentExecuter Executer { get; }
 }

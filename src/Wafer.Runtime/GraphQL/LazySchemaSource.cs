@@ -1,5 +1,3 @@
-using GraphQL;
-
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>
@@ -12,9 +10,6 @@ public abstract class LazySchemaSource<TSnapshot> : ISchemaSource
 {
     private readonly Lock _buildLock = new();
     private ServedSchema? _served;
-
-    /// <summary>The executer every request uses; stateless and thread-safe.</summary>
-    public IDocumentExecuter Executer { get; } = new DocumentExecuter();
 
     /// <summary>The schema for <see cref="Snapshot"/>, built if it changed since the last call.</summary>
     public ServedSchema Current
@@ -54,13 +49,14 @@ public abstract class LazySchemaSource<TSnapshot> : ISchemaSource
             try
             {
                 var generated = Build(snapshot);
-                next = new ServedSchema(version, generated.Schema, generated.Notes);
+                next = new ServedSchema(version, generated.Schema, generated.Notes, generated.Plugins);
             }
             catch (Exception ex)
             {
                 OnBuildFailed(ex, version, previous?.Version);
                 var fallback = previous ?? Empty();
-                next = new ServedSchema(version, fallback.Schema, [.. fallback.Notes, $"the schema for {SourceName} version {version} failed to build: {ex.Message}"]);
+                next = new ServedSchema(
+                    version, fallback.Schema, [.. fallback.Notes, $"the schema for {SourceName} version {version} failed to build: {ex.Message}"], fallback.Plugins);
             }
 
             Volatile.Write(ref _served, next);
@@ -69,5 +65,5 @@ public abstract class LazySchemaSource<TSnapshot> : ISchemaSource
     }
 
     private static ServedSchema Empty() =>
-        new(0, SchemaGenerator.Generate([], _ => throw new InvalidOperationException("no functions")).Schema, []);
+        new(0, SchemaGenerator.Generate([], _ => throw new InvalidOperationException("no functions")).Schema, [], new Dictionary<string, PluginSchemaStatus>());
 }

@@ -5,10 +5,13 @@ namespace Wafer.Runtime.GraphQL;
 
 /// <summary>
 /// Calls a catalog function. When its plugin version was retired between schema build and call, the function is
-/// resolved again by qualified name in the catalog's current snapshot and the call retried once.
+/// resolved again by qualified name in the catalog's current snapshot and the call retried once. The call goes
+/// through the <see cref="FunctionInvoker"/> like every other, so its limits apply; it runs on the calling thread.
 /// </summary>
 internal sealed class RegisteredFunctionCaller(RegisteredFunction function, PluginCatalog catalog, FunctionInvoker invoker) : IFunctionCaller
 {
+    public bool RunsOnCallingThread => true;
+
     public ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
         var outcome = invoker.TryInvoke(function, argumentsJson.Span);

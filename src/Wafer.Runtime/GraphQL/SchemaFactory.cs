@@ -7,7 +7,7 @@ namespace Wafer.Runtime.GraphQL;
 /// <summary>
 /// Builds the schema served for one catalog snapshot: fields call the snapshot's plugin versions through the
 /// <see cref="FunctionInvoker"/>, re-resolving from the catalog when a version was retired meanwhile. Every
-/// collision resolved and every function left out is logged.
+/// collision resolved, every function left out and every plugin refused is logged.
 /// </summary>
 public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker invoker, ILogger<SchemaFactory> logger)
 {
@@ -22,6 +22,11 @@ public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker
             SchemaNote(logger, snapshot.Version, note);
         }
 
+        foreach (var (plugin, status) in generated.Plugins.Where(p => p.Value.State == PluginSchemaStatus.Refused))
+        {
+            PluginRefused(logger, plugin, snapshot.Version, status.Reason ?? "");
+        }
+
         SchemaBuilt(logger, snapshot.Version, generated.Functions.Count, snapshot.Plugins.Count, generated.Notes.Count);
         return generated;
     }
@@ -33,4 +38,8 @@ public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker
     [LoggerMessage(EventId = 2301, EventName = "GraphQLSchemaNote", Level = LogLevel.Warning,
         Message = "GraphQL schema for catalog version {Version}: {Note}")]
     private static partial void SchemaNote(ILogger logger, long version, string note);
+
+    [LoggerMessage(EventId = 2303, EventName = "GraphQLPluginRefused", Level = LogLevel.Error,
+        Message = "GraphQL schema for catalog version {Version} leaves plugin {Plugin} out: {Reason}; its functions stay callable over HTTP and every other plugin keeps its fields")]
+    private static partial void PluginRefused(ILogger logger, string plugin, long version, string reason);
 }

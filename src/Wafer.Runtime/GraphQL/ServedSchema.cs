@@ -10,11 +10,12 @@ public sealed class ServedSchema
 {
     private readonly Lazy<string> _sdl;
 
-    public ServedSchema(long version, ISchema schema, IReadOnlyList<string> notes)
+    public ServedSchema(long version, ISchema schema, IReadOnlyList<string> notes, IReadOnlyDictionary<string, PluginSchemaStatus> plugins)
     {
         Version = version;
         Schema = schema;
         Notes = notes;
+        Plugins = plugins;
         _sdl = new Lazy<string>(Print, LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -23,8 +24,11 @@ public sealed class ServedSchema
 
     public ISchema Schema { get; }
 
-    /// <summary>Names changed to resolve collisions, and functions left out, in words.</summary>
+    /// <summary>Names changed to resolve collisions, functions left out and plugins refused, in words.</summary>
     public IReadOnlyList<string> Notes { get; }
+
+    /// <summary>What the schema made of each plugin, by name.</summary>
+    public IReadOnlyDictionary<string, PluginSchemaStatus> Plugins { get; }
 
     /// <summary>The schema in GraphQL SDL, preceded by comments listing <see cref="Notes"/>.</summary>
     public string Sdl => _sdl.Value;

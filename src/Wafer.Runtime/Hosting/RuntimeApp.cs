@@ -39,6 +39,7 @@ public static class RuntimeApp
             o.MaxRequestBytes = options.MaxRequestBytes;
             o.Database = options.Database;
             o.ApiToken = options.ApiToken;
+            o.GraphQL = options.GraphQL;
             o.Agent = options.Agent;
         });
 

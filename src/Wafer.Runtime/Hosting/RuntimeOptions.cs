@@ -1,4 +1,5 @@
 using Wafer.Runtime.Agent;
+using Wafer.Runtime.GraphQL;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -36,6 +37,9 @@ public sealed class RuntimeOptions
     /// </summary>
     public string? ApiToken { get; set; }
 
+    /// <summary>What one <c>/graphql</c> request may cost (docs/graphql.md, "Limits").</summary>
+    public GraphQLOptions GraphQL { get; set; } = new();
+
     /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
     public AgentOptions Agent { get; set; } = new();
 
@@ -65,6 +69,7 @@ public sealed class RuntimeOptions
             errors.Add("MaxRequestBytes must be at least 1024");
         }
 
+        errors.AddRange(GraphQL.Validate());
         errors.AddRange(Agent.Validate());
         return errors;
     }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.Http;
@@ -15,15 +16,19 @@ public static class IntrospectionEndpoints
         endpoints.MapGet("/readyz", (PluginCatalog catalog) =>
             Results.Json(new { ready = true, plugins = catalog.Current.Plugins.Count, catalogVersion = catalog.Current.Version }));
 
-        endpoints.MapGet("/api/plugins", (PluginCatalog catalog, PluginReloader reloader) => Results.Json(new
+        endpoints.MapGet("/api/plugins", (PluginCatalog catalog, PluginReloader reloader, GraphQLSchemaProvider graphql) =>
         {
-            plugins = catalog.Current.Plugins.Select(Describe),
-            sources = reloader.Status,
-        }));
+            var schema = graphql.Current;
+            return Results.Json(new
+            {
+                plugins = catalog.Current.Plugins.Select(p => Describe(p, schema)),
+                sources = reloader.Status,
+            });
+        });
 
-        endpoints.MapGet("/api/plugins/{name}", (string name, PluginCatalog catalog) =>
+        endpoints.MapGet("/api/plugins/{name}", (string name, PluginCatalog catalog, GraphQLSchemaProvider graphql) =>
             catalog.Current.PluginsByName.TryGetValue(name, out var plugin)
-                ? Results.Json(Describe(plugin))
+                ? Results.Json(Describe(plugin, graphql.Current))
                 : Problems.PluginNotFound($"no plugin named '{name}' is loaded"));
 
         endpoints.MapGet("/api/functions", (PluginCatalog catalog) =>
@@ -39,7 +44,8 @@ public static class IntrospectionEndpoints
         return endpoints;
     }
 
-    internal static object Describe(LoadedPlugin plugin) => new
+    /// <param name="schema">The GraphQL schema served now: says whether it took the plugin, and if not why.</param>
+    internal static object Describe(LoadedPlugin plugin, ServedSchema? schema) => new
     {
         name = plugin.Name,
         type = plugin.Type == Wafer.Protocol.Manifest.PluginType.Command ? "command" : "functions",
@@ -65,5 +71,8 @@ public static class IntrospectionEndpoints
             name = t.Name,
             fields = t.Fields.Select(f => new { name = f.Name, type = f.Type.ToString() }),
         }),
+        graphql = plugin.Type == Wafer.Protocol.Manifest.PluginType.Command || schema is null || !schema.Plugins.TryGetValue(plugin.Name, out var status)
+            ? null
+            : new { state = status.State, reason = status.Reason, leftOut = status.LeftOut },
     };
 }

@@ -2,7 +2,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Uploads;
 
@@ -31,7 +33,7 @@ public static class PluginControlEndpoints
                 try
                 {
                     var (plugin, created) = uploads.Add(upload.Name, upload.Wasm, upload.Manifest, upload.Config);
-                    var body = IntrospectionEndpoints.Describe(plugin);
+                    var body = IntrospectionEndpoints.Describe(plugin, request.HttpContext.RequestServices.GetService<GraphQLSchemaProvider>()?.Current);
                     return created ? Results.Created($"/api/plugins/{plugin.Name}", body) : Results.Ok(body);
                 }
                 catch (UploadRefusedException ex)

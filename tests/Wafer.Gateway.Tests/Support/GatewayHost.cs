@@ -28,13 +28,17 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public DestinationRegistry Destinations => _app.Services.GetRequiredService<DestinationRegistry>();
 
-    public static async Task<GatewayHost> StartAsync()
+    public static async Task<GatewayHost> StartAsync(Action<GatewayOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
-        builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
+        builder.Services.AddWaferGateway(o =>
+        {
+            o.ProbeInterval = TimeSpan.FromHours(1);
+            configure?.Invoke(o);
+        });
         var app = builder.Build();
         app.UseWaferGatewayFunctions();
         app.UseWaferGatewayHandlers();

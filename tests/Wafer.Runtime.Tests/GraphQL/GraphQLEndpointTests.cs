@@ -11,12 +11,12 @@ public sealed class GraphQLEndpointTests : IAsyncLifetime
     public async ValueTask DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
-    public async Task Post_Query_IsExecutedAsJson()
+    public async Task Post_Query_IsExecutedAsGraphQLResponseWhenNoAcceptIsSent()
     {
         var (response, body) = await _host.QueryAsync("{ __typename }");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("application/graphql-response+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("""{"data":{"__typename":"Query"}}""", body);
     }
 
@@ -66,7 +66,7 @@ public sealed class GraphQLEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Post_ValidationError_Is200ForJsonAnd400ForGraphQLResponse()
     {
-        var (asJson, jsonBody) = await _host.QueryAsync("{ nope }");
+        var (asJson, jsonBody) = await _host.QueryAsync("{ nope }", accept: "application/json");
         Assert.Equal(HttpStatusCode.OK, asJson.StatusCode);
         Assert.Equal("""{"errors":[{"message":"Cannot query field 'nope' on type 'Query'.","locations":[{"line":1,"column":3}],"extensions":{"code":"FIELDS_ON_CORRECT_TYPE","number":"5.3.1"}}]}""", jsonBody);
 
@@ -85,7 +85,9 @@ public sealed class GraphQLEndpointTests : IAsyncLifetime
     [Fact]
     public async Task Get_ServesTheSelfContainedExplorer()
     {
-        var response = await _host.Client.GetAsync("/graphql");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql");
+        request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var response = await _host.Client.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);

@@ -43,14 +43,21 @@ public sealed class GraphQLHost : IAsyncDisposable
 
     public GraphQLSchemaProvider Provider => _app.Services.GetRequiredService<GraphQLSchemaProvider>();
 
-    public static async Task<GraphQLHost> StartAsync(int maxRequestBytes = 64 * 1024)
+    /// <summary>Calls started and finished by the invoker, to tell whether a request called a guest at all.</summary>
+    public CallCounters Counters => _app.Services.GetRequiredService<CallCounters>();
+
+    public static async Task<GraphQLHost> StartAsync(int maxRequestBytes = 64 * 1024, Action<GraphQLOptions>? graphql = null)
     {
         var cache = Path.Combine(Path.GetTempPath(), "wafer-tests", "graphql-" + Guid.NewGuid().ToString("N")[..12]);
         var wasm = new WasmHost(new WasmHostOptions { CacheDirectory = cache }, NullLogger<WasmHost>.Instance);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddOptions<RuntimeOptions>().Configure(o => o.MaxRequestBytes = maxRequestBytes);
+        builder.Services.AddOptions<RuntimeOptions>().Configure(o =>
+        {
+            o.MaxRequestBytes = maxRequestBytes;
+            graphql?.Invoke(o.GraphQL);
+        });
         builder.Services.AddSingleton<PluginCatalog>();
         builder.Services.AddSingleton(SqlDatabase.Open(Path.Combine(cache, "wafer.db"), cache));
         builder.Services.AddSingleton<ICallLogStore, SqlCallLogStore>();
@@ -71,18 +78,38 @@ public sealed class GraphQLHost : IAsyncDisposable
     }
 
     /// <summary>Loads a test guest into the catalog as plugin <paramref name="name"/> (default: the guest's name).</summary>
-    public void Load(string guest, string? name = null)
+    public void Load(string guest, string? name = null, int? timeoutMs = null)
     {
         var path = TestGuests.Wasm(guest);
-        Catalog.Upsert(new PluginLoader(_wasm).Load(File.ReadAllBytes(path), PluginManifest.ForName(name ?? guest), path));
+        var manifest = PluginManifest.ForName(name ?? guest);
+        if (timeoutMs is { } timeout)
+        {
+            manifest = manifest with { Limits = manifest.Limits with { TimeoutMs = timeout } };
+        }
+
+        Catalog.Upsert(new PluginLoader(_wasm).Load(File.ReadAllBytes(path), manifest, path));
     }
 
-    public async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string contentType = "application/json", string? accept = null)
+    public async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string? contentType = "application/json", string? accept = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent(body, Encoding.UTF8, contentType) };
+        var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = contentType is null ? null : System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = content };
         if (accept is not null)
         {
-            request.Headers.Accept.ParseAdd(accept);
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+        }
+
+        var response = await Client.SendAsync(request);
+        return (response, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<(HttpResponseMessage Response, string Body)> GetAsync(string pathAndQuery, string? accept = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, pathAndQuery);
+        if (accept is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept", accept);
         }
 
         var response = await Client.SendAsync(request);

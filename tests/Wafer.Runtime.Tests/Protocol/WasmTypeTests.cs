@@ -36,4 +36,16 @@ public sealed class WasmTypeTests
         var error = Assert.Throws<FormatException>(() => WasmType.Parse(expression));
         Assert.Contains(fragment, error.Message);
     }
+
+    [Fact]
+    public void Parse_NestedDeeperThanTheLimit_Refused()
+    {
+        var deepest = WasmType.Parse("string" + string.Concat(Enumerable.Repeat("[]", WasmType.MaxNesting)));
+        Assert.Equal("string" + string.Concat(Enumerable.Repeat("[]", WasmType.MaxNesting)), deepest.ToString());
+
+        // 100,000 levels would overflow the stack of whatever walks the type (the GraphQL schema, the value checker).
+        var error = Assert.Throws<FormatException>(() => WasmType.Parse("string" + string.Concat(Enumerable.Repeat("[]?", 50_000))));
+        Assert.Contains("nests arrays and nullables more than 32 deep", error.Message);
+        Assert.True(error.Message.Length < 200);
+    }
 }
