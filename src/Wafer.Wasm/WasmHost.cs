@@ -76,7 +76,29 @@ public sealed partial class WasmHost : IDisposable
         }
 
         var elapsed = Publish(engine, module, name, hash, fromCache, clock);
-        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _ticker, _logger);
+    }
+
+    /// <summary>
+    /// Checks the module's bytes against <see cref="WasmHostOptions.ModuleLimits"/> (size, counts, metadata size) without
+    /// compiling or parsing anything else, so a caller can do it before reading the metadata. <see cref="Load"/> checks too.
+    /// </summary>
+    /// <exception cref="WasmLoadException">A limit is broken; the message names it and its flag.</exception>
+    public void CheckLimits(ReadOnlySpan<byte> wasm, string name)
+    {
+        if (!WasmBinary.HasModuleHeader(wasm))
+        {
+            return; // Load says what is wrong with it
+        }
+
+        try
+        {
+            ModuleCounts.Check(wasm, _options.ModuleLimits, PluginMetadata.SectionName);
+        }
+        catch (WasmLoadException ex)
+        {
+            throw Reject(name, ex.Message);
+        }
     }
 
     /// <summary>Compiles the module for the engine its limits need, or loads its machine code from the cache.</summary>
@@ -88,6 +110,7 @@ public sealed partial class WasmHost : IDisposable
                 ?? "not a WebAssembly module");
         }
 
+        CheckLimits(bytes, name);
         var hash = Sha256Hex(bytes);
         var engine = limits.Fuel is null ? _engine : _fuelEngine.Value;
         var module = _cache.TryLoad(engine, hash, name);

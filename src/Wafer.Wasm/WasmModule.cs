@@ -23,6 +23,7 @@ public sealed class WasmModule : IDisposable
     private readonly InstancePool? _pool;
     private readonly long _memoryCap;
     private readonly ulong _deadlineTicks;
+    private readonly EpochTicker _ticker;
     private volatile bool _disposed;
 
     internal WasmModule(
@@ -37,8 +38,10 @@ public sealed class WasmModule : IDisposable
         WasmHostOptions options,
         TimeSpan loadTime,
         bool loadedFromCache,
+        EpochTicker ticker,
         ILogger logger)
     {
+        _ticker = ticker;
         _engine = engine;
         _module = module;
         _prepared = prepared;
@@ -119,7 +122,7 @@ public sealed class WasmModule : IDisposable
     {
         try
         {
-            instance.Begin(context, _deadlineTicks, Limits);
+            instance.Begin(context, _deadlineTicks + _ticker.Lag, Limits);
             if (!instance.IsInstantiated)
             {
                 instance.Instantiate(_prepared, _shape);

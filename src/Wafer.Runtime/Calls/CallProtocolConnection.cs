@@ -90,7 +90,7 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
             }
             else
             {
-                answer = calls.Invoke(function, body);
+                answer = await calls.InvokeAsync(function, body);
             }
 
             if (answer.Problem is null && answer.ResultBodyLength > CallFrames.MaxFrameBytes - 1024)

@@ -74,7 +74,7 @@ public sealed class GraphQLHost : IAsyncDisposable
     public void Load(string guest, string? name = null)
     {
         var path = TestGuests.Wasm(guest);
-        Catalog.Upsert(new PluginLoader(_wasm).Load(File.ReadAllBytes(path), PluginManifest.ForName(name ?? guest), path));
+        Catalog.Upsert(new PluginLoader(_wasm, Microsoft.Extensions.Options.Options.Create(new Wafer.Runtime.Hosting.RuntimeOptions())).Load(File.ReadAllBytes(path), PluginManifest.ForName(name ?? guest), path));
     }
 
     public async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string contentType = "application/json", string? accept = null)
