@@ -23,6 +23,7 @@ public sealed partial class WasmHost : IDisposable
     private readonly Lazy<WasmEngine> _fuelEngine;
     private readonly EpochTicker _ticker;
     private readonly CompiledModuleCache _cache;
+    private readonly MemoryReclaimer _reclaimer;
     private bool _disposed;
 
     public WasmHost(WasmHostOptions options, ILogger<WasmHost> logger)
@@ -36,6 +37,7 @@ public sealed partial class WasmHost : IDisposable
         _fuelEngine = new Lazy<WasmEngine>(() => CreateEngine(fuel: true), LazyThreadSafetyMode.ExecutionAndPublication);
         _ticker = new EpochTicker(_engine, () => _fuelEngine.IsValueCreated ? _fuelEngine.Value : null, options.EpochTickMs);
         _cache = new CompiledModuleCache(options.CacheDirectory, logger);
+        _reclaimer = new MemoryReclaimer(logger);
     }
 
     /// <summary>
@@ -76,7 +78,7 @@ public sealed partial class WasmHost : IDisposable
         }
 
         var elapsed = Publish(engine, module, name, hash, fromCache, clock);
-        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _ticker, _logger);
+        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _ticker, _reclaimer.Request, _logger);
     }
 
     /// <summary>
@@ -195,6 +197,7 @@ public sealed partial class WasmHost : IDisposable
         }
 
         _disposed = true;
+        _reclaimer.Dispose();
         _ticker.Dispose();
         if (_fuelEngine.IsValueCreated)
         {
@@ -214,6 +217,7 @@ public sealed partial class WasmHost : IDisposable
     private WasmLoadException Reject(string name, string reason, Exception? inner = null)
     {
         WasmLog.ModuleRejected(_logger, name, reason);
+        _reclaimer.Request(); // what compiling a refused module held
         return inner is null ? new WasmLoadException(reason) : new WasmLoadException(reason, inner);
     }
 

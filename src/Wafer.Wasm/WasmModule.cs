@@ -24,6 +24,7 @@ public sealed class WasmModule : IDisposable
     private readonly long _memoryCap;
     private readonly ulong _deadlineTicks;
     private readonly EpochTicker _ticker;
+    private readonly Action _unloaded;
     private volatile bool _disposed;
 
     internal WasmModule(
@@ -39,8 +40,10 @@ public sealed class WasmModule : IDisposable
         TimeSpan loadTime,
         bool loadedFromCache,
         EpochTicker ticker,
+        Action unloaded,
         ILogger logger)
     {
+        _unloaded = unloaded;
         _ticker = ticker;
         _engine = engine;
         _module = module;
@@ -159,5 +162,6 @@ public sealed class WasmModule : IDisposable
         _pool?.Dispose();
         _prepared.Dispose();
         _module.Dispose();
+        _unloaded();
     }
 }

@@ -58,6 +58,7 @@ public static class RuntimeServices
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton(sp => new CallSlots(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.Slots()));
         services.AddSingleton<FunctionCalls>();
+        services.AddSingleton<Calls.CallPortGuard>();
         services.AddWaferCapabilities();
         services.AddWaferGraphQL();
         services.AddWaferCommands();

@@ -115,7 +115,7 @@ public sealed class CallProtocolTests
         await socket.ConnectAsync(h2c.Host, h2c.Port);
         var stream = socket.GetStream();
 
-        await stream.WriteAsync("CALL * WAFER/2\r\n\r\nGW\r\n\r\n"u8.ToArray()); // close to the preamble, but not it
+        await stream.WriteAsync("CALL * WAFER/9\r\n\r\nGW\r\n\r\n"u8.ToArray()); // close to the preamble, but not it
         var answer = new byte[64];
         var read = await stream.ReadAsync(answer);
 
