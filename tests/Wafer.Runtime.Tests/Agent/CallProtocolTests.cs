@@ -233,11 +233,12 @@ public sealed class CallProtocolTests
         const int PerConnection = 8;
         var (fleet, h2c) = await StartAsync(configure: o => o.MaxCallsPerConnection = PerConnection);
         await using var _ = fleet;
+        await fleet.RunAsync("m-2", "hello", "hello");
         using var flooder = await CallClient.ConnectAsync(h2c);
         var counters = fleet.Runtime.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>();
 
         // 1,000 calls whose answers are 256 KiB each: far more than the kernel's socket buffers hold unread.
-        var body = Encoding.UTF8.GetBytes($$"""{"value":"{{new string('x', 256 * 1024)}}"}""");
+        var body = Encoding.UTF8.GetBytes($$"""{"name":"{{new string('x', 256 * 1024)}}"}""");
         using var stop = new CancellationTokenSource();
         var flooding = Task.Run(async () =>
         {
@@ -245,7 +246,7 @@ public sealed class CallProtocolTests
             for (uint id = 1; id <= 1000 && !stop.IsCancellationRequested; id++)
             {
                 frame.Clear();
-                CallFrames.WriteCall(frame, id, "echo", "echo", body);
+                CallFrames.WriteCall(frame, id, "hello", "greet", body);
                 await flooder.Stream.WriteAsync(frame.WrittenMemory, stop.Token);
             }
         });

@@ -18,17 +18,17 @@ public static class GeneratedModule
             [0x60, .. Vector([]), .. Vector([[0x7F]])], // () -> i32: the filler functions
             [0x60, .. Vector([[0x7F], [0x7F], [0x7F]]), .. Vector([])]); // (i32, i32, i32) -> (): wafer.log
         var importList = Enumerable.Range(0, imports).Select(i => (byte[])[.. Name("wafer"), .. Name(i == 0 ? "log" : "log"), 0x00, .. Leb(3)]).ToArray();
-        var defined = new List<byte[]> { Leb(0), Leb(1) };
+        List<byte[]> defined = [Leb(0), Leb(1)];
         defined.AddRange(Enumerable.Repeat(Leb(2), functions));
         var firstDefined = imports; // imported functions come first in the index space
-        var exportList = new List<byte[]>
-        {
+        List<byte[]> exportList =
+        [
             [.. Name("memory"), 0x02, .. Leb(0)],
             [.. Name("wafer_alloc"), 0x00, .. Leb((uint)firstDefined)],
             [.. Name("wafer_invoke"), 0x00, .. Leb((uint)firstDefined + 1)],
-        };
+        ];
         exportList.AddRange(Enumerable.Range(0, exports).Select(i => (byte[])[.. Name("extra" + i), 0x00, .. Leb((uint)(firstDefined + 2 + (i % Math.Max(1, functions))))]));
-        var bodies = new List<byte[]> { Body([0x41, .. SignedLeb(1024)]), Body([0x41, 0x00]) };
+        List<byte[]> bodies = [Body([0x41, .. SignedLeb(1024)]), Body([0x41, 0x00])];
         bodies.AddRange(Enumerable.Range(0, functions).Select(i => Body([0x41, .. SignedLeb(i % 64)])));
 
         var meta = new StringBuilder("{\"abi\":1,\"sdk\":\"generated\",\"functions\":[");
