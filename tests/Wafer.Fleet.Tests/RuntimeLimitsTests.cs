@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text;
-using Wafer.Fleet.Tests.Support;
 using Wafer.Protocol.Calls;
 using Wafer.Protocol.Security;
 using Wafer.Tests.Support;
@@ -34,6 +33,11 @@ public sealed class RuntimeLimitsTests
         }
 
         using var loopClient = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = runtime.Url, Timeout = TimeSpan.FromSeconds(60) };
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async _ => // 32 connections open beforehand: the clock below times the runtime, not connecting
+        {
+            using var warm = await loopClient.PostAsync("/functions/greet", new StringContent("""{"name":"warm"}""", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.OK, warm.StatusCode);
+        }));
         var loops = Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
         {
             var clock = Stopwatch.StartNew();
@@ -52,10 +56,11 @@ public sealed class RuntimeLimitsTests
         }
 
         var results = await Task.WhenAll(loops);
+        var summary = string.Join("\n", results.OrderBy(r => r.Elapsed).Select(r => $"{(int)r.StatusCode} after {r.Elapsed.TotalMilliseconds:0} ms: {r.body[Math.Max(0, r.body.IndexOf("detail", StringComparison.Ordinal))..]}"));
         Assert.All(results, r =>
         {
             Assert.True(r.StatusCode is HttpStatusCode.GatewayTimeout or HttpStatusCode.ServiceUnavailable, $"{(int)r.StatusCode}: {r.body}");
-            Assert.True(r.Elapsed < LoopLimit + TimeSpan.FromSeconds(1.5), $"a loop with a 2 s limit ended after {r.Elapsed} ({(int)r.StatusCode})");
+            Assert.True(r.Elapsed < LoopLimit + TimeSpan.FromSeconds(1.5), $"a loop with a 2 s limit ended after {r.Elapsed}; all:\n{summary}");
         });
         Assert.Contains(results, r => r.StatusCode == HttpStatusCode.GatewayTimeout); // some ran, and were stopped at their limit
         var turnedAway = results.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToArray();

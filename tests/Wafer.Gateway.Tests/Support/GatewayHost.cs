@@ -28,13 +28,18 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public DestinationRegistry Destinations => _app.Services.GetRequiredService<DestinationRegistry>();
 
-    public static async Task<GatewayHost> StartAsync()
+    /// <param name="token">The fleet token, which the gateway proves on runtimes' call ports.</param>
+    public static async Task<GatewayHost> StartAsync(string? token = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
-        builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
+        builder.Services.AddWaferGateway(o =>
+        {
+            o.ProbeInterval = TimeSpan.FromHours(1);
+            o.Token = token;
+        });
         var app = builder.Build();
         app.UseWaferGatewayFunctions();
         app.UseWaferGatewayHandlers();
