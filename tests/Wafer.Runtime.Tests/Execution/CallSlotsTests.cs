@@ -88,7 +88,7 @@ public sealed class CallSlotsTests
     }
 
     [Fact]
-    public async Task ManyCallsAtOnce_NeverMoreThanTheLimitsRun_AllEnter()
+    public async Task ManyCallsAtOnce_NeverMoreThanTheLimitsRun_EachEntersOrIsTurnedAway()
     {
         var slots = Slots(capacity: 3, perFunction: 2, maxQueued: 1000);
         var shares = new[] { new CallShare(), new CallShare(), new CallShare() };
@@ -99,6 +99,11 @@ public sealed class CallSlotsTests
         {
             var which = i % shares.Length;
             var admission = await slots.EnterAsync(shares[which]);
+            if (admission != Admission.Entered)
+            {
+                return admission; // its function had its share running and as many waiting
+            }
+
             InterlockedMax(ref peak, Interlocked.Increment(ref active));
             InterlockedMax(ref peaks[which], Interlocked.Increment(ref activeOf[which]));
             await Task.Yield();
@@ -108,7 +113,8 @@ public sealed class CallSlotsTests
             return admission;
         })));
 
-        Assert.All(admissions, a => Assert.Equal(Admission.Entered, a));
+        Assert.All(admissions, a => Assert.True(a is Admission.Entered or Admission.FunctionBusy, a.ToString()));
+        Assert.True(admissions.Count(a => a == Admission.Entered) >= 3);
         Assert.InRange(peak, 1, 3);
         Assert.All(peaks, p => Assert.InRange(p, 1, 2));
         Assert.Equal((0, 0), (slots.Running, slots.Waiting));

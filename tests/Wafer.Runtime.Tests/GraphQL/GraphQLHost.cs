@@ -57,6 +57,7 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
         builder.Services.AddSingleton<CallCounters>();
+        builder.Services.AddSingleton(new Wafer.Runtime.Execution.CallSlots(new RuntimeOptions().Slots()));
         builder.Services.AddWaferMetrics();
         builder.Services.AddSingleton<RuntimeMetrics>();
         builder.Services.AddSingleton<FunctionInvoker>();
