@@ -7,6 +7,8 @@
 # in ROUNDS interleaved rounds of DURATION each, so drift on a shared machine hits all of them alike; the
 # table shows the median of the rounds. Bounded: 3 x (WARMUP + ROUNDS x DURATION), 2 minutes by default.
 #   bench/load/run.sh            ROUNDS=5 DURATION=10s CONNECTIONS=32 THREADS=1 bench/load/run.sh
+# BEFORE_DLL: also serve the fresh-instance plugin from that published wafer.dll (a build of an earlier commit),
+# measured in the same interleaved rounds, for a before/after in one run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -36,13 +38,19 @@ ASPNETCORE_URLS=http://127.0.0.1:18181 dotnet "$work/baseline-bin/Wafer.Bench.Ba
 ./wafer serve --standalone --plugins "$work/reuse" --port 18183 --noreload --storagePath "$work/storage-reuse" >"$work/reuse.log" 2>&1 & pids+=($!)
 names=(baseline fresh reuse)
 ports=(18181 18182 18183)
+labels=("plain ASP.NET Core endpoint" "wafer, fresh instance per call" "wafer, instance reuse")
+if [ -n "${BEFORE_DLL:-}" ]; then
+  dotnet "$BEFORE_DLL" serve --standalone --plugins "$work/fresh" --port 18184 --noreload --storagePath "$work/storage-before" >"$work/before.log" 2>&1 & pids+=($!)
+  names+=(before) ports+=(18184) labels+=("wafer fresh, BEFORE_DLL")
+fi
+n=${#names[@]}
 
 # The process that listens on a port (./wafer execs dotnet, so it is the pid above; this also covers wrappers).
 server_pid() { ss -ltnpH "sport = :$1" | grep -oE 'pid=[0-9]+' | head -1 | cut -d= -f2; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
-for i in 0 1 2; do
+for i in $(seq 0 $((n - 1))); do
   for _ in $(seq 1 100); do
     curl -sf -X POST -H 'Content-Type: application/json' -d '{"name":"world"}' "http://127.0.0.1:${ports[$i]}/functions/greet" >/dev/null && break
     sleep 0.2
@@ -73,7 +81,7 @@ median() { # column file -> median of that column
 
 for round in $(seq 1 "$ROUNDS"); do
   # Rotate the order each round so no target always runs first or last.
-  for k in 0 1 2; do measure $(((k + round) % 3)) "$round"; done
+  for k in $(seq 0 $((n - 1))); do measure $(((k + round) % n)) "$round"; done
 done
 
 for name in "${names[@]}"; do
@@ -84,8 +92,8 @@ read -r b_rps b_p50 b_p99 b_cpu <"$work/baseline.median"
 
 ms() { awk -v u="$1" 'BEGIN { if (u >= 1000) printf "%.2fms", u/1000; else printf "%.0fus", u }'; }
 printf '\n%-34s %10s %9s %9s %12s %12s %12s\n' target "req/s" p50 p99 "cpu/request" "req/s ratio" "p99 ratio"
-for row in "plain ASP.NET Core endpoint|baseline" "wafer, fresh instance per call|fresh" "wafer, instance reuse|reuse"; do
-  IFS='|' read -r label name <<<"$row"
+for i in $(seq 0 $((n - 1))); do
+  label=${labels[$i]} name=${names[$i]}
   read -r rps p50 p99 cpu <"$work/$name.median"
   printf '%-34s %10.0f %9s %9s %10sus %11.2fx %11.2fx\n' "$label" "$rps" "$(ms "$p50")" "$(ms "$p99")" "$cpu" \
     "$(awk -v a="$rps" -v b="$b_rps" 'BEGIN { print a/b }')" "$(awk -v a="$p99" -v b="$b_p99" 'BEGIN { print a/b }')"

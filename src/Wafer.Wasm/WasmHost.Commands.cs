@@ -32,6 +32,6 @@ public sealed partial class WasmHost
         }
 
         var elapsed = Publish(engine, module, name, hash, fromCache, clock);
-        return new CommandModule(engine, module, name, hash, limits, _options, elapsed, fromCache, _logger);
+        return new CommandModule(engine, module, name, hash, limits, _options, elapsed, fromCache, _reclaimer.Request, _logger);
     }
 }

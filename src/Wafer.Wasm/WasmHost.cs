@@ -23,6 +23,7 @@ public sealed partial class WasmHost : IDisposable
     private readonly Lazy<WasmEngine> _fuelEngine;
     private readonly EpochTicker _ticker;
     private readonly CompiledModuleCache _cache;
+    private readonly MemoryReclaimer _reclaimer;
     private bool _disposed;
 
     public WasmHost(WasmHostOptions options, ILogger<WasmHost> logger)
@@ -36,6 +37,7 @@ public sealed partial class WasmHost : IDisposable
         _fuelEngine = new Lazy<WasmEngine>(() => CreateEngine(fuel: true), LazyThreadSafetyMode.ExecutionAndPublication);
         _ticker = new EpochTicker(_engine, () => _fuelEngine.IsValueCreated ? _fuelEngine.Value : null, options.EpochTickMs);
         _cache = new CompiledModuleCache(options.CacheDirectory, logger);
+        _reclaimer = new MemoryReclaimer(logger);
     }
 
     /// <summary>
@@ -76,7 +78,29 @@ public sealed partial class WasmHost : IDisposable
         }
 
         var elapsed = Publish(engine, module, name, hash, fromCache, clock);
-        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _logger);
+        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _ticker, _reclaimer.Request, _logger);
+    }
+
+    /// <summary>
+    /// Checks the module's bytes against <see cref="WasmHostOptions.ModuleLimits"/> (size, counts, metadata size) without
+    /// compiling or parsing anything else, so a caller can do it before reading the metadata. <see cref="Load"/> checks too.
+    /// </summary>
+    /// <exception cref="WasmLoadException">A limit is broken; the message names it and its flag.</exception>
+    public void CheckLimits(ReadOnlySpan<byte> wasm, string name)
+    {
+        if (!WasmBinary.HasModuleHeader(wasm))
+        {
+            return; // Load says what is wrong with it
+        }
+
+        try
+        {
+            ModuleCounts.Check(wasm, _options.ModuleLimits, PluginMetadata.SectionName);
+        }
+        catch (WasmLoadException ex)
+        {
+            throw Reject(name, ex.Message);
+        }
     }
 
     /// <summary>Compiles the module for the engine its limits need, or loads its machine code from the cache.</summary>
@@ -88,6 +112,7 @@ public sealed partial class WasmHost : IDisposable
                 ?? "not a WebAssembly module");
         }
 
+        CheckLimits(bytes, name);
         var hash = Sha256Hex(bytes);
         var engine = limits.Fuel is null ? _engine : _fuelEngine.Value;
         var module = _cache.TryLoad(engine, hash, name);
@@ -172,6 +197,7 @@ public sealed partial class WasmHost : IDisposable
         }
 
         _disposed = true;
+        _reclaimer.Dispose();
         _ticker.Dispose();
         if (_fuelEngine.IsValueCreated)
         {
@@ -191,6 +217,7 @@ public sealed partial class WasmHost : IDisposable
     private WasmLoadException Reject(string name, string reason, Exception? inner = null)
     {
         WasmLog.ModuleRejected(_logger, name, reason);
+        _reclaimer.Request(); // what compiling a refused module held
         return inner is null ? new WasmLoadException(reason) : new WasmLoadException(reason, inner);
     }
 

@@ -27,6 +27,9 @@ public sealed class WasmHostOptions
     /// <summary>Idle instances kept per module when the plugin sets <c>reuseInstances</c>.</summary>
     public int MaxIdleInstancesPerModule { get; set; } = 16;
 
+    /// <summary>What a module may hold to be loaded at all (size, functions, imports, exports, metadata).</summary>
+    public ModuleLimits ModuleLimits { get; set; } = ModuleLimits.Default;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -40,6 +43,10 @@ public sealed class WasmHostOptions
         Check(PoolMaxMemoryBytes >= 65536, nameof(PoolMaxMemoryBytes), "at least one page (65536)");
         Check(PoolKeepResidentBytes >= 0, nameof(PoolKeepResidentBytes), "non-negative");
         Check(MaxIdleInstancesPerModule >= 0, nameof(MaxIdleInstancesPerModule), "non-negative");
+        if (ModuleLimits.Validate() is [var first, ..])
+        {
+            throw new ArgumentOutOfRangeException(nameof(ModuleLimits), first);
+        }
     }
 
     private static void Check(bool ok, string name, string rule)

@@ -23,6 +23,8 @@ public sealed class WasmModule : IDisposable
     private readonly InstancePool? _pool;
     private readonly long _memoryCap;
     private readonly ulong _deadlineTicks;
+    private readonly EpochTicker _ticker;
+    private readonly Action _unloaded;
     private volatile bool _disposed;
 
     internal WasmModule(
@@ -37,8 +39,12 @@ public sealed class WasmModule : IDisposable
         WasmHostOptions options,
         TimeSpan loadTime,
         bool loadedFromCache,
+        EpochTicker ticker,
+        Action unloaded,
         ILogger logger)
     {
+        _unloaded = unloaded;
+        _ticker = ticker;
         _engine = engine;
         _module = module;
         _prepared = prepared;
@@ -119,7 +125,7 @@ public sealed class WasmModule : IDisposable
     {
         try
         {
-            instance.Begin(context, _deadlineTicks, Limits);
+            instance.Begin(context, _deadlineTicks + _ticker.Lag, Limits);
             if (!instance.IsInstantiated)
             {
                 instance.Instantiate(_prepared, _shape);
@@ -156,5 +162,6 @@ public sealed class WasmModule : IDisposable
         _pool?.Dispose();
         _prepared.Dispose();
         _module.Dispose();
+        _unloaded();
     }
 }

@@ -42,6 +42,34 @@ public sealed class CallProtocolTests
     }
 
     [Fact]
+    public async Task GatewayWithTheFleetToken_ProvesItselfOnTheCallPort()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(key: Wafer.Protocol.Security.FleetKeys.CallPort("fleet-token"));
+        await using var gateway = await GatewayHost.StartAsync(token: "fleet-token");
+        Publish(gateway, (http, calls));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal((1, 0, 0), (calls.Calls, calls.Refused, http.Requests));
+    }
+
+    [Fact]
+    public async Task GatewayWithAnotherToken_Refused_CallGoesOverHttpInstead()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start(key: Wafer.Protocol.Security.FleetKeys.CallPort("fleet-token"));
+        await using var gateway = await GatewayHost.StartAsync(token: "another-token");
+        Publish(gateway, (http, calls));
+
+        using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // nothing was sent on the refused connection: HTTP takes the call
+        Assert.Equal((0, 1, 1), (calls.Calls, calls.Refused, http.Requests));
+    }
+
+    [Fact]
     public async Task RuntimeSaysGoodbye_NextCallsOnANewConnection_NoneFail()
     {
         await using var http = await StubRuntime.StartAsync("a");

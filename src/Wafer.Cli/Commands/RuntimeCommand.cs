@@ -33,6 +33,8 @@ public static class RuntimeCommand
         {
             join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs,
         };
+        var limits = new RuntimeLimitFlags();
+        limits.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
@@ -71,6 +73,11 @@ public static class RuntimeCommand
                     MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 },
             };
+            if (limits.Apply(parse, options) is { } limitError)
+            {
+                return ServerStart.Usage(limitError);
+            }
+
             if (ServerStart.Refuse(options.Validate()) is { } refused)
             {
                 return refused;

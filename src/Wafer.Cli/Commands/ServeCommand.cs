@@ -43,6 +43,8 @@ public static class ServeCommand
         {
             plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token,
         };
+        var limits = new RuntimeLimitFlags();
+        limits.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -69,6 +71,11 @@ public static class ServeCommand
                 StoragePath = Path.Combine(storagePath, "orchestrator"),
                 ApiToken = apiToken,
             };
+            if (limits.Apply(parse, runtime) is { } limitError)
+            {
+                return ServerStart.Usage(limitError);
+            }
+
             if (ServerStart.Refuse(runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
                 return refused;

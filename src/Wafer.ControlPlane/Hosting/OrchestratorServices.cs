@@ -43,6 +43,7 @@ public static class OrchestratorServices
         services.AddSingleton<FleetView>();
         services.AddSingleton<IOrchestratorAddress, OrchestratorAddress>();
         services.AddWaferGateway();
+        services.AddOptions<GatewayOptions>().Configure<IOptions<OrchestratorOptions>>((gateway, orchestrator) => gateway.Token ??= orchestrator.Value.ApiToken);
         services.AddSingleton<FleetRouteBuilder>();
         services.AddHostedService<FleetRoutePublisher>();
         services.AddSingleton(sp =>

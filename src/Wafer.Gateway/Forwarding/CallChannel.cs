@@ -42,9 +42,12 @@ internal sealed class CallChannel
         }
     }
 
-    /// <summary>Connects and exchanges preambles.</summary>
-    /// <exception cref="CallProtocolUnsupportedException">The port answered, but not with the call protocol.</exception>
-    public static async Task<CallChannel> OpenAsync(string host, int port, SocketConnectionContextFactory sockets, CancellationToken cancellationToken)
+    /// <summary>Connects, exchanges preambles and proves the gateway holds the fleet's credential (<see cref="CallHandshake"/>).</summary>
+    /// <param name="key">The call-port key (<see cref="Protocol.Security.FleetKeys.CallPort"/>); null without a token.</param>
+    /// <exception cref="CallProtocolUnsupportedException">
+    /// The port answered, but not with the call protocol, or refused the credential; no call was sent.
+    /// </exception>
+    public static async Task<CallChannel> OpenAsync(string host, int port, SocketConnectionContextFactory sockets, byte[]? key, CancellationToken cancellationToken)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
         ConnectionContext connection;
@@ -62,7 +65,7 @@ internal sealed class CallChannel
 
         try
         {
-            await ExchangePreamblesAsync(connection.Transport, cancellationToken);
+            await HandshakeAsync(connection.Transport, key, cancellationToken);
         }
         catch (Exception e)
         {
@@ -75,7 +78,7 @@ internal sealed class CallChannel
         return channel;
     }
 
-    private static async Task ExchangePreamblesAsync(IDuplexPipe transport, CancellationToken cancellationToken)
+    private static async Task HandshakeAsync(IDuplexPipe transport, byte[]? key, CancellationToken cancellationToken)
     {
         transport.Output.Write(CallFrames.Preamble);
         await transport.Output.FlushAsync(cancellationToken);
@@ -86,6 +89,14 @@ internal sealed class CallChannel
         }
 
         transport.Input.AdvanceTo(read.Buffer.GetPosition(CallFrames.Preamble.Length));
+        var challenge = await CallHandshake.ReadAsync(transport.Input, cancellationToken);
+        CallHandshake.Write(transport.Output, CallHandshake.Prove(key, challenge));
+        await transport.Output.FlushAsync(cancellationToken);
+        var (verdict, reason) = CallHandshake.ReadVerdict(await CallHandshake.ReadAsync(transport.Input, cancellationToken));
+        if (verdict != CallHandshake.Accepted)
+        {
+            throw new InvalidDataException(reason.Length > 0 ? reason : $"the runtime answered the credential with {verdict}");
+        }
     }
 
     /// <summary>

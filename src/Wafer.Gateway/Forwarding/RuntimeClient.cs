@@ -5,8 +5,11 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Wafer.Gateway.Health;
+using Wafer.Gateway.Hosting;
 using Wafer.Protocol.Calls;
+using Wafer.Protocol.Security;
 
 namespace Wafer.Gateway.Forwarding;
 
@@ -22,9 +25,12 @@ public sealed partial class RuntimeClient : IDisposable
     private readonly SocketConnectionContextFactory _sockets;
     private readonly ConcurrentDictionary<string, ChannelSlot> _channels = new(StringComparer.Ordinal);
     private readonly GatewayMetrics? _metrics;
+    private readonly byte[]? _callPortKey;
 
-    public RuntimeClient(ILogger<RuntimeClient>? logger = null, GatewayMetrics? metrics = null)
+    /// <param name="options">Its <see cref="GatewayOptions.Token"/> proves the gateway on runtimes' call ports.</param>
+    public RuntimeClient(ILogger<RuntimeClient>? logger = null, GatewayMetrics? metrics = null, IOptions<GatewayOptions>? options = null)
     {
+        _callPortKey = options?.Value.Token is { Length: > 0 } token ? FleetKeys.CallPort(token) : null;
         _metrics = metrics;
         _logger = logger ?? NullLogger<RuntimeClient>.Instance;
         var handler = new SocketsHttpHandler
@@ -117,7 +123,7 @@ public sealed partial class RuntimeClient : IDisposable
             CallChannel channel;
             try
             {
-                channel = await slot.GetAsync(_sockets, cancellationToken);
+                channel = await slot.GetAsync(_sockets, _callPortKey, cancellationToken);
             }
             catch (Exception e) when (e is CallProtocolUnsupportedException || ConnectionFailures.IsRefused(e))
             {
@@ -186,7 +192,7 @@ public sealed partial class RuntimeClient : IDisposable
     {
         private Task<CallChannel>? _current;
 
-        public Task<CallChannel> GetAsync(SocketConnectionContextFactory sockets, CancellationToken cancellationToken)
+        public Task<CallChannel> GetAsync(SocketConnectionContextFactory sockets, byte[]? key, CancellationToken cancellationToken)
         {
             var current = Volatile.Read(ref _current);
             if (current is not null && (!current.IsCompleted || (current.IsCompletedSuccessfully && current.Result.IsOpen)))
@@ -199,7 +205,7 @@ public sealed partial class RuntimeClient : IDisposable
                 var latest = _current;
                 if (latest == current)
                 {
-                    _current = latest = OpenAsync(address, sockets); // not bound to this call's cancellation: it serves every call after it
+                    _current = latest = OpenAsync(address, sockets, key); // not bound to this call's cancellation: it serves every call after it
                 }
 
                 return latest!.WaitAsync(cancellationToken);
@@ -214,12 +220,12 @@ public sealed partial class RuntimeClient : IDisposable
             }
         }
 
-        private static async Task<CallChannel> OpenAsync(Uri address, SocketConnectionContextFactory sockets)
+        private static async Task<CallChannel> OpenAsync(Uri address, SocketConnectionContextFactory sockets, byte[]? key)
         {
             using var timeout = new CancellationTokenSource(ConnectTimeout);
             try
             {
-                return await CallChannel.OpenAsync(address.Host, address.Port, sockets, timeout.Token);
+                return await CallChannel.OpenAsync(address.Host, address.Port, sockets, key, timeout.Token);
             }
             catch (OperationCanceledException e) when (timeout.IsCancellationRequested)
             {

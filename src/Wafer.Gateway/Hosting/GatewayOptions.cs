@@ -17,8 +17,10 @@ public sealed class GatewayOptions
     public string Host { get; set; } = "127.0.0.1";
 
     /// <summary>
-    /// Standalone only: when set, control operations through the gateway (<c>/api/…</c> other than reads) need
-    /// <c>Authorization: Bearer TOKEN</c>, and the gateway uses it to read the routes. Secret: never logged.
+    /// The fleet token. The gateway proves itself with it on runtimes' call ports (docs/call-protocol.md); standalone,
+    /// control operations through the gateway (<c>/api/…</c> other than reads) also need <c>Authorization: Bearer
+    /// TOKEN</c>, and the gateway uses it to read the routes. The orchestrator's gateway has the orchestrator's token.
+    /// Secret: never logged.
     /// </summary>
     public string? Token { get; set; }
 

@@ -18,7 +18,7 @@ public static class CallFrames
     /// HTTP/2's connection preface (24 bytes), so a server that speaks only HTTP/2 refuses it at once rather than
     /// waiting for more, and unlike any HTTP/1.1 request line a server would accept.
     /// </summary>
-    public static ReadOnlySpan<byte> Preamble => "CALL * WAFER/1\r\n\r\nGW\r\n\r\n"u8;
+    public static ReadOnlySpan<byte> Preamble => "CALL * WAFER/2\r\n\r\nGW\r\n\r\n"u8;
 
     /// <summary>
     /// Whether <paramref name="buffer"/> agrees with the preamble so far: all of it when it holds that many bytes, its

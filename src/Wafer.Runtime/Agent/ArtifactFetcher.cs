@@ -18,9 +18,11 @@ public sealed class ArtifactFetcher : IDisposable
     private readonly HttpClient _http;
     private readonly string? _token;
     private readonly TimeSpan _timeout;
+    private readonly byte[]? _callPortKey;
 
     public ArtifactFetcher(IOptions<RuntimeOptions> options)
     {
+        _callPortKey = options.Value.ApiToken is { Length: > 0 } apiToken ? Protocol.Security.FleetKeys.CallPort(apiToken) : null;
         var agent = options.Value.Agent;
         _token = agent.ControlToken;
         _timeout = agent.ArtifactTimeout;
@@ -103,7 +105,7 @@ public sealed class ArtifactFetcher : IDisposable
             if (ownH2cUrl is not null)
             {
                 await CallMissingFunctionAsync(ownH2cUrl, HttpVersion.Version20, timeout.Token);
-                await Calls.CallProtocolWarmUp.CallAsync(ownH2cUrl, "wafer-warm-up", "none", timeout.Token);
+                await Calls.CallProtocolWarmUp.CallAsync(ownH2cUrl, _callPortKey, "wafer-warm-up", "none", timeout.Token);
             }
 
             return System.Diagnostics.Stopwatch.GetElapsedTime(started);

@@ -10,16 +10,22 @@ using Wafer.Runtime.Http;
 namespace Wafer.Runtime.Calls;
 
 /// <summary>
-/// Serves one gateway connection speaking the call protocol (docs/call-protocol.md): calls are read as they come,
-/// each runs on the thread pool (a long call holds up no other), and answers go out as calls finish, several per
-/// socket write under load. When the server stops, the gateway is told to take no new call here, calls already
-/// sent are answered (a call that arrives after that with 503, unrun, so the gateway sends it elsewhere), and the
-/// connection ends when the gateway closes its side.
+/// Serves one gateway connection speaking the call protocol (docs/call-protocol.md). First the gateway proves it holds
+/// the fleet's credential (<see cref="CallPortGuard"/>); a peer that does not is closed with nothing run. Then calls
+/// are read as they come, each runs on the thread pool once it has an execution slot (a long call holds up no other),
+/// and answers go out as calls finish, several per socket write under load. At most
+/// <see cref="CallPortGuard.MaxCallsPerConnection"/> calls are read and not yet answered: the rest wait unread in the
+/// socket, and since a call counts until its answer is written out, a peer that stops reading answers stops being read
+/// (the server buffers a bounded amount of output). When the server stops, the gateway is told to take no new call
+/// here, calls already sent are answered (a call that arrives after that with 503, unrun, so the gateway sends it
+/// elsewhere), and the connection ends when the gateway closes its side.
 /// </summary>
-internal sealed partial class CallProtocolConnection(ConnectionContext connection, FunctionCalls calls, IServiceProvider services, ILogger<CallProtocolConnection> logger)
+internal sealed partial class CallProtocolConnection(
+    ConnectionContext connection, FunctionCalls calls, CallPortGuard guard, IServiceProvider services, ILogger<CallProtocolConnection> logger)
 {
     private readonly PipeWriter _output = connection.Transport.Output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly SemaphoreSlim _unanswered = new(guard.MaxCallsPerConnection, guard.MaxCallsPerConnection);
     private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pending = 1; // the read loop's own share: zero means it ended and every call is answered
     private volatile bool _stopping;
@@ -31,13 +37,19 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
             CallSockets.Configure(socket);
         }
 
-        await WriteAsync(static (output, _) => output.Write(CallFrames.Preamble), 0);
+        var input = connection.Transport.Input;
+        if (!await HandshakeAsync(input))
+        {
+            await input.CompleteAsync();
+            await _output.CompleteAsync();
+            return;
+        }
+
         var closing = connection.Features.Get<IConnectionLifetimeNotificationFeature>()?.ConnectionClosedRequested ?? CancellationToken.None;
         await using var onClosing = closing.Register(() => _ = GoAwayAsync());
-        var input = connection.Transport.Input;
         try
         {
-            await CallFrames.ReadEachAsync(input, CallFrames.MaxCallFrameBytes, Start);
+            await ReadCallsAsync(input);
         }
         catch (InvalidDataException e)
         {
@@ -61,9 +73,100 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
         }
     }
 
+    /// <summary>Preamble and challenge out, proof in, verdict out; false when the peer is refused (and told why).</summary>
+    private async Task<bool> HandshakeAsync(PipeReader input)
+    {
+        var challenge = CallHandshake.NewChallenge();
+        await WriteAsync(static (output, challenge) =>
+        {
+            output.Write(CallFrames.Preamble);
+            CallHandshake.Write(output, challenge);
+        }, challenge);
+
+        string? refusal;
+        try
+        {
+            using var within = new CancellationTokenSource(CallHandshake.Within);
+            var proof = await CallHandshake.ReadAsync(input, within.Token);
+            refusal = guard.Check(challenge, proof);
+        }
+        catch (OperationCanceledException)
+        {
+            refusal = $"no credential within {CallHandshake.Within.TotalSeconds:0} s";
+        }
+        catch (InvalidDataException e)
+        {
+            refusal = $"a broken handshake: {e.Message}";
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException)
+        {
+            return false; // gone before it said anything
+        }
+
+        try
+        {
+            await WriteAsync(static (output, refusal) => CallHandshake.WriteVerdict(output,
+                refusal is null ? CallHandshake.Accepted : CallHandshake.Refused,
+                refusal is null ? "" : "the call port refused " + refusal), refusal);
+        }
+        catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException)
+        {
+            refusal ??= "gone before the verdict";
+        }
+
+        if (refusal is not null)
+        {
+            guard.Refused(connection.ConnectionId, connection.RemoteEndPoint?.ToString(), refusal);
+        }
+
+        return refusal is null;
+    }
+
+    /// <summary>Reads calls until the gateway closes; waits unread while the connection has its most calls unanswered.</summary>
+    private async Task ReadCallsAsync(PipeReader input)
+    {
+        while (true)
+        {
+            var read = await input.ReadAsync();
+            var buffer = read.Buffer;
+            try
+            {
+                while (CallFrames.TryRead(ref buffer, CallFrames.MaxCallFrameBytes, out var id, out var payload))
+                {
+                    if (!_unanswered.Wait(0))
+                    {
+                        await _unanswered.WaitAsync(); // the frame stays in the buffer, valid, until it is taken
+                    }
+
+                    Start(id, payload);
+                }
+            }
+            finally
+            {
+                input.AdvanceTo(buffer.Start, buffer.End);
+            }
+
+            if (read.IsCompleted || read.IsCanceled)
+            {
+                return;
+            }
+        }
+    }
+
     private void Start(uint id, ReadOnlySequence<byte> payload)
     {
-        var (plugin, function, body) = CallFrames.ReadCall(payload);
+        string plugin, function;
+        ReadOnlySequence<byte> body;
+        try
+        {
+            (plugin, function, body) = CallFrames.ReadCall(payload);
+        }
+        catch
+        {
+            _unanswered.Release();
+            throw;
+        }
+
         Interlocked.Increment(ref _pending);
         ThreadPool.UnsafeQueueUserWorkItem(
             static state => _ = state.Owner.RunAsync(state.Id, state.Plugin, state.Function, state.Body),
@@ -90,7 +193,7 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
             }
             else
             {
-                answer = calls.Invoke(function, body);
+                answer = await calls.InvokeAsync(function, body);
             }
 
             if (answer.Problem is null && answer.ResultBodyLength > CallFrames.MaxFrameBytes - 1024)
@@ -118,6 +221,7 @@ internal sealed partial class CallProtocolConnection(ConnectionContext connectio
         }
         finally
         {
+            _unanswered.Release();
             if (Interlocked.Decrement(ref _pending) == 0)
             {
                 _answered.TrySetResult();

@@ -60,6 +60,7 @@ public static class CallProtocolListener
                 var served = new CallProtocolConnection(
                     connection,
                     services.GetRequiredService<FunctionCalls>(),
+                    services.GetRequiredService<CallPortGuard>(),
                     services,
                     services.GetRequiredService<ILogger<CallProtocolConnection>>());
                 await served.RunAsync();

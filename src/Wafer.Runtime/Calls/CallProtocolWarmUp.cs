@@ -12,17 +12,15 @@ namespace Wafer.Runtime.Calls;
 internal static class CallProtocolWarmUp
 {
     /// <summary>Calls <paramref name="plugin"/>/<paramref name="function"/> with <c>{}</c>; returns the answer's status.</summary>
-    /// <exception cref="InvalidDataException">The port did not answer with the protocol.</exception>
-    public static async Task<int> CallAsync(string h2cUrl, string plugin, string function, CancellationToken cancellationToken)
+    /// <param name="key">The call-port key (<see cref="CallPortGuard.Key"/>), null without a token.</param>
+    /// <exception cref="InvalidDataException">The port did not answer with the protocol, or refused the credential.</exception>
+    public static async Task<int> CallAsync(string h2cUrl, byte[]? key, string plugin, string function, CancellationToken cancellationToken)
     {
         var address = new Uri(h2cUrl);
         using var socket = new TcpClient { NoDelay = true };
         await socket.ConnectAsync(address.Host, address.Port, cancellationToken);
         await using var stream = socket.GetStream();
-        var call = new ArrayBufferWriter<byte>();
-        call.Write(CallFrames.Preamble);
-        CallFrames.WriteCall(call, 1, plugin, function, "{}"u8);
-        await stream.WriteAsync(call.WrittenMemory, cancellationToken);
+        await stream.WriteAsync(CallFrames.Preamble.ToArray(), cancellationToken);
 
         var input = PipeReader.Create(stream);
         var preamble = await input.ReadAtLeastAsync(CallFrames.Preamble.Length, cancellationToken);
@@ -32,6 +30,17 @@ internal static class CallProtocolWarmUp
         }
 
         input.AdvanceTo(preamble.Buffer.GetPosition(CallFrames.Preamble.Length));
+        var challenge = await CallHandshake.ReadAsync(input, cancellationToken);
+        var frames = new ArrayBufferWriter<byte>();
+        CallHandshake.Write(frames, CallHandshake.Prove(key, challenge));
+        CallFrames.WriteCall(frames, 1, plugin, function, "{}"u8); // sent with the proof: refused, it is not run
+        await stream.WriteAsync(frames.WrittenMemory, cancellationToken);
+        var (verdict, reason) = CallHandshake.ReadVerdict(await CallHandshake.ReadAsync(input, cancellationToken));
+        if (verdict != CallHandshake.Accepted)
+        {
+            throw new InvalidDataException($"{h2cUrl} refused the call: {reason}");
+        }
+
         while (true)
         {
             var read = await input.ReadAsync(cancellationToken);

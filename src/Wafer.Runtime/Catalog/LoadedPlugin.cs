@@ -1,5 +1,6 @@
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
+using Wafer.Runtime.Execution;
 using Wafer.Wasm;
 using Wafer.Wasm.Wasi;
 
@@ -66,6 +67,9 @@ public sealed class LoadedPlugin
     public string SourcePath { get; }
 
     public DateTimeOffset LoadedAt { get; }
+
+    /// <summary>The part of the runtime's execution slots this plugin's HTTP handler routes share.</summary>
+    public CallShare HandlerShare { get; } = new();
 
     /// <summary>Takes a lease for one call; false if the plugin has already been retired and drained.</summary>
     public bool TryAcquire()

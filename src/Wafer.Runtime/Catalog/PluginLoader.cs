@@ -1,11 +1,13 @@
+using Microsoft.Extensions.Options;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
+using Wafer.Runtime.Hosting;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Catalog;
 
 /// <summary>Reads, validates and compiles one plugin version. Never touches the catalog.</summary>
-public sealed class PluginLoader(WasmHost host)
+public sealed class PluginLoader(WasmHost host, IOptions<RuntimeOptions> options)
 {
     public LoadedPlugin Load(PluginCandidate candidate)
     {
@@ -43,6 +45,15 @@ public sealed class PluginLoader(WasmHost host)
     /// <param name="baseDirectory">The folder a command plugin's <c>files.path</c> is relative to (the manifest's).</param>
     public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory = null)
     {
+        try
+        {
+            host.CheckLimits(wasm, manifest.Name);
+        }
+        catch (WasmLoadException ex)
+        {
+            throw new PluginLoadException(ex.Message, ex);
+        }
+
         if (manifest.Type == PluginType.Command)
         {
             return LoadCommand(wasm, manifest, sourcePath, baseDirectory);
@@ -59,6 +70,12 @@ public sealed class PluginLoader(WasmHost host)
                 ? " (for a WASI command module, set \"type\": \"command\" in the manifest)"
                 : "";
             throw new PluginLoadException(ex.Message + hint, ex);
+        }
+
+        if (metadata.Functions.Count > options.Value.MaxFunctions)
+        {
+            throw new PluginLoadException(
+                $"the module's metadata declares {metadata.Functions.Count} functions, over the limit of {options.Value.MaxFunctions} (--maxFunctions)");
         }
 
         foreach (var (resolver, function) in manifest.Resolvers)

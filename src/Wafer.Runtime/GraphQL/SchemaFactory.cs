@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Execution;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.GraphQL;
@@ -9,14 +10,14 @@ namespace Wafer.Runtime.GraphQL;
 /// <see cref="FunctionInvoker"/>, re-resolving from the catalog when a version was retired meanwhile. Every
 /// collision resolved, every function left out and every plugin refused is logged.
 /// </summary>
-public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker invoker, ILogger<SchemaFactory> logger)
+public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, ILogger<SchemaFactory> logger)
 {
     public GeneratedSchema Create(CatalogSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var generated = SchemaGenerator.Generate(
             snapshot.Plugins.Select(p => new SchemaPlugin(p.Name, p.Metadata)),
-            function => new RegisteredFunctionCaller(snapshot.ByQualifiedName[function.QualifiedName], catalog, invoker));
+            function => new RegisteredFunctionCaller(snapshot.ByQualifiedName[function.QualifiedName], catalog, invoker, slots));
         foreach (var note in generated.Notes)
         {
             SchemaNote(logger, snapshot.Version, note);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
@@ -60,17 +61,38 @@ public static partial class HandlerEndpoints
             return;
         }
 
+        var slots = services.GetRequiredService<CallSlots>();
+        var share = route.Plugin.HandlerShare;
+        if (await slots.EnterAsync(share) is var admission and not Admission.Entered)
+        {
+            await Problems.Busy($"{route.Plugin.Name} ({route.Route.Path})", admission, slots.Options).ExecuteAsync(context);
+            return;
+        }
+
+        try
+        {
+            await RunAsync(context, services, catalog, route, path, method, body);
+        }
+        finally
+        {
+            slots.Exit(share);
+        }
+    }
+
+    private static async Task RunAsync(HttpContext context, IServiceProvider services, PluginCatalog catalog, HandlerRoute route, string path, string method, byte[] body)
+    {
         var plugin = route.Plugin;
         if (!plugin.TryAcquire())
         {
-            route = catalog.Current.Routes.Match(path, method, out _);
-            plugin = route?.Plugin;
-            if (route is null || plugin is null || !plugin.TryAcquire())
+            var current = catalog.Current.Routes.Match(path, method, out _);
+            if (current?.Plugin is not { } replacement || !replacement.TryAcquire())
             {
                 await Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Handler unavailable",
                     $"the handler of {path} was being replaced; retry", null).ExecuteAsync(context);
                 return;
             }
+
+            (route, plugin) = (current, replacement);
         }
 
         var callId = CallIds.Next();

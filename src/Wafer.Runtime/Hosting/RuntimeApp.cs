@@ -40,6 +40,13 @@ public static class RuntimeApp
             o.Database = options.Database;
             o.ApiToken = options.ApiToken;
             o.GraphQL = options.GraphQL;
+            o.MaxConcurrentCalls = options.MaxConcurrentCalls;
+            o.MaxConcurrentCallsPerFunction = options.MaxConcurrentCallsPerFunction;
+            o.MaxQueuedCalls = options.MaxQueuedCalls;
+            o.QueueTimeout = options.QueueTimeout;
+            o.MaxCallsPerConnection = options.MaxCallsPerConnection;
+            o.MaxFunctions = options.MaxFunctions;
+            o.ModuleLimits = options.ModuleLimits;
             o.Agent = options.Agent;
         });
 

@@ -1,5 +1,7 @@
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.GraphQL;
+using Wafer.Runtime.Execution;
+using Wafer.Wasm;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -28,6 +30,45 @@ public sealed class RuntimeOptions
 
     /// <summary>Largest request body accepted by function endpoints.</summary>
     public int MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Guest calls running at once: functions over HTTP, the call protocol, GraphQL and Dgraph Lambda, and HTTP handlers
+    /// (<c>--maxConcurrentCalls</c>). A guest that waits on a host call (HTTP, SQL) holds its slot meanwhile.
+    /// </summary>
+    public int MaxConcurrentCalls { get; set; } = DefaultMaxConcurrentCalls;
+
+    public const int DefaultMaxConcurrentCalls = 64;
+
+    /// <summary>
+    /// One function's share of <see cref="MaxConcurrentCalls"/>, and how many of its calls may wait besides
+    /// (<c>--maxConcurrentCallsPerFunction</c>); null: half of <see cref="MaxConcurrentCalls"/>.
+    /// </summary>
+    public int? MaxConcurrentCallsPerFunction { get; set; }
+
+    /// <summary>Calls waiting for a slot at once (<c>--maxQueuedCalls</c>); beyond it a call is answered 503 unrun.</summary>
+    public int MaxQueuedCalls { get; set; } = 256;
+
+    /// <summary>
+    /// How long a call waits for a slot before it is answered 503 unrun (<c>--queueTimeout</c>). Not part of the
+    /// function's own time limit, which starts when it runs: a call ends within this plus its limit.
+    /// </summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Calls read from one call-protocol connection and not yet answered (<c>--maxCallsPerConnection</c>); further
+    /// calls wait unread in the socket, so a gateway that stops reading answers stops being read.
+    /// </summary>
+    public int MaxCallsPerConnection { get; set; } = 256;
+
+    /// <summary>Functions one plugin's metadata may declare (<c>--maxFunctions</c>): each is a route and a GraphQL field.</summary>
+    public int MaxFunctions { get; set; } = 5_000;
+
+    /// <summary>What a module may hold to load at all: size, functions, imports, exports, metadata (<c>--maxModule…</c>).</summary>
+    public ModuleLimits ModuleLimits { get; set; } = ModuleLimits.Default;
+
+    /// <summary>The execution capacity these settings give (<see cref="CallSlots"/>).</summary>
+    public CallSlotsOptions Slots() =>
+        new(MaxConcurrentCalls, MaxConcurrentCallsPerFunction ?? Math.Max(1, MaxConcurrentCalls / 2), MaxQueuedCalls, QueueTimeout);
 
     /// <summary>
     /// When set, control operations (<c>POST /api/plugins</c>, <c>DELETE /api/plugins/{name}</c>) need
@@ -70,6 +111,37 @@ public sealed class RuntimeOptions
         }
 
         errors.AddRange(GraphQL.Validate());
+        if (MaxConcurrentCalls is < 1 or > 10_000)
+        {
+            errors.Add($"MaxConcurrentCalls (--maxConcurrentCalls) must be between 1 and 10000, got {MaxConcurrentCalls}");
+        }
+
+        if (MaxConcurrentCallsPerFunction is { } share && (share < 1 || share > MaxConcurrentCalls))
+        {
+            errors.Add($"MaxConcurrentCallsPerFunction (--maxConcurrentCallsPerFunction) must be between 1 and --maxConcurrentCalls ({MaxConcurrentCalls}), got {share}");
+        }
+
+        if (MaxQueuedCalls is < 0 or > 100_000)
+        {
+            errors.Add($"MaxQueuedCalls (--maxQueuedCalls) must be between 0 and 100000, got {MaxQueuedCalls}");
+        }
+
+        if (QueueTimeout < TimeSpan.Zero || QueueTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"QueueTimeout (--queueTimeout) must be between 0s and 10m, got {QueueTimeout}");
+        }
+
+        if (MaxCallsPerConnection is < 1 or > 100_000)
+        {
+            errors.Add($"MaxCallsPerConnection (--maxCallsPerConnection) must be between 1 and 100000, got {MaxCallsPerConnection}");
+        }
+
+        if (MaxFunctions < 1)
+        {
+            errors.Add($"MaxFunctions (--maxFunctions) must be at least 1, got {MaxFunctions}");
+        }
+
+        errors.AddRange(ModuleLimits.Validate());
         errors.AddRange(Agent.Validate());
         return errors;
     }

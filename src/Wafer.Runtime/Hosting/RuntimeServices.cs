@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Execution;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
@@ -28,7 +29,11 @@ public static class RuntimeServices
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
         services.AddSingleton(sp => new WasmHost(
-            new WasmHostOptions { CacheDirectory = Path.Combine(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.StoragePath, "cache") },
+            new WasmHostOptions
+            {
+                CacheDirectory = Path.Combine(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.StoragePath, "cache"),
+                ModuleLimits = sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.ModuleLimits,
+            },
             sp.GetRequiredService<ILogger<WasmHost>>()));
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<PluginLoader>();
@@ -51,7 +56,9 @@ public static class RuntimeServices
         services.AddWaferMetrics();
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<FunctionInvoker>();
+        services.AddSingleton(sp => new CallSlots(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.Slots()));
         services.AddSingleton<FunctionCalls>();
+        services.AddSingleton<Calls.CallPortGuard>();
         services.AddWaferCapabilities();
         services.AddWaferGraphQL();
         services.AddWaferCommands();

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Invocation;
 
@@ -12,7 +13,7 @@ namespace Wafer.Runtime.Http;
 /// gateway's call protocol (<see cref="Calls.CallProtocolConnection"/>). Resolves the name, binds the arguments, runs the
 /// call and says what to answer.
 /// </summary>
-public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker, IOptions<RuntimeOptions> options)
+public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, IOptions<RuntimeOptions> options)
 {
     /// <summary>The largest request body a call takes (<c>--maxRequestBytes</c>).</summary>
     public int MaxRequestBytes { get; } = options.Value.MaxRequestBytes;
@@ -27,20 +28,48 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
             : Problems.NotFound(resolved.Error!);
     }
 
-    /// <summary>Calls <paramref name="function"/> with a JSON object of named arguments.</summary>
-    public FunctionAnswer Invoke(RegisteredFunction function, ReadOnlySpan<byte> body)
+    /// <summary>
+    /// Calls <paramref name="function"/> with a JSON object of named arguments, once it has an execution slot
+    /// (<see cref="CallSlots"/>): at once when one is free, else after waiting; a call turned away answers 503 unrun.
+    /// </summary>
+    public ValueTask<FunctionAnswer> InvokeAsync(RegisteredFunction function, ReadOnlyMemory<byte> body)
     {
         var arguments = new ArrayBufferWriter<byte>(body.Length + 16);
-        if (ArgumentBinder.Bind(body, function.Metadata, function.Plugin.Metadata, arguments) is { } error)
+        if (ArgumentBinder.Bind(body.Span, function.Metadata, function.Plugin.Metadata, arguments) is { } error)
         {
-            return new FunctionAnswer(null, null, Problems.BadRequest(error, function.QualifiedName));
+            return ValueTask.FromResult(new FunctionAnswer(null, null, Problems.BadRequest(error, function.QualifiedName)));
         }
 
-        var outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
-        if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
+        var admission = slots.EnterAsync(function.Share);
+        return admission.IsCompletedSuccessfully
+            ? ValueTask.FromResult(Run(admission.Result, function, arguments))
+            : AdmittedAsync(admission, function, arguments);
+    }
+
+    private async ValueTask<FunctionAnswer> AdmittedAsync(ValueTask<Admission> admission, RegisteredFunction function, ArrayBufferWriter<byte> arguments) =>
+        Run(await admission.ConfigureAwait(false), function, arguments);
+
+    private FunctionAnswer Run(Admission admission, RegisteredFunction function, ArrayBufferWriter<byte> arguments)
+    {
+        if (admission != Admission.Entered)
         {
-            function = reloaded;
+            return new FunctionAnswer(null, null, Problems.Busy(function.QualifiedName, admission, slots.Options));
+        }
+
+        CallOutcome? outcome;
+        var share = function.Share;
+        try
+        {
             outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
+            if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
+            {
+                function = reloaded;
+                outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
+            }
+        }
+        finally
+        {
+            slots.Exit(share);
         }
 
         if (outcome is null)

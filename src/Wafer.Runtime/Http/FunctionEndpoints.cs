@@ -35,7 +35,7 @@ public static class FunctionEndpoints
             return;
         }
 
-        var answer = calls.Invoke(function, body);
+        var answer = await calls.InvokeAsync(function, body);
         if (answer.CallId is not null)
         {
             context.Response.Headers["X-Wafer-Call-Id"] = answer.CallId;

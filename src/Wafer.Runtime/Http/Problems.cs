@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Wafer.Runtime.Execution;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.Http;
@@ -38,6 +39,23 @@ public static class Problems
     /// <summary>A call that reached a runtime already stopping, which did not run it.</summary>
     public static IResult Stopping() =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Runtime stopping", "the runtime is stopping and did not run the call; retry", null);
+
+    /// <summary>
+    /// A call turned away unrun because the runtime's execution slots are taken (<see cref="CallSlots"/>), with
+    /// <c>Retry-After</c>: the gateway may send it to another replica, a client may try again shortly.
+    /// </summary>
+    public static IResult Busy(string function, Admission admission, CallSlotsOptions limits) =>
+        new RetryAfterResult(Create(StatusCodes.Status503ServiceUnavailable, "busy", "Runtime busy", BusyDetail(function, admission, limits), function), 1);
+
+    /// <summary>Which limit turned the call of <paramref name="function"/> away, naming its flag.</summary>
+    public static string BusyDetail(string function, Admission admission, CallSlotsOptions limits) => admission switch
+    {
+        Admission.FunctionBusy =>
+            $"{function} runs {limits.PerFunction} calls at once and as many wait already (--maxConcurrentCallsPerFunction); the call did not run; retry later",
+        Admission.QueueFull =>
+            $"the runtime runs {limits.Capacity} calls at once and {limits.MaxQueued} wait already (--maxConcurrentCalls, --maxQueuedCalls); the call of {function} did not run; retry later",
+        _ => $"no execution slot came free for {function} within {limits.QueueTimeout.TotalMilliseconds:0} ms (--queueTimeout); the call did not run; retry later",
+    };
 
     /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
     public static IResult ResultTooLarge(string function, int bytes, int limit) =>
@@ -83,4 +101,13 @@ public static class Problems
         CallStatus.BadResult => "Function returned a bad result",
         _ => "Function trapped",
     };
+
+    private sealed class RetryAfterResult(IResult problem, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
@@ -67,6 +68,7 @@ public static class DgraphLambdaEndpoints
     {
         var catalog = context.RequestServices.GetRequiredService<PluginCatalog>();
         var invoker = context.RequestServices.GetRequiredService<FunctionInvoker>();
+        var slots = context.RequestServices.GetRequiredService<CallSlots>();
         var resolved = LambdaResolvers.Find(catalog.Current, request.Resolver, request.IsWebhook);
         if (resolved.Function is not { } function)
         {
@@ -87,11 +89,27 @@ public static class DgraphLambdaEndpoints
                 return;
             }
 
-            var outcome = invoker.TryInvoke(function, positional.WrittenSpan);
-            if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
+            var share = function.Share;
+            if (await slots.EnterAsync(share) is var admission and not Admission.Entered)
             {
-                function = reloaded;
+                context.Response.Headers.RetryAfter = "1";
+                await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.BusyDetail(function.QualifiedName, admission, slots.Options));
+                return;
+            }
+
+            CallOutcome? outcome;
+            try
+            {
                 outcome = invoker.TryInvoke(function, positional.WrittenSpan);
+                if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
+                {
+                    function = reloaded;
+                    outcome = invoker.TryInvoke(function, positional.WrittenSpan);
+                }
+            }
+            finally
+            {
+                slots.Exit(share);
             }
 
             if (outcome is null)

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Wafer.Wasm.Engines;
 
 /// <summary>
@@ -10,6 +12,8 @@ internal sealed class EpochTicker : IDisposable
     private readonly Func<WasmEngine?> _fuelEngine;
     private readonly WasmEngine _engine;
     private readonly Thread _thread;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _epoch; // ticks added so far; written by the ticker thread only
     // No spinning before each 5 ms sleep: on a busy machine the spin's yields cost more than the tick itself.
     private readonly ManualResetEventSlim _stop = new(false, spinCount: 0);
 
@@ -31,15 +35,27 @@ internal sealed class EpochTicker : IDisposable
     public static ulong TicksFor(int timeoutMs, int tickMs) => (ulong)((timeoutMs + tickMs - 1) / tickMs) + 1;
 
     /// <summary>
-    /// One increment per wake-up, never a catch-up burst: a deadline counts wake-ups that are each at least one
-    /// tick apart, so a late wake-up can stretch a timeout slightly but never fire it early.
+    /// Ticks the clock is ahead of the epoch now: how late the ticker thread is. A deadline set now is set this much
+    /// further out, so it counts from now even while the ticker catches up.
+    /// </summary>
+    public ulong Lag => (ulong)Math.Max(0, ClockTicks() - Volatile.Read(ref _epoch));
+
+    private long ClockTicks() => (long)(Stopwatch.GetElapsedTime(_started).TotalMilliseconds / _tickMs);
+
+    /// <summary>
+    /// The epoch follows the clock: each wake-up adds the ticks that passed, not one per wake-up, so a ticker thread
+    /// that gets the CPU late (every core busy with guests) does not stretch deadlines by its delays. Deadlines set
+    /// while it lags add <see cref="Lag"/>, so a catch-up never fires one early.
     /// </summary>
     private void Run()
     {
         while (!_stop.Wait(_tickMs))
         {
-            _engine.Engine.IncrementEpoch();
-            _fuelEngine()?.Engine.IncrementEpoch();
+            for (var now = ClockTicks(); _epoch < now; Volatile.Write(ref _epoch, _epoch + 1))
+            {
+                _engine.Engine.IncrementEpoch();
+                _fuelEngine()?.Engine.IncrementEpoch();
+            }
         }
     }
 

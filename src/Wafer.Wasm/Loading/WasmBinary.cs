@@ -64,6 +64,69 @@ internal static class WasmBinary
         return null;
     }
 
+    /// <summary>The sections of a module with a valid header, in order; stops at the first one that overruns the module.</summary>
+    public static SectionReader Sections(ReadOnlySpan<byte> wasm) => new(wasm);
+
+    /// <summary>One section: its id and content; for a custom section (id 0) its name too.</summary>
+    public readonly ref struct Section
+    {
+        private readonly byte _id;
+        private readonly ReadOnlySpan<byte> _content;
+        private readonly string? _customName;
+
+        public Section(byte id, ReadOnlySpan<byte> content, string? customName)
+        {
+            _id = id;
+            _content = content;
+            _customName = customName;
+        }
+
+        public void Deconstruct(out byte id, out ReadOnlySpan<byte> content, out string? customName)
+        {
+            id = _id;
+            content = _content;
+            customName = _customName;
+        }
+    }
+
+    /// <summary>Enumerates <see cref="Section"/>s.</summary>
+    public ref struct SectionReader(ReadOnlySpan<byte> wasm)
+    {
+        private readonly ReadOnlySpan<byte> _wasm = wasm;
+        private int _position = Header.Length;
+
+        public Section Current { get; private set; }
+
+        public readonly SectionReader GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (_position >= _wasm.Length)
+            {
+                return false;
+            }
+
+            var id = _wasm[_position++];
+            if (!TryReadU32(_wasm, ref _position, out var size) || size > (uint)(_wasm.Length - _position))
+            {
+                _position = _wasm.Length;
+                return false;
+            }
+
+            var content = _wasm.Slice(_position, (int)size);
+            _position += (int)size;
+            string? name = null;
+            var inner = 0;
+            if (id == 0 && TryReadU32(content, ref inner, out var nameLength) && nameLength <= (uint)(content.Length - inner))
+            {
+                name = Encoding.UTF8.GetString(content.Slice(inner, (int)nameLength));
+            }
+
+            Current = new Section(id, content, name);
+            return true;
+        }
+    }
+
     private static bool Utf8Equals(ReadOnlySpan<byte> utf8, string text)
     {
         Span<byte> buffer = stackalloc byte[64];
@@ -78,7 +141,7 @@ internal static class WasmBinary
     }
 
     /// <summary>Unsigned LEB128, at most 5 bytes.</summary>
-    private static bool TryReadU32(ReadOnlySpan<byte> data, ref int position, out uint value)
+    internal static bool TryReadU32(ReadOnlySpan<byte> data, ref int position, out uint value)
     {
         value = 0;
         for (var shift = 0; shift < 35; shift += 7)

@@ -40,4 +40,8 @@ internal static partial class WasmLog
     [LoggerMessage(EventId = 1008, EventName = "CacheReadFailed", Level = LogLevel.Warning,
         Message = "Could not read compiled-code cache entry {Path}; compiling instead")]
     public static partial void CacheReadFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1009, EventName = "MemoryReclaimed", Level = LogLevel.Information,
+        Message = "Memory given back after modules were unloaded or refused: working set {BeforeMb} MB before, {AfterMb} MB after")]
+    public static partial void MemoryReclaimed(ILogger logger, long beforeMb, long afterMb);
 }

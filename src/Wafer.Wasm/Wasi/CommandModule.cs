@@ -23,12 +23,14 @@ public sealed class CommandModule : IDisposable
     private readonly ILogger _logger;
     private readonly long _memoryCap;
     private readonly ulong _checkTicks;
+    private readonly Action _unloaded;
     private volatile bool _disposed;
 
     internal CommandModule(
         WasmEngine engine, Module module, string name, string hash, PluginLimits limits, WasmHostOptions options,
-        TimeSpan loadTime, bool loadedFromCache, ILogger logger)
+        TimeSpan loadTime, bool loadedFromCache, Action unloaded, ILogger logger)
     {
+        _unloaded = unloaded;
         _engine = engine;
         _module = module;
         _logger = logger;
@@ -189,5 +191,6 @@ public sealed class CommandModule : IDisposable
 
         _disposed = true;
         _module.Dispose();
+        _unloaded();
     }
 }

@@ -7,8 +7,13 @@ public static class Repository
 
     public static string Root { get; } = FindRoot();
 
-    /// <summary>The CLI built with this test project (a project reference copies it beside the tests).</summary>
-    public static string WaferDll => Path.Combine(AppContext.BaseDirectory, "wafer.dll");
+    /// <summary>
+    /// The CLI built with this test project (a project reference copies it beside the tests), or the wafer.dll that
+    /// WAFER_TEST_DLL names: a build of another commit, to see a test fail without a change.
+    /// </summary>
+    public static string WaferDll => Environment.GetEnvironmentVariable("WAFER_TEST_DLL") is { Length: > 0 } other
+        ? other
+        : Path.Combine(AppContext.BaseDirectory, "wafer.dll");
 
     /// <summary>The Mosquitto broker the test command started (<c>scripts/mosquitto.sh</c>): mqtt://USER:PASSWORD@HOST:PORT.</summary>
     public static string BrokerUrl => Environment.GetEnvironmentVariable(MqttVariable) is { Length: > 0 } url

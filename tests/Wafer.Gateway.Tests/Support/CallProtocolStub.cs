@@ -22,9 +22,13 @@ public sealed class CallProtocolStub : IAsyncDisposable
     private int _connectionCount;
     private int _callCount;
 
-    private CallProtocolStub(Func<Call, Reply> reply)
+    private readonly byte[]? _key;
+    private int _refusedCount;
+
+    private CallProtocolStub(Func<Call, Reply> reply, byte[]? key)
     {
         _reply = reply;
+        _key = key;
         _listener.Start();
         _accepting = AcceptAsync();
     }
@@ -46,7 +50,11 @@ public sealed class CallProtocolStub : IAsyncDisposable
 
     public Call? LastCall { get; private set; }
 
-    public static CallProtocolStub Start(Func<Call, Reply>? reply = null) => new(reply ?? (_ => new Reply()));
+    /// <summary>Connections refused for a missing or wrong credential (only with a key).</summary>
+    public int Refused => Volatile.Read(ref _refusedCount);
+
+    /// <param name="key">When given, a gateway must prove it holds it, as on a runtime with a token.</param>
+    public static CallProtocolStub Start(Func<Call, Reply>? reply = null, byte[]? key = null) => new(reply ?? (_ => new Reply()), key);
 
     private async Task AcceptAsync()
     {
@@ -76,7 +84,22 @@ public sealed class CallProtocolStub : IAsyncDisposable
         {
             var preamble = await input.ReadAtLeastAsync(CallFrames.Preamble.Length, _stop.Token);
             input.AdvanceTo(preamble.Buffer.GetPosition(CallFrames.Preamble.Length));
-            await stream.WriteAsync(CallFrames.Preamble.ToArray(), _stop.Token);
+            var challenge = CallHandshake.NewChallenge();
+            var hello = new ArrayBufferWriter<byte>();
+            hello.Write(CallFrames.Preamble);
+            CallHandshake.Write(hello, challenge);
+            await stream.WriteAsync(hello.WrittenMemory, _stop.Token);
+            var proof = await CallHandshake.ReadAsync(input, _stop.Token);
+            var accepted = _key is null || CallHandshake.Verify(_key, challenge, proof);
+            var verdict = new ArrayBufferWriter<byte>();
+            CallHandshake.WriteVerdict(verdict, accepted ? CallHandshake.Accepted : CallHandshake.Refused, accepted ? "" : "the call port refused a wrong credential");
+            await stream.WriteAsync(verdict.WrittenMemory, _stop.Token);
+            if (!accepted)
+            {
+                Interlocked.Increment(ref _refusedCount);
+                return;
+            }
+
             while (true)
             {
                 var read = await input.ReadAsync(_stop.Token);

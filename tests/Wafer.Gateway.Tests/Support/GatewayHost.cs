@@ -28,6 +28,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public DestinationRegistry Destinations => _app.Services.GetRequiredService<DestinationRegistry>();
 
+    /// <param name="token">The fleet token, which the gateway proves on runtimes' call ports.</param>
+    public static Task<GatewayHost> StartAsync(string token) => StartAsync(o => o.Token = token);
+
     public static async Task<GatewayHost> StartAsync(Action<GatewayOptions>? configure = null)
     {
         var builder = WebApplication.CreateSlimBuilder();

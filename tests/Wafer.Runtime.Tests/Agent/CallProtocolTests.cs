@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging;
 using Wafer.Protocol.Calls;
+using Wafer.Protocol.Security;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Calls;
 
@@ -22,9 +23,16 @@ public sealed class CallProtocolTests
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
-    private static async Task<(AgentHarness Fleet, Uri H2c)> StartAsync()
+    private const string Token = "call-port-test-token";
+
+    private static async Task<(AgentHarness Fleet, Uri H2c)> StartAsync(string? token = null, Action<Wafer.Runtime.Hosting.RuntimeOptions>? configure = null)
     {
-        var fleet = await AgentHarness.StartAsync();
+        var fleet = await AgentHarness.StartAsync(o =>
+        {
+            o.ApiToken = token;
+            o.Agent.ControlToken = token; // what the runtime would take from --token, so the fake orchestrator signs with it
+            configure?.Invoke(o);
+        });
         await fleet.RunAsync("m-1");
         var announce = (await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Announce)).Body<AnnounceBody>();
         return (fleet, new Uri(announce.H2cUrl!));
@@ -115,7 +123,7 @@ public sealed class CallProtocolTests
         await socket.ConnectAsync(h2c.Host, h2c.Port);
         var stream = socket.GetStream();
 
-        await stream.WriteAsync("CALL * WAFER/2\r\n\r\nGW\r\n\r\n"u8.ToArray()); // close to the preamble, but not it
+        await stream.WriteAsync("CALL * WAFER/9\r\n\r\nGW\r\n\r\n"u8.ToArray()); // close to the preamble, but not it
         var answer = new byte[64];
         var read = await stream.ReadAsync(answer);
 
@@ -176,6 +184,94 @@ public sealed class CallProtocolTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopping took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task WithToken_RightCredential_Served()
+    {
+        var (fleet, h2c) = await StartAsync(Token);
+        await using var _ = fleet;
+        using var client = await CallClient.ConnectAsync(h2c, FleetKeys.CallPort(Token));
+
+        Assert.Equal(200, (await client.CallAsync("echo", "hello", "")).Status);
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("wrong token")]
+    [InlineData("replayed")]
+    [InlineData("garbage")]
+    public async Task WithToken_NoOrWrongCredential_RefusedClosedAndNothingRun(string credential)
+    {
+        var (fleet, h2c) = await StartAsync(Token);
+        await using var _ = fleet;
+        var calls = new ArrayBufferWriter<byte>();
+        for (uint id = 1; id <= 20; id++)
+        {
+            CallFrames.WriteCall(calls, id, "echo", "hello", default); // sent right behind the proof, as a hasty peer would
+        }
+
+        byte[]? proof = credential switch
+        {
+            "replayed" => CallHandshake.Prove(FleetKeys.CallPort(Token), CallHandshake.NewChallenge()), // right key, another connection's challenge
+            "garbage" => new byte[CallHandshake.ProofBytes],
+            _ => null,
+        };
+        var (client, verdict, reason) = await CallClient.TryConnectAsync(h2c, credential == "wrong token" ? FleetKeys.CallPort("not-" + Token) : null, proof, calls.WrittenSpan.ToArray());
+        using var refused = client;
+
+        Assert.Equal(CallHandshake.Refused, verdict);
+        Assert.Contains("credential", reason, StringComparison.Ordinal);
+        using var timeout = new CancellationTokenSource(Deadline);
+        Assert.Equal(0, await client.Stream.ReadAsync(new byte[1], timeout.Token)); // closed by the runtime, nothing answered
+        Assert.Equal(0L, fleet.Runtime.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>().Completed);
+        var (http, _) = await fleet.Runtime.PostJsonAsync("/functions/echo/hello", "");
+        Assert.Equal(System.Net.HttpStatusCode.OK, http.StatusCode); // HTTP is as open as ever; only the call port is guarded
+    }
+
+    [Fact]
+    public async Task PeerThatNeverReadsAnswers_StopsBeingRead_OthersStillServed()
+    {
+        const int PerConnection = 8;
+        var (fleet, h2c) = await StartAsync(configure: o => o.MaxCallsPerConnection = PerConnection);
+        await using var _ = fleet;
+        await fleet.RunAsync("m-2", "hello", "hello");
+        using var flooder = await CallClient.ConnectAsync(h2c);
+        var counters = fleet.Runtime.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>();
+
+        // 1,000 calls whose answers are 256 KiB each: far more than the kernel's socket buffers hold unread.
+        var body = Encoding.UTF8.GetBytes($$"""{"name":"{{new string('x', 256 * 1024)}}"}""");
+        using var stop = new CancellationTokenSource();
+        var flooding = Task.Run(async () =>
+        {
+            var frame = new ArrayBufferWriter<byte>();
+            for (uint id = 1; id <= 1000 && !stop.IsCancellationRequested; id++)
+            {
+                frame.Clear();
+                CallFrames.WriteCall(frame, id, "hello", "greet", body);
+                await flooder.Stream.WriteAsync(frame.WrittenMemory, stop.Token);
+            }
+        });
+
+        // Once the socket stalls, the count of calls run stops growing, far below what was sent.
+        long ran;
+        var settled = Stopwatch.StartNew();
+        do
+        {
+            ran = counters.Completed;
+            await Task.Delay(500);
+        }
+        while (counters.Completed != ran && settled.Elapsed < TimeSpan.FromSeconds(60));
+
+        Assert.False(flooding.IsCompleted, "the runtime read every call of a peer that reads no answer");
+        Assert.True(ran < 200, $"{ran} calls ran for a peer that reads no answer (at most {PerConnection} unanswered, plus what socket buffers hold)");
+        using var other = await CallClient.ConnectAsync(h2c);
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(200, (await other.CallAsync("echo", "hello", "")).Status);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"another gateway waited {clock.Elapsed}");
+        await stop.CancelAsync();
+        flooder.Socket.Close();
+        await Assert.ThrowsAnyAsync<Exception>(() => flooding);
+    }
+
     /// <summary>A gateway's side of the protocol, one call at a time unless frames are written by hand.</summary>
     private sealed class CallClient : IDisposable
     {
@@ -191,7 +287,16 @@ public sealed class CallProtocolTests
 
         public NetworkStream Stream { get; }
 
-        public static async Task<CallClient> ConnectAsync(Uri h2c)
+        /// <summary>Connects, exchanges preambles and answers the challenge with <paramref name="key"/> (none: an empty proof).</summary>
+        public static async Task<CallClient> ConnectAsync(Uri h2c, byte[]? key = null)
+        {
+            var (client, verdict, reason) = await TryConnectAsync(h2c, key);
+            Assert.True(verdict == CallHandshake.Accepted, reason);
+            return client;
+        }
+
+        /// <summary>As <see cref="ConnectAsync"/>, but returns the verdict instead of asserting it; <paramref name="proof"/> overrides the proof sent.</summary>
+        public static async Task<(CallClient Client, int Verdict, string Reason)> TryConnectAsync(Uri h2c, byte[]? key, byte[]? proof = null, byte[]? sentWithProof = null)
         {
             var socket = new TcpClient { NoDelay = true };
             await socket.ConnectAsync(h2c.Host, h2c.Port);
@@ -200,7 +305,25 @@ public sealed class CallProtocolTests
             var preamble = new byte[CallFrames.Preamble.Length];
             await client.Stream.ReadExactlyAsync(preamble);
             Assert.Equal(CallFrames.Preamble.ToArray(), preamble);
-            return client;
+            var (challengeId, challenge) = await client.ReadFrameAsync();
+            Assert.Equal((CallFrames.GoAwayId, CallHandshake.ChallengeBytes), (challengeId, challenge.Length));
+            var frames = new ArrayBufferWriter<byte>();
+            CallHandshake.Write(frames, proof ?? CallHandshake.Prove(key, challenge));
+            frames.Write(sentWithProof);
+            await client.Stream.WriteAsync(frames.WrittenMemory);
+            var (_, verdict) = await client.ReadFrameAsync();
+            var (status, reason) = CallHandshake.ReadVerdict(verdict);
+            return (client, status, reason);
+        }
+
+        private async Task<(uint Id, byte[] Payload)> ReadFrameAsync()
+        {
+            using var timeout = new CancellationTokenSource(Deadline);
+            var header = new byte[CallFrames.HeaderBytes];
+            await Stream.ReadExactlyAsync(header, timeout.Token);
+            var rest = new byte[BinaryPrimitives.ReadInt32BigEndian(header) - 4];
+            await Stream.ReadExactlyAsync(rest, timeout.Token);
+            return (BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(4)), rest);
         }
 
         public async Task<(int Status, string? CallId, string ContentType, string Body)> CallAsync(string plugin, string function, string body)

@@ -64,6 +64,7 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
         builder.Services.AddSingleton<CallCounters>();
+        builder.Services.AddSingleton(new Wafer.Runtime.Execution.CallSlots(new RuntimeOptions().Slots()));
         builder.Services.AddWaferMetrics();
         builder.Services.AddSingleton<RuntimeMetrics>();
         builder.Services.AddSingleton<FunctionInvoker>();
@@ -87,7 +88,8 @@ public sealed class GraphQLHost : IAsyncDisposable
             manifest = manifest with { Limits = manifest.Limits with { TimeoutMs = timeout } };
         }
 
-        Catalog.Upsert(new PluginLoader(_wasm).Load(File.ReadAllBytes(path), manifest, path));
+        var loader = new PluginLoader(_wasm, Microsoft.Extensions.Options.Options.Create(new Wafer.Runtime.Hosting.RuntimeOptions()));
+        Catalog.Upsert(loader.Load(File.ReadAllBytes(path), manifest, path));
     }
 
     public async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string? contentType = "application/json", string? accept = null)
