@@ -12,6 +12,9 @@ namespace Wafer.Runtime.Http;
 /// </summary>
 internal sealed partial class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
+    /// <summary>All a client learns of a failure inside the server.</summary>
+    public const string InternalDetail = "the server failed to handle the request; its log says why";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         int status;
@@ -25,7 +28,7 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
         else
         {
             status = StatusCodes.Status500InternalServerError;
-            detail = "the server failed to handle the request; its log says why";
+            detail = InternalDetail;
             RequestFailed(logger, httpContext.Request.Method, httpContext.Request.Path, exception);
         }
 

@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
 using Wafer.Protocol.Problems;
 
 namespace Wafer.Runtime.Http;
@@ -10,27 +13,83 @@ namespace Wafer.Runtime.Http;
 /// vocabulary, that type's one title and a detail. It writes whatever the request's <c>Accept</c> says: a client
 /// asking for HTML still gets a problem it can read, never an empty body.
 /// </summary>
-internal sealed class ProblemWriter : IProblemDetailsWriter
+internal sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetailsWriter
 {
     public const string ContentType = "application/problem+json";
 
+    private readonly JsonSerializerOptions _options = json.Value.SerializerOptions;
+
     public bool CanWrite(ProblemDetailsContext context) => true;
 
-    public ValueTask WriteAsync(ProblemDetailsContext context)
+    public async ValueTask WriteAsync(ProblemDetailsContext context)
     {
         var http = context.HttpContext;
         var problem = context.ProblemDetails;
         var status = problem.Status ?? http.Response.StatusCode;
-        problem.Status = status;
         var type = problem.Type is { } uri && uri.StartsWith(ProblemTypes.Prefix, StringComparison.Ordinal)
                    && ProblemTypes.All.TryGetValue(uri[ProblemTypes.Prefix.Length..], out var known)
             ? known
             : ProblemTypes.ForStatus(status);
-        problem.Type = type.Uri;
-        problem.Title = type.Title;
-        problem.Detail ??= DetailFor(status, http);
-        problem.Extensions["cause"] = type.Name;
-        return new ValueTask(http.Response.WriteAsJsonAsync(problem, problem.GetType(), options: null, ContentType, http.RequestAborted));
+        http.Response.StatusCode = status;
+        http.Response.ContentType = ContentType;
+
+        // Written by hand rather than serialized: no reflection on the first error a fresh process answers.
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        writer.WriteStartObject();
+        writer.WriteString("type", type.Uri);
+        writer.WriteString("title", type.Title);
+        writer.WriteNumber("status", status);
+        writer.WriteString("detail", problem.Detail ?? DetailFor(status, http));
+        if (problem.Instance is { } instance)
+        {
+            writer.WriteString("instance", instance);
+        }
+
+        writer.WriteString("cause", type.Name);
+        foreach (var (name, value) in problem.Extensions)
+        {
+            if (name is "cause" or "type" or "title" or "status" or "detail" or "instance" or "traceId")
+            {
+                continue;
+            }
+
+            writer.WritePropertyName(name);
+            WriteValue(writer, value);
+        }
+
+        writer.WriteEndObject();
+        await writer.FlushAsync(http.RequestAborted);
+    }
+
+    private void WriteValue(Utf8JsonWriter writer, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNullValue();
+                break;
+            case string text:
+                writer.WriteStringValue(text);
+                break;
+            case int number:
+                writer.WriteNumberValue(number);
+                break;
+            case long number:
+                writer.WriteNumberValue(number);
+                break;
+            case double number:
+                writer.WriteNumberValue(number);
+                break;
+            case bool flag:
+                writer.WriteBooleanValue(flag);
+                break;
+            case JsonElement element:
+                element.WriteTo(writer);
+                break;
+            default:
+                JsonSerializer.Serialize(writer, value, value.GetType(), _options);
+                break;
+        }
     }
 
     /// <summary>What the framework's own answers mean, for the request at hand.</summary>
@@ -48,7 +107,7 @@ internal sealed class ProblemWriter : IProblemDetailsWriter
                 $"{path} does not take {(string.IsNullOrEmpty(request.ContentType) ? "a body without Content-Type" : $"a body of type '{request.ContentType}'")}",
             StatusCodes.Status413PayloadTooLarge => "the request body is larger than this server accepts",
             StatusCodes.Status400BadRequest => "the request is malformed",
-            >= 500 => "the server failed to handle the request; its log says why",
+            >= 500 => ExceptionProblems.InternalDetail,
             _ => $"{ReasonPhrases.GetReasonPhrase(status)}: {request.Method} {path}",
         };
     }

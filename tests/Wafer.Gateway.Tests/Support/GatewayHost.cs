@@ -37,7 +37,9 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Services.AddWaferProblems();
         builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
         var app = builder.Build();
+        app.UseExceptionHandler(); // as GatewayApp and the orchestrator do
         app.UseWaferGatewayFunctions();
+        app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapWaferGateway();
         app.MapWaferMetrics();
