@@ -129,9 +129,12 @@ public sealed class ProblemSweep(HttpClient client)
     }
 
     /// <summary>A body sent chunked, without Content-Length, so only the server's reading finds it too large.</summary>
-    public static StreamContent Chunked(int length, string mediaType)
+    public static StreamContent Chunked(int length, string mediaType) => Chunked(new byte[length], mediaType);
+
+    /// <summary>A body sent chunked, without Content-Length, so only the server's reading finds it too large.</summary>
+    public static StreamContent Chunked(byte[] body, string mediaType)
     {
-        var content = new StreamContent(new UnseekableStream(new byte[length]));
+        var content = new StreamContent(new UnseekableStream(body));
         content.Headers.ContentType = new MediaTypeHeaderValue(mediaType);
         return content;
     }
