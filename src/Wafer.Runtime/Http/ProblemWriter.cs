@@ -34,7 +34,7 @@ internal sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetail
         http.Response.ContentType = ContentType;
 
         // Written by hand rather than serialized: no reflection on the first error a fresh process answers.
-        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter);
+        await using var writer = new Utf8JsonWriter(http.Response.BodyWriter, new JsonWriterOptions { Encoder = _options.Encoder });
         writer.WriteStartObject();
         writer.WriteString("type", type.Uri);
         writer.WriteString("title", type.Title);

@@ -23,7 +23,7 @@ public sealed class OpenApiContractTests
 
         var request = document.Paths["/api/deployments"].Operations![HttpMethod.Post].RequestBody!.Content!["application/json"].Schema!;
         Assert.Empty(request.Required ?? new HashSet<string>());
-        Assert.Equal(["config", "hash", "labels", "manifest", "name", "plugin", "replicas"], request.Properties!.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["allowShadowing", "config", "hash", "labels", "manifest", "name", "plugin", "replicas"], request.Properties!.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]
