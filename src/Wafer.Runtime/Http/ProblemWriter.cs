@@ -59,6 +59,7 @@ internal sealed class ProblemWriter(IOptions<JsonOptions> json) : IProblemDetail
 
         writer.WriteEndObject();
         await writer.FlushAsync(http.RequestAborted);
+        await http.Response.BodyWriter.FlushAsync(http.RequestAborted); // a response over a plain stream (the call protocol's) has it only now
     }
 
     private void WriteValue(Utf8JsonWriter writer, object? value)
