@@ -43,6 +43,9 @@ public sealed partial class ServeTests : IDisposable
             return (state = deployment.RootElement.GetProperty("status").GetProperty("state").GetString()) == "running";
         }, "the orchestrator sees the deployment running");
         Assert.Equal("running", state);
+        using var runtime = new HttpClient { BaseAddress = new Uri(runtimeUrl), Timeout = TimeSpan.FromSeconds(30) };
+        await Wafer.Tests.Shared.Promtool.AssertValidAsync(await runtime.GetStringAsync("/metrics"), "wafer serve's runtime");
+        await Wafer.Tests.Shared.Promtool.AssertValidAsync(await api.GetStringAsync("/metrics"), "wafer serve's orchestrator");
 
         serve.Interrupt();
         Assert.True(await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)), "serve did not stop on SIGINT\n" + serve.Output);

@@ -224,11 +224,13 @@ public sealed class ForwardingTests
         }
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await gateway.Client.PostAsync("/functions/bye", Json("{}"))).StatusCode);
-        var lines = (await gateway.Client.GetStringAsync("/metrics")).Split('\n');
+        var text = await gateway.Client.GetStringAsync("/metrics");
+        var lines = text.Split('\n');
 
         Assert.Contains("""wafer_gateway_requests_total{deployment="web",kind="function",code="200"} 4""", lines);
         Assert.Contains("""wafer_gateway_retries_total{deployment="web",reason="turned_away"} 2""", lines);
         Assert.Contains("""wafer_gateway_requests_total{deployment="down",kind="function",code="503"} 1""", lines);
         Assert.Contains("""wafer_gateway_request_duration_seconds_count{deployment="web",kind="function"} 4""", lines);
+        await Wafer.Tests.Shared.Promtool.AssertValidAsync(text, "a gateway");
     }
 }

@@ -19,11 +19,15 @@ public static class DeployCommand
         var replicas = new Option<int?>("--replicas") { Description = "How many runtimes should run it (orchestrator; default 1)" };
         var labels = new Option<string?>("--labels") { Description = "Placement constraints: only runtimes with every label k=v,k2=v2 (orchestrator)" };
         var build = new Option<bool>("--build") { Description = "Build plugin project folders first even when their output exists" };
+        var allowShadowing = new Option<bool>("--allow-shadowing")
+        {
+            Description = "Deploy even when another deployment serves some of the same function names (orchestrator; /functions/NAME then answers 409 for them)",
+        };
         var timeout = new Option<string>("--timeout") { Description = "How long to wait for the replicas to run (e.g. 60s)", DefaultValueFactory = _ => "60s" };
 
         var command = new Command("deploy", "Deploy plugins to a fleet (orchestrator) or straight to a runtime")
         {
-            path, name, replicas, labels, build, timeout,
+            path, name, replicas, labels, build, allowShadowing, timeout,
         };
         options.AddTo(command);
         options.SetAction(command, async (parse, client, output, cancellationToken) =>
@@ -43,7 +47,7 @@ public static class DeployCommand
             var info = await client.RequireAsync("deploy", cancellationToken);
 
             return info.IsOrchestrator
-                ? await new OrchestratorDeployer(client, output).RunAsync(prepared, wait, cancellationToken)
+                ? await new OrchestratorDeployer(client, output, parse.GetValue(allowShadowing)).RunAsync(prepared, wait, cancellationToken)
                 : await new RuntimeDeployer(client, output).RunAsync(prepared, cancellationToken);
         });
         return command;

@@ -1,32 +1,32 @@
 using Microsoft.AspNetCore.Http;
+using Wafer.Protocol.Problems;
+using Wafer.Runtime.Http;
 
 namespace Wafer.ControlPlane.Api;
 
-/// <summary>RFC 7807 problem details for the orchestrator's REST API; the detail always says what is wrong.</summary>
+/// <summary>RFC 7807 problem details for the orchestrator's REST API (<see cref="ProblemTypes"/>); the detail always says what is wrong.</summary>
 public static class ApiProblems
 {
-    public const string TypePrefix = "urn:wafer:problem:";
+    public const string TypePrefix = ProblemTypes.Prefix;
 
-    public static IResult BadRequest(string detail) => Create(StatusCodes.Status400BadRequest, "bad_request", "Bad request", detail);
+    public static IResult BadRequest(string detail) => Problems.Create(ProblemTypes.BadRequest, detail);
 
-    public static IResult NotFound(string detail) => Create(StatusCodes.Status404NotFound, "not_found", "Not found", detail);
+    public static IResult NotFound(string detail) => Problems.Create(ProblemTypes.NotFound, detail);
 
-    public static IResult Conflict(string detail) => Create(StatusCodes.Status409Conflict, "conflict", "Conflict", detail);
+    public static IResult Conflict(string detail) => Problems.Create(ProblemTypes.Conflict, detail);
 
-    public static IResult TooLarge(long limit) =>
-        Create(StatusCodes.Status413PayloadTooLarge, "too_large", "Request body too large", $"the plugin exceeds the {limit}-byte limit");
+    /// <summary>A conflict that names more than the detail does (e.g. the deployment already serving some functions).</summary>
+    public static IResult Conflict(string detail, IEnumerable<KeyValuePair<string, object?>> extensions) =>
+        Problems.Create(ProblemTypes.Conflict, detail, extensions: extensions);
 
-    public static IResult UnsupportedMediaType(string detail) =>
-        Create(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "Unsupported media type", detail);
+    public static IResult TooLarge(long limit) => Problems.Create(ProblemTypes.TooLarge, $"the plugin exceeds the {limit}-byte limit");
+
+    public static IResult UnsupportedMediaType(string detail) => Problems.Create(ProblemTypes.UnsupportedMediaType, detail);
 
     public static IResult Unauthorized(bool tokenGiven) =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", tokenGiven
+        Problems.Create(ProblemTypes.Unauthorized, tokenGiven
             ? "the bearer token is not the orchestrator's API token"
             : "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token (--token or WAFER_TOKEN)");
 
-    public static IResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Unavailable", detail);
-
-    private static IResult Create(int status, string cause, string title, string detail) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + cause,
-            extensions: new Dictionary<string, object?> { ["cause"] = cause });
+    public static IResult Unavailable(string detail) => Problems.Create(ProblemTypes.Unavailable, detail);
 }

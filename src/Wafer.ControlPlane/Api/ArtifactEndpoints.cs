@@ -63,7 +63,7 @@ public static class ArtifactEndpoints
             .WithName("UploadArtifact")
             .WithSummary("Store a plugin's wasm (and manifest) durably; answers its SHA-256 hash")
             .DescribesBody<byte[]>("multipart/form-data", "application/wasm", "application/octet-stream")
-            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
+            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415);
 
         group.MapGet("/{hash}", (ArtifactService artifacts, string hash) =>
             {
@@ -77,7 +77,7 @@ public static class ArtifactEndpoints
                     : ApiProblems.NotFound($"no artifact with hash {hash}");
             })
             .WithName("GetArtifact").WithSummary("Download a plugin's wasm by hash (runtimes verify the hash)")
-            .Produces<byte[]>(200, "application/wasm").ProducesProblem(404);
+            .Produces<byte[]>(200, "application/wasm").ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
         return endpoints;
     }
 

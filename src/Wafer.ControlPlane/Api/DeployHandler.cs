@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Wafer.ControlPlane.Artifacts;
 using Wafer.ControlPlane.Fleet;
+using Wafer.ControlPlane.Gateway;
 using Wafer.ControlPlane.Hosting;
 using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
@@ -15,7 +16,7 @@ internal static class DeployHandler
 {
     public static async Task<IResult> HandleAsync(
         HttpRequest request, ArtifactService artifacts, IFleetEvents events, FleetView view, IOrchestratorAddress address,
-        IOptions<OrchestratorOptions> options, TimeProvider time, CancellationToken cancellationToken)
+        IOptions<OrchestratorOptions> options, FleetRouteBuilder functions, TimeProvider time, CancellationToken cancellationToken)
     {
         if (!DeploymentRequestReader.CanRead(request))
         {
@@ -94,6 +95,15 @@ internal static class DeployHandler
             return ApiProblems.BadRequest("manifest: " + ex.Message);
         }
 
+        var shadowed = Shadowed(view.Current, functions, name, artifact.Hash);
+        if (shadowed.Count > 0 && !input.AllowShadowing)
+        {
+            return ApiProblems.Conflict(
+                $"{Describe(shadowed)}; deploy with allowShadowing (wafer deploy --allow-shadowing) to serve them from both, "
+                + "after which /functions/NAME answers 409 for those names and callers use /functions/DEPLOYMENT/NAME",
+                [new("shadowed", shadowed.ToDictionary(s => s.Deployment, s => s.Functions))]);
+        }
+
         var now = time.GetUtcNow();
         var deployment = new Deployment(
             name, artifact.Hash, manifest, ManifestNormalizer.KindOf(manifest), input.Replicas,
@@ -103,9 +113,31 @@ internal static class DeployHandler
         var (stored, created) = await done.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         var fleet = view.Current;
         fleet = fleet with { Deployments = fleet.Deployments.SetItem(stored.Name, stored) };
-        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl);
+        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl) with
+        {
+            Warnings = shadowed.Count > 0 ? [Describe(shadowed) + "; /functions/NAME answers 409 for those names: call /functions/DEPLOYMENT/NAME"] : null,
+        };
         return created ? Results.Created($"/api/deployments/{stored.Name}", body) : Results.Ok(body);
     }
+
+    /// <summary>Other deployments serving some of the function names the plugin <paramref name="hash"/> exports.</summary>
+    private static List<(string Deployment, string[] Functions)> Shadowed(FleetSnapshot fleet, FleetRouteBuilder functions, string name, string hash)
+    {
+        var exported = functions.FunctionNames(hash);
+        if (exported.Count == 0)
+        {
+            return [];
+        }
+
+        return [.. fleet.Deployments.Values
+            .Where(d => d.Name != name)
+            .OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => (d.Name, functions.FunctionNames(d.Hash).Intersect(exported, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()))
+            .Where(s => s.Item2.Length > 0)];
+    }
+
+    private static string Describe(List<(string Deployment, string[] Functions)> shadowed) =>
+        string.Join("; ", shadowed.Select(s => $"deployment '{s.Deployment}' already serves {string.Join(", ", s.Functions)}"));
 
     private static string? Check(DeploymentInput input)
     {

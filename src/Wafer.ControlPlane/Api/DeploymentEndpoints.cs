@@ -16,7 +16,8 @@ public static class DeploymentEndpoints
             .WithName("Deploy")
             .WithSummary("Create or update a deployment: a plugin (inline or by artifact hash), a replica count and label constraints")
             .DescribesBody<DeploymentRequest>("application/json", "multipart/form-data")
-            .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>().ProducesProblem(400).ProducesProblem(413).ProducesProblem(415);
+            .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>()
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415);
 
         group.MapGet("/", (FleetView view, IOrchestratorAddress address) =>
             {
@@ -47,7 +48,7 @@ public static class DeploymentEndpoints
             })
             .AddEndpointFilter<ControlTokenFilter>()
             .WithName("StopDeployment").WithSummary("Stop a deployment: its modules are deleted from their runtimes")
-            .Produces<StoppedView>().ProducesProblem(404);
+            .Produces<StoppedView>().ProducesProblem(401).ProducesProblem(404);
 
         group.MapGet("/{name}/logs", async (
                 FleetView view, RuntimeLogs logs, string name, string? function, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>

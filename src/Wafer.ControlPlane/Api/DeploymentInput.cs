@@ -9,4 +9,5 @@ internal sealed record DeploymentInput(
     string? Hash,
     int Replicas,
     IReadOnlyDictionary<string, string> Labels,
-    IReadOnlyDictionary<string, string> Config);
+    IReadOnlyDictionary<string, string> Config,
+    bool AllowShadowing = false);

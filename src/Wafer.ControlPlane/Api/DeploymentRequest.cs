@@ -13,11 +13,15 @@ namespace Wafer.ControlPlane.Api;
 /// <param name="Replicas">How many runtimes should run it (default 1; 0 keeps the deployment with nothing running).</param>
 /// <param name="Labels">Placement constraints: a runtime must carry every one of these labels.</param>
 /// <param name="Config">Configuration passed to the runtimes in <c>create_module</c>.</param>
+/// <param name="AllowShadowing">Deploy even when another deployment already serves some of the plugin's function names
+/// (then <c>/functions/NAME</c> answers 409 for those names and callers use <c>/functions/DEPLOYMENT/NAME</c>).</param>
+/// <remarks>Every field is optional (defaults here), so the OpenAPI document requires none: <c>{"name", "hash"}</c> is a whole request.</remarks>
 public sealed record DeploymentRequest(
-    [property: JsonPropertyName("name")] string? Name,
-    [property: JsonPropertyName("plugin")] string? Plugin,
-    [property: JsonPropertyName("manifest")] JsonElement? Manifest,
-    [property: JsonPropertyName("hash")] string? Hash,
-    [property: JsonPropertyName("replicas")] int? Replicas,
-    [property: JsonPropertyName("labels")] Dictionary<string, string>? Labels,
-    [property: JsonPropertyName("config")] Dictionary<string, string>? Config);
+    [property: JsonPropertyName("name")] string? Name = null,
+    [property: JsonPropertyName("plugin")] string? Plugin = null,
+    [property: JsonPropertyName("manifest")] JsonElement? Manifest = null,
+    [property: JsonPropertyName("hash")] string? Hash = null,
+    [property: JsonPropertyName("replicas")] int? Replicas = null,
+    [property: JsonPropertyName("labels")] Dictionary<string, string>? Labels = null,
+    [property: JsonPropertyName("config")] Dictionary<string, string>? Config = null,
+    [property: JsonPropertyName("allowShadowing")] bool? AllowShadowing = null);

@@ -72,7 +72,8 @@ internal static class DeploymentRequestReader
             };
         }
 
-        return new DeploymentInput(body.Name, wasm, null, manifest, body.Hash, body.Replicas ?? 1, body.Labels ?? [], body.Config ?? []);
+        return new DeploymentInput(body.Name, wasm, null, manifest, body.Hash, body.Replicas ?? 1, body.Labels ?? [], body.Config ?? [],
+            body.AllowShadowing ?? false);
     }
 
     private static async Task<DeploymentInput> ReadFormAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -100,6 +101,12 @@ internal static class DeploymentRequestReader
             throw new FormatException($"replicas must be a whole number, got '{text}'");
         }
 
+        var allowShadowing = false;
+        if (form["allowShadowing"].FirstOrDefault() is { Length: > 0 } flag && !bool.TryParse(flag, out allowShadowing))
+        {
+            throw new FormatException($"allowShadowing must be true or false, got '{flag}'");
+        }
+
         return new DeploymentInput(
             form["name"].FirstOrDefault() is { Length: > 0 } name ? name : null,
             wasm,
@@ -108,6 +115,7 @@ internal static class DeploymentRequestReader
             form["hash"].FirstOrDefault() is { Length: > 0 } hash ? hash : null,
             replicas,
             LabelSyntax.Parse(form["labels"].FirstOrDefault(), "labels"),
-            LabelSyntax.Parse(form["config"].FirstOrDefault(), "config"));
+            LabelSyntax.Parse(form["config"].FirstOrDefault(), "config"),
+            allowShadowing);
     }
 }

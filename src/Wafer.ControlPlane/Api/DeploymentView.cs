@@ -15,7 +15,13 @@ public sealed record DeploymentView(
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("status")] DeploymentStatusView Status,
-    [property: JsonPropertyName("modules")] IReadOnlyList<ModuleView> Modules);
+    [property: JsonPropertyName("modules")] IReadOnlyList<ModuleView> Modules)
+{
+    /// <summary>What the deploy that answered this should tell its caller (e.g. function names it shadows); absent otherwise.</summary>
+    [JsonPropertyName("warnings")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Warnings { get; init; }
+}
 
 /// <summary>
 /// Progress of a deployment. <c>state</c>: <c>running</c> (all replicas of the current version run), <c>progressing</c>

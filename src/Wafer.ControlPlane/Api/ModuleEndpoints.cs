@@ -14,14 +14,23 @@ public static class ModuleEndpoints
         group.MapGet("/", (FleetView view, IOrchestratorAddress address, string? deployment, string? runtime) =>
             {
                 var fleet = view.Current;
+                // ?runtime= takes a runtime's id or its name (every runtime of that name, as a restarted one gets a new id)
+                var runtimeIds = runtime is null ? null
+                    : fleet.Runtimes.Values.Where(r => r.Id == runtime || r.Name == runtime).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+                if (runtimeIds is { Count: 0 })
+                {
+                    return ApiProblems.BadRequest($"no runtime with id or name '{runtime}': ?runtime= takes a runtime's id or name (GET /api/runtimes lists them)");
+                }
+
                 var modules = fleet.Modules.Values
-                    .Where(m => (deployment is null || m.Deployment == deployment) && (runtime is null || m.RuntimeId == runtime))
+                    .Where(m => (deployment is null || m.Deployment == deployment) && (runtimeIds is null || runtimeIds.Contains(m.RuntimeId)))
                     .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
                     .Select(m => FleetViews.Module(fleet, m, address.BaseUrl))
                     .ToList();
                 return Results.Ok(new ModuleList(modules.Count, modules));
             })
-            .WithName("ListModules").WithSummary("Every placed module (filter with ?deployment= and ?runtime=)").Produces<ModuleList>();
+            .WithName("ListModules").WithSummary("Every placed module (filter with ?deployment= and ?runtime=, a runtime's id or name)")
+            .Produces<ModuleList>().ProducesProblem(400);
 
         group.MapGet("/{id}", (FleetView view, IOrchestratorAddress address, string id) =>
             {

@@ -24,7 +24,7 @@ public static class RuntimeEndpoints
                 return Results.Ok(new RuntimeList(runtimes.Count, runtimes));
             })
             .WithName("ListRuntimes").WithSummary("Every runtime the orchestrator knows, alive or not (filter with ?alive=true)")
-            .Produces<RuntimeList>();
+            .Produces<RuntimeList>().ProducesProblem(400);
 
         group.MapGet("/{id}", (FleetView view, string id) =>
             {
@@ -57,7 +57,7 @@ public static class RuntimeEndpoints
             .AddEndpointFilter<ControlTokenFilter>()
             .WithName("DrainRuntime")
             .WithSummary("Drain a runtime: it gets nothing new, its modules move elsewhere, then it is granted shutdown")
-            .Produces<RuntimeView>(StatusCodes.Status202Accepted).ProducesProblem(404).ProducesProblem(409);
+            .Produces<RuntimeView>(StatusCodes.Status202Accepted).ProducesProblem(401).ProducesProblem(404).ProducesProblem(409);
         return endpoints;
     }
 

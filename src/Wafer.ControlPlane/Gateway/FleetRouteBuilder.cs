@@ -82,6 +82,15 @@ public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
                    && p.First.Replicas.SequenceEqual(p.Second.Replicas));
     }
 
+    /// <summary>The names of the functions a stored artifact exports (none when it has no metadata).</summary>
+    public IReadOnlyList<string> FunctionNames(string hash) =>
+        Metadata(hash) is { } metadata && metadata.ValueKind == JsonValueKind.Object
+        && metadata.TryGetProperty("functions", out var functions) && functions.ValueKind == JsonValueKind.Array
+            ? [.. functions.EnumerateArray()
+                .Where(f => f.ValueKind == JsonValueKind.Object && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
+                .Select(f => f.GetProperty("name").GetString()!)]
+            : [];
+
     private JsonElement? Metadata(string hash) => _metadata.GetOrAdd(hash, h =>
     {
         try

@@ -31,7 +31,7 @@ public static class RouteEndpoints
             })
             .AddEndpointFilter<ControlTokenFilter>()
             .WithTags("gateway").WithName("GetRoutes").WithSummary("The gateway routes (long poll with ?after=VERSION)")
-            .Produces<RouteDocument>();
+            .Produces<RouteDocument>().ProducesProblem(400).ProducesProblem(401);
         return endpoints;
     }
 }

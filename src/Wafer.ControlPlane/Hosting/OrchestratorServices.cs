@@ -15,6 +15,7 @@ using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Protocol.Transport;
+using Wafer.Runtime.Http;
 using Wafer.Runtime.Telemetry;
 
 namespace Wafer.ControlPlane.Hosting;
@@ -30,7 +31,7 @@ public static class OrchestratorServices
         services.AddSingleton<IValidateOptions<OrchestratorOptions>, OrchestratorOptionsValidator>();
         services.AddOptions<OrchestratorOptions>().Configure(configure).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddProblemDetails();
+        services.AddWaferProblems();
         services.AddOpenApi();
         services.AddHttpClient(RuntimeLogs.ClientName);
         services.Configure<FormOptions>(f => f.MultipartBodyLengthLimit = preview.MaxArtifactBytes + 1024 * 1024);
@@ -87,7 +88,7 @@ public static class OrchestratorServices
     {
         app.UseExceptionHandler();
         app.UseWaferGatewayFunctions();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(); // after the function calls, whose answers all have bodies (UseWaferGatewayFunctions)
         app.UseWaferGatewayHandlers();
         app.MapOpenApi();
         app.MapInfo();

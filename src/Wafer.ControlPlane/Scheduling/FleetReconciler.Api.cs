@@ -31,6 +31,17 @@ public sealed partial class FleetReconciler
         var deployment = apply.Deployment with { CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now };
         await store.SaveDeploymentAsync(deployment, cancellationToken);
         _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(deployment.Name, deployment) };
+        if (existing is not null && existing.Hash == deployment.Hash
+            && (existing.Manifest != deployment.Manifest || !existing.Config.SequenceEqual(deployment.Config)))
+        {
+            // Failures belong to what was deployed (wasm, manifest and config): the same wasm with another manifest or
+            // config is a new version, which neither backs off nor reports failed for the old one's failures.
+            foreach (var failed in _fleet.Modules.Values.Where(m => m.Deployment == deployment.Name && m.Status == ModuleStatus.Failed).ToList())
+            {
+                await ForgetAsync(failed, "the deployment's manifest or config changed", cancellationToken);
+            }
+        }
+
         LogDeploymentApplied(deployment.Name, deployment.Hash, deployment.Replicas, existing is null);
         _dirty = true;
         Complete(apply.Done, (deployment, existing is null));

@@ -17,10 +17,22 @@ public sealed class ReconcileStats
     private long _batches;
     private double _busyMs;
     private double _maxLagMs;
+    private Action<double>? _lagObserver;
+
+    /// <summary>Also hands each event's lag in seconds to <paramref name="observer"/> (the <c>/metrics</c> histogram).</summary>
+    public void ObserveLags(Action<double> observer) => _lagObserver = observer;
 
     /// <summary>Records one applied batch: when each of its events arrived, when it started and when it ended.</summary>
     public void Record(IReadOnlyList<PostedEvent> batch, long startedAt, long endedAt)
     {
+        if (_lagObserver is { } observer)
+        {
+            foreach (var posted in batch)
+            {
+                observer(Stopwatch.GetElapsedTime(posted.PostedAt, endedAt).TotalSeconds);
+            }
+        }
+
         lock (_lock)
         {
             foreach (var posted in batch)

@@ -41,8 +41,7 @@ public sealed class ControlPassthrough : IDisposable
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             context.Response.Clear();
-            await Results.Problem(statusCode: StatusCodes.Status502BadGateway, title: "Orchestrator unreachable",
-                detail: $"the orchestrator at {_orchestrator} did not answer: {error}").ExecuteAsync(context);
+            await GatewayProblems.OrchestratorUnreachable(_orchestrator, error.ToString()).ExecuteAsync(context);
         }
     }
 

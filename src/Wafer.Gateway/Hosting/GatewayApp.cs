@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
 using Wafer.Runtime.Hosting;
+using Wafer.Runtime.Http;
 using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Gateway.Hosting;
@@ -26,7 +27,7 @@ public static class GatewayApp
         builder.Logging.AddWaferConsole(jsonLogs, minimumLevel);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
         builder.Logging.AddFilter("Yarp", LogLevel.Error);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddWaferProblems();
         builder.Services.AddWaferGateway(o =>
         {
             o.Orchestrator = options.Orchestrator;
@@ -41,13 +42,14 @@ public static class GatewayApp
         builder.Services.AddSingleton<ControlPassthrough>();
 
         var app = builder.Build();
+        app.UseExceptionHandler();
         app.UseWaferGatewayFunctions();
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(); // after the function calls, whose answers all have bodies
         app.UseWaferGatewayHandlers();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", (RemoteRouteFeed feed) => feed.HasRoutes
             ? Results.Ok(new { status = "ready" })
-            : Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Not ready", detail: "no routes from the orchestrator yet"));
+            : GatewayProblems.NotReady());
         app.MapWaferMetrics();
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();

@@ -1,25 +1,28 @@
 using Microsoft.AspNetCore.Http;
+using Wafer.Protocol.Problems;
 using Wafer.Runtime.Http;
 
 namespace Wafer.Gateway.Http;
 
-/// <summary>The gateway's own refusals, in the runtime's problem format (<c>urn:wafer:problem:CAUSE</c>).</summary>
+/// <summary>The gateway's own refusals, in the shared problem vocabulary (<see cref="ProblemTypes"/>).</summary>
 public static class GatewayProblems
 {
     public static IResult NoReplica(string deployment) =>
-        Create(StatusCodes.Status503ServiceUnavailable, "no_replica", "No healthy replica",
-            $"no healthy runtime serves '{deployment}' right now; retry shortly", deployment);
+        Create(ProblemTypes.NoReplica, $"no healthy runtime serves '{deployment}' right now; retry shortly", deployment);
 
     public static IResult Unreachable(string deployment, string runtime, string reason, bool timedOut) =>
-        Create(timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, timedOut ? "gateway_timeout" : "bad_gateway", "Runtime failed",
-            $"runtime '{runtime}' serving '{deployment}' failed: {reason}", deployment);
+        Create(timedOut ? ProblemTypes.GatewayTimeout : ProblemTypes.BadGateway, $"runtime '{runtime}' serving '{deployment}' failed: {reason}", deployment);
 
     public static IResult Unauthorized() =>
-        Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-            detail: "this operation needs 'Authorization: Bearer TOKEN' with the gateway's token", type: Problems.TypePrefix + "unauthorized",
-            extensions: new Dictionary<string, object?> { ["cause"] = "unauthorized" });
+        Problems.Create(ProblemTypes.Unauthorized, "this operation needs 'Authorization: Bearer TOKEN' with the gateway's token");
 
-    private static IResult Create(int status, string cause, string title, string detail, string deployment) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: Problems.TypePrefix + cause,
-            extensions: new Dictionary<string, object?> { ["cause"] = cause, ["deployment"] = deployment });
+    /// <summary>A standalone gateway whose orchestrator did not answer a passed-through <c>/api/...</c> request.</summary>
+    public static IResult OrchestratorUnreachable(string orchestrator, string error) =>
+        Problems.Create(ProblemTypes.BadGateway, $"the orchestrator at {orchestrator} did not answer: {error}");
+
+    /// <summary>A standalone gateway that has no routes from its orchestrator yet.</summary>
+    public static IResult NotReady() => Problems.Create(ProblemTypes.Unavailable, "no routes from the orchestrator yet");
+
+    private static IResult Create(ProblemType type, string detail, string deployment) =>
+        Problems.Create(type, detail, extensions: [new("deployment", deployment)]);
 }

@@ -1,10 +1,10 @@
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Protocol.Problems;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
@@ -25,10 +25,18 @@ namespace Wafer.Runtime.Handlers;
 /// </summary>
 public static partial class HandlerEndpoints
 {
-    public static IEndpointRouteBuilder MapWaferHandlers(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Serves requests no endpoint matched whose path a command plugin's route covers in the current snapshot. A
+    /// middleware rather than a catch-all endpoint, so the runtime's own endpoints keep their 404 and 405 answers and
+    /// the route table is never rebuilt on reload. Call it after routing.
+    /// </summary>
+    public static IApplicationBuilder UseWaferHandlers(this IApplicationBuilder app)
     {
-        endpoints.MapFallback("{**path:" + HandlerRouteConstraint.Name + "}", HandleAsync);
-        return endpoints;
+        var catalog = app.ApplicationServices.GetRequiredService<PluginCatalog>();
+        return app.Use((context, next) =>
+            context.GetEndpoint() is null && catalog.Current.Routes.Covers(context.Request.Path.HasValue ? context.Request.Path.Value! : "/")
+                ? HandleAsync(context)
+                : next(context));
     }
 
     private static async Task HandleAsync(HttpContext context)
@@ -44,12 +52,12 @@ public static partial class HandlerEndpoints
             if (allowed.Count > 0)
             {
                 context.Response.Headers.Allow = string.Join(", ", allowed);
-                await Problem(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", "Method not allowed",
+                await Problem(ProblemTypes.MethodNotAllowed, null,
                     $"{path} accepts {string.Join(", ", allowed)}, not {method}", null).ExecuteAsync(context);
                 return;
             }
 
-            await Problem(StatusCodes.Status404NotFound, "not_found", "No route", $"no handler route matches {path}", null).ExecuteAsync(context);
+            await Problem(ProblemTypes.NotFound, null, $"no handler route matches {path}", null).ExecuteAsync(context);
             return;
         }
 
@@ -87,7 +95,7 @@ public static partial class HandlerEndpoints
             var current = catalog.Current.Routes.Match(path, method, out _);
             if (current?.Plugin is not { } replacement || !replacement.TryAcquire())
             {
-                await Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Handler unavailable",
+                await Problem(ProblemTypes.Unavailable, null,
                     $"the handler of {path} was being replaced; retry", null).ExecuteAsync(context);
                 return;
             }
@@ -144,7 +152,7 @@ public static partial class HandlerEndpoints
                 return; // the client went away
             case CommandStatus.Timeout:
                 HandlerFailed(logger, callId, plugin, route.Route.Path, "timeout", result.Message ?? "");
-                await Problem(StatusCodes.Status504GatewayTimeout, "timeout", "Handler timed out",
+                await Problem(ProblemTypes.Timeout, StatusCodes.Status504GatewayTimeout,
                     $"{plugin} ({route.Route.Path}) failed: timeout: {result.Message}", route, callId, result).ExecuteAsync(context);
                 return;
             case not CommandStatus.Exited:
@@ -155,7 +163,7 @@ public static partial class HandlerEndpoints
                     _ => "trap",
                 };
                 HandlerFailed(logger, callId, plugin, route.Route.Path, cause, result.Message ?? "");
-                await Problem(StatusCodes.Status502BadGateway, cause, "Handler failed",
+                await Problem(ProblemTypes.Named(cause), StatusCodes.Status502BadGateway,
                     $"{plugin} ({route.Route.Path}) failed: {cause}: {result.Message}", route, callId, result).ExecuteAsync(context);
                 return;
         }
@@ -171,7 +179,7 @@ public static partial class HandlerEndpoints
             }
 
             HandlerFailed(logger, callId, plugin, route.Route.Path, "bad_response", reason);
-            await Problem(StatusCodes.Status502BadGateway, "bad_response", "Handler wrote a bad response",
+            await Problem(ProblemTypes.BadResponse, StatusCodes.Status502BadGateway,
                 $"{plugin} ({route.Route.Path}): {reason}", route, callId, result).ExecuteAsync(context);
             return;
         }
@@ -209,10 +217,10 @@ public static partial class HandlerEndpoints
         }
     }
 
-    private static IResult Problem(int status, string cause, string title, string detail, HandlerRoute? route, string? callId = null,
+    private static IResult Problem(ProblemType type, int? status, string detail, HandlerRoute? route, string? callId = null,
         CommandResult? result = null)
     {
-        var extensions = new Dictionary<string, object?> { ["cause"] = cause };
+        var extensions = new Dictionary<string, object?>();
         if (route is not null)
         {
             extensions["plugin"] = route.Plugin.Name;
@@ -229,7 +237,7 @@ public static partial class HandlerEndpoints
             extensions["durationMs"] = Math.Round(result.Duration.TotalMilliseconds, 3);
         }
 
-        return Results.Problem(detail: detail, statusCode: status, title: title, type: Problems.TypePrefix + cause, extensions: extensions);
+        return Problems.Create(type, detail, status: status, extensions: extensions);
     }
 
     [LoggerMessage(EventId = 2620, EventName = "HandlerFailed", Level = LogLevel.Warning,

@@ -16,15 +16,13 @@ public static class CommandServices
         services.AddOptions<HandlerOptions>().BindConfiguration("Handlers");
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
-        services.Configure<RouteOptions>(o => o.SetParameterPolicy<HandlerRouteConstraint>(HandlerRouteConstraint.Name));
         return services;
     }
 
     public static IEndpointRouteBuilder MapWaferCommands(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapWaferJobs();
-        endpoints.MapWaferHandlers();
-        return endpoints;
+        return endpoints; // handlers are a middleware (HandlerEndpoints.UseWaferHandlers)
     }
 
     private sealed class JobOptionsValidator : IValidateOptions<JobOptions>

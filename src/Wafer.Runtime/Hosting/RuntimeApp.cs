@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Handlers;
+using Wafer.Runtime.Http;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -52,6 +54,9 @@ public static class RuntimeApp
 
         services?.Invoke(builder.Services);
         var app = builder.Build();
+        app.UseWaferProblems();
+        app.UseRouting();
+        app.UseWaferHandlers();
         app.MapWaferRuntime();
         return app;
     }

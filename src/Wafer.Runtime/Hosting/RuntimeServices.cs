@@ -53,6 +53,7 @@ public static class RuntimeServices
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();
         services.AddSingleton<CallCounters>();
+        services.AddWaferProblems();
         services.AddWaferMetrics();
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<FunctionInvoker>();

@@ -20,6 +20,12 @@ public static class PluginControlEndpoints
     {
         endpoints.MapPost("/api/plugins", async (HttpRequest request, UploadedPlugins uploads, IOptions<RuntimeOptions> options, CancellationToken cancellationToken) =>
             {
+                if (!request.HasFormContentType && !IsWasm(request))
+                {
+                    return Problems.UnsupportedMediaType(
+                        $"send the plugin as multipart/form-data (plugin, manifest, name, config) or as application/wasm with ?name=, not {(string.IsNullOrEmpty(request.ContentType) ? "a body without Content-Type" : $"'{request.ContentType}'")}");
+                }
+
                 Upload upload;
                 try
                 {
@@ -28,6 +34,10 @@ public static class PluginControlEndpoints
                 catch (FormatException ex)
                 {
                     return Problems.BadRequest(ex.Message);
+                }
+                catch (UploadTooLargeException)
+                {
+                    return Problems.TooLarge(options.Value.MaxRequestBytes);
                 }
 
                 try
@@ -61,6 +71,8 @@ public static class PluginControlEndpoints
         return endpoints;
     }
 
+    private sealed class UploadTooLargeException : Exception;
+
     private sealed record Upload(string Name, byte[] Wasm, byte[]? Manifest, Dictionary<string, string>? Config);
 
     /// <summary>Multipart (<c>plugin</c> or <c>wasm</c> file, optional <c>manifest</c> file, <c>name</c>, <c>config</c> JSON object) or an <c>application/wasm</c> body with <c>?name=</c>.</summary>
@@ -82,7 +94,7 @@ public static class PluginControlEndpoints
             return new Upload(name, wasm, manifest, ParseConfig(form["config"].ToString()));
         }
 
-        if (request.ContentType?.StartsWith("application/wasm", StringComparison.OrdinalIgnoreCase) == true)
+        if (IsWasm(request))
         {
             var name = request.Query["name"].ToString();
             if (name.Length == 0)
@@ -91,12 +103,14 @@ public static class PluginControlEndpoints
             }
 
             var wasm = await RequestBody.ReadAsync(request.BodyReader, request.ContentLength, limit, cancellationToken)
-                       ?? throw new FormatException($"the plugin exceeds the {limit}-byte limit");
+                       ?? throw new UploadTooLargeException();
             return new Upload(name, wasm, null, null);
         }
 
         throw new FormatException("send the plugin as multipart/form-data (plugin, manifest, name, config) or as application/wasm with ?name=");
     }
+
+    private static bool IsWasm(HttpRequest request) => request.ContentType?.StartsWith("application/wasm", StringComparison.OrdinalIgnoreCase) == true;
 
     private static async Task<byte[]> ReadFileAsync(IFormFile file, CancellationToken cancellationToken)
     {

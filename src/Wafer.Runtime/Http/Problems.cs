@@ -1,51 +1,48 @@
 using Microsoft.AspNetCore.Http;
+using Wafer.Protocol.Problems;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.Http;
 
-/// <summary>RFC 7807 problem details for every way a function request can fail.</summary>
+/// <summary>
+/// RFC 7807 problem details for every way a request to a runtime can fail, typed and titled from the shared
+/// vocabulary (<see cref="ProblemTypes"/>); the detail says what is wrong.
+/// </summary>
 public static class Problems
 {
-    public const string TypePrefix = "urn:wafer:problem:";
+    public const string TypePrefix = ProblemTypes.Prefix;
 
-    public static IResult BadRequest(string detail, string? function = null) =>
-        Create(StatusCodes.Status400BadRequest, "bad_request", "Bad request", detail, function);
+    public static IResult BadRequest(string detail, string? function = null) => Create(ProblemTypes.BadRequest, detail, function);
 
-    public static IResult NotFound(string detail) =>
-        Create(StatusCodes.Status404NotFound, "not_found", "Function not found", detail, null);
+    public static IResult NotFound(string detail) => Create(ProblemTypes.NotFound, detail);
 
-    public static IResult Unauthorized(string detail) =>
-        Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail, null);
+    public static IResult Unauthorized(string detail) => Create(ProblemTypes.Unauthorized, detail);
 
-    public static IResult MethodNotAllowed(string detail) =>
-        Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", "Method not allowed", detail, null);
+    public static IResult MethodNotAllowed(string detail) => Create(ProblemTypes.MethodNotAllowed, detail);
 
-    public static IResult Conflict(string detail) =>
-        Create(StatusCodes.Status409Conflict, "conflict", "Conflict", detail, null);
+    public static IResult Conflict(string detail) => Create(ProblemTypes.Conflict, detail);
 
-    public static IResult PluginNotFound(string detail) =>
-        Create(StatusCodes.Status404NotFound, "not_found", "Plugin not found", detail, null);
+    public static IResult UnsupportedMediaType(string detail) => Create(ProblemTypes.UnsupportedMediaType, detail);
 
-    public static IResult Ambiguous(string detail) =>
-        Create(StatusCodes.Status409Conflict, "ambiguous", "Ambiguous function name", detail, null);
+    public static IResult PluginNotFound(string detail) => Create(ProblemTypes.NotFound, detail);
 
-    public static IResult TooLarge(long limit) =>
-        Create(StatusCodes.Status413PayloadTooLarge, "too_large", "Request body too large", $"the request body exceeds {limit} bytes", null);
+    public static IResult Ambiguous(string detail) => Create(ProblemTypes.Ambiguous, detail);
+
+    public static IResult TooLarge(long limit) => Create(ProblemTypes.TooLarge, $"the request body exceeds {limit} bytes");
 
     public static IResult Unavailable(string function) =>
-        Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Function unavailable", $"{function} was unloaded during the call; retry", function);
+        Create(ProblemTypes.Unavailable, $"{function} was unloaded during the call; retry", function);
 
     /// <summary>A call that reached a runtime already stopping, which did not run it.</summary>
-    public static IResult Stopping() =>
-        Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Runtime stopping", "the runtime is stopping and did not run the call; retry", null);
+    public static IResult Stopping() => Create(ProblemTypes.Unavailable, "the runtime is stopping and did not run the call; retry");
 
     /// <summary>
     /// A call turned away unrun because the runtime's execution slots are taken (<see cref="CallSlots"/>), with
     /// <c>Retry-After</c>: the gateway may send it to another replica, a client may try again shortly.
     /// </summary>
     public static IResult Busy(string function, Admission admission, CallSlotsOptions limits) =>
-        new RetryAfterResult(Create(StatusCodes.Status503ServiceUnavailable, "busy", "Runtime busy", BusyDetail(function, admission, limits), function), 1);
+        new RetryAfterResult(Create(ProblemTypes.Busy, BusyDetail(function, admission, limits), function), 1);
 
     /// <summary>Which limit turned the call of <paramref name="function"/> away, naming its flag.</summary>
     public static string BusyDetail(string function, Admission admission, CallSlotsOptions limits) => admission switch
@@ -59,48 +56,44 @@ public static class Problems
 
     /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
     public static IResult ResultTooLarge(string function, int bytes, int limit) =>
-        Create(StatusCodes.Status500InternalServerError, "result_too_large", "Result too large",
+        Create(ProblemTypes.ResultTooLarge,
             $"the answer of {bytes} bytes is over the {limit} bytes a call from a gateway can carry; call the runtime over HTTP", function);
 
     public static IResult CallFailed(string qualifiedName, CallOutcome outcome)
     {
+        var type = ProblemTypes.Named(outcome.Cause);
         var status = outcome.Status == CallStatus.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError;
         var extensions = new Dictionary<string, object?>
         {
-            ["cause"] = outcome.Cause,
+            ["cause"] = type.Name,
             ["function"] = qualifiedName,
             ["callId"] = outcome.CallId,
             ["durationMs"] = Math.Round(outcome.Duration.TotalMilliseconds, 3),
         };
-        return Results.Problem(
-            detail: $"{qualifiedName} failed: {outcome.Cause}: {outcome.Message}",
-            statusCode: status,
-            title: Title(outcome.Status),
-            type: TypePrefix + outcome.Cause,
-            extensions: extensions);
+        return Results.Problem(detail: $"{qualifiedName} failed: {outcome.Cause}: {outcome.Message}", statusCode: status, title: type.Title,
+            type: type.Uri, extensions: extensions);
     }
 
-    private static IResult Create(int status, string cause, string title, string detail, string? function)
+    /// <summary>A problem of <paramref name="type"/> with its usual status (or <paramref name="status"/>) and the given extensions.</summary>
+    public static IResult Create(ProblemType type, string detail, string? function = null, int? status = null,
+        IEnumerable<KeyValuePair<string, object?>>? extensions = null)
     {
-        var extensions = new Dictionary<string, object?> { ["cause"] = cause };
+        var all = new Dictionary<string, object?> { ["cause"] = type.Name };
         if (function is not null)
         {
-            extensions["function"] = function;
+            all["function"] = function;
         }
 
-        return Results.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + cause, extensions: extensions);
-    }
+        if (extensions is not null)
+        {
+            foreach (var (key, value) in extensions)
+            {
+                all[key] = value;
+            }
+        }
 
-    private static string Title(CallStatus status) => status switch
-    {
-        CallStatus.Timeout => "Function timed out",
-        CallStatus.OutOfMemory => "Function ran out of memory",
-        CallStatus.OutOfFuel => "Function ran out of fuel",
-        CallStatus.Abort => "Function aborted",
-        CallStatus.GuestError => "Function returned an error",
-        CallStatus.BadResult => "Function returned a bad result",
-        _ => "Function trapped",
-    };
+        return Results.Problem(detail: detail, statusCode: status ?? type.Status, title: type.Title, type: type.Uri, extensions: all);
+    }
 
     private sealed class RetryAfterResult(IResult problem, int seconds) : IResult
     {

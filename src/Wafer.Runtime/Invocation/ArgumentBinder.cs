@@ -74,11 +74,12 @@ public static class ArgumentBinder
             }
         }
 
+        var respell = false; // an integer spelled other than plainly: the guest gets it rewritten
         foreach (var parameter in function.Parameters)
         {
             if (arguments.TryGetProperty(parameter.Name, out var value))
             {
-                if (ValueChecker.Check(value, parameter.Type, types, $"argument '{parameter.Name}'") is { } error)
+                if (ValueChecker.Check(value, parameter.Type, types, $"argument '{parameter.Name}'", ref respell) is { } error)
                 {
                     return error;
                 }
@@ -93,13 +94,17 @@ public static class ArgumentBinder
         writer.WriteStartArray();
         foreach (var parameter in function.Parameters)
         {
-            if (arguments.TryGetProperty(parameter.Name, out var value))
+            if (!arguments.TryGetProperty(parameter.Name, out var value))
             {
-                value.WriteTo(writer);
+                writer.WriteNullValue();
+            }
+            else if (respell)
+            {
+                ValueWriter.Write(writer, value, parameter.Type, types);
             }
             else
             {
-                writer.WriteNullValue();
+                value.WriteTo(writer);
             }
         }
 

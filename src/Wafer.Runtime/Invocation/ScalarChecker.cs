@@ -5,8 +5,9 @@ namespace Wafer.Runtime.Invocation;
 
 /// <summary>
 /// The hot-path check of a lone scalar (bool, number, string, null) against a scalar type, straight from the
-/// reader, without building a <see cref="JsonDocument"/>. It only answers "certainly valid"; anything else
-/// (a mismatch, an array or object, malformed JSON) goes to <see cref="ValueChecker"/>, which says what is wrong.
+/// reader, without building a <see cref="JsonDocument"/>. It only answers "certainly valid" (by the rule of
+/// <see cref="ValueChecker"/>); anything else (a mismatch, an integer spelled other than plainly, an array or object,
+/// malformed JSON) goes to <see cref="ValueChecker"/>, which says what is wrong or accepts it.
 /// </summary>
 internal static class ScalarChecker
 {
@@ -21,8 +22,9 @@ internal static class ScalarChecker
         return type.NonNull.Kind switch
         {
             WasmTypeKind.Bool => reader.TokenType is JsonTokenType.True or JsonTokenType.False,
-            WasmTypeKind.String => reader.TokenType == JsonTokenType.String,
-            WasmTypeKind.F32 or WasmTypeKind.F64 => reader.TokenType == JsonTokenType.Number,
+            WasmTypeKind.String => reader.TokenType == JsonTokenType.String && JsonStrings.IsText(reader.ValueSpan, reader.ValueIsEscaped),
+            WasmTypeKind.F32 => Finite(ref reader, float.MaxValue),
+            WasmTypeKind.F64 => Finite(ref reader, double.MaxValue),
             WasmTypeKind.I8 => Signed(ref reader, sbyte.MinValue, sbyte.MaxValue),
             WasmTypeKind.I16 => Signed(ref reader, short.MinValue, short.MaxValue),
             WasmTypeKind.I32 => Signed(ref reader, int.MinValue, int.MaxValue),
@@ -48,6 +50,9 @@ internal static class ScalarChecker
             return false;
         }
     }
+
+    private static bool Finite(ref Utf8JsonReader reader, double max) =>
+        reader.TokenType == JsonTokenType.Number && reader.TryGetDouble(out var n) && double.IsFinite(n) && Math.Abs(n) <= max;
 
     private static bool Signed(ref Utf8JsonReader reader, long min, long max) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var n) && n >= min && n <= max;

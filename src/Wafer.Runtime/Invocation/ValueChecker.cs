@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using Wafer.Protocol.Metadata;
 
@@ -5,39 +7,77 @@ namespace Wafer.Runtime.Invocation;
 
 /// <summary>
 /// Checks that a JSON value has a declared ABI type (docs/abi.md, "Type expressions"). Used for the caller's
-/// arguments before a guest sees them and for a guest's result before a caller sees it.
+/// arguments before a guest sees them and for a guest's result before a caller sees it. Numbers count by value:
+/// an integral value in range fits an integer type however it is spelled (<c>1e2</c>, <c>100.0</c>, <c>-0</c>), a
+/// float must be finite in its type; strings must be valid Unicode (no invalid UTF-8, no lone surrogate escape).
 /// </summary>
 public static class ValueChecker
 {
     /// <summary>Returns null when <paramref name="value"/> fits <paramref name="type"/>, else what is wrong.</summary>
     public static string? Check(JsonElement value, WasmType type, PluginMetadata types, string path)
     {
+        var respell = false;
+        return Check(value, type, types, path, ref respell);
+    }
+
+    /// <summary>
+    /// As <see cref="Check(JsonElement, WasmType, PluginMetadata, string)"/>; <paramref name="respell"/> becomes true
+    /// when an integer is spelled other than plainly (<c>1e2</c>), so a guest must be sent <see cref="ValueWriter"/>'s copy.
+    /// </summary>
+    internal static string? Check(JsonElement value, WasmType type, PluginMetadata types, string path, ref bool respell)
+    {
         if (type.Kind == WasmTypeKind.Nullable)
         {
-            return value.ValueKind == JsonValueKind.Null ? null : Check(value, type.Element!, types, path);
+            return value.ValueKind == JsonValueKind.Null ? null : Check(value, type.Element!, types, path, ref respell);
         }
 
         return type.Kind switch
         {
             WasmTypeKind.Void => value.ValueKind == JsonValueKind.Null ? null : $"{path} must be null (void)",
             WasmTypeKind.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : Expected(path, type, value),
-            WasmTypeKind.String => value.ValueKind == JsonValueKind.String ? null : Expected(path, type, value),
-            WasmTypeKind.F32 or WasmTypeKind.F64 => value.ValueKind == JsonValueKind.Number ? null : Expected(path, type, value),
-            WasmTypeKind.I8 => Signed(value, type, path, sbyte.MinValue, sbyte.MaxValue),
-            WasmTypeKind.I16 => Signed(value, type, path, short.MinValue, short.MaxValue),
-            WasmTypeKind.I32 => Signed(value, type, path, int.MinValue, int.MaxValue),
-            WasmTypeKind.I64 => Signed(value, type, path, long.MinValue, long.MaxValue),
-            WasmTypeKind.U8 => Unsigned(value, type, path, byte.MaxValue),
-            WasmTypeKind.U16 => Unsigned(value, type, path, ushort.MaxValue),
-            WasmTypeKind.U32 => Unsigned(value, type, path, uint.MaxValue),
-            WasmTypeKind.U64 => Unsigned(value, type, path, ulong.MaxValue),
-            WasmTypeKind.Array => CheckArray(value, type, types, path),
-            WasmTypeKind.Class => CheckObject(value, type, types, path),
+            WasmTypeKind.String => CheckString(value, type, path),
+            WasmTypeKind.F32 => Float(value, type, path, float.MaxValue),
+            WasmTypeKind.F64 => Float(value, type, path, double.MaxValue),
+            WasmTypeKind.I8 => Signed(value, type, path, sbyte.MinValue, sbyte.MaxValue, ref respell),
+            WasmTypeKind.I16 => Signed(value, type, path, short.MinValue, short.MaxValue, ref respell),
+            WasmTypeKind.I32 => Signed(value, type, path, int.MinValue, int.MaxValue, ref respell),
+            WasmTypeKind.I64 => Signed(value, type, path, long.MinValue, long.MaxValue, ref respell),
+            WasmTypeKind.U8 => Unsigned(value, type, path, byte.MaxValue, ref respell),
+            WasmTypeKind.U16 => Unsigned(value, type, path, ushort.MaxValue, ref respell),
+            WasmTypeKind.U32 => Unsigned(value, type, path, uint.MaxValue, ref respell),
+            WasmTypeKind.U64 => Unsigned(value, type, path, ulong.MaxValue, ref respell),
+            WasmTypeKind.Array => CheckArray(value, type, types, path, ref respell),
+            WasmTypeKind.Class => CheckObject(value, type, types, path, ref respell),
             _ => $"{path} has unsupported type {type}",
         };
     }
 
-    private static string? CheckArray(JsonElement value, WasmType type, PluginMetadata types, string path)
+    private static string? CheckString(JsonElement value, WasmType type, string path)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return Expected(path, type, value);
+        }
+
+        var raw = JsonMarshal.GetRawUtf8Value(value);
+        return JsonStrings.IsText(raw, raw.IndexOf((byte)'\\') >= 0)
+            ? null
+            : $"{path} must be valid Unicode text: invalid UTF-8, or a \\u escape naming a lone surrogate";
+    }
+
+    private static string? Float(JsonElement value, WasmType type, string path, double max)
+    {
+        if (value.ValueKind != JsonValueKind.Number)
+        {
+            return Expected(path, type, value);
+        }
+
+        return value.TryGetDouble(out var n) && double.IsFinite(n) && Math.Abs(n) <= max
+            ? null
+            : $"{path} must be a finite number within {type}'s range, got {value.GetRawText()}";
+    }
+
+    private static string? CheckArray(JsonElement value, WasmType type, PluginMetadata types, string path, ref bool respell)
     {
         if (value.ValueKind != JsonValueKind.Array)
         {
@@ -47,7 +87,7 @@ public static class ValueChecker
         var index = 0;
         foreach (var item in value.EnumerateArray())
         {
-            if (Check(item, type.Element!, types, $"{path}[{index++}]") is { } error)
+            if (Check(item, type.Element!, types, $"{path}[{index++}]", ref respell) is { } error)
             {
                 return error;
             }
@@ -56,7 +96,7 @@ public static class ValueChecker
         return null;
     }
 
-    private static string? CheckObject(JsonElement value, WasmType type, PluginMetadata types, string path)
+    private static string? CheckObject(JsonElement value, WasmType type, PluginMetadata types, string path, ref bool respell)
     {
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -89,7 +129,7 @@ public static class ValueChecker
                 return $"{path}.{field.Name} is missing ({field.Type})";
             }
 
-            if (Check(fieldValue, field.Type, types, $"{path}.{field.Name}") is { } error)
+            if (Check(fieldValue, field.Type, types, $"{path}.{field.Name}", ref respell) is { } error)
             {
                 return error;
             }
@@ -98,29 +138,53 @@ public static class ValueChecker
         return null;
     }
 
-    private static string? Signed(JsonElement value, WasmType type, string path, long min, long max)
+    private static string? Signed(JsonElement value, WasmType type, string path, long min, long max, ref bool respell)
     {
         if (value.ValueKind != JsonValueKind.Number)
         {
             return Expected(path, type, value);
         }
 
-        return value.TryGetInt64(out var n) && n >= min && n <= max
-            ? null
-            : $"{path} must be an integer from {min} to {max} ({type}), got {value.GetRawText()}";
+        if (value.TryGetInt64(out var n))
+        {
+            return n >= min && n <= max ? null : OutOfRange(path, type, min.ToString(CultureInfo.InvariantCulture), max, value);
+        }
+
+        if (JsonNumbers.TrySigned(JsonMarshal.GetRawUtf8Value(value), min, max, out _))
+        {
+            respell = true;
+            return null;
+        }
+
+        return OutOfRange(path, type, min.ToString(CultureInfo.InvariantCulture), (ulong)max, value);
     }
 
-    private static string? Unsigned(JsonElement value, WasmType type, string path, ulong max)
+    private static string? Unsigned(JsonElement value, WasmType type, string path, ulong max, ref bool respell)
     {
         if (value.ValueKind != JsonValueKind.Number)
         {
             return Expected(path, type, value);
         }
 
-        return value.TryGetUInt64(out var n) && n <= max
-            ? null
-            : $"{path} must be an integer from 0 to {max} ({type}), got {value.GetRawText()}";
+        if (value.TryGetUInt64(out var n))
+        {
+            return n <= max ? null : OutOfRange(path, type, "0", max, value);
+        }
+
+        if (JsonNumbers.TryUnsigned(JsonMarshal.GetRawUtf8Value(value), max, out _))
+        {
+            respell = true;
+            return null;
+        }
+
+        return OutOfRange(path, type, "0", max, value);
     }
+
+    private static string OutOfRange(string path, WasmType type, string min, long max, JsonElement value) =>
+        OutOfRange(path, type, min, (ulong)max, value);
+
+    private static string OutOfRange(string path, WasmType type, string min, ulong max, JsonElement value) =>
+        $"{path} must be an integer from {min} to {max} ({type}), got {value.GetRawText()}";
 
     private static string Expected(string path, WasmType type, JsonElement value) =>
         $"{path} must be {Describe(type)}, got {Describe(value.ValueKind)}";

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Problems;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Http;
@@ -26,7 +27,7 @@ public static partial class JobEndpoints
         endpoints.MapGet("/jobs/{id}", async (string id, IJobStore store, CancellationToken cancellationToken) =>
             await store.GetAsync(id, cancellationToken) is { } job
                 ? Results.Json(Describe(job, withOutput: true))
-                : Problem(StatusCodes.Status404NotFound, "not_found", "Job not found", $"no job with id '{id}'"));
+                : Problems.NotFound($"no job with id '{id}'"));
         endpoints.MapGet("/jobs", async (IJobStore store, int? offset, int? limit, CancellationToken cancellationToken) =>
         {
             if (limit is < 1 or > MaxPageSize)
@@ -65,7 +66,7 @@ public static partial class JobEndpoints
         {
             if (!catalog.Current.PluginsByName.TryGetValue(request.Plugin, out var found))
             {
-                return Problem(StatusCodes.Status404NotFound, "not_found", "Plugin not found", $"no plugin named '{request.Plugin}' is loaded");
+                return Problems.PluginNotFound($"no plugin named '{request.Plugin}' is loaded");
             }
 
             if (found.Type != PluginType.Command)
@@ -79,7 +80,7 @@ public static partial class JobEndpoints
 
         if (plugin is null)
         {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Plugin unavailable", $"{request.Plugin} was being replaced; retry");
+            return Problem(ProblemTypes.Unavailable, $"{request.Plugin} was being replaced; retry");
         }
 
         JobRecord? job;
@@ -91,13 +92,13 @@ public static partial class JobEndpoints
         {
             // The store's own error may name hosts or files: it goes to the log, not to the caller.
             JobNotSaved(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JobEndpoints)), request.Plugin, ex);
-            return Problem(StatusCodes.Status503ServiceUnavailable, "unavailable", "Job store unavailable",
+            return Problem(ProblemTypes.Unavailable,
                 "the job could not be saved, so it was not started; retry later");
         }
 
         if (job is null)
         {
-            return Problem(StatusCodes.Status503ServiceUnavailable, "busy", "Job queue full",
+            return Problem(ProblemTypes.Busy,
                 "the runtime is stopping or has too many queued jobs; retry later");
         }
 
@@ -130,9 +131,7 @@ public static partial class JobEndpoints
         return summary;
     }
 
-    private static IResult Problem(int status, string cause, string title, string detail) =>
-        Results.Problem(detail: detail, statusCode: status, title: title, type: Problems.TypePrefix + cause,
-            extensions: new Dictionary<string, object?> { ["cause"] = cause });
+    private static IResult Problem(ProblemType type, string detail) => Problems.Create(type, detail);
 
     [LoggerMessage(EventId = 2610, EventName = "JobNotSaved", Level = LogLevel.Error,
         Message = "Could not save a new job for plugin {Plugin}; it was not started")]

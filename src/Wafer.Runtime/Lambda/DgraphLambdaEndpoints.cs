@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wafer.Protocol.Problems;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
@@ -36,7 +37,7 @@ public static class DgraphLambdaEndpoints
         var body = await RequestBody.ReadAsync(context.Request.BodyReader, context.Request.ContentLength, limit, context.RequestAborted);
         if (body is null)
         {
-            await ErrorAsync(context, StatusCodes.Status413PayloadTooLarge, $"the request body exceeds {limit} bytes");
+            await ErrorAsync(context, ProblemTypes.TooLarge, $"the request body exceeds {limit} bytes");
             return;
         }
 
@@ -47,7 +48,7 @@ public static class DgraphLambdaEndpoints
         }
         catch (JsonException ex)
         {
-            await ErrorAsync(context, StatusCodes.Status400BadRequest, $"the request body is not valid JSON: {ex.Message}");
+            await ErrorAsync(context, ProblemTypes.BadRequest, $"the request body is not valid JSON: {ex.Message}");
             return;
         }
 
@@ -56,7 +57,7 @@ public static class DgraphLambdaEndpoints
             var request = LambdaRequest.Parse(document.RootElement, out var error);
             if (request is null)
             {
-                await ErrorAsync(context, StatusCodes.Status400BadRequest, error!);
+                await ErrorAsync(context, ProblemTypes.BadRequest, error!);
                 return;
             }
 
@@ -72,7 +73,7 @@ public static class DgraphLambdaEndpoints
         var resolved = LambdaResolvers.Find(catalog.Current, request.Resolver, request.IsWebhook);
         if (resolved.Function is not { } function)
         {
-            await ErrorAsync(context, resolved.Ambiguous ? StatusCodes.Status409Conflict : StatusCodes.Status404NotFound, resolved.Error!);
+            await ErrorAsync(context, resolved.Ambiguous ? ProblemTypes.Ambiguous : ProblemTypes.NotFound, resolved.Error!);
             return;
         }
 
@@ -85,7 +86,7 @@ public static class DgraphLambdaEndpoints
             var positional = new ArrayBufferWriter<byte>();
             if (ArgumentBinder.Bind(arguments.RootElement, function.Metadata, function.Plugin.Metadata, positional) is { } bad)
             {
-                await ErrorAsync(context, StatusCodes.Status400BadRequest, $"{request.Resolver} ({function.QualifiedName}): {bad}");
+                await ErrorAsync(context, ProblemTypes.BadRequest, $"{request.Resolver} ({function.QualifiedName}): {bad}");
                 return;
             }
 
@@ -93,7 +94,7 @@ public static class DgraphLambdaEndpoints
             if (await slots.EnterAsync(share) is var admission and not Admission.Entered)
             {
                 context.Response.Headers.RetryAfter = "1";
-                await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, Problems.BusyDetail(function.QualifiedName, admission, slots.Options));
+                await ErrorAsync(context, ProblemTypes.Busy, Problems.BusyDetail(function.QualifiedName, admission, slots.Options));
                 return;
             }
 
@@ -114,15 +115,14 @@ public static class DgraphLambdaEndpoints
 
             if (outcome is null)
             {
-                await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, $"{function.QualifiedName} was unloaded during the call; retry");
+                await ErrorAsync(context, ProblemTypes.Unavailable, $"{function.QualifiedName} was unloaded during the call; retry");
                 return;
             }
 
             context.Response.Headers.Append("X-Wafer-Call-Id", outcome.CallId);
             if (!outcome.Succeeded)
             {
-                var status = outcome.Status == CallStatus.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError;
-                await ErrorAsync(context, status, $"{function.QualifiedName} failed: {outcome.Cause}: {outcome.Message}", outcome);
+                await ErrorAsync(context, ProblemTypes.Named(outcome.Cause), $"{function.QualifiedName} failed: {outcome.Cause}: {outcome.Message}", outcome);
                 return;
             }
 
@@ -154,12 +154,12 @@ public static class DgraphLambdaEndpoints
         await writer.FlushAsync(context.RequestAborted);
     }
 
-    private static Task ErrorAsync(HttpContext context, int status, string message, CallOutcome? outcome = null)
+    /// <summary>A problem that also carries <c>errors</c> as Dgraph reads a lambda's failure: <c>[{"message": …}]</c>.</summary>
+    private static Task ErrorAsync(HttpContext context, ProblemType type, string message, CallOutcome? outcome = null)
     {
-        context.Response.StatusCode = status;
         var error = outcome is null
             ? (object)new { message }
             : new { message, extensions = new { cause = outcome.Cause, callId = outcome.CallId } };
-        return context.Response.WriteAsJsonAsync(new { errors = new[] { error } }, context.RequestAborted);
+        return Problems.Create(type, message, extensions: [new("errors", new[] { error })]).ExecuteAsync(context);
     }
 }

@@ -6,8 +6,8 @@ namespace Wafer.Runtime.Lambda;
 /// <summary>
 /// Builds one call's named arguments from a lambda request: the field's <c>args</c>, plus <c>parent</c> and
 /// <c>authHeader</c> when the function declares parameters of those names. A class-typed <c>parent</c> keeps only
-/// the fields the class declares (Dgraph sends whatever the query selected); a string-typed one gets the JSON text.
-/// A webhook's mutation event goes to a parameter named <c>event</c> the same way.
+/// the fields the class declares, at every depth (Dgraph sends whatever the query selected); a string-typed one gets
+/// the JSON text. A webhook's mutation event goes to a parameter named <c>event</c> the same way.
 /// </summary>
 public static class LambdaArguments
 {
@@ -44,6 +44,12 @@ public static class LambdaArguments
                 WriteObject(writer, e, eventParameter.Type.NonNull, types);
             }
 
+            if (request.AuthHeader is null && Find(function, AuthHeaderParameter) is { Type: { Kind: WasmTypeKind.String } })
+            {
+                // Dgraph sends no authHeader when the schema sets none: a plain string parameter gets "", a nullable one null.
+                writer.WriteString(AuthHeaderParameter, "");
+            }
+
             if (request.AuthHeader is { } auth && Find(function, AuthHeaderParameter) is { } authParameter)
             {
                 writer.WritePropertyName(AuthHeaderParameter);
@@ -63,7 +69,11 @@ public static class LambdaArguments
         return JsonDocument.Parse(buffer.ToArray());
     }
 
-    /// <summary>A parent or event: JSON text for a string parameter, the declared fields for a class, else as sent.</summary>
+    /// <summary>
+    /// A parent or event: JSON text for a string parameter; for a class, the fields it declares, at every depth (a
+    /// nested class keeps its declared fields, an array of classes each element's), since Dgraph sends more than a
+    /// function may care for (an event's <c>add.input</c>, whatever a query selected); else as sent.
+    /// </summary>
     private static void WriteObject(Utf8JsonWriter writer, JsonElement parent, WasmType type, PluginMetadata types)
     {
         if (type.Kind == WasmTypeKind.String)
@@ -72,18 +82,37 @@ public static class LambdaArguments
             return;
         }
 
-        if (type.Kind != WasmTypeKind.Class || parent.ValueKind != JsonValueKind.Object || types.FindType(type.ClassName!) is not { } definition)
+        WriteDeclared(writer, parent, type, types);
+    }
+
+    private static void WriteDeclared(Utf8JsonWriter writer, JsonElement value, WasmType type, PluginMetadata types)
+    {
+        type = type.NonNull;
+        if (type.Kind == WasmTypeKind.Array && value.ValueKind == JsonValueKind.Array)
         {
-            parent.WriteTo(writer);
+            writer.WriteStartArray();
+            foreach (var item in value.EnumerateArray())
+            {
+                WriteDeclared(writer, item, type.Element!, types);
+            }
+
+            writer.WriteEndArray();
+            return;
+        }
+
+        if (type.Kind != WasmTypeKind.Class || value.ValueKind != JsonValueKind.Object || types.FindType(type.ClassName!) is not { } definition)
+        {
+            value.WriteTo(writer);
             return;
         }
 
         writer.WriteStartObject();
-        foreach (var property in parent.EnumerateObject())
+        foreach (var property in value.EnumerateObject())
         {
-            if (definition.Fields.Any(f => f.Name == property.Name))
+            if (definition.Fields.FirstOrDefault(f => f.Name == property.Name) is { } field)
             {
-                property.WriteTo(writer);
+                writer.WritePropertyName(property.Name);
+                WriteDeclared(writer, property.Value, field.Type, types);
             }
         }
 

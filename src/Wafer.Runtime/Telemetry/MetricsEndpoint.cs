@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,7 +28,8 @@ public static class MetricsEndpoint
     }
 
     public static IEndpointConventionBuilder MapWaferMetrics(this IEndpointRouteBuilder endpoints) =>
-        endpoints.MapMetrics(Path, endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>());
+        endpoints.MapMetrics(Path, endpoints.ServiceProvider.GetRequiredService<CollectorRegistry>())
+            .WithMetadata(new HttpMethodMetadata([HttpMethods.Get, HttpMethods.Head])); // other methods: 405
 
     /// <summary>Buckets for call durations, 100 µs to 30 s (a call's default timeout is 10 s).</summary>
     public static readonly double[] DurationBuckets = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Api;
 
@@ -165,14 +166,18 @@ public sealed class DeploymentApiTests
         (await host.Client.PostAsync("/api/deployments", JsonBody(Inline()))).Dispose();
         await WaitRunningAsync(host, "web");
 
-        var lines = (await host.Client.GetStringAsync("/metrics")).Split('\n');
+        var text = await host.Client.GetStringAsync("/metrics");
+        var lines = text.Split('\n');
 
         Assert.Contains("wafer_fleet_deployments 1", lines);
         Assert.Contains("""wafer_fleet_runtimes{state="online"} 1""", lines);
         Assert.Contains("""wafer_fleet_runtimes{state="offline"} 0""", lines);
         Assert.Contains("""wafer_fleet_modules{state="running"} 1""", lines);
         Assert.Contains("""wafer_fleet_modules{state="pending"} 0""", lines);
-        Assert.Contains(lines, l => l.StartsWith("""wafer_reconciler_lag_seconds{quantile="0.99"} """, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("""wafer_reconciler_lag_seconds_bucket{le="+Inf"} """, StringComparison.Ordinal));
+        Assert.True(lines.Single(l => l.StartsWith("wafer_reconciler_lag_seconds_count ", StringComparison.Ordinal)).Split(' ')[1] is var count && int.Parse(count) > 0,
+            "the reconciler applied events, so the lag histogram counted them");
+        await Promtool.AssertValidAsync(text, "an orchestrator");
     }
 
     [Fact]

@@ -105,7 +105,7 @@ public sealed class FleetRouteBuilderTests
     }
 
     /// <summary>The smallest module with one <c>wafer.meta</c> custom section holding <paramref name="json"/>.</summary>
-    private static byte[] WasmWithMetadata(string json)
+    internal static byte[] WasmWithMetadata(string json)
     {
         var name = Encoding.UTF8.GetBytes("wafer.meta");
         var payload = Encoding.UTF8.GetBytes(json);

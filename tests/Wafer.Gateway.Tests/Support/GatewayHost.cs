@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Runtime.Http;
 using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Gateway.Tests.Support;
@@ -36,14 +37,16 @@ public sealed class GatewayHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddProblemDetails();
+        builder.Services.AddWaferProblems();
         builder.Services.AddWaferGateway(o =>
         {
             o.ProbeInterval = TimeSpan.FromHours(1);
             configure?.Invoke(o);
         });
         var app = builder.Build();
+        app.UseExceptionHandler(); // as GatewayApp and the orchestrator do
         app.UseWaferGatewayFunctions();
+        app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapWaferGateway();
         app.MapWaferMetrics();

@@ -103,7 +103,7 @@ public sealed class FunctionEndpointTests : IAsyncLifetime
         var (response, body) = await _server.PostJsonAsync("/functions/hog", "");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("out_of_memory", body.GetProperty("cause").GetString());
-        Assert.Equal("Function ran out of memory", body.GetProperty("title").GetString());
+        Assert.Equal("Guest ran out of memory", body.GetProperty("title").GetString());
     }
 
     [Fact]

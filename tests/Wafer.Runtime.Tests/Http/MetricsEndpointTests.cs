@@ -1,5 +1,6 @@
 using System.Net;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Http;
 
@@ -32,5 +33,6 @@ public sealed class MetricsEndpointTests
         Assert.Contains("wafer_function_calls_in_flight 0", lines);
         Assert.DoesNotContain("doesNotExist", text); // not found: nothing ran
         Assert.Contains(lines, l => l.StartsWith("process_cpu_seconds_total ", StringComparison.Ordinal));
+        await Promtool.AssertValidAsync(text, "a runtime");
     }
 }

@@ -16,7 +16,7 @@ public sealed class DgraphLambdaTests : IAsyncLifetime
     {
         _server = await RuntimeServer.StartAsync(["lambda"]);
         File.WriteAllText(Path.Combine(_server.PluginsPath, "lambda.wafer.json"),
-            """{ "name": "lambda", "resolvers": { "Query.aliased": "renamed", "Author.add": "onAuthorAdd", "Author.delete": "onEvent" } }""");
+            """{ "name": "lambda", "resolvers": { "Query.aliased": "renamed", "Author.add": "onAuthorAdd", "Author.delete": "onEvent", "Book.add": "onBookAdd" } }""");
         await _server.Services.GetRequiredService<PluginReloader>().ScanAsync();
     }
 
@@ -91,6 +91,39 @@ public sealed class DgraphLambdaTests : IAsyncLifetime
         Assert.Equal("[\"7\"]", body.GetString());
     }
 
+    /// <summary>Bodies exactly as Dgraph Alpha builds them (graphql/resolve: source, namespace, no args for fields, no authHeader without a Dgraph.Authorization header).</summary>
+    [Fact]
+    public async Task DgraphsOwnBodies_FieldQueryMutationAndWebhook_AllRun()
+    {
+        var (field, fieldBody) = await PostAsync("""
+            {"source":"","namespace":0,"resolver":"Person.rank","parents":[{"id":"0x1","firstName":"Ada","lastName":"Lovelace"}]}
+            """);
+        Assert.Equal(HttpStatusCode.OK, field.StatusCode);
+        Assert.Equal(["[{\"firstName\":\"Ada\",\"lastName\":\"Lovelace\"}]"], fieldBody.EnumerateArray().Select(e => e.GetString()).ToArray());
+
+        var (optional, optionalBody) = await PostAsync("""
+            {"source":"","namespace":0,"resolver":"Person.fullName","parents":[{"firstName":"Ada","lastName":"Lovelace"}]}
+            """);
+        Assert.Equal(HttpStatusCode.OK, optional.StatusCode);
+        Assert.Equal(["[{\"firstName\":\"Ada\",\"lastName\":\"Lovelace\"},null]"], optionalBody.EnumerateArray().Select(e => e.GetString()).ToArray());
+
+        var (query, queryBody) = await PostAsync("""{"source":"","namespace":0,"resolver":"Query.getPerson","args":{"id":"0x1"}}""");
+        Assert.Equal(HttpStatusCode.OK, query.StatusCode);
+        Assert.Equal("[\"0x1\"]", queryBody.GetString());
+
+        var (mutation, mutationBody) = await PostAsync("""{"source":"","namespace":0,"resolver":"Mutation.getPerson","args":{"id":"0x2"}}""");
+        Assert.Equal(HttpStatusCode.OK, mutation.StatusCode);
+        Assert.Equal("[\"0x2\"]", mutationBody.GetString());
+
+        // A webhook whose event class omits add.input, without an authHeader: it runs with what it declares, and "".
+        var (webhook, webhookBody) = await PostAsync("""
+            {"source":"","namespace":0,"resolver":"$webhook",
+             "event":{"__typename":"Book","operation":"add","commitTs":9,"add":{"rootUIDs":["0x5"],"input":[{"title":"Dune","author":{"name":"Frank"}}]}}}
+            """);
+        Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
+        Assert.Equal("[{\"operation\":\"add\",\"commitTs\":9,\"add\":{\"rootUIDs\":[\"0x5\"]}},\"\"]", webhookBody.GetString());
+    }
+
     [Fact]
     public async Task Webhook_GoesToTheFunctionTheManifestMapsTypeAndOperationTo()
     {
@@ -99,7 +132,7 @@ public sealed class DgraphLambdaTests : IAsyncLifetime
              "event":{"__typename":"Author","operation":"add","commitTs":42,"add":{"rootUIDs":["0x1"],"input":[{"name":"A"}]}}}
             """);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("[{\"operation\":\"add\",\"commitTs\":42},\"jwt\"]", body.GetString());
+        Assert.Equal("[{\"operation\":\"add\",\"commitTs\":42,\"add\":{\"rootUIDs\":[\"0x1\"]}},\"jwt\"]", body.GetString());
 
         var (_, raw) = await PostAsync("""{"resolver":"$webhook","event":{"__typename":"Author","operation":"delete","commitTs":7,"delete":{"rootUIDs":["0x2"]}}}""");
         var args = JsonDocument.Parse(raw.GetString()!).RootElement;
