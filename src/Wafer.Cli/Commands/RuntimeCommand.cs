@@ -33,6 +33,8 @@ public static class RuntimeCommand
         {
             join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs,
         };
+        var stateFlags = new StateFlags();
+        stateFlags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
@@ -71,7 +73,8 @@ public static class RuntimeCommand
                     MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 },
             };
-            if (ServerStart.Refuse(options.Validate()) is { } refused)
+            var flagErrors = stateFlags.Apply(parse, options);
+            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors : options.Validate()) is { } refused)
             {
                 return refused;
             }

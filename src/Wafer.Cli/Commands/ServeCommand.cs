@@ -43,6 +43,8 @@ public static class ServeCommand
         {
             plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token,
         };
+        var stateFlags = new StateFlags();
+        stateFlags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -69,7 +71,9 @@ public static class ServeCommand
                 StoragePath = Path.Combine(storagePath, "orchestrator"),
                 ApiToken = apiToken,
             };
-            if (ServerStart.Refuse(runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
+            var flagErrors = stateFlags.Apply(parse, runtime);
+            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors
+                    : runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
                 return refused;
             }

@@ -24,6 +24,11 @@ public static class ApiProblems
             ? "the bearer token is not the orchestrator's API token"
             : "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token (--token or WAFER_TOKEN)");
 
+    /// <summary>An upload the disk could not take (507 when it is full, else 500): nothing was stored.</summary>
+    public static IResult NotStored(Artifacts.ArtifactNotStoredException exception) => exception.DiskFull
+        ? Create(StatusCodes.Status507InsufficientStorage, "insufficient_storage", "Insufficient storage", exception.Message)
+        : Create(StatusCodes.Status500InternalServerError, "storage_failed", "Could not store", exception.Message);
+
     public static IResult Unavailable(string detail) => Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Unavailable", detail);
 
     private static IResult Create(int status, string cause, string title, string detail) =>

@@ -39,6 +39,8 @@ public static class RuntimeApp
             o.MaxRequestBytes = options.MaxRequestBytes;
             o.Database = options.Database;
             o.ApiToken = options.ApiToken;
+            o.Logs = options.Logs;
+            o.Retention = options.Retention;
             o.Agent = options.Agent;
         });
 

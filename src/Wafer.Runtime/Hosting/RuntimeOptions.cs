@@ -1,4 +1,6 @@
 using Wafer.Runtime.Agent;
+using Wafer.Runtime.Logs;
+using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -36,6 +38,12 @@ public sealed class RuntimeOptions
     /// </summary>
     public string? ApiToken { get; set; }
 
+    /// <summary>How much one call may log, and how much of a guest's error message reaches a response or a log.</summary>
+    public CallLogLimits Logs { get; set; } = new();
+
+    /// <summary>How long the state database keeps call log lines, inferences and job records.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
     public AgentOptions Agent { get; set; } = new();
 
@@ -65,6 +73,8 @@ public sealed class RuntimeOptions
             errors.Add("MaxRequestBytes must be at least 1024");
         }
 
+        errors.AddRange(Logs.Validate());
+        errors.AddRange(Retention.Validate());
         errors.AddRange(Agent.Validate());
         return errors;
     }

@@ -39,6 +39,18 @@ public static class Problems
     public static IResult Stopping() =>
         Create(StatusCodes.Status503ServiceUnavailable, "unavailable", "Runtime stopping", "the runtime is stopping and did not run the call; retry", null);
 
+    /// <summary>The state database (call logs, inferences, jobs) does not answer; functions are still served.</summary>
+    public static IResult StateUnavailable(string detail) =>
+        Create(StatusCodes.Status503ServiceUnavailable, "state_unavailable", "State database unavailable", detail, null);
+
+    /// <summary>An upload that could not be kept because the disk is full: nothing was changed.</summary>
+    public static IResult InsufficientStorage(string detail) =>
+        Create(StatusCodes.Status507InsufficientStorage, "insufficient_storage", "Insufficient storage", detail, null);
+
+    /// <summary>An upload that could not be kept on disk for another reason: nothing was changed.</summary>
+    public static IResult StorageFailed(string detail) =>
+        Create(StatusCodes.Status500InternalServerError, "storage_failed", "Could not store", detail, null);
+
     /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
     public static IResult ResultTooLarge(string function, int bytes, int limit) =>
         Create(StatusCodes.Status500InternalServerError, "result_too_large", "Result too large",
