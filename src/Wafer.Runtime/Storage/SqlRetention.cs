@@ -12,11 +12,11 @@ public sealed class SqlRetention(SqlDatabase database)
     public const int BatchSize = 2000;
 
     /// <summary>Deletes the deletable rows of <paramref name="table"/> older than <paramref name="cutoff"/>; returns how many.</summary>
-    internal Task<long> DeleteOlderThanAsync(RetainedTable table, DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+    public Task<long> DeleteOlderThanAsync(RetainedTable table, DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         DeleteWhereAsync(table, $"{table.TimeColumn} < @time", command => command.With("time", cutoff.ToUnixTimeMilliseconds()), cancellationToken);
 
     /// <summary>Deletes the deletable rows of <paramref name="table"/> but the newest <paramref name="keep"/>; returns how many.</summary>
-    internal async Task<long> KeepNewestAsync(RetainedTable table, long keep, CancellationToken cancellationToken)
+    public async Task<long> KeepNewestAsync(RetainedTable table, long keep, CancellationToken cancellationToken)
     {
         // The newest row past the limit, in (time, key) order; it and every row before it go.
         long time;

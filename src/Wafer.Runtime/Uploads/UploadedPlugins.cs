@@ -74,7 +74,7 @@ public sealed partial class UploadedPlugins(
                 catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     loaded.Retire();
-                    throw NotStored(name, ex);
+                    throw NotStored(name, ex, existing is not null);
                 }
 
                 Publish(name, loaded);
@@ -93,7 +93,7 @@ public sealed partial class UploadedPlugins(
                     }
 
                     TryRestore(name);
-                    throw NotStored(name, ex);
+                    throw NotStored(name, ex, existing is not null);
                 }
             }
             finally
@@ -218,13 +218,13 @@ public sealed partial class UploadedPlugins(
         }
     }
 
-    private UploadNotStoredException NotStored(string name, Exception ex)
+    private UploadNotStoredException NotStored(string name, Exception ex, bool replacing)
     {
         var diskFull = DurableFiles.IsDiskFull(ex);
         StoreWriteFailed(logger, name, Root, ex.Message);
         return new UploadNotStoredException(
-            $"plugin '{name}' could not be kept under {Root}{(diskFull ? " (the disk is full)" : "")}: {ex.Message}. It is not served; " +
-            "nothing was changed (an earlier upload of that name is still served)", diskFull, ex);
+            $"plugin '{name}' could not be kept under {Root}{(diskFull ? " (the disk is full)" : "")}: {ex.Message}. " +
+            (replacing ? "Nothing was changed: the earlier upload is still served" : "It is not served"), diskFull, ex);
     }
 
     private string WasmPath(string name) => Path.Combine(Root, name + ".wasm");
