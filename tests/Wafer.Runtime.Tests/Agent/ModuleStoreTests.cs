@@ -26,8 +26,8 @@ public sealed class ModuleStoreTests
 
         store.Save(new StoredModule("m-2", "big", new string('b', 64), Manifest, null), new byte[64 * 1024]);
 
-        Assert.Equal(["m-1"], store.LoadAll().Select(m => m.ModuleId));
         Assert.Empty(Directory.GetFiles(disk.Folder, "*.tmp", SearchOption.AllDirectories));
+        Assert.Equal(["m-1"], store.LoadAll().Select(m => m.ModuleId));
         Assert.Null(store.TryReadArtifact(new string('b', 64)));
         Assert.Equal(1000, store.TryReadArtifact(new string('a', 64))!.Length);
     }
