@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Storage;
 /// </summary>
 public sealed class RetentionOptions
 {
-    /// <summary>How often the sweep runs (the first runs at start).</summary>
+    /// <summary>How often the sweep runs (the first a minute after start, or one interval if that is shorter).</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Call log lines older than this are deleted; zero keeps them.</summary>

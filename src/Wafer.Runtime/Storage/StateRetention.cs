@@ -6,7 +6,8 @@ using Wafer.Runtime.Hosting;
 namespace Wafer.Runtime.Storage;
 
 /// <summary>
-/// Applies <see cref="RetentionOptions"/> in the background: at start and then every interval it deletes call log
+/// Applies <see cref="RetentionOptions"/> in the background: a minute after start (or one interval, if shorter) and
+/// then every interval it deletes call log
 /// lines, inferences and finished job records past their age or count limit, in small batches, so calls never wait
 /// for it. A sweep that fails (the database is down) is logged and tried again at the next interval.
 /// </summary>
@@ -14,6 +15,9 @@ public sealed partial class StateRetention(
     SqlRetention sql, StateDatabaseHealth health, IOptions<RuntimeOptions> options, TimeProvider time, ILogger<StateRetention> logger)
     : BackgroundService
 {
+    /// <summary>The first sweep runs this long after start, or one interval after it when that is shorter.</summary>
+    public static readonly TimeSpan FirstSweepAfter = TimeSpan.FromMinutes(1);
+
     private readonly RetentionOptions _options = options.Value.Retention;
     private long _sweeps;
 
@@ -24,7 +28,8 @@ public sealed partial class StateRetention(
     {
         try
         {
-            await Task.Yield(); // never hold up the start
+            // Not at once: a runtime's first seconds belong to loading plugins, warming up and joining its fleet.
+            await Task.Delay(_options.Interval < FirstSweepAfter ? _options.Interval : FirstSweepAfter, time, stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 await SweepAsync(stoppingToken);

@@ -6,7 +6,8 @@ namespace Wafer.Runtime.Tests.Storage;
 
 /// <summary>
 /// Retention of the state database: rows past the age or count limit are deleted in batches, running jobs never, on
-/// SQLite and PostgreSQL; a runtime applies it in the background at start and then every interval.
+/// SQLite and PostgreSQL; a runtime applies it in the background, first one interval after start (a minute at most),
+/// then every interval.
 /// </summary>
 public sealed class RetentionTests
 {
@@ -87,7 +88,7 @@ public sealed class RetentionTests
     }
 
     [Fact]
-    public async Task Runtime_AppliesRetentionInTheBackground_AtStartAndEveryInterval()
+    public async Task Runtime_AppliesRetentionInTheBackground_OneIntervalAfterStartAndEveryIntervalAfter()
     {
         var path = TestDatabases.Sqlite();
         await using (var seeded = SqlDatabase.Open(path, Path.GetTempPath()))
