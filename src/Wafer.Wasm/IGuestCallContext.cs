@@ -7,8 +7,22 @@ namespace Wafer.Wasm;
 /// </summary>
 public interface IGuestCallContext
 {
-    /// <summary>A line logged by the guest (already cut to 16 KiB). Called on the invoking thread.</summary>
+    /// <summary>
+    /// A line logged by the guest, already cut to <see cref="WasmHostOptions.MaxLogLineBytes"/> (with a marker saying how
+    /// much was left out). Called on the invoking thread.
+    /// </summary>
     void Log(GuestLogLevel level, string message);
+
+    /// <summary>
+    /// False once the call has logged all it may: the host then skips reading further lines from guest memory and
+    /// reports each with <see cref="LogDropped"/> instead of <see cref="Log"/>.
+    /// </summary>
+    bool AcceptsLog => true;
+
+    /// <summary>A line of <paramref name="bytes"/> bytes that the host skipped because <see cref="AcceptsLog"/> was false.</summary>
+    void LogDropped(long bytes)
+    {
+    }
 
     /// <summary>
     /// Runs the host capability <paramref name="operation"/> (e.g. <c>http.fetch</c>) with a UTF-8 JSON request

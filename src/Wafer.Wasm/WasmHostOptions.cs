@@ -30,6 +30,15 @@ public sealed class WasmHostOptions
     /// <summary>What a module may hold to be loaded at all (size, functions, imports, exports, metadata).</summary>
     public ModuleLimits ModuleLimits { get; set; } = ModuleLimits.Default;
 
+    /// <summary>Bytes of one line a guest logs (<c>wafer.log</c>, <c>env.trace</c>, WASI output); the rest is cut with a marker.</summary>
+    public int MaxLogLineBytes { get; set; } = 16 * 1024;
+
+    /// <summary>
+    /// Bytes of a guest's error or abort message (<c>wafer.result</c> on a guest error, <c>wafer.abort</c>, <c>env.abort</c>);
+    /// the rest is cut with a marker before it reaches a response or a log.
+    /// </summary>
+    public int MaxMessageBytes { get; set; } = 16 * 1024;
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -47,6 +56,9 @@ public sealed class WasmHostOptions
         {
             throw new ArgumentOutOfRangeException(nameof(ModuleLimits), first);
         }
+
+        Check(MaxLogLineBytes is >= 256 and <= 1024 * 1024, nameof(MaxLogLineBytes), "between 256 and 1048576");
+        Check(MaxMessageBytes is >= 256 and <= 16 * 1024 * 1024, nameof(MaxMessageBytes), "between 256 and 16777216");
     }
 
     private static void Check(bool ok, string name, string rule)

@@ -25,6 +25,7 @@ public sealed class WasmModule : IDisposable
     private readonly ulong _deadlineTicks;
     private readonly EpochTicker _ticker;
     private readonly Action _unloaded;
+    private readonly TextLimits _textLimits;
     private volatile bool _disposed;
 
     internal WasmModule(
@@ -58,6 +59,7 @@ public sealed class WasmModule : IDisposable
         LoadedFromCache = loadedFromCache;
         _memoryCap = Math.Min(limits.MemoryBytes, options.PoolMaxMemoryBytes);
         _deadlineTicks = EpochTicker.TicksFor(limits.TimeoutMs, options.EpochTickMs);
+        _textLimits = TextLimits.From(options);
         _pool = reuseInstances ? new InstancePool(options.MaxIdleInstancesPerModule) : null;
     }
 
@@ -84,7 +86,7 @@ public sealed class WasmModule : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap);
+        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap, _textLimits);
         InvocationResult result;
         try
         {
@@ -136,7 +138,7 @@ public sealed class WasmModule : IDisposable
             return code switch
             {
                 0 => new(InvocationStatus.Ok, output ?? "null"u8.ToArray(), null),
-                1 when output is not null => new(InvocationStatus.GuestError, output, GuestMemory.Utf8(output, output.Length)),
+                1 when output is not null => new(InvocationStatus.GuestError, output, GuestText.Utf8(output, _textLimits.MessageBytes)),
                 _ => new(InvocationStatus.GuestError, null, $"guest error (wafer_invoke returned {code})"),
             };
         }

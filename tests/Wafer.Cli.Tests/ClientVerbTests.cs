@@ -244,6 +244,38 @@ public sealed class ClientVerbTests
         Assert.Equal("demo", Json(stdout).GetProperty("name").GetString());
     }
 
+    [Fact]
+    public async Task Logs_ShowFailedCallsWithTheirCause_AndFollowPrintsNewOnes()
+    {
+        await using var runtime = await LiveRuntime.StartAsync();
+        var server = runtime.Url;
+        var (code, stdout, stderr) = await Wafer("deploy", LiveRuntime.Guest("abort.wasm"), "--server", server, "--token", LiveRuntime.Token);
+        Assert.True(code == 0, stdout + stderr);
+
+        (code, _, stderr) = await Wafer("invoke", "abort/fail", "--server", server);
+        Assert.Equal(1, code);
+        Assert.Contains("abort: boom at plugin.c:12", stderr, StringComparison.Ordinal);
+
+        // Log lines are stored off the call path: ask until the failure is there.
+        (code, stdout, _) = await UntilAsync(() => Wafer("logs", "abort", "--server", server),
+            r => r.ExitCode != 0 || r.Stdout.Contains("call failed", StringComparison.Ordinal));
+        Assert.Equal(0, code);
+        Assert.Matches(@"error\s+abort\.fail: call failed: abort: boom at plugin\.c:12", stdout);
+        (code, stdout, _) = await Wafer("logs", "abort", "--server", server, "--json");
+        Assert.Equal(0, code);
+        var line = Assert.Single(Json(stdout).GetProperty("lines").EnumerateArray());
+        Assert.Equal(("error", "abort"), (line.GetProperty("level").GetString(), line.GetProperty("cause").GetString()));
+        Assert.Matches("^[0-9a-f]{6}-[0-9a-f]+$", line.GetProperty("callId").GetString());
+
+        // --follow prints a failure that happens while it runs.
+        var since = DateTimeOffset.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture);
+        using var follow = FollowingProcess.Start("logs", "abort", "--follow", "--since", since, "--server", server);
+        (code, _, _) = await Wafer("invoke", "abort/fail", "--server", server);
+        Assert.Equal(1, code);
+        await follow.WaitForAsync("call failed: abort: boom at plugin.c:12", TimeSpan.FromSeconds(30));
+        Assert.False(follow.HasExited, "logs --follow keeps running");
+    }
+
     /// <summary>Runs <paramref name="run"/> until <paramref name="done"/> holds or 10 s pass; returns the last result.</summary>
     private static async Task<(int ExitCode, string Stdout, string Stderr)> UntilAsync(
         Func<Task<(int ExitCode, string Stdout, string Stderr)>> run, Func<(int ExitCode, string Stdout, string Stderr), bool> done)

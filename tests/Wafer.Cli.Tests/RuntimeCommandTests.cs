@@ -12,6 +12,11 @@ public sealed partial class RuntimeCommandTests
     [InlineData("--labels", "zone", "--labels: 'zone' is not key=value")]
     [InlineData("--keepalive", "soon", "--keepalive: 'soon' is not a duration")]
     [InlineData("--advertise", "nowhere", "Agent.AdvertisedUrl (--advertise): 'nowhere' is not an absolute")]
+    [InlineData("--logRetention", "a week", "--logRetention: 'a week' is not a duration such as 7d, 12h, 30m or 0")]
+    [InlineData("--logLinesPerCall", "0", "Logs:LinesPerCall (--logLinesPerCall) must be between 1 and 1000000, got 0")]
+    [InlineData("--errorMessageBytes", "10", "Logs:ErrorMessageBytes (--errorMessageBytes) must be between 256 and 16777216, got 10")]
+    [InlineData("--jobMaxRecords", "-5", "Retention:JobMaxRecords (--jobMaxRecords) must be 0 (keep everything) or more, got -5")]
+    [InlineData("--retentionInterval", "0", "Retention:Interval (--retentionInterval) must be between 100ms and 1 day, got 00:00:00")]
     public async Task BadSetting_IsAUsageErrorNamingIt(string flag, string value, string message)
     {
         var arguments = new List<string> { "runtime", "--join", "mqtt://127.0.0.1:1", "--storagePath", TempFolder() };

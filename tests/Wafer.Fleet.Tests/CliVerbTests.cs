@@ -170,6 +170,23 @@ public sealed class CliVerbTests
             Assert.DoesNotContain("first line", follow.Output);
         }
 
+        // A failed call is in the logs too, and --follow through the orchestrator prints it with its runtime.
+        (code, output) = await Wafer("deploy", Repository.Guest("abort.wasm"), "--name", "boom", "--server", server, "--token", Token);
+        Assert.True(code == 0, output + cluster.Logs());
+        (code, output) = await Wafer("details", "boom", "--server", server, "--json");
+        var boomModule = Json(output).GetProperty("modules")[0];
+        var (boomName, boomUrl) = (boomModule.GetProperty("runtimeName").GetString()!, boomModule.GetProperty("runtimeUrl").GetString()!);
+        using (var follow = WaferProcess.Start("logs boom --follow", "logs", "boom", "--follow", "--since", since, "--server", server))
+        {
+            (code, output) = await Wafer("invoke", "boom/fail", "--server", boomUrl);
+            Assert.True(code == 1, output);
+            await Eventually.TrueAsync(() => Task.FromResult(follow.Output.Contains($"boom.fail [{boomName}]: call failed: abort: boom at plugin.c:12", StringComparison.Ordinal)),
+                "logs --follow through the orchestrator prints the failed call", Bound, cluster);
+        }
+
+        (code, output) = await Wafer("stop", "boom", "--server", server, "--token", Token);
+        Assert.True(code == 0, output);
+
         // stop
         (code, output) = await Wafer("stop", "solo", "--server", server);
         Assert.True(code == 5, output);

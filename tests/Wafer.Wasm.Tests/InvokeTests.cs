@@ -125,7 +125,7 @@ public sealed class InvokeTests(HostFixture fixture)
                 (GuestLogLevel.Info, "héllo ☃"),
             ],
             lines.Take(6));
-        Assert.Equal(new string('x', 16 * 1024), lines[6].Message);
+        Assert.Equal(new string('x', 16 * 1024) + "… [truncated: 3,616 more bytes]", lines[6].Message);
     }
 
     [Fact]

@@ -7,8 +7,9 @@ using Wafer.Cli.Client;
 namespace Wafer.Cli.Commands;
 
 /// <summary>
-/// <c>wafer logs NAME [--follow]</c>: guest log lines of a deployment (orchestrator, gathered from its runtimes) or of a
-/// plugin (runtime). <c>--follow</c> polls for new lines until interrupted.
+/// <c>wafer logs NAME [--follow]</c>: the call log lines of a deployment (orchestrator, gathered from its runtimes) or of a
+/// plugin (runtime): what its guests logged, and its failed calls with their cause. <c>--follow</c> polls for new lines
+/// until interrupted.
 /// </summary>
 public static class LogsCommand
 {
@@ -22,7 +23,7 @@ public static class LogsCommand
         var since = new Option<string?>("--since") { Description = "Only lines after this: a duration ago (10m, 1h) or a time (2026-01-31T12:00:00Z)" };
         var function = new Option<string?>("--function") { Description = "Only lines of this function" };
         var limit = new Option<int>("--limit") { Description = "At most this many lines per request (1-1000)", DefaultValueFactory = _ => 200 };
-        var command = new Command("logs", "Print the guest log lines of a deployment (orchestrator) or plugin (runtime)") { name, follow, since, function, limit };
+        var command = new Command("logs", "Print the log lines of a deployment (orchestrator) or plugin (runtime): guest lines and failed calls") { name, follow, since, function, limit };
         options.AddTo(command);
         options.SetAction(command, async (parse, client, output, cancellationToken) =>
         {
@@ -99,7 +100,7 @@ public static class LogsCommand
             return (body.GetProperty("lines").EnumerateArray().ToList(), body);
         }
 
-        var all = await client.GetAsync($"api/logs{query}", cancellationToken);
+        var all = await client.GetAsync($"api/logs{query}&plugin={Uri.EscapeDataString(target)}", cancellationToken);
         var lines = all.EnumerateArray().Where(l => Output.Text(l, "plugin") == target).OrderBy(l => l.GetProperty("time").GetDateTimeOffset()).ToList();
         var document = JsonSerializer.SerializeToElement(new { plugin = target, lines });
         return (lines, document);

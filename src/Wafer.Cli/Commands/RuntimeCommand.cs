@@ -35,6 +35,8 @@ public static class RuntimeCommand
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
+        var stateFlags = new StateFlags();
+        stateFlags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
@@ -78,7 +80,8 @@ public static class RuntimeCommand
                 return ServerStart.Usage(limitError);
             }
 
-            if (ServerStart.Refuse(options.Validate()) is { } refused)
+            var flagErrors = stateFlags.Apply(parse, options);
+            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors : options.Validate()) is { } refused)
             {
                 return refused;
             }

@@ -45,6 +45,8 @@ public static class ServeCommand
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
+        var stateFlags = new StateFlags();
+        stateFlags.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -76,7 +78,9 @@ public static class ServeCommand
                 return ServerStart.Usage(limitError);
             }
 
-            if (ServerStart.Refuse(runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
+            var flagErrors = stateFlags.Apply(parse, runtime);
+            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors
+                    : runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
                 return refused;
             }

@@ -28,5 +28,9 @@ public static class ApiProblems
             ? "the bearer token is not the orchestrator's API token"
             : "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token (--token or WAFER_TOKEN)");
 
+    /// <summary>An upload the disk could not take (507 when it is full, else 500): nothing was stored.</summary>
+    public static IResult NotStored(Artifacts.ArtifactNotStoredException exception) =>
+        Problems.Create(exception.DiskFull ? ProblemTypes.InsufficientStorage : ProblemTypes.StorageFailed, exception.Message);
+
     public static IResult Unavailable(string detail) => Problems.Create(ProblemTypes.Unavailable, detail);
 }

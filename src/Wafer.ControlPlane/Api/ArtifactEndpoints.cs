@@ -59,11 +59,15 @@ public static class ArtifactEndpoints
                 {
                     return ApiProblems.BadRequest(ex.Message);
                 }
+                catch (ArtifactNotStoredException ex)
+                {
+                    return ApiProblems.NotStored(ex);
+                }
             })
             .WithName("UploadArtifact")
             .WithSummary("Store a plugin's wasm (and manifest) durably; answers its SHA-256 hash")
             .DescribesBody<byte[]>("multipart/form-data", "application/wasm", "application/octet-stream")
-            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415);
+            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(507);
 
         group.MapGet("/{hash}", (ArtifactService artifacts, string hash) =>
             {

@@ -58,6 +58,10 @@ internal static class DeployHandler
             {
                 return ApiProblems.BadRequest(ex.Message);
             }
+            catch (ArtifactNotStoredException ex)
+            {
+                return ApiProblems.NotStored(ex);
+            }
 
             if (input.Hash is not null && input.Hash != artifact.Hash)
             {

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Wafer.ControlPlane.Api;
 
-/// <summary>One guest log line, from the runtime that wrote it.</summary>
+/// <summary>
+/// One call log line, from the runtime that wrote it: a guest's line, or the record of a failed call, which has its
+/// <see cref="Cause"/> (<c>timeout</c>, <c>trap</c>, …).
+/// </summary>
 public sealed record LogLineView(
     [property: JsonPropertyName("runtime")] string Runtime,
     [property: JsonPropertyName("runtimeName")] string RuntimeName,
@@ -11,7 +14,8 @@ public sealed record LogLineView(
     [property: JsonPropertyName("plugin")] string Plugin,
     [property: JsonPropertyName("function")] string Function,
     [property: JsonPropertyName("level")] string Level,
-    [property: JsonPropertyName("message")] string Message);
+    [property: JsonPropertyName("message")] string Message,
+    [property: JsonPropertyName("cause")] string? Cause = null);
 
 /// <summary>A runtime whose logs could not be fetched, and why.</summary>
 public sealed record LogSourceError(

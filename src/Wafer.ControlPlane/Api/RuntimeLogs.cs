@@ -5,7 +5,10 @@ using Wafer.ControlPlane.Fleet;
 
 namespace Wafer.ControlPlane.Api;
 
-/// <summary>Fetches a deployment's guest log lines from the runtimes hosting it (their <c>GET /api/logs</c>).</summary>
+/// <summary>
+/// Fetches a deployment's call log lines (its guests' lines and its failed calls) from the runtimes hosting it (their
+/// <c>GET /api/logs?plugin=NAME</c>).
+/// </summary>
 public sealed class RuntimeLogs(IHttpClientFactory clients)
 {
     public const string ClientName = "runtimes";
@@ -34,7 +37,7 @@ public sealed class RuntimeLogs(IHttpClientFactory clients)
     private async Task<(IReadOnlyList<LogLineView> Lines, LogSourceError? Error)> FetchOneAsync(
         RuntimeNode runtime, string plugin, string? function, DateTimeOffset? since, CancellationToken cancellationToken)
     {
-        var query = $"limit={RuntimeMaxPage}";
+        var query = $"limit={RuntimeMaxPage}&plugin={Uri.EscapeDataString(plugin)}";
         if (function is not null)
         {
             query += "&function=" + Uri.EscapeDataString($"{plugin}/{function}");
@@ -52,7 +55,7 @@ public sealed class RuntimeLogs(IHttpClientFactory clients)
             var client = clients.CreateClient(ClientName);
             var lines = await client.GetFromJsonAsync<List<RuntimeLogLine>>($"{runtime.Url.TrimEnd('/')}/api/logs?{query}", timeout.Token) ?? [];
             return (lines.Where(l => l.Plugin == plugin)
-                .Select(l => new LogLineView(runtime.Id, runtime.Name, l.Time, l.CallId ?? "", l.Plugin ?? plugin, l.Function ?? "", l.Level ?? "", l.Message ?? ""))
+                .Select(l => new LogLineView(runtime.Id, runtime.Name, l.Time, l.CallId ?? "", l.Plugin ?? plugin, l.Function ?? "", l.Level ?? "", l.Message ?? "", l.Cause))
                 .ToList(), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException && !cancellationToken.IsCancellationRequested)
@@ -67,5 +70,6 @@ public sealed class RuntimeLogs(IHttpClientFactory clients)
         [property: JsonPropertyName("plugin")] string? Plugin,
         [property: JsonPropertyName("function")] string? Function,
         [property: JsonPropertyName("level")] string? Level,
-        [property: JsonPropertyName("message")] string? Message);
+        [property: JsonPropertyName("message")] string? Message,
+        [property: JsonPropertyName("cause")] string? Cause);
 }

@@ -1,8 +1,11 @@
+using Wafer.Storage;
+
 namespace Wafer.ControlPlane.Artifacts;
 
 /// <summary>
-/// Plugin wasm files on disk under <c>STORAGE/artifacts/</c>, one file per hash. A file is written to a temporary
-/// name, flushed to the disk and renamed into place, so a reader sees a whole artifact or none.
+/// Plugin wasm files on disk under <c>STORAGE/artifacts/</c>, one file per hash, written durably
+/// (<see cref="DurableFiles"/>): a reader sees a whole artifact or none, a stored one survives a crash, and a write
+/// that fails (a full disk) leaves nothing behind.
 /// </summary>
 public sealed class ArtifactFiles
 {
@@ -10,6 +13,10 @@ public sealed class ArtifactFiles
     {
         Root = Path.Combine(Path.GetFullPath(storagePath), "artifacts");
         Directory.CreateDirectory(Root);
+        foreach (var folder in Directory.EnumerateDirectories(Root))
+        {
+            DurableFiles.DeleteLeftovers(folder); // from a crash mid-write
+        }
     }
 
     public string Root { get; }
@@ -19,7 +26,10 @@ public sealed class ArtifactFiles
 
     public bool Exists(string hash) => ArtifactHash.IsValid(hash) && File.Exists(PathOf(hash));
 
-    /// <summary>Stores <paramref name="wasm"/> under its hash (idempotent) and returns the hash.</summary>
+    /// <summary>
+    /// Stores <paramref name="wasm"/> under its hash (idempotent) and returns the hash. Throws the
+    /// <see cref="IOException"/> of a full disk (<see cref="DurableFiles.IsDiskFull"/>) with nothing stored.
+    /// </summary>
     public async Task<string> WriteAsync(ReadOnlyMemory<byte> wasm, CancellationToken cancellationToken = default)
     {
         var hash = ArtifactHash.Of(wasm.Span);
@@ -29,24 +39,8 @@ public sealed class ArtifactFiles
             return hash;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-        try
-        {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
-            {
-                await file.WriteAsync(wasm, cancellationToken);
-                await file.FlushAsync(cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temporary);
-        }
-
+        DurableFiles.CreateFolder(Path.GetDirectoryName(path)!);
+        await DurableFiles.WriteAsync(path, wasm, cancellationToken);
         return hash;
     }
 

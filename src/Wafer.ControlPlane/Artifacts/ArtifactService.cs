@@ -1,5 +1,6 @@
 using Wafer.ControlPlane.Store;
 using Wafer.Protocol.Manifest;
+using Wafer.Storage;
 
 namespace Wafer.ControlPlane.Artifacts;
 
@@ -10,7 +11,7 @@ public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, Time
 
     /// <summary>
     /// Stores <paramref name="wasm"/> with its optional manifest. Throws <see cref="ArtifactRejectedException"/> saying
-    /// what is wrong with the upload.
+    /// what is wrong with the upload, <see cref="ArtifactNotStoredException"/> when the disk could not take it.
     /// </summary>
     public async Task<ArtifactRecord> StoreAsync(ReadOnlyMemory<byte> wasm, string? manifest, CancellationToken cancellationToken = default)
     {
@@ -33,7 +34,18 @@ public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, Time
             }
         }
 
-        var hash = await files.WriteAsync(wasm, cancellationToken);
+        string hash;
+        try
+        {
+            hash = await files.WriteAsync(wasm, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var diskFull = DurableFiles.IsDiskFull(ex);
+            throw new ArtifactNotStoredException(
+                $"the plugin could not be stored under {files.Root}{(diskFull ? " (the disk is full)" : "")}: {ex.Message}. Nothing was stored", diskFull, ex);
+        }
+
         var record = new ArtifactRecord(hash, wasm.Length, normalized, time.GetUtcNow());
         await store.SaveArtifactAsync(record, cancellationToken);
         return await store.GetArtifactAsync(hash, cancellationToken) ?? record;

@@ -38,6 +38,7 @@ public static class OrchestratorServices
 
         services.AddSingleton(sp => ControlDatabase.Open(Options(sp).Database, Options(sp).StoragePath));
         services.AddSingleton<IFleetStore, SqlFleetStore>();
+        services.AddHostedService<StoreCheck>(); // first: nothing starts on a store that is damaged or down
         services.AddSingleton(sp => new ArtifactFiles(Options(sp).StoragePath));
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<RuntimeLogs>();

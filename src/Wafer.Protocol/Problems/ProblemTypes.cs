@@ -26,6 +26,9 @@ public static class ProblemTypes
     public static readonly ProblemType Unavailable = new("unavailable", "Unavailable", 503);
     public static readonly ProblemType Busy = new("busy", "Busy", 503);
     public static readonly ProblemType NoReplica = new("no_replica", "No healthy replica", 503);
+    public static readonly ProblemType StateUnavailable = new("state_unavailable", "State database unavailable", 503);
+    public static readonly ProblemType StorageFailed = new("storage_failed", "Could not store", 500);
+    public static readonly ProblemType InsufficientStorage = new("insufficient_storage", "Insufficient storage", 507);
     public static readonly ProblemType BadGateway = new("bad_gateway", "Bad gateway", 502);
     public static readonly ProblemType GatewayTimeout = new("gateway_timeout", "Gateway timeout", 504);
     public static readonly ProblemType BadResponse = new("bad_response", "Handler wrote a bad response", 502);
@@ -43,7 +46,8 @@ public static class ProblemTypes
     public static FrozenDictionary<string, ProblemType> All { get; } = new[]
     {
         BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, Ambiguous, TooLarge,
-        UnsupportedMediaType, TooManyRequests, Internal, ResultTooLarge, Unavailable, Busy, NoReplica, BadGateway, GatewayTimeout,
+        UnsupportedMediaType, TooManyRequests, Internal, ResultTooLarge, Unavailable, Busy, NoReplica, StateUnavailable, StorageFailed,
+        InsufficientStorage, BadGateway, GatewayTimeout,
         BadResponse, Timeout, OutOfMemory, OutOfFuel, Abort, Trap, GuestError, BadResult,
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
@@ -67,6 +71,7 @@ public static class ProblemTypes
         502 => BadGateway,
         503 => Unavailable,
         504 => GatewayTimeout,
+        507 => InsufficientStorage,
         >= 500 => Internal,
         _ => BadRequest,
     };

@@ -4,12 +4,15 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Hosting;
+using Wafer.Storage;
 
 namespace Wafer.Runtime.Agent;
 
 /// <summary>
 /// Keeps placed modules under <c>STORAGE/modules</c>: one <c>.json</c> record per module and the wasm once per hash in
-/// <c>artifacts/</c>. Writes go to a temporary file first, so a crash never leaves half a record.
+/// <c>artifacts/</c>. Every file is written durably (<see cref="DurableFiles"/>), so a crash never leaves half a record,
+/// and a write that fails (a full disk) leaves nothing behind. A module whose copy could not be kept is still served:
+/// the orchestrator places it again when this runtime announces itself after a restart without it.
 /// </summary>
 public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogger<ModuleStore> logger)
 {
@@ -37,14 +40,15 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
     {
         try
         {
-            Directory.CreateDirectory(Artifacts);
+            DurableFiles.CreateFolder(Root);
+            DurableFiles.CreateFolder(Artifacts);
             var artifact = ArtifactPath(module.Hash);
             if (wasm is not null && !File.Exists(artifact))
             {
-                WriteAtomically(artifact, wasm);
+                DurableFiles.Write(artifact, wasm);
             }
 
-            WriteAtomically(RecordPath(module.ModuleId), JsonSerializer.SerializeToUtf8Bytes(module, Json));
+            DurableFiles.Write(RecordPath(module.ModuleId), JsonSerializer.SerializeToUtf8Bytes(module, Json));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -62,6 +66,8 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
             {
                 File.Delete(ArtifactPath(hash));
             }
+
+            DurableFiles.SyncFolder(Root); // else a power cut could bring the deleted module back
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -69,13 +75,16 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
         }
     }
 
-    /// <summary>Every readable record; an unreadable one is logged and deleted.</summary>
+    /// <summary>Every readable record; an unreadable one is logged and deleted, as are files a crash left unfinished.</summary>
     public IReadOnlyList<StoredModule> LoadAll()
     {
         if (!Directory.Exists(Root))
         {
             return [];
         }
+
+        DurableFiles.DeleteLeftovers(Root);
+        DurableFiles.DeleteLeftovers(Artifacts);
 
         var modules = new List<StoredModule>();
         foreach (var path in Directory.EnumerateFiles(Root, "*.json").Order(StringComparer.Ordinal))
@@ -100,14 +109,6 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
 
     private string ArtifactPath(string hash) => Path.Combine(Artifacts, hash.ToLowerInvariant() + ".wasm");
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
-
     private static void TryDelete(string path)
     {
         try
@@ -120,7 +121,7 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
     }
 
     [LoggerMessage(EventId = 2720, EventName = "ModuleStoreWriteFailed", Level = LogLevel.Warning,
-        Message = "Could not update the stored copy of module {ModuleId} under {Root}: {Reason}. It is served, but will not survive a restart")]
+        Message = "Could not update the stored copy of module {ModuleId} under {Root}: {Reason}. It is served; after a restart the orchestrator places it again")]
     private static partial void SaveFailed(ILogger logger, string moduleId, string root, string reason);
 
     [LoggerMessage(EventId = 2721, EventName = "ModuleRecordUnreadable", Level = LogLevel.Warning,

@@ -133,8 +133,9 @@ public static partial class HandlerEndpoints
             plugin.Release();
         }
 
-        LogStderr(services.GetRequiredService<GuestLogSink>(), callId, route, result);
-        await RespondAsync(context, route, callId, result, options, services.GetRequiredService<ILoggerFactory>());
+        var logs = services.GetRequiredService<GuestLogSink>();
+        LogStderr(logs, callId, route, result);
+        await RespondAsync(context, route, callId, result, options, logs, services.GetRequiredService<ILoggerFactory>());
         if (result.Status != CommandStatus.Cancelled)
         {
             services.GetRequiredService<RuntimeMetrics>().HandlerAnswered(plugin.Name, route.Route.Path, context.Response.StatusCode);
@@ -142,16 +143,24 @@ public static partial class HandlerEndpoints
     }
 
     private static async Task RespondAsync(
-        HttpContext context, HandlerRoute route, string callId, CommandResult result, HandlerOptions options, ILoggerFactory loggers)
+        HttpContext context, HandlerRoute route, string callId, CommandResult result, HandlerOptions options, GuestLogSink logs, ILoggerFactory loggers)
     {
         var plugin = route.Plugin.Name;
         var logger = loggers.CreateLogger(typeof(HandlerEndpoints));
+
+        // A failed request goes to the server log and to the call's log (GET /api/logs, wafer logs).
+        void Failed(string cause, string reason)
+        {
+            HandlerFailed(logger, callId, plugin, route.Route.Path, cause, reason);
+            logs.WriteFailure(callId, plugin, route.Route.Path, cause, GuestText.Cut(reason, logs.Limits.ErrorMessageBytes));
+        }
+
         switch (result.Status)
         {
             case CommandStatus.Cancelled:
                 return; // the client went away
             case CommandStatus.Timeout:
-                HandlerFailed(logger, callId, plugin, route.Route.Path, "timeout", result.Message ?? "");
+                Failed("timeout", result.Message ?? "");
                 await Problem(ProblemTypes.Timeout, StatusCodes.Status504GatewayTimeout,
                     $"{plugin} ({route.Route.Path}) failed: timeout: {result.Message}", route, callId, result).ExecuteAsync(context);
                 return;
@@ -162,7 +171,7 @@ public static partial class HandlerEndpoints
                     CommandStatus.OutOfFuel => "out_of_fuel",
                     _ => "trap",
                 };
-                HandlerFailed(logger, callId, plugin, route.Route.Path, cause, result.Message ?? "");
+                Failed(cause, result.Message ?? "");
                 await Problem(ProblemTypes.Named(cause), StatusCodes.Status502BadGateway,
                     $"{plugin} ({route.Route.Path}) failed: {cause}: {result.Message}", route, callId, result).ExecuteAsync(context);
                 return;
@@ -178,7 +187,7 @@ public static partial class HandlerEndpoints
                 reason += $" (it exited with code {result.ExitCode})";
             }
 
-            HandlerFailed(logger, callId, plugin, route.Route.Path, "bad_response", reason);
+            Failed("bad_response", reason);
             await Problem(ProblemTypes.BadResponse, StatusCodes.Status502BadGateway,
                 $"{plugin} ({route.Route.Path}): {reason}", route, callId, result).ExecuteAsync(context);
             return;
@@ -199,6 +208,7 @@ public static partial class HandlerEndpoints
         }
     }
 
+    /// <summary>The handler's stderr, one warning per line, held to the call's log limits like a function's lines.</summary>
     private static void LogStderr(GuestLogSink logs, string callId, HandlerRoute route, CommandResult result)
     {
         if (result.Stderr.Length == 0)
@@ -206,15 +216,26 @@ public static partial class HandlerEndpoints
             return;
         }
 
-        var now = DateTimeOffset.UtcNow;
+        var log = logs.Begin(callId, route.Plugin.Name, route.Route.Path);
         foreach (var line in Encoding.UTF8.GetString(result.Stderr).Split('\n'))
         {
             var text = line.TrimEnd('\r');
-            if (text.Length > 0)
+            if (text.Length == 0)
             {
-                logs.Write(new GuestLogEntry(now, callId, route.Plugin.Name, route.Route.Path, GuestLogLevel.Warning, text));
+                continue;
+            }
+
+            if (log.AcceptsMore)
+            {
+                log.Write(GuestLogLevel.Warning, GuestText.Cut(text, logs.Limits.LineBytes));
+            }
+            else
+            {
+                log.Dropped(Encoding.UTF8.GetByteCount(text));
             }
         }
+
+        log.Complete();
     }
 
     private static IResult Problem(ProblemType type, int? status, string detail, HandlerRoute? route, string? callId = null,

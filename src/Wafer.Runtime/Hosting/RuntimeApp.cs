@@ -49,6 +49,8 @@ public static class RuntimeApp
             o.MaxCallsPerConnection = options.MaxCallsPerConnection;
             o.MaxFunctions = options.MaxFunctions;
             o.ModuleLimits = options.ModuleLimits;
+            o.Logs = options.Logs;
+            o.Retention = options.Retention;
             o.Agent = options.Agent;
         });
 

@@ -2,6 +2,8 @@ using Wafer.Runtime.Agent;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Execution;
 using Wafer.Wasm;
+using Wafer.Runtime.Logs;
+using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -81,6 +83,12 @@ public sealed class RuntimeOptions
     /// <summary>What one <c>/graphql</c> request may cost (docs/graphql.md, "Limits").</summary>
     public GraphQLOptions GraphQL { get; set; } = new();
 
+    /// <summary>How much one call may log, and how much of a guest's error message reaches a response or a log.</summary>
+    public CallLogLimits Logs { get; set; } = new();
+
+    /// <summary>How long the state database keeps call log lines, inferences and job records.</summary>
+    public RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
     public AgentOptions Agent { get; set; } = new();
 
@@ -142,6 +150,8 @@ public sealed class RuntimeOptions
         }
 
         errors.AddRange(ModuleLimits.Validate());
+        errors.AddRange(Logs.Validate());
+        errors.AddRange(Retention.Validate());
         errors.AddRange(Agent.Validate());
         return errors;
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Agent;
@@ -28,13 +29,20 @@ public static class RuntimeServices
             .PostConfigure(o => o.Agent.ControlToken ??= o.ApiToken) // one token: control endpoints, artifacts, the agent
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<RuntimeOptions>, RuntimeOptionsValidator>();
-        services.AddSingleton(sp => new WasmHost(
-            new WasmHostOptions
-            {
-                CacheDirectory = Path.Combine(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.StoragePath, "cache"),
-                ModuleLimits = sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.ModuleLimits,
-            },
-            sp.GetRequiredService<ILogger<WasmHost>>()));
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<RuntimeOptions>>().Value;
+            return new WasmHost(
+                new WasmHostOptions
+                {
+                    CacheDirectory = Path.Combine(options.StoragePath, "cache"),
+                    ModuleLimits = options.ModuleLimits,
+                    MaxLogLineBytes = options.Logs.LineBytes,
+                    MaxMessageBytes = options.Logs.ErrorMessageBytes,
+                },
+                sp.GetRequiredService<ILogger<WasmHost>>());
+        });
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<PluginLoader>();
         services.AddSingleton<PluginReloader>();
@@ -46,9 +54,15 @@ public static class RuntimeServices
             var options = sp.GetRequiredService<IOptions<RuntimeOptions>>().Value;
             return SqlDatabase.Open(options.Database, options.StoragePath);
         });
+        services.AddSingleton<StateDatabaseHealth>();
+        services.AddSingleton<StateDatabaseMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<StateDatabaseMonitor>()); // before anything that uses the database
         services.AddSingleton<IInferenceStore, SqlInferenceStore>();
         services.AddSingleton<ICallLogStore, SqlCallLogStore>();
         services.AddSingleton<IJobStore, SqlJobStore>();
+        services.AddSingleton<SqlRetention>();
+        services.AddSingleton<StateRetention>();
+        services.AddHostedService(sp => sp.GetRequiredService<StateRetention>());
         services.AddSingleton<CallLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();

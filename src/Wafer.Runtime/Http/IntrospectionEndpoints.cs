@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Invocation;
+using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Http;
 
@@ -13,8 +14,26 @@ public static class IntrospectionEndpoints
     public static IEndpointRouteBuilder MapWaferIntrospection(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", () => Results.Text("ok"));
-        endpoints.MapGet("/readyz", (PluginCatalog catalog) =>
-            Results.Json(new { ready = true, plugins = catalog.Current.Plugins.Count, catalogVersion = catalog.Current.Version }));
+        // Ready means functions are served; a state database that does not answer makes the runtime degraded, not unready.
+        endpoints.MapGet("/readyz", (PluginCatalog catalog, StateDatabaseHealth state) =>
+        {
+            var database = state.Status;
+            return Results.Json(new
+            {
+                ready = true,
+                status = database.Usable ? "ok" : "degraded",
+                plugins = catalog.Current.Plugins.Count,
+                catalogVersion = catalog.Current.Version,
+                stateDatabase = new
+                {
+                    status = database.Status,
+                    database = database.Database,
+                    since = database.Since,
+                    error = database.Error,
+                    quarantined = database.Quarantined,
+                },
+            });
+        });
 
         endpoints.MapGet("/api/plugins", (PluginCatalog catalog, PluginReloader reloader, GraphQLSchemaProvider graphql) =>
         {

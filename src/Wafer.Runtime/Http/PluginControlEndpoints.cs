@@ -50,6 +50,10 @@ public static class PluginControlEndpoints
                 {
                     return ex.Conflict ? Problems.Conflict(ex.Message) : Problems.BadRequest(ex.Message);
                 }
+                catch (UploadNotStoredException ex)
+                {
+                    return ex.DiskFull ? Problems.InsufficientStorage(ex.Message) : Problems.StorageFailed(ex.Message);
+                }
             })
             .AddEndpointFilter<ApiTokenFilter>()
             .DisableAntiforgery();

@@ -54,6 +54,18 @@ public static class Problems
         _ => $"no execution slot came free for {function} within {limits.QueueTimeout.TotalMilliseconds:0} ms (--queueTimeout); the call did not run; retry later",
     };
 
+    /// <summary>The state database (call logs, inferences, jobs) does not answer; functions are still served.</summary>
+    public static IResult StateUnavailable(string detail) =>
+        Create(ProblemTypes.StateUnavailable, detail);
+
+    /// <summary>An upload that could not be kept because the disk is full: nothing was changed.</summary>
+    public static IResult InsufficientStorage(string detail) =>
+        Create(ProblemTypes.InsufficientStorage, detail);
+
+    /// <summary>An upload that could not be kept on disk for another reason: nothing was changed.</summary>
+    public static IResult StorageFailed(string detail) =>
+        Create(ProblemTypes.StorageFailed, detail);
+
     /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
     public static IResult ResultTooLarge(string function, int bytes, int limit) =>
         Create(ProblemTypes.ResultTooLarge,

@@ -33,10 +33,11 @@ public sealed partial class FunctionInvoker(
         var callId = CallIds.Next();
         var started = Stopwatch.GetTimestamp();
         InvocationResult result;
+        var context = new GuestCallContext(logs, capabilities, callId, function, started);
         counters.Started();
         try
         {
-            result = plugin.Module.Invoke(function.Metadata.Index, argumentsJson, new GuestCallContext(logs, capabilities, callId, function, started));
+            result = plugin.Module.Invoke(function.Metadata.Index, argumentsJson, context);
         }
         finally
         {
@@ -46,6 +47,7 @@ public sealed partial class FunctionInvoker(
 
         var outcome = ToOutcome(function, callId, result, Stopwatch.GetElapsedTime(started));
         metrics.CallFinished(plugin.Name, function.Name, outcome);
+        context.Finish(outcome);
         if (!outcome.Succeeded)
         {
             CallFailed(logger, callId, plugin.Name, function.Name, outcome.Cause, outcome.Message ?? "");
@@ -54,7 +56,7 @@ public sealed partial class FunctionInvoker(
         return outcome;
     }
 
-    private static CallOutcome ToOutcome(RegisteredFunction function, string callId, InvocationResult result, TimeSpan elapsed)
+    private CallOutcome ToOutcome(RegisteredFunction function, string callId, InvocationResult result, TimeSpan elapsed)
     {
         var status = result.Status switch
         {
@@ -69,7 +71,7 @@ public sealed partial class FunctionInvoker(
 
         if (status != CallStatus.Ok)
         {
-            var message = result.Message ?? (result.Output is { } bytes ? System.Text.Encoding.UTF8.GetString(bytes) : null);
+            var message = result.Message ?? (result.Output is { } bytes ? GuestText.Utf8(bytes, logs.Limits.ErrorMessageBytes) : null);
             return new CallOutcome(callId, status, null, message, elapsed);
         }
 
@@ -77,7 +79,7 @@ public sealed partial class FunctionInvoker(
         var error = CheckResult(output, function);
         return error is null
             ? new CallOutcome(callId, CallStatus.Ok, output, null, elapsed)
-            : new CallOutcome(callId, CallStatus.BadResult, null, error, elapsed);
+            : new CallOutcome(callId, CallStatus.BadResult, null, GuestText.Cut(error, logs.Limits.ErrorMessageBytes), elapsed); // may quote the guest's JSON
     }
 
     private static string? CheckResult(byte[] output, RegisteredFunction function)

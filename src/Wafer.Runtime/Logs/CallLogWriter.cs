@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,18 +7,22 @@ using Wafer.Runtime.Storage;
 namespace Wafer.Runtime.Logs;
 
 /// <summary>
-/// Stores guest log lines in batches off the call path, so a call never waits for the database. Lines still
-/// queued at shutdown are written before the process stops.
+/// Stores call log lines in batches off the call path, so a call never waits for the database. Lines still
+/// queued at shutdown are written before the process stops. When the database falls far behind, or does not answer,
+/// lines are dropped and counted, and the server log says so at most every <see cref="ReportInterval"/>.
 /// </summary>
-public sealed partial class CallLogWriter(ICallLogStore store, ILogger<CallLogWriter> logger) : BackgroundService
+public sealed partial class CallLogWriter(ICallLogStore store, StateDatabaseHealth health, ILogger<CallLogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 256;
     private const int QueueCapacity = 100_000;
+    private static readonly TimeSpan ReportInterval = TimeSpan.FromSeconds(10);
 
     private readonly Channel<CallLogRecord> _queue = Channel.CreateBounded<CallLogRecord>(
         new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     private long _dropped;
+    private long _reported;
+    private long _reportedAt;
 
     /// <summary>Queues a line; drops it (and counts the drop) when the database falls far behind.</summary>
     public void Enqueue(CallLogRecord line)
@@ -28,6 +33,7 @@ public sealed partial class CallLogWriter(ICallLogStore store, ILogger<CallLogWr
         }
     }
 
+    /// <summary>Lines dropped since start: the queue was full, or the database refused their batch.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -38,6 +44,7 @@ public sealed partial class CallLogWriter(ICallLogStore store, ILogger<CallLogWr
             while (await _queue.Reader.WaitToReadAsync(stoppingToken))
             {
                 await DrainAsync(batch, CancellationToken.None);
+                ReportDrops();
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -45,6 +52,7 @@ public sealed partial class CallLogWriter(ICallLogStore store, ILogger<CallLogWr
         }
 
         await DrainAsync(batch, CancellationToken.None);
+        ReportDrops();
     }
 
     private async Task DrainAsync(List<CallLogRecord> batch, CancellationToken cancellationToken)
@@ -74,12 +82,39 @@ public sealed partial class CallLogWriter(ICallLogStore store, ILogger<CallLogWr
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            WriteFailed(logger, batch.Count, ex);
+            Interlocked.Add(ref _dropped, batch.Count);
+            if (health.Status.Usable)
+            {
+                // Once: while the database is unavailable the monitor has said so, and every batch would fail alike.
+                WriteFailed(logger, batch.Count, ex);
+            }
+
+            if (StateDatabaseHealth.IsDatabaseFault(ex))
+            {
+                health.ReportFault(ex);
+            }
         }
 
         batch.Clear();
     }
 
-    [LoggerMessage(EventId = 2400, EventName = "CallLogWriteFailed", Level = LogLevel.Error, Message = "Could not store {Count} guest log lines")]
+    private void ReportDrops()
+    {
+        var dropped = Dropped;
+        if (dropped == _reported || Stopwatch.GetElapsedTime(_reportedAt) < ReportInterval && _reportedAt != 0)
+        {
+            return;
+        }
+
+        LinesDropped(logger, dropped - _reported, dropped);
+        _reported = dropped;
+        _reportedAt = Stopwatch.GetTimestamp();
+    }
+
+    [LoggerMessage(EventId = 2400, EventName = "CallLogWriteFailed", Level = LogLevel.Error, Message = "Could not store {Count} call log lines")]
     private static partial void WriteFailed(ILogger logger, int count, Exception exception);
+
+    [LoggerMessage(EventId = 2401, EventName = "CallLogLinesDropped", Level = LogLevel.Warning,
+        Message = "Dropped {Count} call log lines ({Total} since start): the state database did not keep up or did not answer")]
+    private static partial void LinesDropped(ILogger logger, long count, long total);
 }

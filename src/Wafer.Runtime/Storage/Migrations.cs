@@ -46,6 +46,17 @@ internal static class Migrations
               stderr_truncated INTEGER NOT NULL, error TEXT, started_ms BIGINT NOT NULL, duration_ms DOUBLE PRECISION);
             CREATE INDEX jobs_started ON jobs (started_ms);
             """),
+
+        // The line that records a failed call carries its cause; lines are looked up by plugin.
+        new(2,
+            """
+            ALTER TABLE call_logs ADD COLUMN cause TEXT;
+            CREATE INDEX call_logs_plugin ON call_logs (plugin, id);
+            """,
+            """
+            ALTER TABLE call_logs ADD COLUMN cause TEXT;
+            CREATE INDEX call_logs_plugin ON call_logs (plugin, id);
+            """),
     ];
 
     public static int Latest => Steps[^1].Version;

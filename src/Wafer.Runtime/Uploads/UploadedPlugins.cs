@@ -6,14 +6,16 @@ using Microsoft.Extensions.Options;
 using Wafer.Protocol.Manifest;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Hosting;
+using Wafer.Storage;
 
 namespace Wafer.Runtime.Uploads;
 
 /// <summary>
 /// Plugins deployed straight to this runtime through <c>POST /api/plugins</c> (<c>wafer deploy --server RUNTIME</c>),
 /// beside the local folder's plugins and the modules the orchestrator places. Each is kept as <c>NAME.wasm</c> and
-/// <c>NAME.wafer.json</c> under <c>STORAGE/uploads</c> and served again after a restart. A name served from another
-/// source (the folder, the orchestrator) is refused rather than replaced.
+/// <c>NAME.wafer.json</c> under <c>STORAGE/uploads</c> and served again after a restart: an upload is answered as
+/// served only once both files are durably on disk (<see cref="DurableFiles"/>), and one that cannot be kept (a full
+/// disk) changes nothing. A name served from another source (the folder, the orchestrator) is refused rather than replaced.
 /// </summary>
 public sealed partial class UploadedPlugins(
     PluginCatalog catalog, PluginLoader loader, IOptions<RuntimeOptions> options, ILogger<UploadedPlugins> logger) : IHostedService
@@ -28,7 +30,9 @@ public sealed partial class UploadedPlugins(
     /// <summary>
     /// Loads and serves <paramref name="wasm"/> as plugin <paramref name="name"/> (replacing an earlier upload of that
     /// name) and keeps it on disk. The manifest's name is set to <paramref name="name"/>, its project-only <c>wasm</c>
-    /// key dropped and <paramref name="config"/> laid over its <c>config</c>. Throws <see cref="UploadRefusedException"/>.
+    /// key dropped and <paramref name="config"/> laid over its <c>config</c>. Throws <see cref="UploadRefusedException"/> for
+    /// a bad or conflicting upload, <see cref="UploadNotStoredException"/> when it cannot be kept on disk; either way
+    /// nothing changes.
     /// </summary>
     public (LoadedPlugin Plugin, bool Created) Add(string name, byte[] wasm, byte[]? manifestJson, IReadOnlyDictionary<string, string>? config)
     {
@@ -56,21 +60,50 @@ public sealed partial class UploadedPlugins(
                 throw new UploadRefusedException($"plugin '{name}' is already served here from {existing.SourcePath}", conflict: true);
             }
 
-            Serve(name, wasm, manifest);
+            var loaded = Load(name, wasm, manifest);
+            StagedFile? stagedWasm = null;
+            StagedFile? stagedManifest = null;
             try
             {
-                Directory.CreateDirectory(Root);
-                WriteAtomically(Path.Combine(Root, name + ".wasm"), wasm);
-                WriteAtomically(Path.Combine(Root, name + ".wafer.json"), manifestBytes);
+                try
+                {
+                    DurableFiles.CreateFolder(Root);
+                    stagedWasm = DurableFiles.Stage(WasmPath(name), wasm);
+                    stagedManifest = DurableFiles.Stage(ManifestPath(name), manifestBytes);
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    loaded.Retire();
+                    throw NotStored(name, ex, existing is not null);
+                }
+
+                Publish(name, loaded);
+                try
+                {
+                    stagedWasm.Commit();
+                    stagedManifest.Commit();
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // Served but not kept: take it down again (serving what the disk holds, if anything), so success
+                    // always means the upload survives a restart.
+                    if (catalog.Current.PluginsByName.TryGetValue(name, out var served) && ReferenceEquals(served, loaded))
+                    {
+                        catalog.Remove(name);
+                    }
+
+                    TryRestore(name);
+                    throw NotStored(name, ex, existing is not null);
+                }
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            finally
             {
-                SaveFailed(logger, name, Root, ex.Message);
+                stagedWasm?.Dispose();
+                stagedManifest?.Dispose();
             }
 
-            var served = catalog.Current.PluginsByName[name];
-            PluginUploaded(logger, name, served.Hash[..12]);
-            return (served, existing is null);
+            PluginUploaded(logger, name, loaded.Hash[..12]);
+            return (loaded, existing is null);
         }
     }
 
@@ -91,8 +124,16 @@ public sealed partial class UploadedPlugins(
             }
 
             catalog.Remove(name);
-            TryDelete(Path.Combine(Root, name + ".wasm"));
-            TryDelete(Path.Combine(Root, name + ".wafer.json"));
+            TryDelete(WasmPath(name));
+            TryDelete(ManifestPath(name));
+            try
+            {
+                DurableFiles.SyncFolder(Root); // else a power cut could bring the removed upload back
+            }
+            catch (IOException)
+            {
+            }
+
             PluginRemoved(logger, name);
             return true;
         }
@@ -110,25 +151,14 @@ public sealed partial class UploadedPlugins(
 
         lock (_gate)
         {
+            if (DurableFiles.DeleteLeftovers(Root) is > 0 and var leftovers)
+            {
+                LeftoversDeleted(logger, leftovers, Root);
+            }
+
             foreach (var wasmPath in Directory.EnumerateFiles(Root, "*.wasm").Order(StringComparer.Ordinal))
             {
-                var name = Path.GetFileNameWithoutExtension(wasmPath);
-                try
-                {
-                    var manifestPath = Path.Combine(Root, name + ".wafer.json");
-                    var manifest = ManifestReader.Parse(File.Exists(manifestPath) ? File.ReadAllBytes(manifestPath) : "{}"u8.ToArray(), name);
-                    if (catalog.Current.PluginsByName.TryGetValue(name, out var other) && !IsUploaded(other))
-                    {
-                        throw new UploadRefusedException($"plugin '{name}' is already served from {other.SourcePath}");
-                    }
-
-                    Serve(name, File.ReadAllBytes(wasmPath), manifest);
-                    PluginRestored(logger, name);
-                }
-                catch (Exception ex) when (ex is UploadRefusedException or ManifestException or IOException)
-                {
-                    RestoreFailed(logger, name, ex.Message);
-                }
+                TryRestore(Path.GetFileNameWithoutExtension(wasmPath));
             }
         }
 
@@ -137,18 +167,46 @@ public sealed partial class UploadedPlugins(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private void Serve(string name, byte[] wasm, PluginManifest manifest)
+    /// <summary>Serves the upload <paramref name="name"/> kept on disk; a failure is logged and leaves it unserved.</summary>
+    private void TryRestore(string name)
     {
-        LoadedPlugin loaded;
         try
         {
-            loaded = loader.Load(wasm, manifest, SourcePrefix + name, Root);
+            if (!File.Exists(WasmPath(name)))
+            {
+                return;
+            }
+
+            var manifestPath = ManifestPath(name);
+            var manifest = ManifestReader.Parse(File.Exists(manifestPath) ? File.ReadAllBytes(manifestPath) : "{}"u8.ToArray(), name);
+            if (catalog.Current.PluginsByName.TryGetValue(name, out var other) && !IsUploaded(other))
+            {
+                throw new UploadRefusedException($"plugin '{name}' is already served from {other.SourcePath}");
+            }
+
+            Publish(name, Load(name, File.ReadAllBytes(WasmPath(name)), manifest));
+            PluginRestored(logger, name);
+        }
+        catch (Exception ex) when (ex is UploadRefusedException or ManifestException or IOException)
+        {
+            RestoreFailed(logger, name, ex.Message);
+        }
+    }
+
+    private LoadedPlugin Load(string name, byte[] wasm, PluginManifest manifest)
+    {
+        try
+        {
+            return loader.Load(wasm, manifest, SourcePrefix + name, Root);
         }
         catch (PluginLoadException ex)
         {
             throw new UploadRefusedException($"cannot load {name}: {ex.Message}", inner: ex);
         }
+    }
 
+    private void Publish(string name, LoadedPlugin loaded)
+    {
         try
         {
             catalog.Upsert(loaded);
@@ -159,6 +217,19 @@ public sealed partial class UploadedPlugins(
             throw new UploadRefusedException($"cannot serve {name}: {ex.Message}", conflict: true, inner: ex);
         }
     }
+
+    private UploadNotStoredException NotStored(string name, Exception ex, bool replacing)
+    {
+        var diskFull = DurableFiles.IsDiskFull(ex);
+        StoreWriteFailed(logger, name, Root, ex.Message);
+        return new UploadNotStoredException(
+            $"plugin '{name}' could not be kept under {Root}{(diskFull ? " (the disk is full)" : "")}: {ex.Message}. " +
+            (replacing ? "Nothing was changed: the earlier upload is still served" : "It is not served"), diskFull, ex);
+    }
+
+    private string WasmPath(string name) => Path.Combine(Root, name + ".wasm");
+
+    private string ManifestPath(string name) => Path.Combine(Root, name + PluginFolder.ManifestSuffix);
 
     private static byte[] PrepareManifest(byte[]? manifestJson, string name, IReadOnlyDictionary<string, string>? config)
     {
@@ -190,13 +261,6 @@ public sealed partial class UploadedPlugins(
         return JsonSerializer.SerializeToUtf8Bytes(manifest, new JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        var temporary = path + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
-
     private static void TryDelete(string path)
     {
         try
@@ -221,7 +285,11 @@ public sealed partial class UploadedPlugins(
         Message = "Could not serve uploaded plugin {Plugin} again: {Reason}")]
     private static partial void RestoreFailed(ILogger logger, string plugin, string reason);
 
-    [LoggerMessage(EventId = 2804, EventName = "UploadStoreWriteFailed", Level = LogLevel.Warning,
-        Message = "Could not keep uploaded plugin {Plugin} under {Root}: {Reason}. It is served, but will not survive a restart")]
-    private static partial void SaveFailed(ILogger logger, string plugin, string root, string reason);
+    [LoggerMessage(EventId = 2804, EventName = "UploadStoreWriteFailed", Level = LogLevel.Error,
+        Message = "Could not keep uploaded plugin {Plugin} under {Root}: {Reason}. The upload was refused and nothing changed")]
+    private static partial void StoreWriteFailed(ILogger logger, string plugin, string root, string reason);
+
+    [LoggerMessage(EventId = 2805, EventName = "UploadLeftoversDeleted", Level = LogLevel.Information,
+        Message = "Deleted {Count} unfinished upload file(s) under {Root} left by an earlier run")]
+    private static partial void LeftoversDeleted(ILogger logger, int count, string root);
 }

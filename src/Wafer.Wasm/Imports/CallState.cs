@@ -4,8 +4,11 @@ namespace Wafer.Wasm.Imports;
 /// Per-call state, stored as the Wasmtime store's data so host imports reach it without closures.
 /// One per store; reset at the start of each call on a reused instance.
 /// </summary>
-internal sealed class CallState
+internal sealed class CallState(TextLimits limits)
 {
+    /// <summary>How much of a log line or a message the host reads.</summary>
+    public TextLimits Limits { get; } = limits;
+
     public IGuestCallContext? Context { get; private set; }
 
     /// <summary>The guest's exported memory, once known (host imports called by the start function look it up).</summary>

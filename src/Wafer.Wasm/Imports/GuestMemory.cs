@@ -7,11 +7,6 @@ namespace Wafer.Wasm.Imports;
 /// <summary>Bounds-checked access to guest memory for host imports: a bad pointer ends the call, never the host.</summary>
 internal static class GuestMemory
 {
-    public const int MaxLogBytes = 16 * 1024;
-
-    /// <summary>Upper bound on AssemblyScript strings the host decodes (abort messages, file names, traces).</summary>
-    private const int MaxStringBytes = 2 * MaxLogBytes;
-
     public static LinearMemory Of(Caller caller, CallState state, string import)
     {
         if (state.Memory is { } memory)
@@ -54,33 +49,33 @@ internal static class GuestMemory
         return length == 0 ? [] : memory.GetSpan(start, (int)length);
     }
 
-    /// <summary>Decodes UTF-8, cutting the input at <paramref name="maxBytes"/> on a character boundary.</summary>
-    public static string Utf8(ReadOnlySpan<byte> bytes, int maxBytes)
-    {
-        if (bytes.Length > maxBytes)
-        {
-            var cut = maxBytes;
-            while (cut > 0 && (bytes[cut] & 0xC0) == 0x80)
-            {
-                cut--;
-            }
-
-            bytes = bytes[..cut];
-        }
-
-        return Encoding.UTF8.GetString(bytes);
-    }
-
     /// <summary>
-    /// An AssemblyScript string: UTF-16LE with its byte length as a u32 at <c>ptr - 4</c>; 0 means none.
+    /// An AssemblyScript string (UTF-16LE with its byte length as a u32 at <c>ptr - 4</c>; 0 means none), cut to
+    /// <paramref name="maxBytes"/> bytes of UTF-8 with a marker counting the characters left out. Only what the cut
+    /// can keep is decoded.
     /// </summary>
-    public static string? AssemblyScriptString(LinearMemory memory, CallState state, int ptr, string import)
+    public static string? AssemblyScriptString(LinearMemory memory, CallState state, int ptr, string import, int maxBytes)
     {
         if (ptr == 0)
         {
             return null;
         }
 
+        var bytes = AssemblyScriptBytes(memory, state, ptr, import);
+
+        // A UTF-16 code unit is at least one UTF-8 byte, so maxBytes units hold everything the cut can keep.
+        var units = bytes.Length / 2;
+        var decoded = Encoding.Unicode.GetString(bytes[..(Math.Min(units, maxBytes) * 2)]);
+        var kept = GuestText.Prefix(decoded, maxBytes);
+        return kept.Length == units ? kept : kept + GuestText.Marker(units - kept.Length, "characters");
+    }
+
+    /// <summary>The byte length of an AssemblyScript string, read from its header; 0 for none.</summary>
+    public static int AssemblyScriptLength(LinearMemory memory, CallState state, int ptr, string import) =>
+        ptr == 0 ? 0 : AssemblyScriptBytes(memory, state, ptr, import).Length;
+
+    private static ReadOnlySpan<byte> AssemblyScriptBytes(LinearMemory memory, CallState state, int ptr, string import)
+    {
         var address = (uint)ptr;
         if (address < 4)
         {
@@ -89,8 +84,6 @@ internal static class GuestMemory
 
         var header = Read(memory, state, (int)(address - 4), 4, import);
         var byteLength = BinaryPrimitives.ReadUInt32LittleEndian(header);
-        var bytes = Read(memory, state, (int)address, (int)byteLength, import);
-        var usable = Math.Min(bytes.Length, MaxStringBytes) & ~1;
-        return Encoding.Unicode.GetString(bytes[..usable]);
+        return Read(memory, state, (int)address, (int)byteLength, import);
     }
 }

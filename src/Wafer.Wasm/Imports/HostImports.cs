@@ -10,6 +10,9 @@ namespace Wafer.Wasm.Imports;
 /// </summary>
 internal static class HostImports
 {
+    /// <summary>A source file name in an AssemblyScript abort is cut here; the message has its own limit.</summary>
+    private const int MaxFileNameBytes = 1024;
+
     public static void Define(Linker linker)
     {
         linker.DefineFunction("wafer", "result", (CallerAction<int, int>)Result);
@@ -43,6 +46,12 @@ internal static class HostImports
             return;
         }
 
+        if (!context.AcceptsLog)
+        {
+            context.LogDropped(bytes.Length);
+            return;
+        }
+
         var logLevel = level switch
         {
             0 => GuestLogLevel.Debug,
@@ -50,14 +59,14 @@ internal static class HostImports
             3 => GuestLogLevel.Error,
             _ => GuestLogLevel.Info,
         };
-        Deliver(state, context, logLevel, GuestMemory.Utf8(bytes, GuestMemory.MaxLogBytes), "wafer.log");
+        Deliver(state, context, logLevel, GuestText.Utf8(bytes, state.Limits.LineBytes), "wafer.log");
     }
 
     private static void WaferAbort(Caller caller, int ptr, int len)
     {
         var state = State(caller);
         var memory = GuestMemory.Of(caller, state, "wafer.abort");
-        var message = GuestMemory.Utf8(GuestMemory.Read(memory, state, ptr, len, "wafer.abort"), GuestMemory.MaxLogBytes);
+        var message = GuestText.Utf8(GuestMemory.Read(memory, state, ptr, len, "wafer.abort"), state.Limits.MessageBytes);
         throw state.Fail(InvocationStatus.Abort, message.Length == 0 ? "aborted" : message);
     }
 
@@ -65,8 +74,8 @@ internal static class HostImports
     {
         var state = State(caller);
         var memory = GuestMemory.Of(caller, state, "env.abort");
-        var message = GuestMemory.AssemblyScriptString(memory, state, messagePtr, "env.abort");
-        var file = GuestMemory.AssemblyScriptString(memory, state, filePtr, "env.abort");
+        var message = GuestMemory.AssemblyScriptString(memory, state, messagePtr, "env.abort", state.Limits.MessageBytes);
+        var file = GuestMemory.AssemblyScriptString(memory, state, filePtr, "env.abort", MaxFileNameBytes);
         var text = string.IsNullOrEmpty(message) ? "abort" : message;
         if (file is not null)
         {
@@ -86,7 +95,13 @@ internal static class HostImports
         }
 
         var memory = GuestMemory.Of(caller, state, "env.trace");
-        var text = new StringBuilder(GuestMemory.AssemblyScriptString(memory, state, messagePtr, "env.trace") ?? "trace");
+        if (!context.AcceptsLog)
+        {
+            context.LogDropped(GuestMemory.AssemblyScriptLength(memory, state, messagePtr, "env.trace"));
+            return;
+        }
+
+        var text = new StringBuilder(GuestMemory.AssemblyScriptString(memory, state, messagePtr, "env.trace", state.Limits.LineBytes) ?? "trace");
         ReadOnlySpan<double> values = [a0, a1, a2, a3, a4];
         var n = Math.Clamp(count, 0, values.Length);
         for (var i = 0; i < n; i++)

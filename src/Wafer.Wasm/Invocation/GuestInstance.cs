@@ -24,9 +24,9 @@ internal sealed unsafe class GuestInstance : IDisposable
     private bool _hasMemory;
     private FunctionOutput? _output;
 
-    public GuestInstance(WasmEngine engine, long memoryCap)
+    public GuestInstance(WasmEngine engine, long memoryCap, TextLimits limits)
     {
-        State = new CallState();
+        State = new CallState(limits);
         _fuel = engine.Fuel;
         _store = new Store(engine.Engine, State);
         _store.SetLimits(memorySize: memoryCap);
@@ -54,7 +54,7 @@ internal sealed unsafe class GuestInstance : IDisposable
         if (shape.UsesWasi)
         {
             // Function plugins that import WASI (wasi-libc, Rust std) get no files; stdout/stderr become log lines.
-            _output = new FunctionOutput();
+            _output = new FunctionOutput(State.Limits.LineBytes);
             _store.SetWasiConfiguration(WasiSupport.ForFunctionCall(_output));
         }
 

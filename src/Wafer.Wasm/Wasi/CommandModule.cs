@@ -164,7 +164,7 @@ public sealed class CommandModule : IDisposable
             memoryBytes = -1;
         }
 
-        var result = FailureClassifier.Classify(exception, new CallState(), memoryBytes, _memoryCap, Limits);
+        var result = FailureClassifier.Classify(exception, new CallState(default), memoryBytes, _memoryCap, Limits);
         var status = result.Status switch
         {
             InvocationStatus.Timeout => CommandStatus.Timeout,

@@ -5,9 +5,9 @@ namespace Wafer.Wasm.Wasi;
 /// <summary>
 /// What a function plugin that imports WASI writes to stdout and stderr during one call (printf debugging, a Rust
 /// panic message): kept up to a cap and handed to the call's log when the call ends, one entry per line,
-/// stdout at info level and stderr at warning level.
+/// stdout at info level and stderr at warning level, each line cut to <paramref name="lineBytes"/>.
 /// </summary>
-internal sealed class FunctionOutput
+internal sealed class FunctionOutput(int lineBytes)
 {
     private const int LimitBytes = 64 * 1024;
 
@@ -31,7 +31,7 @@ internal sealed class FunctionOutput
         Deliver(context, GuestLogLevel.Warning, stderr, stderrTruncated);
     }
 
-    private static void Deliver(IGuestCallContext context, GuestLogLevel level, byte[] bytes, bool truncated)
+    private void Deliver(IGuestCallContext context, GuestLogLevel level, byte[] bytes, bool truncated)
     {
         if (bytes.Length == 0)
         {
@@ -42,13 +42,22 @@ internal sealed class FunctionOutput
         foreach (var line in text.Split('\n'))
         {
             var trimmed = line.TrimEnd('\r');
-            if (trimmed.Length > 0)
+            if (trimmed.Length == 0)
             {
-                TryLog(context, level, trimmed.Length > 16 * 1024 ? trimmed[..(16 * 1024)] : trimmed);
+                continue;
+            }
+
+            if (context.AcceptsLog)
+            {
+                TryLog(context, level, GuestText.Cut(trimmed, lineBytes));
+            }
+            else
+            {
+                context.LogDropped(Encoding.UTF8.GetByteCount(trimmed));
             }
         }
 
-        if (truncated)
+        if (truncated && context.AcceptsLog)
         {
             TryLog(context, GuestLogLevel.Warning, $"(output beyond {LimitBytes} bytes in this call was dropped)");
         }

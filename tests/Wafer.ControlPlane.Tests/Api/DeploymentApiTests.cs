@@ -249,9 +249,10 @@ public sealed class DeploymentApiTests
 
         var logs = await host.GetJsonAsync("/api/deployments/web/logs?function=hello");
 
-        var line = Assert.Single(logs.GetProperty("lines").EnumerateArray());
-        Assert.Equal("hello from web/hello", line.GetProperty("message").GetString());
-        Assert.Equal(runtime.Id, line.GetProperty("runtime").GetString());
+        var lines = logs.GetProperty("lines").EnumerateArray().ToList();
+        Assert.Equal(["hello from web/hello of web", "call failed: trap: unreachable"], lines.Select(l => l.GetProperty("message").GetString()));
+        Assert.Equal(runtime.Id, lines[0].GetProperty("runtime").GetString());
+        Assert.Equal([null, "trap"], lines.Select(l => l.GetProperty("cause").GetString()));
         Assert.Empty(logs.GetProperty("errors").EnumerateArray());
         Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.GetAsync("/api/deployments/web/logs?limit=0")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync("/api/deployments/nope/logs")).StatusCode);

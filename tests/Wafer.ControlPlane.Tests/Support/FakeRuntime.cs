@@ -62,10 +62,11 @@ public sealed class FakeRuntime : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var http = builder.Build();
-        http.MapGet("/api/logs", (string? function) => Results.Json(new[]
+        http.MapGet("/api/logs", (string? function, string? plugin) => Results.Json(new[]
         {
-            new { time = DateTimeOffset.UtcNow, callId = "c1", plugin = "web", function = "hello", level = "info", message = $"hello from {function ?? "all"}" },
-            new { time = DateTimeOffset.UtcNow, callId = "c2", plugin = "other", function = "x", level = "info", message = "not ours" },
+            new { time = DateTimeOffset.UtcNow, callId = "c1", plugin = "web", function = "hello", level = "info", message = $"hello from {function ?? "all"} of {plugin ?? "all"}", cause = (string?)null },
+            new { time = DateTimeOffset.UtcNow.AddMilliseconds(1), callId = "c3", plugin = "web", function = "hello", level = "error", message = "call failed: trap: unreachable", cause = (string?)"trap" },
+            new { time = DateTimeOffset.UtcNow, callId = "c2", plugin = "other", function = "x", level = "info", message = "not ours", cause = (string?)null },
         }));
         await http.StartAsync();
         var url = http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -94,8 +94,8 @@ public sealed class HotReloadTests
         await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("spin"), Deadline, "loop to load");
 
         var inFlight = server.PostJsonAsync("/functions/spin", "");
-        var counters = server.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>();
-        await RuntimeServer.WaitUntilAsync(() => counters.InFlight > 0, Deadline, "the call to start on the first version");
+        var calls = server.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>();
+        await RuntimeServer.WaitUntilAsync(() => calls.InFlight == 1, Deadline, "the call to start on the first version");
         RuntimeServer.CopyGuest("echo", server.PluginsPath, "slow");
         await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), Deadline, "replacement");
 

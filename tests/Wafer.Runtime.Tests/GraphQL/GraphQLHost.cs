@@ -61,6 +61,8 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Services.AddSingleton<PluginCatalog>();
         builder.Services.AddSingleton(SqlDatabase.Open(Path.Combine(cache, "wafer.db"), cache));
         builder.Services.AddSingleton<ICallLogStore, SqlCallLogStore>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<StateDatabaseHealth>();
         builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
         builder.Services.AddSingleton<CallCounters>();

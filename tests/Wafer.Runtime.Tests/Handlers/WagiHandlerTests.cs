@@ -141,7 +141,7 @@ public sealed class WagiHandlerTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task EndlessHandler_Is504AtItsTimeout()
+    public async Task EndlessHandler_Is504AtItsTimeout_AndTheFailureIsInTheCallLog()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var response = await _server.Client.GetAsync("/wagi/loop");
@@ -149,6 +149,10 @@ public sealed class WagiHandlerTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Contains("timed out after 1000 ms", await response.Content.ReadAsStringAsync());
         Assert.InRange(clock.ElapsedMilliseconds, 900, 5000);
+        var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
+        var failure = Assert.Single(_server.Services.GetRequiredService<GuestLogSink>().Recent(), e => e.CallId == callId && e.Cause is not null);
+        Assert.Equal(("c-wagi", "/wagi/...", Wafer.Wasm.GuestLogLevel.Error, "timeout"), (failure.Plugin, failure.Function, failure.Level, failure.Cause));
+        Assert.StartsWith("call failed: timeout: timed out after 1000 ms", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

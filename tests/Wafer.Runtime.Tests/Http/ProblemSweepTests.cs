@@ -94,7 +94,7 @@ public sealed class ProblemSweepTests
     {
         public Task AddAsync(IReadOnlyList<CallLogRecord> lines, CancellationToken cancellationToken = default) => Task.CompletedTask;
 
-        public Task<IReadOnlyList<CallLogRecord>> QueryAsync(string? function, DateTimeOffset? since, int limit, CancellationToken cancellationToken = default) =>
+        public Task<IReadOnlyList<CallLogRecord>> QueryAsync(CallLogQuery query, CancellationToken cancellationToken = default) =>
             throw new InvalidOperationException("connection to Host=db;Password=hunter2 failed");
     }
 }

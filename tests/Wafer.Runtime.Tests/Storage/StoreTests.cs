@@ -39,21 +39,55 @@ public sealed class StoreTests
 
     [Theory]
     [MemberData(nameof(Dialects))]
-    public async Task CallLogs_FilterByFunctionAndTime(string dialect)
+    public async Task CallLogs_FilterByPluginFunctionAndTime(string dialect)
     {
         await using var database = await OpenAsync(dialect);
         var store = new SqlCallLogStore(database);
         var t = DateTimeOffset.FromUnixTimeMilliseconds(1_700_000_000_000);
         await store.AddAsync([
             new CallLogRecord(0, t, "c1", "p", "greet", "info", "one"),
-            new CallLogRecord(0, t.AddSeconds(1), "c2", "p", "other", "error", "two"),
+            new CallLogRecord(0, t.AddSeconds(1), "c2", "p", "other", "error", "call failed: trap: unreachable", "trap"),
             new CallLogRecord(0, t.AddSeconds(2), "c3", "q", "greet", "debug", "three'; DROP TABLE call_logs; --"),
         ]);
 
-        Assert.Equal(["one", "three'; DROP TABLE call_logs; --"], (await store.QueryAsync("greet", null, 100)).Select(l => l.Message));
-        Assert.Equal(["one"], (await store.QueryAsync("p/greet", null, 100)).Select(l => l.Message));
-        Assert.Equal(["two", "three'; DROP TABLE call_logs; --"], (await store.QueryAsync(null, t, 100)).Select(l => l.Message));
-        Assert.Equal(["three'; DROP TABLE call_logs; --"], (await store.QueryAsync(null, null, 1)).Select(l => l.Message));
+        Assert.Equal(["one", "three'; DROP TABLE call_logs; --"], (await store.QueryAsync(new CallLogQuery(Function: "greet", Limit: 100))).Select(l => l.Message));
+        Assert.Equal(["one"], (await store.QueryAsync(new CallLogQuery(Function: "p/greet", Limit: 100))).Select(l => l.Message));
+        Assert.Equal(["one", "call failed: trap: unreachable"], (await store.QueryAsync(new CallLogQuery(Plugin: "p", Limit: 100))).Select(l => l.Message));
+        Assert.Equal(["one"], (await store.QueryAsync(new CallLogQuery(Plugin: "p", Function: "greet", Limit: 100))).Select(l => l.Message));
+        Assert.Empty(await store.QueryAsync(new CallLogQuery(Plugin: "q", Function: "p/greet", Limit: 100)));
+        Assert.Equal(["call failed: trap: unreachable", "three'; DROP TABLE call_logs; --"], (await store.QueryAsync(new CallLogQuery(Since: t, Limit: 100))).Select(l => l.Message));
+        Assert.Equal(["three'; DROP TABLE call_logs; --"], (await store.QueryAsync(new CallLogQuery(Limit: 1))).Select(l => l.Message));
+        Assert.Equal([null, "trap", null], (await store.QueryAsync(new CallLogQuery())).Select(l => l.Cause));
+    }
+
+    [Fact]
+    public async Task CallLogs_OfTheFirstSchema_AreKept_AndGainTheCauseColumn()
+    {
+        var path = TestDatabases.Sqlite();
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            // call_logs as the first released schema step left it
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = """
+                CREATE TABLE wafer_schema_migrations (version INTEGER PRIMARY KEY, applied_ms BIGINT NOT NULL);
+                INSERT INTO wafer_schema_migrations VALUES (1, 0);
+                CREATE TABLE call_logs (
+                  id INTEGER PRIMARY KEY AUTOINCREMENT, time_ms INTEGER NOT NULL, call_id TEXT NOT NULL, plugin TEXT NOT NULL,
+                  function TEXT NOT NULL, level TEXT NOT NULL, message TEXT NOT NULL);
+                INSERT INTO call_logs (time_ms, call_id, plugin, function, level, message) VALUES (1700000000000, 'c0', 'p', 'f', 'info', 'from before');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        await using var database = SqlDatabase.Open(path, Path.GetTempPath());
+        var store = new SqlCallLogStore(database);
+        await store.AddAsync([new CallLogRecord(0, DateTimeOffset.UtcNow, "c1", "p", "f", "error", "call failed: trap: unreachable", "trap")]);
+
+        var lines = await store.QueryAsync(new CallLogQuery(Plugin: "p"));
+        Assert.Equal([("from before", null), ("call failed: trap: unreachable", "trap")], lines.Select(l => (l.Message, l.Cause)));
     }
 
     [Theory]
@@ -102,7 +136,7 @@ public sealed class StoreTests
         await using var check = await first.OpenAsync();
         using var command = check.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM wafer_schema_migrations";
-        Assert.Equal(1L, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(2L, Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
     }
 
     [Theory]

@@ -1,0 +1,73 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Wafer.Runtime.Tests.Support;
+
+namespace Wafer.Runtime.Tests.Http;
+
+/// <summary>
+/// An upload (<c>POST /api/plugins</c>) is answered as served only once it is durably on disk: on a full disk (a small
+/// tmpfs mounted as <c>STORAGE/uploads</c>) it answers 507, serves nothing new, keeps the earlier version and leaves
+/// no temporary file behind.
+/// </summary>
+public sealed class UploadStorageTests
+{
+    [Fact]
+    public async Task Upload_OnAFullDisk_Is507_AndChangesNothing()
+    {
+        var storage = Path.Combine(Path.GetTempPath(), "wafer-tests", Guid.NewGuid().ToString("N")[..12]);
+        var uploads = Path.Combine(storage, "uploads");
+        using var disk = SmallDisk.MountOrSkip(uploads, sizeKiB: 1024);
+        await using var server = await RuntimeServer.StartAsync([], storagePath: storage);
+
+        // room enough for the first version
+        using (var first = await UploadAsync(server, "hello", "site"))
+        {
+            Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        }
+
+        var served = JsonDocument.Parse(await server.Client.GetStringAsync("/api/plugins/site")).RootElement.GetProperty("hash").GetString();
+        disk.Fill(freeBytes: 4096);
+
+        using var second = await UploadAsync(server, "naming", "site");
+        using var fresh = await UploadAsync(server, "naming", "other");
+
+        Assert.Equal(HttpStatusCode.InsufficientStorage, second.StatusCode);
+        var problem = JsonDocument.Parse(await second.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("insufficient_storage", problem.GetProperty("cause").GetString());
+        Assert.StartsWith($"plugin 'site' could not be kept under {uploads} (the disk is full): ", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(". Nothing was changed: the earlier upload is still served", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.InsufficientStorage, fresh.StatusCode);
+        Assert.EndsWith(". It is not served", JsonDocument.Parse(await fresh.Content.ReadAsStringAsync()).RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+
+        Assert.Equal(served, JsonDocument.Parse(await server.Client.GetStringAsync("/api/plugins/site")).RootElement.GetProperty("hash").GetString());
+        Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/plugins/other")).StatusCode);
+        Assert.Equal(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")), await File.ReadAllBytesAsync(Path.Combine(uploads, "site.wasm")));
+        Assert.Equal(["filler.bin", "site.wafer.json", "site.wasm"], Directory.GetFiles(uploads).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Upload_WithRoom_IsOnDiskBeforeTheAnswer_AndServedAgainAfterARestart()
+    {
+        var storage = Path.Combine(Path.GetTempPath(), "wafer-tests", Guid.NewGuid().ToString("N")[..12]);
+        await using (var server = await RuntimeServer.StartAsync([], storagePath: storage))
+        {
+            using var response = await UploadAsync(server, "hello", "site");
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")), await File.ReadAllBytesAsync(Path.Combine(storage, "uploads", "site.wasm")));
+        }
+
+        // a crash mid-write left a temporary file: the next start clears it
+        await File.WriteAllBytesAsync(Path.Combine(storage, "uploads", "site.wasm.0badf00d.tmp"), []);
+        await using var restarted = await RuntimeServer.StartAsync([], storagePath: storage);
+
+        Assert.Equal(HttpStatusCode.OK, (await restarted.Client.GetAsync("/api/plugins/site")).StatusCode);
+        Assert.Empty(Directory.GetFiles(Path.Combine(storage, "uploads"), "*.tmp"));
+    }
+
+    private static async Task<HttpResponseMessage> UploadAsync(RuntimeServer server, string guest, string name)
+    {
+        var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(TestGuests.Wasm(guest)));
+        wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
+        return await server.Client.PostAsync($"/api/plugins?name={name}", wasm);
+    }
+}
