@@ -22,6 +22,7 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     RuntimesCommand.Create(),
     DrainCommand.Create(),
     GatewayCommand.Create(),
+    MqttPasswordCommand.Create(),
 };
 
 var parse = root.Parse(args);
