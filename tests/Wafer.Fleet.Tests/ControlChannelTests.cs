@@ -171,8 +171,8 @@ public sealed class ControlChannelTests
         await Eventually.TrueAsync(async () => !(await cluster.GetJsonAsync($"/api/runtimes/{ids[idle]}")).GetProperty("alive").GetBoolean(),
             $"{idle}, killed while the broker is down, is taken offline", TimeSpan.FromSeconds(15), cluster);
         var idleOfflineAt = clock.Elapsed.TotalMilliseconds;
-        var aliveDuringOutage = (await cluster.GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray()
-            .Select(r => r.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToList();
+        var duringOutage = (await cluster.GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray().ToList();
+        var aliveDuringOutage = duringOutage.Select(r => r.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToList();
         await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, stoppedAt + 12_000 - clock.Elapsed.TotalMilliseconds)));
         var restartedAt = clock.Elapsed.TotalMilliseconds;
         await mosquitto.StartAgainAsync();
@@ -202,12 +202,13 @@ public sealed class ControlChannelTests
         }
 
         Assert.Equal(hosts.Order(StringComparer.Ordinal), aliveDuringOutage);
+        Assert.All(duringOutage, r => Assert.Equal(JsonValueKind.String, r.GetProperty("controlLostAt").ValueKind)); // kept on evidence, not on the broker's word
         Assert.True(during.Length > 400, $"only {during.Length} calls while the broker was down");
         Assert.True(after.Length > 100, $"only {after.Length} calls after the broker came back");
         Assert.True(failed.Length <= 3, $"{failed.Length} calls failed");
         var runtimes = (await cluster.GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray()
-            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.GetProperty("state").GetString());
-        Assert.Equal(hosts.ToDictionary(h => h, _ => (string?)"online"), runtimes);
+            .ToDictionary(r => r.GetProperty("name").GetString()!, r => (r.GetProperty("state").GetString(), r.GetProperty("controlLostAt").ValueKind));
+        Assert.Equal(hosts.ToDictionary(h => h, _ => ((string?)"online", JsonValueKind.Null)), runtimes); // back on the control channel
         Assert.Equal(2, (await cluster.WaitForRunningAsync("web", 2, Bound)).Count);
     }
 
