@@ -35,10 +35,3 @@ public sealed record BrokerRole(BrokerRoleKind Kind, string? RuntimeId = null)
 
     public override string ToString() => Kind == BrokerRoleKind.Runtime ? $"runtime {RuntimeId}" : Kind.ToString().ToLowerInvariant();
 }
-
-public enum BrokerRoleKind
-{
-    Unrestricted,
-    Orchestrator,
-    Runtime,
-}

@@ -70,5 +70,9 @@ public sealed class RuntimeHealthProbes : IRuntimeProbes, IDisposable
         {
             return (false, $"GET /healthz got no answer within {_client.Timeout.TotalSeconds:0.#}s");
         }
+        catch (Exception ex) when (ex is InvalidOperationException or UriFormatException)
+        {
+            return (false, $"GET /healthz cannot be sent to '{url}': {ex.Message}");
+        }
     }
 }

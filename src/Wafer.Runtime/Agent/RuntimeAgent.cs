@@ -42,7 +42,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     private RuntimeIdentity? _identity;
     private RuntimeKeys? _keys;
     private CommandGuard _guard = new(null, TimeProvider.System);
-    private string? _willId;
+    private volatile string? _willId;
     private BrokerAddress _broker = null!;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenRegistration _onStarted;
