@@ -22,8 +22,9 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     RuntimesCommand.Create(),
     DrainCommand.Create(),
     GatewayCommand.Create(),
+    MqttPasswordCommand.Create(),
 };
 
 var parse = root.Parse(args);
-var code = await parse.InvokeAsync();
+var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServerStart.TerminationTimeout(parse) });
 return parse.Errors.Count > 0 && code == 1 ? ExitCodes.Usage : code; // a wrong flag or argument is a usage error (docs/cli.md)

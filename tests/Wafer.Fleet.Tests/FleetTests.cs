@@ -116,19 +116,15 @@ public sealed class FleetTests
     [Fact]
     public async Task BrokerRestart_RuntimesReconnect_NothingLost()
     {
-        await using var cluster = await FleetCluster.StartAsync();
+        // A broker of the test's own (the shared one is never stopped), with a shared user and no fleet token.
+        await using var mosquitto = await Mosquitto.StartAsync(new Dictionary<string, string> { ["wafer"] = "wafer-test" }, acl: false);
+        await using var cluster = await FleetCluster.StartAsync(brokerUrl: $"mqtt://wafer:wafer-test@127.0.0.1:{mosquitto.Port}");
         await cluster.DeployHelloAsync("web", replicas: 2);
         var before = (await cluster.WaitForRunningAsync("web", 2, Bound)).Select(m => m.GetProperty("uuid").GetString()).Order().ToList();
 
-        await Broker.StopAsync();
-        try
-        {
-            await Task.Delay(TimeSpan.FromSeconds(2));
-        }
-        finally
-        {
-            await Broker.StartAsync();
-        }
+        await mosquitto.StopGracefullyAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        await mosquitto.StartAgainAsync();
 
         var clock = Stopwatch.StartNew();
         await Eventually.TrueAsync(async () => (await cluster.Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator reconnects", TimeSpan.FromSeconds(30), cluster);

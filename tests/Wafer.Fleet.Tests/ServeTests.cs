@@ -55,6 +55,30 @@ public sealed partial class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_CtrlCDuringALongCall_TheCallIsAnswered_ServeExitsCleanly()
+    {
+        File.Copy(Repository.Guest("loop.wasm"), Path.Combine(_folder, "plugins", "loop.wasm"));
+        File.WriteAllText(Path.Combine(_folder, "plugins", "loop.wafer.json"), """{ "name": "loop", "limits": { "timeoutMs": 2500 } }""");
+        using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0");
+        var (runtimeUrl, _) = await StartupLineAsync(serve);
+        await Until(serve, () => Task.FromResult(serve.Output.Contains("Connected to", StringComparison.Ordinal)), "the runtime joined its orchestrator");
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var call = client.PostAsync(runtimeUrl + "/functions/loop/spin", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        await Task.Delay(500); // the call runs: it ends by its 2.5 s timeout (later on a busy machine)
+        serve.Interrupt();
+
+        using var answer = await call; // a graceful stop answers the calls in flight
+        var body = await answer.Content.ReadAsStringAsync();
+        Assert.True(await serve.WaitForExitAsync(TimeSpan.FromSeconds(30)), "serve did not stop on SIGINT\n" + serve.Output);
+        TestContext.Current.TestOutputHelper?.WriteLine($"call answered {(int)answer.StatusCode} after {clock.ElapsedMilliseconds} ms; serve exited {serve.ExitCode}");
+        Assert.Contains("\"cause\":\"timeout\"", body, StringComparison.Ordinal);
+        Assert.True(serve.ExitCode == 0, $"exit code {serve.ExitCode}\n{serve.Output}");
+        Assert.Contains("Left the fleet", serve.Output);
+    }
+
+    [Fact]
     public async Task Serve_WithToken_ControlNeedsIt_SignedCommandsReachItsRuntime()
     {
         using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0", "--token", "serve-s3cret");

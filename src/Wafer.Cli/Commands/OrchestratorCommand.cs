@@ -13,6 +13,7 @@ public static class OrchestratorCommand
     {
         var mqtt = new Option<string?>("--mqtt") { Description = "External MQTT broker: mqtt://[user:password@]HOST:PORT or mqtts://… (default: an in-process broker on 127.0.0.1)" };
         var brokerPort = new Option<int>("--brokerPort") { Description = "Port of the in-process broker (without --mqtt)", DefaultValueFactory = _ => OrchestratorOptions.DefaultBrokerPort };
+        var brokerHost = new Option<string>("--brokerHost") { Description = "IP address the in-process broker binds (default 127.0.0.1; 0.0.0.0 for every address, which needs --token)", DefaultValueFactory = _ => "127.0.0.1" };
         var database = new Option<string?>("--db") { Description = "Orchestrator database: a PostgreSQL connection string, or a SQLite file (default: orchestrator.db in the storage path)" };
         var port = new Option<int>("--port") { Description = "HTTP port of the REST API", DefaultValueFactory = _ => OrchestratorOptions.DefaultPort };
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
@@ -21,12 +22,12 @@ public static class OrchestratorCommand
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME); the in-process broker then requires it" };
         var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
         var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
-        var token = new Option<string?>("--token") { Description = "API token required for deploy, stop, drain and artifact downloads (or WAFER_TOKEN)" };
+        var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): deploy, stop, drain and artifact downloads need it, and the control channel is signed and its broker users derive from it" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs,
+            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -34,6 +35,7 @@ public static class OrchestratorCommand
             {
                 Mqtt = parse.GetValue(mqtt),
                 BrokerPort = parse.GetValue(brokerPort),
+                BrokerHost = parse.GetValue(brokerHost)!,
                 Database = parse.GetValue(database),
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
@@ -42,7 +44,7 @@ public static class OrchestratorCommand
                 MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                 MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
                 MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
-                ApiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+                ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } apiToken ? apiToken : null,
             };
             if (ServerStart.Refuse(options.Validate()) is { } refused)
             {
@@ -50,7 +52,7 @@ public static class OrchestratorCommand
             }
 
             var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
-            var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerPort} (--brokerPort)" : "");
+            var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerHost}:{options.BrokerPort} (--brokerHost, --brokerPort)" : "");
             if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)
             {
                 return failed;

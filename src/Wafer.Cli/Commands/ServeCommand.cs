@@ -37,7 +37,7 @@ public static class ServeCommand
         var orchestratorPort = new Option<int>("--orchestratorPort") { Description = "HTTP port of the orchestrator's REST API (0 picks a free one)", DefaultValueFactory = _ => OrchestratorOptions.DefaultPort };
         var brokerPort = new Option<int>("--brokerPort") { Description = "Port of the in-process MQTT broker, on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => OrchestratorOptions.DefaultBrokerPort };
         var standalone = new Option<bool>("--standalone") { Description = "Serve the plugins folder only: no orchestrator, no broker" };
-        var token = new Option<string?>("--token") { Description = "API token the runtime's and the orchestrator's control operations need (or WAFER_TOKEN); commands to the runtime are signed with it" };
+        var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): the runtime's and the orchestrator's control operations need it, the control channel is signed with it, and the in-process broker then requires the credentials derived from it" };
 
         var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
@@ -55,7 +55,7 @@ public static class ServeCommand
             }
 
             var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
-            var apiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN");
+            var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
             var runtime = new RuntimeOptions
             {
                 PluginsPath = Path.GetFullPath(parse.GetValue(plugins)!),

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
@@ -11,6 +12,18 @@ namespace Wafer.Cli.Commands;
 /// </summary>
 internal static class ServerStart
 {
+    /// <summary>The commands that run servers until Ctrl-C or SIGTERM.</summary>
+    private static readonly HashSet<string> Servers = new(StringComparer.Ordinal) { "serve", "dev", "runtime", "orchestrator", "gateway" };
+
+    /// <summary>
+    /// How long after Ctrl-C or SIGTERM the command may take to finish before the process exits anyway (130/143).
+    /// A server stops gracefully (calls in flight answered, the runtime leaving the fleet, the orchestrator publishing
+    /// its offline status), within the host's shutdown timeout of 30 s per application, and <c>serve</c> stops two;
+    /// System.CommandLine's default of 2 s would end the process in the middle of that. Other commands keep it.
+    /// </summary>
+    public static TimeSpan TerminationTimeout(ParseResult parse) =>
+        Servers.Contains(parse.CommandResult.Command.Name) ? TimeSpan.FromSeconds(65) : TimeSpan.FromSeconds(2);
+
     /// <summary>Prints <paramref name="message"/> as an error; returns the usage exit code.</summary>
     public static int Usage(string message)
     {

@@ -15,7 +15,7 @@ public static class FleetViews
         return new RuntimeView(
             r.Id, r.Name, "wafer", r.Kinds, r.KeepaliveSec, 65536, "{}", r.Labels, r.Alive, children,
             StateNames.Of(r.State), r.Url, r.H2cUrl, r.Version, r.Labels, r.Capacity, r.Load, children.Count(c => c.State != "failed"),
-            r.DrainRequested, r.ShutdownSent, r.FirstSeen, r.LastSeen);
+            r.DrainRequested, r.ShutdownSent, r.FirstSeen, r.LastSeen, r.ControlLostAt);
     }
 
     public static ModuleView Module(FleetSnapshot fleet, PlacedModule m, string baseUrl)

@@ -7,6 +7,7 @@ namespace Wafer.ControlPlane.Api;
 /// A runtime: SilverLine's fields (<c>uuid</c>, <c>name</c>, <c>runtime_type</c>, <c>apis</c>, <c>ka_interval_sec</c>,
 /// <c>page_size</c>, <c>aot_target</c>, <c>metadata</c>, <c>alive</c>, <c>children</c>) followed by Wafer's.
 /// </summary>
+/// <param name="ControlLostAt">Since when the control channel has lost the runtime while it still answers its health check; null when it has not.</param>
 public sealed record RuntimeView(
     [property: JsonPropertyName("uuid")] string Uuid,
     [property: JsonPropertyName("name")] string Name,
@@ -29,4 +30,5 @@ public sealed record RuntimeView(
     [property: JsonPropertyName("drainRequested")] bool DrainRequested,
     [property: JsonPropertyName("shutdownSent")] bool ShutdownSent,
     [property: JsonPropertyName("firstSeen")] DateTimeOffset FirstSeen,
-    [property: JsonPropertyName("lastSeen")] DateTimeOffset LastSeen);
+    [property: JsonPropertyName("lastSeen")] DateTimeOffset LastSeen,
+    [property: JsonPropertyName("controlLostAt")] DateTimeOffset? ControlLostAt = null);

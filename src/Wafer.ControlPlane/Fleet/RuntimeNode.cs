@@ -20,10 +20,14 @@ public sealed record RuntimeNode(
     DateTimeOffset LastSeen,
     DateTimeOffset? DrainStartedAt = null,
     Load? Load = null,
-    string? H2cUrl = null)
+    string? H2cUrl = null,
+    DateTimeOffset? ControlLostAt = null)
 {
-    /// <summary>True when the runtime may receive new modules.</summary>
+    /// <summary>True when the runtime is online and not draining: its replicas count, and it may receive new modules.</summary>
     public bool Accepting => State == RuntimeState.Online && !DrainRequested;
+
+    /// <summary>True when new modules may be placed here now: accepting, and reachable over the control channel.</summary>
+    public bool Placeable => Accepting && ControlLostAt is null;
 
     /// <summary>True while the runtime is connected (online or draining).</summary>
     public bool Alive => State != RuntimeState.Offline;

@@ -38,6 +38,7 @@ public static class OrchestratorApp
         to.PublicUrl = from.PublicUrl;
         to.Mqtt = from.Mqtt;
         to.BrokerPort = from.BrokerPort;
+        to.BrokerHost = from.BrokerHost;
         to.MqttUsername = from.MqttUsername;
         to.MqttPassword = from.MqttPassword;
         to.MqttCa = from.MqttCa;
@@ -47,6 +48,9 @@ public static class OrchestratorApp
         to.CommandTimeout = from.CommandTimeout;
         to.DrainTimeout = from.DrainTimeout;
         to.ReconcileInterval = from.ReconcileInterval;
+        to.RuntimeProbeTimeout = from.RuntimeProbeTimeout;
+        to.RuntimeProbeInterval = from.RuntimeProbeInterval;
+        to.RouteGrace = from.RouteGrace;
         to.MaxArtifactBytes = from.MaxArtifactBytes;
         to.ApiToken = from.ApiToken;
     }

@@ -1,3 +1,4 @@
+using System.Net;
 using Wafer.Protocol.Transport;
 
 namespace Wafer.ControlPlane.Hosting;
@@ -25,6 +26,13 @@ public sealed class OrchestratorOptions
 
     /// <summary>Port of the in-process broker (only when <see cref="Mqtt"/> is null).</summary>
     public int BrokerPort { get; set; } = DefaultBrokerPort;
+
+    /// <summary>
+    /// The IP address the in-process broker binds (only when <see cref="Mqtt"/> is null): loopback by default; any other
+    /// address (<c>0.0.0.0</c> for all) lets runtimes on other machines join, and needs <see cref="ApiToken"/> so the broker
+    /// can require credentials.
+    /// </summary>
+    public string BrokerHost { get; set; } = "127.0.0.1";
 
     /// <summary>Broker user name (overrides one in the URL; the in-process broker then requires it).</summary>
     public string? MqttUsername { get; set; }
@@ -59,6 +67,15 @@ public sealed class OrchestratorOptions
     /// </summary>
     public TimeSpan RouteGrace { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How long a health check (<c>GET /healthz</c>) of a runtime the control channel lost may take; no answer within it
+    /// takes the runtime out of the routes.
+    /// </summary>
+    public TimeSpan RuntimeProbeTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often a runtime the control channel lost, but which still answers, is checked again.</summary>
+    public TimeSpan RuntimeProbeInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How often deadlines are checked and unplaced replicas retried.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -67,6 +84,9 @@ public sealed class OrchestratorOptions
 
     /// <summary>When set, deploy, stop, drain and artifact downloads need <c>Authorization: Bearer TOKEN</c>. Secret.</summary>
     public string? ApiToken { get; set; }
+
+    /// <summary>The in-process broker's address (<see cref="BrokerHost"/>, parsed; loopback when it does not parse).</summary>
+    public IPAddress BrokerBindAddress() => IPAddress.TryParse(BrokerHost, out var address) ? address : IPAddress.Loopback;
 
     public static string DefaultStoragePath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wafer", "orchestrator");
@@ -98,6 +118,16 @@ public sealed class OrchestratorOptions
         if (Mqtt is null && BrokerPort is < 1 or > 65535)
         {
             errors.Add($"BrokerPort (--brokerPort) must be between 1 and 65535, got {BrokerPort}");
+        }
+
+        if (Mqtt is null && !IPAddress.TryParse(BrokerHost, out _))
+        {
+            errors.Add($"BrokerHost (--brokerHost) must be an IP address to bind (127.0.0.1, 0.0.0.0, ::), got '{BrokerHost}'");
+        }
+        else if (Mqtt is null && !IPAddress.IsLoopback(BrokerBindAddress()) && string.IsNullOrEmpty(ApiToken))
+        {
+            errors.Add($"BrokerHost (--brokerHost) {BrokerHost} is beyond loopback: the in-process broker then requires credentials, "
+                       + "which derive from the fleet token; set --token (or WAFER_TOKEN)");
         }
 
         if (MqttCa is not null)
@@ -132,6 +162,14 @@ public sealed class OrchestratorOptions
             if (value < TimeSpan.FromMilliseconds(50))
             {
                 errors.Add($"{name} must be at least 50ms, got {value}");
+            }
+        }
+
+        foreach (var (name, value) in new[] { ("RuntimeProbeTimeout", RuntimeProbeTimeout), ("RuntimeProbeInterval", RuntimeProbeInterval) })
+        {
+            if (value < TimeSpan.FromMilliseconds(100) || value > TimeSpan.FromMinutes(1))
+            {
+                errors.Add($"{name} must be between 100ms and 1 minute, got {value}");
             }
         }
 

@@ -56,9 +56,11 @@ public static class OrchestratorServices
                 KeepaliveGraceMissed = o.KeepaliveGraceMissed,
                 CommandTimeout = o.CommandTimeout,
                 RouteGrace = o.RouteGrace,
+                ProbeInterval = o.RuntimeProbeInterval,
                 Scheduler = SchedulerSettings.Default with { DrainTimeout = o.DrainTimeout },
             };
         });
+        services.AddSingleton<IRuntimeProbes>(sp => new RuntimeHealthProbes(sp.GetRequiredService<IFleetEvents>(), Options(sp).RuntimeProbeTimeout));
         services.AddSingleton<FleetReconciler>();
         services.AddSingleton<FleetInbox>();
         services.AddSingleton<ReconcileStats>();
@@ -72,7 +74,9 @@ public static class OrchestratorServices
             services.AddSingleton(sp =>
             {
                 var o = Options(sp);
-                return new EmbeddedBroker(o.BrokerPort, o.MqttUsername, o.MqttPassword, sp.GetRequiredService<ILogger<EmbeddedBroker>>());
+                return new EmbeddedBroker(
+                    new EmbeddedBroker.Settings(o.BrokerPort, o.BrokerBindAddress(), o.ApiToken, o.MqttUsername, o.MqttPassword),
+                    sp.GetRequiredService<ILogger<EmbeddedBroker>>());
             });
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
@@ -115,12 +119,16 @@ public static class OrchestratorServices
     {
         var endpoint = options.Mqtt is { } url && BrokerAddress.TryParse(url, out var parsed, out _)
             ? parsed
-            : new BrokerAddress("127.0.0.1", options.BrokerPort, false, null, null);
+            : new BrokerAddress(LocalHost(options.BrokerBindAddress()), options.BrokerPort, false, null, null);
         return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword) {
             SigningToken = options.ApiToken,
             Trust = options.MqttCa is { } ca ? Wafer.Protocol.Transport.BrokerTrust.Load(ca, out _) : null,
         };
     }
+
+    /// <summary>How this process reaches its own broker bound to <paramref name="bound"/>: through loopback when it binds every address.</summary>
+    private static string LocalHost(System.Net.IPAddress bound) =>
+        bound.Equals(System.Net.IPAddress.Any) ? "127.0.0.1" : bound.Equals(System.Net.IPAddress.IPv6Any) ? "::1" : bound.ToString();
 
     private static OrchestratorOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<OrchestratorOptions>>().Value;
 }

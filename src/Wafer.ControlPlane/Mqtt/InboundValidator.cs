@@ -70,6 +70,11 @@ public static class InboundValidator
             return $"announce: h2cUrl must be an absolute http URL, got '{Clip(b.H2cUrl)}'";
         }
 
+        if (b.WillId is not null && Id("announce", "willId", b.WillId) is { } willId)
+        {
+            return willId;
+        }
+
         if (b.KeepaliveSec is < 1 or > 3600)
         {
             return $"announce: keepaliveSec must be between 1 and 3600, got {b.KeepaliveSec}";

@@ -2,6 +2,7 @@ using System.Buffers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Wafer.ControlPlane.Scheduling;
 using Wafer.Protocol.V1;
@@ -13,7 +14,8 @@ namespace Wafer.ControlPlane.Mqtt;
 /// with backoff), subscribes to every runtime's topics, strictly decodes and validates what arrives and posts it to
 /// the reconciler, refuses the rest with a log line and an <c>error</c> on <c>wafer/v1/orchestrator/errors</c>, and
 /// publishes commands. Its retained <c>orchestrator_status</c> is <c>online</c> while connected and its last will
-/// says <c>offline</c>.
+/// says <c>offline</c>. With the fleet token it signs everything it publishes and accepts from runtimes only what
+/// <see cref="RuntimeMessageGuard"/> lets through (docs/protocol.md, "Signed messages").
 /// </summary>
 public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender, IMessageRefusals
 {
@@ -27,6 +29,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     private readonly ILogger<OrchestratorMqtt> _logger;
     private readonly IMqttClient _client;
     private readonly ErrorBudget _errorBudget;
+    private readonly RuntimeMessageGuard _guard;
     private readonly string _clientId = "wafer-orchestrator-" + Guid.NewGuid().ToString("N")[..8];
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
@@ -41,6 +44,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         _lifetime = lifetime;
         _logger = logger;
         _errorBudget = new ErrorBudget(50, time);
+        _guard = new RuntimeMessageGuard(settings.SigningToken, time);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += _ =>
@@ -53,7 +57,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     public bool IsConnected => _client.IsConnected;
 
     public async Task<bool> SendAsync(string runtimeId, Envelope command, CancellationToken cancellationToken = default) =>
-        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken, sign: true);
+        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
 
     public async Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default) =>
         await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
@@ -147,9 +151,15 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(Topics.OrchestratorStatus)
-            .WithWillPayload(StatusPayload("offline"))
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        var will = StatusPayload("offline");
+        builder = builder.WithWillPayload(will);
+        if (Signature(Topics.OrchestratorStatus, will) is { } willSignature)
+        {
+            builder = builder.WithWillUserProperty(MessageSignature.UserProperty, willSignature);
+        }
+
         if (_settings.EffectiveUsername is { } user)
         {
             builder = builder.WithCredentials(user, _settings.EffectivePassword ?? "");
@@ -221,13 +231,21 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             return;
         }
 
+        var signature = message.UserProperties?.FirstOrDefault(p => p.Name == MessageSignature.UserProperty)?.ReadValueAsString();
+        var verdict = _guard.Check(topic, envelope, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray(), signature);
+        if (verdict.Refusal is { } refusal)
+        {
+            await RefuseAsync(topic, envelope.Id, refusal);
+            return;
+        }
+
         if (Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
         {
-            await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain));
+            await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain, verdict.IsWill));
         }
     }
 
-    private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken, bool sign = false)
+    private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)
     {
         if (!_client.IsConnected)
         {
@@ -241,9 +259,9 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
                 .WithPayload(payload)
                 .WithRetainFlag(retain)
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-            if (sign && _settings.SigningToken is { } token)
+            if (Signature(topic, payload) is { } signature)
             {
-                builder.WithUserProperty(CommandSignature.UserProperty, System.Text.Encoding.ASCII.GetBytes(CommandSignature.Compute(token, payload)));
+                builder.WithUserProperty(MessageSignature.UserProperty, signature);
             }
 
             var message = builder.Build();
@@ -258,7 +276,18 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     }
 
     private byte[] StatusPayload(string state) =>
-        MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(state, _address.BaseUrl));
+        MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(state, _address.BaseUrl, _settings.SigningToken is not null));
+
+    /// <summary>The signature of what goes out on <paramref name="topic"/>: commands with their runtime's key, the rest with ours.</summary>
+    private ReadOnlyMemory<byte>? Signature(string topic, byte[] payload)
+    {
+        if (_settings.SigningToken is not { } token || MessageSignature.KeyFor(token, topic) is not { } key)
+        {
+            return null;
+        }
+
+        return System.Text.Encoding.ASCII.GetBytes(MessageSignature.Compute(key, topic, payload));
+    }
 
     private async Task WaitForStartAsync(CancellationToken stoppingToken)
     {

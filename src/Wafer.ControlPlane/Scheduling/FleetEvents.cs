@@ -8,13 +8,23 @@ public interface IFleetEvent;
 
 /// <summary>A decoded, validated message from runtime <paramref name="RuntimeId"/> (its topic's id).</summary>
 /// <param name="Retained">Delivered from the broker's retained store (old news), not sent just now.</param>
-public sealed record RuntimeMessage(string RuntimeId, string Topic, Envelope Envelope, bool Retained = false) : IFleetEvent;
+/// <param name="IsWill">The runtime's last will: the broker says its connection ended (which a lost broker says of everyone).</param>
+public sealed record RuntimeMessage(string RuntimeId, string Topic, Envelope Envelope, bool Retained = false, bool IsWill = false) : IFleetEvent;
 
 /// <summary>The orchestrator's MQTT connection is up (again): runtimes get a grace period, unanswered commands are resent.</summary>
 public sealed record BrokerConnected : IFleetEvent;
 
 /// <summary>The orchestrator's MQTT connection dropped: silence from runtimes means nothing until it is back.</summary>
 public sealed record BrokerDisconnected : IFleetEvent;
+
+/// <summary>
+/// What a health check of runtime <paramref name="RuntimeId"/> found (<see cref="IRuntimeProbes"/>): evidence about the
+/// runtime itself, which decides whether a runtime the control channel lost leaves the routes.
+/// </summary>
+/// <param name="RequestedAt">The reconciler's time when it asked for the check: older than the runtime's loss, the answer is stale.</param>
+/// <param name="Reachable">It answered <c>GET /healthz</c> with a success status.</param>
+/// <param name="Detail">What was found (status code, or the network error), for the log.</param>
+public sealed record RuntimeProbed(string RuntimeId, DateTimeOffset RequestedAt, bool Reachable, string Detail) : IFleetEvent;
 
 /// <summary>The periodic check: missed keepalives, unanswered commands, retries of unplaced replicas.</summary>
 public sealed record Tick : IFleetEvent;

@@ -20,10 +20,6 @@ public sealed partial class FleetReconciler
         Message = "Runtime {Name} ({RuntimeId}) is {State} (retained: {Retained})")]
     private partial void LogRuntimeState(string name, string runtimeId, string state, bool retained);
 
-    [LoggerMessage(EventId = 5104, EventName = "RuntimeMissedKeepalives", Level = LogLevel.Warning,
-        Message = "Runtime {Name} ({RuntimeId}) missed {Missed} keepalives (silent for {Seconds:0.0}s): taken for offline")]
-    private partial void LogMissedKeepalives(string name, string runtimeId, int missed, double seconds);
-
     [LoggerMessage(EventId = 5105, EventName = "ModulePlaced", Level = LogLevel.Information,
         Message = "Placing module {ModuleId} of {Deployment} on runtime {Runtime} ({RuntimeId})")]
     private partial void LogPlaced(string moduleId, string deployment, string runtime, string runtimeId);
@@ -79,4 +75,20 @@ public sealed partial class FleetReconciler
 
     [LoggerMessage(EventId = 5119, EventName = "DrainRequested", Level = LogLevel.Information, Message = "Draining runtime {Name} ({RuntimeId})")]
     private partial void LogDrainRequested(string name, string runtimeId);
+
+    [LoggerMessage(EventId = 5120, EventName = "RuntimeControlLost", Level = LogLevel.Warning,
+        Message = "Runtime {Name} ({RuntimeId}): {Why}; it stays in the routes, gets no new modules, and leaves if {Url}/healthz stops answering")]
+    private partial void LogControlLost(string name, string runtimeId, string why, string url);
+
+    [LoggerMessage(EventId = 5121, EventName = "RuntimeControlBack", Level = LogLevel.Information,
+        Message = "Runtime {Name} ({RuntimeId}) is back on the control channel")]
+    private partial void LogControlBack(string name, string runtimeId);
+
+    [LoggerMessage(EventId = 5122, EventName = "RuntimeStillServing", Level = LogLevel.Information,
+        Message = "Runtime {Name} ({RuntimeId}) is off the control channel but still serving ({Detail}): kept in the routes")]
+    private partial void LogStillServing(string name, string runtimeId, string detail);
+
+    [LoggerMessage(EventId = 5123, EventName = "RuntimeUnreachable", Level = LogLevel.Warning,
+        Message = "Runtime {Name} ({RuntimeId}) is off the control channel and does not answer ({Detail}): taken for offline")]
+    private partial void LogUnreachable(string name, string runtimeId, string detail);
 }

@@ -7,7 +7,17 @@ namespace Wafer.ControlPlane.Scheduling;
 // What runtimes say about themselves: announce, status and keepalive.
 public sealed partial class FleetReconciler
 {
-    private Task OnRuntimeMessageAsync(RuntimeMessage message, CancellationToken cancellationToken) => message.Envelope.Body switch
+    private Task OnRuntimeMessageAsync(RuntimeMessage message, CancellationToken cancellationToken)
+    {
+        if (!message.Retained && !message.IsWill && message.Envelope.Body is not StatusBody { State: StatusBody.Offline })
+        {
+            HeardFrom(message.RuntimeId); // sent just now by the runtime itself
+        }
+
+        return OnRuntimeMessageCoreAsync(message, cancellationToken);
+    }
+
+    private Task OnRuntimeMessageCoreAsync(RuntimeMessage message, CancellationToken cancellationToken) => message.Envelope.Body switch
     {
         AnnounceBody announce => OnAnnounceAsync(message, announce, cancellationToken),
         StatusBody status => OnStatusAsync(message, status, cancellationToken),
@@ -35,7 +45,8 @@ public sealed partial class FleetReconciler
         RuntimeState state;
         if (message.Retained)
         {
-            state = _reportedStatus.GetValueOrDefault(body.RuntimeId) is { } reported ? ParseState(reported) : existing?.State ?? RuntimeState.Online;
+            // Old news: a known runtime keeps its state (statuses change it); a new one takes its retained status.
+            state = existing?.State ?? (_reportedStatus.GetValueOrDefault(body.RuntimeId) is { } reported ? ParseState(reported) : RuntimeState.Online);
         }
         else
         {
@@ -53,7 +64,8 @@ public sealed partial class FleetReconciler
 
         var runtime = new RuntimeNode(
             body.RuntimeId, body.Name, body.Labels.ToImmutableSortedDictionary(StringComparer.Ordinal), body.Capacity, [.. body.Kinds],
-            body.Version, body.Url, body.KeepaliveSec, state, drainRequested, shutdownSent, existing?.FirstSeen ?? now, now, drainStarted, existing?.Load, body.H2cUrl);
+            body.Version, body.Url, body.KeepaliveSec, state, drainRequested, shutdownSent, existing?.FirstSeen ?? now, now, drainStarted, existing?.Load, body.H2cUrl,
+            message.Retained ? existing?.ControlLostAt : null);
         await SaveRuntimeAsync(runtime, cancellationToken);
         LogAnnounced(runtime.Name, runtime.Id, runtime.Url, body.Modules.Count, message.Retained);
         if (!message.Retained)
@@ -71,6 +83,13 @@ public sealed partial class FleetReconciler
 
     private async Task OnStatusAsync(RuntimeMessage message, StatusBody body, CancellationToken cancellationToken)
     {
+        if (body.State == StatusBody.Offline && (message.IsWill || message.Retained) && _fleet.Runtimes.TryGetValue(body.RuntimeId, out var lost))
+        {
+            // The broker's word that the connection ended (a will), or old news: a stopping broker says it of everyone.
+            ControlLost(lost, message.IsWill ? "its last will arrived (its connection to the broker ended)" : "its retained status says offline");
+            return;
+        }
+
         _reportedStatus[body.RuntimeId] = body.State;
         if (!_fleet.Runtimes.TryGetValue(body.RuntimeId, out var runtime))
         {

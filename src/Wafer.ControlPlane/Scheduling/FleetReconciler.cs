@@ -15,6 +15,7 @@ public sealed partial class FleetReconciler(
     IFleetStore store,
     ICommandSender commands,
     IMessageRefusals refusals,
+    IRuntimeProbes probes,
     IOrchestratorAddress address,
     FleetView view,
     ReconcilerSettings settings,
@@ -112,6 +113,7 @@ public sealed partial class FleetReconciler(
         Tick => OnTickAsync(cancellationToken),
         BrokerConnected => OnConnectedAsync(cancellationToken),
         BrokerDisconnected => OnDisconnected(),
+        RuntimeProbed probed => OnProbedAsync(probed, cancellationToken),
         ApplyDeployment apply => OnApplyDeploymentAsync(apply, cancellationToken),
         RemoveDeployment remove => OnRemoveDeploymentAsync(remove, cancellationToken),
         DrainRuntime drain => OnDrainAsync(drain, cancellationToken),
@@ -157,9 +159,15 @@ public sealed partial class FleetReconciler(
         _dirty = true;
     }
 
+    /// <summary>Nothing is heard from any runtime while the broker is gone: each is checked over HTTP instead.</summary>
     private Task OnDisconnected()
     {
         _connected = false;
+        foreach (var runtime in _fleet.Runtimes.Values.Where(r => r.Alive).ToList())
+        {
+            ControlLost(runtime, "the orchestrator lost the broker");
+        }
+
         return Task.CompletedTask;
     }
 
@@ -168,17 +176,17 @@ public sealed partial class FleetReconciler(
         var now = Now;
         if (_connected && now >= _settledAt)
         {
-            foreach (var runtime in _fleet.Runtimes.Values.Where(r => r.Alive).ToList())
+            foreach (var runtime in _fleet.Runtimes.Values.Where(r => r.Alive && r.ControlLostAt is null).ToList())
             {
                 var allowed = TimeSpan.FromSeconds(runtime.KeepaliveSec * (double)settings.KeepaliveGraceMissed) + TimeSpan.FromMilliseconds(500);
                 if (now - runtime.LastSeen > allowed)
                 {
-                    LogMissedKeepalives(runtime.Name, runtime.Id, settings.KeepaliveGraceMissed, (now - runtime.LastSeen).TotalSeconds);
-                    await SaveRuntimeAsync(runtime with { State = RuntimeState.Offline }, cancellationToken);
-                    _dirty = true;
+                    ControlLost(runtime, $"missed {settings.KeepaliveGraceMissed} keepalives (silent for {(now - runtime.LastSeen).TotalSeconds:0.0}s)");
                 }
             }
         }
+
+        ProbeDue(now);
 
         await SendDueDeletesAsync(now, cancellationToken);
         foreach (var module in _fleet.Modules.Values.Where(m => now - m.UpdatedAt > settings.CommandTimeout).ToList())

@@ -19,6 +19,12 @@ public sealed record ReconcilerSettings(
     /// </summary>
     public TimeSpan RouteGrace { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How often a runtime the control channel lost (its last will, missed keepalives, or the orchestrator's own broker
+    /// gone) is checked over HTTP while it stays in the routes (<see cref="IRuntimeProbes"/>).
+    /// </summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(2);
+
     public static ReconcilerSettings Default { get; } =
         new(3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), SchedulerSettings.Default);
 }

@@ -183,7 +183,7 @@ internal sealed class SchedulingPass
         var blocker = leaving
             .Where(m => m.Hash != deployment.Hash && !_removing.Contains(m.Id))
             .Select(m => (Module: m, Runtime: _runtimes[m.RuntimeId]))
-            .Where(x => x.Runtime.Accepting && Fits(deployment, x.Runtime) && !BackingOff(deployment, x.Runtime))
+            .Where(x => x.Runtime.Placeable && Fits(deployment, x.Runtime) && !BackingOff(deployment, x.Runtime))
             .OrderBy(x => x.Module.Id, StringComparer.Ordinal)
             .Select(x => x.Module)
             .FirstOrDefault();
@@ -197,7 +197,7 @@ internal sealed class SchedulingPass
     }
 
     private RuntimeNode? BestCandidate(Deployment deployment) => _runtimes.Values
-        .Where(r => r.Accepting && Fits(deployment, r) && !HostsOf(deployment.Name).Contains(r.Id) && HasRoom(r) && !BackingOff(deployment, r))
+        .Where(r => r.Placeable && Fits(deployment, r) && !HostsOf(deployment.Name).Contains(r.Id) && HasRoom(r) && !BackingOff(deployment, r))
         .OrderBy(Score)
         .ThenBy(r => r.Id, StringComparer.Ordinal)
         .FirstOrDefault();
@@ -236,11 +236,12 @@ internal sealed class SchedulingPass
 
     private string Explain(Deployment deployment, int placed)
     {
-        var accepting = _fleet.Runtimes.Values.Where(r => r.Accepting).ToList();
+        var accepting = _fleet.Runtimes.Values.Where(r => r.Placeable).ToList();
         var prefix = $"{placed} of {deployment.Replicas} replica(s) placed: ";
         if (accepting.Count == 0)
         {
-            return prefix + (_fleet.Runtimes.Values.Any(r => r.Alive) ? "every runtime is draining" : "no runtime is online");
+            return prefix + (_fleet.Runtimes.Values.Any(r => r.Accepting) ? "no online runtime is connected to the broker now"
+                : _fleet.Runtimes.Values.Any(r => r.Alive) ? "every runtime is draining" : "no runtime is online");
         }
 
         var matching = accepting.Where(r => Fits(deployment, r)).ToList();

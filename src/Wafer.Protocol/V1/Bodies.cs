@@ -25,6 +25,7 @@ public sealed record ModuleState(string ModuleId, string State)
 
 public sealed record Load(int InFlight, double CallsPerSec, double CpuPercent, double MemoryMb);
 
+/// <param name="WillId">The envelope id of the last will the runtime set for this connection (an <c>offline</c> status).</param>
 public sealed record AnnounceBody(
     string RuntimeId,
     string Name,
@@ -35,7 +36,8 @@ public sealed record AnnounceBody(
     string Url,
     int KeepaliveSec,
     IReadOnlyList<ModuleReport> Modules,
-    string? H2cUrl = null) : IMessageBody;
+    string? H2cUrl = null,
+    string? WillId = null) : IMessageBody;
 
 public sealed record StatusBody(string RuntimeId, string State) : IMessageBody
 {
@@ -74,7 +76,8 @@ public sealed record DrainBody : IMessageBody;
 
 public sealed record ShutdownBody(string Reason) : IMessageBody;
 
-public sealed record OrchestratorStatusBody(string State, string Url) : IMessageBody
+/// <param name="Signed">True when the orchestrator signs its commands and accepts only signed runtime messages (it has the fleet token).</param>
+public sealed record OrchestratorStatusBody(string State, string Url, bool Signed = false) : IMessageBody
 {
     public const string Online = "online";
     public const string Offline = "offline";

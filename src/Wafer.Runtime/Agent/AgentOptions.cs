@@ -41,7 +41,10 @@ public sealed class AgentOptions
     /// <summary>A PEM file of CA certificates an <c>mqtts://</c> broker's certificate may chain to (a private CA).</summary>
     public string? MqttCa { get; set; }
 
-    /// <summary>Bearer token sent when fetching artifacts from the orchestrator. Secret: never logged.</summary>
+    /// <summary>
+    /// The fleet token: sent as the bearer token when fetching artifacts, and the root of the keys the agent signs with
+    /// and checks commands against, and of its broker password (docs/protocol.md, "Signed messages"). Secret: never logged.
+    /// </summary>
     public string? ControlToken { get; set; }
 
     /// <summary>The most modules the orchestrator may place here (announced as capacity).</summary>

@@ -24,8 +24,7 @@ public sealed partial class RuntimeAgent
             return;
         }
 
-        if (message.Body is CreateModuleBody or DeleteModuleBody or DrainBody or ShutdownBody
-            && _guard.Check(message, payload, signature) is { } refusal)
+        if (_guard.Check(topic, message, payload, signature) is { } refusal)
         {
             MessageRefused(_logger, topic, refusal);
             await PublishEventAsync(MessageTypes.Error, new ErrorBody(message.Id, topic, refusal));
@@ -38,6 +37,11 @@ public sealed partial class RuntimeAgent
                 var seen = Interlocked.Exchange(ref _lastOrchestratorStatusId, message.Id);
                 if (status.State == OrchestratorStatusBody.Online && seen != message.Id)
                 {
+                    if (status.Signed && _keys is null)
+                    {
+                        FleetTokenMissing(_logger, status.Url);
+                    }
+
                     OrchestratorOnline(_logger, status.Url);
                     await AnnounceAsync();
                 }

@@ -1,3 +1,4 @@
+using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Wafer.Protocol.Transport;
@@ -30,6 +31,17 @@ public sealed partial class RuntimeAgent
             {
                 break;
             }
+            catch (BrokerRefusedException ex) when (ex.Credentials)
+            {
+                if (failures == 0)
+                {
+                    CredentialsRefused(_logger, _broker.ToString(), ex.Message, _keys is null
+                        ? "if the fleet has a token, start this runtime with --token (or WAFER_TOKEN): its broker user and password derive from it"
+                        : "check that --token is the orchestrator's, or give the broker's user with --mqttUser and --mqttPassword");
+                }
+
+                failures++;
+            }
             catch (Exception ex)
             {
                 if (failures == 0)
@@ -56,7 +68,7 @@ public sealed partial class RuntimeAgent
         var result = await _client.ConnectAsync(ClientOptions(), timeout.Token);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
-            throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
+            throw new BrokerRefusedException(result.ResultCode, result.ReasonString);
         }
 
         var id = _identity!.Id;
@@ -75,9 +87,17 @@ public sealed partial class RuntimeAgent
         }
     }
 
+    /// <summary>
+    /// The options of one connection. Its last will is a retained <c>offline</c> status built now, signed when the
+    /// runtime has the fleet token; its envelope id goes into the next announce (<c>willId</c>) so the orchestrator
+    /// can tell the will, whatever its age, from a replayed old status.
+    /// </summary>
     private MqttClientOptions ClientOptions()
     {
         var id = _identity!.Id;
+        var will = Envelope.Create(MessageTypes.Status, new StatusBody(id, StatusBody.Offline));
+        var willPayload = MessageCodec.Encode(will);
+        _willId = will.Id;
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(_broker.Host, _broker.Port)
             .WithClientId("wafer-runtime-" + id)
@@ -86,13 +106,22 @@ public sealed partial class RuntimeAgent
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(_options.KeepaliveInterval.TotalSeconds), 1, 60)))
             .WithTimeout(TimeSpan.FromSeconds(10))
             .WithWillTopic(Topics.Status(id))
-            .WithWillPayload(MessageCodec.Encode(MessageTypes.Status, new StatusBody(id, StatusBody.Offline)))
+            .WithWillPayload(willPayload)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
-        var user = _options.MqttUsername ?? _broker.Username;
-        if (user is not null)
+        if (_keys is not null)
+        {
+            builder.WithWillUserProperty(MessageSignature.UserProperty, new ReadOnlyMemory<byte>(Encoding.ASCII.GetBytes(_keys.Sign(Topics.Status(id), willPayload))));
+        }
+
+        // Explicit credentials (--mqttUser, or user:password@ in --join) win; with the fleet token the derived ones serve.
+        if ((_options.MqttUsername ?? _broker.Username) is { } user)
         {
             builder.WithCredentials(user, _options.MqttPassword ?? _broker.Password);
+        }
+        else if (_keys is not null)
+        {
+            builder.WithCredentials(_keys.BrokerUser, _keys.BrokerPassword);
         }
 
         if (_broker.Tls)

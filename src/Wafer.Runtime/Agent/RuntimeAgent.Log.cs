@@ -64,4 +64,12 @@ public sealed partial class RuntimeAgent
     [LoggerMessage(EventId = 2714, EventName = "WarmedUp", Level = LogLevel.Debug,
         Message = "Warmed up the HTTP client and server in {Milliseconds:0} ms (-1: a warm-up request failed)")]
     private static partial void WarmedUp(ILogger logger, double milliseconds);
+
+    [LoggerMessage(EventId = 2715, EventName = "BrokerCredentialsRefused", Level = LogLevel.Error,
+        Message = "The broker {Broker} refused this runtime ({Reason}); retrying with backoff, still serving. To join: {Fix}")]
+    private static partial void CredentialsRefused(ILogger logger, string broker, string reason, string fix);
+
+    [LoggerMessage(EventId = 2716, EventName = "FleetTokenMissing", Level = LogLevel.Error,
+        Message = "The orchestrator at {Url} accepts only messages signed with the fleet token and this runtime has none, so it refuses what this runtime sends. Start the runtime with --token (or WAFER_TOKEN) set to the fleet's token")]
+    private static partial void FleetTokenMissing(ILogger logger, string url);
 }

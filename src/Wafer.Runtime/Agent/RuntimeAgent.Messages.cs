@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -31,7 +32,7 @@ public sealed partial class RuntimeAgent
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == CommandSignature.UserProperty)?.ReadValueAsString();
+        var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == MessageSignature.UserProperty)?.ReadValueAsString();
         var message = (e.ApplicationMessage.Topic, e.ApplicationMessage.Payload.ToArray(), signature);
         if (!_inbox.Writer.TryWrite(message))
         {
@@ -72,7 +73,7 @@ public sealed partial class RuntimeAgent
     {
         var id = _identity!.Id;
         var announce = new AnnounceBody(id, Name!, _options.Labels, LoadSampler.Capacity(_options.MaxModules), Kinds, Version, Url!,
-            (int)Math.Max(1, Math.Ceiling(_options.KeepaliveInterval.TotalSeconds)), _modules.Reports(), H2cUrl);
+            (int)Math.Max(1, Math.Ceiling(_options.KeepaliveInterval.TotalSeconds)), _modules.Reports(), H2cUrl, _willId);
         return PublishAsync(Topics.Announce(id), MessageTypes.Announce, announce, retain: true);
     }
 
@@ -96,12 +97,18 @@ public sealed partial class RuntimeAgent
             return false;
         }
 
-        var message = new MqttApplicationMessageBuilder()
+        var payload = MessageCodec.Encode(type, body);
+        var builder = new MqttApplicationMessageBuilder()
             .WithTopic(topic)
-            .WithPayload(MessageCodec.Encode(type, body))
+            .WithPayload(payload)
             .WithQualityOfServiceLevel(qos)
-            .WithRetainFlag(retain)
-            .Build();
+            .WithRetainFlag(retain);
+        if (_keys is not null)
+        {
+            builder.WithUserProperty(MessageSignature.UserProperty, new ReadOnlyMemory<byte>(Encoding.ASCII.GetBytes(_keys.Sign(topic, payload))));
+        }
+
+        var message = builder.Build();
         try
         {
             using var timeout = new CancellationTokenSource(PublishTimeout);

@@ -36,11 +36,13 @@ public sealed partial class RuntimeAgent : BackgroundService
     private readonly IMqttClient _client;
     private readonly Channel<(string Topic, byte[] Payload, string? Signature)> _inbox =
         Channel.CreateBounded<(string, byte[], string?)>(new BoundedChannelOptions(1024) { SingleReader = true });
-    private readonly CommandGuard _guard;
     private readonly ConcurrentQueue<(string Type, IMessageBody Body)> _outbox = new();
     private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RuntimeIdentity? _identity;
+    private RuntimeKeys? _keys;
+    private CommandGuard _guard = new(null, TimeProvider.System);
+    private volatile string? _willId;
     private BrokerAddress _broker = null!;
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CancellationTokenRegistration _onStarted;
@@ -65,7 +67,6 @@ public sealed partial class RuntimeAgent : BackgroundService
         _lifetime = lifetime;
         _services = services;
         _logger = logger;
-        _guard = new CommandGuard(_options.ControlToken, TimeProvider.System);
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += e =>
@@ -100,6 +101,8 @@ public sealed partial class RuntimeAgent : BackgroundService
 
         BrokerAddress.TryParse(_options.Join!, out _broker, out _);
         _identity = RuntimeIdentity.Acquire(_runtime.StoragePath);
+        _keys = _options.ControlToken is { Length: > 0 } token ? new RuntimeKeys(token, _identity.Id) : null;
+        _guard = new CommandGuard(_keys, TimeProvider.System);
         Name = _options.Name ?? $"{Dns.GetHostName().ToLowerInvariant()}-{_identity.Id[..8]}";
         _modules.Restore();
         _onStarted = _lifetime.ApplicationStarted.Register(() =>

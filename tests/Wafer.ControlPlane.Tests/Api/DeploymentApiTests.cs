@@ -319,7 +319,7 @@ public sealed class DeploymentApiTests
     public async Task Token_CommandsAreSignedWithIt()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = "s3cret");
-        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl, null, "s3cret");
         runtime.ArtifactToken = "s3cret";
         await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
 
@@ -329,7 +329,11 @@ public sealed class DeploymentApiTests
         await WaitRunningAsync(host, "web");
 
         Assert.NotEmpty(runtime.Signed);
-        Assert.All(runtime.Signed, c => Assert.True(CommandSignature.Matches("s3cret", c.Payload, c.Signature), $"signature {c.Signature ?? "(none)"}"));
+        var key = Wafer.Protocol.Security.FleetKeys.Runtime("s3cret", runtime.Id);
+        Assert.All(runtime.Signed, c => Assert.True(MessageSignature.Matches(key, Topics.Commands(runtime.Id), c.Payload, c.Signature), $"signature {c.Signature ?? "(none)"}"));
+        // bound to this runtime: the same signature does not verify for another runtime's key or topic
+        var other = Guid.NewGuid().ToString("D");
+        Assert.All(runtime.Signed, c => Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime("s3cret", other), Topics.Commands(other), c.Payload, c.Signature)));
     }
 
     [Fact]

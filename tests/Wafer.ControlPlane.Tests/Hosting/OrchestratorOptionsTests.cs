@@ -46,4 +46,16 @@ public sealed class OrchestratorOptionsTests
         Assert.Contains("RouteGrace must be between 0 and 1 minute, got -00:00:01", Errors(o => o.RouteGrace = TimeSpan.FromSeconds(-1)));
         Assert.Contains("RouteGrace must be between 0 and 1 minute, got 00:02:00", Errors(o => o.RouteGrace = TimeSpan.FromMinutes(2)));
     }
+
+    [Fact]
+    public void BrokerHost_BeyondLoopback_NeedsTheToken()
+    {
+        Assert.Empty(Errors(o => o.BrokerHost = "127.0.0.1"));
+        Assert.Empty(Errors(o => o.BrokerHost = "::1"));
+        Assert.Equal(["BrokerHost (--brokerHost) 0.0.0.0 is beyond loopback: the in-process broker then requires credentials, which derive from the fleet token; set --token (or WAFER_TOKEN)"],
+            Errors(o => o.BrokerHost = "0.0.0.0"));
+        Assert.Empty(Errors(o => { o.BrokerHost = "0.0.0.0"; o.ApiToken = "t"; }));
+        Assert.Equal(["BrokerHost (--brokerHost) must be an IP address to bind (127.0.0.1, 0.0.0.0, ::), got 'localhost'"], Errors(o => o.BrokerHost = "localhost"));
+        Assert.Empty(Errors(o => { o.BrokerHost = "0.0.0.0"; o.Mqtt = "mqtt://broker:1883"; })); // an external broker: not ours to bind
+    }
 }

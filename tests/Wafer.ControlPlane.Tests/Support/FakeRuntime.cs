@@ -11,13 +11,15 @@ using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
+using Wafer.Protocol.Security;
 
 namespace Wafer.ControlPlane.Tests.Support;
 
 /// <summary>
 /// A runtime that speaks protocol v1 from this process: announces with a retained offline last will, answers
 /// <c>create_module</c> after downloading the artifact and checking its hash, answers deletes, drains, and serves
-/// <c>GET /api/logs</c> with canned lines.
+/// <c>GET /healthz</c> and <c>GET /api/logs</c> with canned lines. Given the fleet token, it signs what it publishes
+/// and joins with the broker user the token gives it, as a real runtime does.
 /// </summary>
 public sealed class FakeRuntime : IAsyncDisposable
 {
@@ -25,15 +27,20 @@ public sealed class FakeRuntime : IAsyncDisposable
     private readonly WebApplication _http;
     private readonly HttpClient _downloads = new();
 
-    private FakeRuntime(string id, WebApplication http, string url)
+    private readonly byte[]? _key;
+    private readonly string? _token;
+
+    private FakeRuntime(string id, WebApplication http, string url, string? token)
     {
         Id = id;
         _http = http;
         Url = url;
+        _token = token;
+        _key = token is null ? null : FleetKeys.Runtime(token, id);
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var payload = e.ApplicationMessage.Payload.ToArray();
-            var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == CommandSignature.UserProperty)?.ReadValueAsString();
+            var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == MessageSignature.UserProperty)?.ReadValueAsString();
             Signed.Enqueue((payload, signature));
             return OnCommandAsync(e.ApplicationMessage.Topic, payload);
         };
@@ -47,7 +54,7 @@ public sealed class FakeRuntime : IAsyncDisposable
 
     public ConcurrentQueue<Envelope> Commands { get; } = new();
 
-    /// <summary>Every command's payload with its <see cref="CommandSignature.UserProperty"/> (null when unsigned).</summary>
+    /// <summary>Every command's payload with its <see cref="MessageSignature.UserProperty"/> (null when unsigned).</summary>
     public ConcurrentQueue<(byte[] Payload, string? Signature)> Signed { get; } = new();
 
     /// <summary>Bearer token for artifact downloads, when the orchestrator requires one.</summary>
@@ -56,12 +63,17 @@ public sealed class FakeRuntime : IAsyncDisposable
     /// <summary>When set, creates fail with this reason.</summary>
     public string? FailCreates { get; set; }
 
-    public static async Task<FakeRuntime> StartAsync(string brokerUrl, string? id = null, params (string Key, string Value)[] labels)
+    public static Task<FakeRuntime> StartAsync(string brokerUrl, string? id = null, params (string Key, string Value)[] labels) =>
+        StartAsync(brokerUrl, id, token: null, labels);
+
+    /// <summary>Starts a fake runtime; with <paramref name="token"/>, its id must be a UUID (a broker user name).</summary>
+    public static async Task<FakeRuntime> StartAsync(string brokerUrl, string? id, string? token, params (string Key, string Value)[] labels)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         var http = builder.Build();
+        http.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         http.MapGet("/api/logs", (string? function, string? plugin) => Results.Json(new[]
         {
             new { time = DateTimeOffset.UtcNow, callId = "c1", plugin = "web", function = "hello", level = "info", message = $"hello from {function ?? "all"} of {plugin ?? "all"}", cause = (string?)null },
@@ -70,7 +82,7 @@ public sealed class FakeRuntime : IAsyncDisposable
         }));
         await http.StartAsync();
         var url = http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var runtime = new FakeRuntime(id ?? "fake-" + Guid.NewGuid().ToString("N")[..8], http, url);
+        var runtime = new FakeRuntime(id ?? Guid.NewGuid().ToString("D"), http, url, token);
         await runtime.ConnectAsync(brokerUrl, labels);
         return runtime;
     }
@@ -78,26 +90,42 @@ public sealed class FakeRuntime : IAsyncDisposable
     private async Task ConnectAsync(string brokerUrl, (string Key, string Value)[] labels)
     {
         var uri = new Uri(brokerUrl);
-        var options = new MqttClientOptionsBuilder()
+        var will = Envelope.Create(MessageTypes.Status, new StatusBody(Id, StatusBody.Offline));
+        var willPayload = MessageCodec.Encode(will);
+        var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(uri.Host, uri.Port)
-            .WithClientId("runtime-" + Id)
+            .WithClientId("wafer-runtime-" + Id)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
             .WithWillTopic(Topics.Status(Id))
-            .WithWillPayload(MessageCodec.Encode(MessageTypes.Status, new StatusBody(Id, StatusBody.Offline)))
+            .WithWillPayload(willPayload)
             .WithWillRetain(true)
-            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        await _client.ConnectAsync(options);
+            .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_key is not null)
+        {
+            builder.WithWillUserProperty(MessageSignature.UserProperty, Signature(Topics.Status(Id), willPayload));
+            builder.WithCredentials(Id, FleetKeys.BrokerPassword(_token!, Id));
+        }
+
+        var connected = await _client.ConnectAsync(builder.Build());
+        Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
         await _client.SubscribeAsync(Topics.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce);
         await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Online), retain: true);
-        var announce = Fleets.Announce(Id, labels: labels) with { Url = Url, Modules = [] };
+        var announce = Fleets.Announce(Id, labels: labels) with { Url = Url, Modules = [], WillId = will.Id };
         await PublishAsync(Topics.Announce(Id), MessageTypes.Announce, announce, retain: true);
     }
 
-    /// <summary>Drops the connection without a clean disconnect, so the broker sends the last will.</summary>
+    /// <summary>
+    /// Dies as a process does: its HTTP server stops (its health check fails) and its connection drops without a clean
+    /// disconnect, so the broker sends the last will.
+    /// </summary>
     public async Task CrashAsync()
     {
-        await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.DisconnectWithWillMessage).Build());
+        await _http.StopAsync();
+        _client.Dispose(); // the connection closes without a DISCONNECT packet
     }
+
+    /// <summary>Drops the broker connection as a network fault would (the will goes out) while its HTTP server keeps serving.</summary>
+    public void LoseBroker() => _client.Dispose(); // the connection closes without a DISCONNECT packet
 
     private async Task OnCommandAsync(string topic, byte[] payload)
     {
@@ -142,22 +170,47 @@ public sealed class FakeRuntime : IAsyncDisposable
         return actual == create.Hash ? null : $"hash mismatch: expected {create.Hash}, got {actual}";
     }
 
-    private Task PublishAsync(string topic, string type, IMessageBody body, bool retain = false) =>
-        _client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(topic).WithPayload(MessageCodec.Encode(type, body)).WithRetainFlag(retain)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    private Task PublishAsync(string topic, string type, IMessageBody body, bool retain = false)
+    {
+        var payload = MessageCodec.Encode(type, body);
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic).WithPayload(payload).WithRetainFlag(retain)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (_key is not null)
+        {
+            message.WithUserProperty(MessageSignature.UserProperty, Signature(topic, payload));
+        }
+
+        return _client.PublishAsync(message.Build());
+    }
+
+    private ReadOnlyMemory<byte> Signature(string topic, byte[] payload) =>
+        System.Text.Encoding.ASCII.GetBytes(MessageSignature.Compute(_key!, topic, payload));
 
     public async ValueTask DisposeAsync()
     {
-        if (_client.IsConnected)
+        try
         {
-            await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
-            await _client.DisconnectAsync();
+            if (_client.IsConnected)
+            {
+                await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
+                await _client.DisconnectAsync();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
         }
 
         _client.Dispose();
         _downloads.Dispose();
-        await _http.StopAsync();
+        try
+        {
+            await _http.StopAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
         await _http.DisposeAsync();
     }
 }

@@ -39,7 +39,7 @@ public sealed class MqttProbe : IAsyncDisposable
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             probe._client.Dispose();
-            throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode}");
+            throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode}: {result.ReasonString}");
         }
         foreach (var topic in subscriptions)
         {
@@ -49,11 +49,25 @@ public sealed class MqttProbe : IAsyncDisposable
         return probe;
     }
 
-    public Task PublishAsync(string topic, byte[] payload, bool retain = false) =>
-        _client.PublishAsync(new MqttApplicationMessageBuilder()
-            .WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+    public Task<MqttClientPublishResult> PublishAsync(string topic, byte[] payload, bool retain = false, string? signature = null)
+    {
+        var message = new MqttApplicationMessageBuilder()
+            .WithTopic(topic).WithPayload(payload).WithRetainFlag(retain).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
+        if (signature is not null)
+        {
+            message.WithUserProperty(MessageSignature.UserProperty, new ReadOnlyMemory<byte>(System.Text.Encoding.ASCII.GetBytes(signature)));
+        }
 
-    public Task PublishAsync(string topic, string type, IMessageBody body, bool retain = false) => PublishAsync(topic, MessageCodec.Encode(type, body), retain);
+        return _client.PublishAsync(message.Build());
+    }
+
+    public Task<MqttClientPublishResult> PublishAsync(string topic, string type, IMessageBody body, bool retain = false) => PublishAsync(topic, MessageCodec.Encode(type, body), retain);
+
+    /// <summary>Subscribes to <paramref name="filter"/>; the result carries the broker's reason code.</summary>
+    public Task<MqttClientSubscribeResult> SubscribeAsync(string filter) => _client.SubscribeAsync(filter, MqttQualityOfServiceLevel.AtLeastOnce);
+
+    /// <summary>Drops the connection without a DISCONNECT packet, as a process that dies does: the broker sends the will.</summary>
+    public void Crash() => _client.Dispose();
 
     /// <summary>Waits for a message on <paramref name="topic"/> whose payload satisfies <paramref name="match"/>.</summary>
     public async Task<byte[]> WaitForAsync(string topic, Func<byte[], bool> match, string what, TimeSpan? within = null)
@@ -80,9 +94,15 @@ public sealed class MqttProbe : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_client.IsConnected)
+        try
         {
-            await _client.DisconnectAsync();
+            if (_client.IsConnected)
+            {
+                await _client.DisconnectAsync();
+            }
+        }
+        catch (ObjectDisposedException)
+        {
         }
 
         _client.Dispose();

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Wafer.ControlPlane.Tests.Support;
 
-/// <summary>A <see cref="FleetReconciler"/> wired to hand-written fakes and a manual clock, driven event by event.</summary>
+/// <summary>
+/// A <see cref="FleetReconciler"/> wired to hand-written fakes and a manual clock, driven event by event. After each
+/// event it handles, the health checks the reconciler asked for are answered (<see cref="FakeProbes"/>).
+/// </summary>
 public sealed class ReconcilerHarness
 {
     private sealed class FixedAddress : IOrchestratorAddress
@@ -15,7 +18,7 @@ public sealed class ReconcilerHarness
         Store = store ?? new InMemoryFleetStore();
         Time = time ?? new ManualTimeProvider();
         Reconciler = new FleetReconciler(
-            Store, Commands, Refusals, new FixedAddress(), View, ReconcilerSettings.Default with { SettleDelay = TimeSpan.Zero }, Time,
+            Store, Commands, Refusals, Probes, new FixedAddress(), View, ReconcilerSettings.Default with { SettleDelay = TimeSpan.Zero }, Time,
             NullLogger<FleetReconciler>.Instance);
     }
 
@@ -27,6 +30,8 @@ public sealed class ReconcilerHarness
 
     public FakeRefusals Refusals { get; } = new();
 
+    public FakeProbes Probes { get; } = new();
+
     public FleetView View { get; } = new();
 
     public FleetReconciler Reconciler { get; }
@@ -36,15 +41,28 @@ public sealed class ReconcilerHarness
     public async Task StartAsync()
     {
         await Reconciler.InitializeAsync();
-        await Reconciler.HandleAsync(new BrokerConnected());
+        await HandleAsync(new BrokerConnected());
     }
 
-    public Task SendAsync(string runtimeId, string type, IMessageBody body, bool retained = false, string? id = null)
+    /// <summary>Applies <paramref name="fleetEvent"/>, then answers the health checks it (and their answers) asked for.</summary>
+    public async Task HandleAsync(IFleetEvent fleetEvent)
+    {
+        await Reconciler.HandleAsync(fleetEvent);
+        for (var answers = Probes.TakeAnswers(); answers.Count > 0; answers = Probes.TakeAnswers())
+        {
+            await Reconciler.HandleAsync(answers);
+        }
+    }
+
+    public Task SendAsync(string runtimeId, string type, IMessageBody body, bool retained = false, string? id = null, bool will = false)
     {
         var channel = MessageTypes.ByChannel.First(c => c.Value.Contains(type)).Key;
         var envelope = new Envelope(Envelope.Version, type, id ?? Guid.NewGuid().ToString("N"), Time.GetUtcNow(), body);
-        return Reconciler.HandleAsync(new RuntimeMessage(runtimeId, $"wafer/v1/runtimes/{runtimeId}/{channel}", envelope, retained));
+        return HandleAsync(new RuntimeMessage(runtimeId, $"wafer/v1/runtimes/{runtimeId}/{channel}", envelope, retained, will));
     }
+
+    /// <summary>The broker publishes runtime <paramref name="id"/>'s last will (retained offline status).</summary>
+    public Task WillAsync(string id) => SendAsync(id, MessageTypes.Status, new StatusBody(id, StatusBody.Offline), will: true);
 
     public Task AnnounceAsync(string id, int maxModules = 10, IReadOnlyList<ModuleReport>? modules = null, bool retained = false,
         params (string Key, string Value)[] labels) =>
@@ -82,28 +100,28 @@ public sealed class ReconcilerHarness
     public async Task<Deployment> DeployAsync(Deployment deployment)
     {
         var done = new TaskCompletionSource<(Deployment, bool)>();
-        await Reconciler.HandleAsync(new ApplyDeployment(deployment, done));
+        await HandleAsync(new ApplyDeployment(deployment, done));
         return (await done.Task).Item1;
     }
 
     public async Task<bool> RemoveAsync(string name)
     {
         var done = new TaskCompletionSource<bool>();
-        await Reconciler.HandleAsync(new RemoveDeployment(name, done));
+        await HandleAsync(new RemoveDeployment(name, done));
         return await done.Task;
     }
 
     public async Task<DrainOutcome> DrainAsync(string id)
     {
         var done = new TaskCompletionSource<DrainOutcome>();
-        await Reconciler.HandleAsync(new DrainRuntime(id, done));
+        await HandleAsync(new DrainRuntime(id, done));
         return await done.Task;
     }
 
     public async Task TickAsync(TimeSpan advance)
     {
         Time.Advance(advance);
-        await Reconciler.HandleAsync(new Tick());
+        await HandleAsync(new Tick());
     }
 
     public IReadOnlyList<PlacedModule> ModulesOf(string deployment) => [.. Fleet.ModulesOf(deployment)];

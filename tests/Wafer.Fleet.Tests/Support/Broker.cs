@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using MQTTnet;
 using MQTTnet.Protocol;
 
 namespace Wafer.Fleet.Tests.Support;
 
-/// <summary>The test Mosquitto: clearing what earlier tests left retained, and stopping and starting it.</summary>
+/// <summary>The shared test Mosquitto: clearing what earlier tests left retained (it is never stopped: tests that stop a broker start their own, <see cref="Mosquitto"/>).</summary>
 public static class Broker
 {
     /// <summary>Removes every retained <c>wafer/v1/…</c> message so a test starts from an empty fleet.</summary>
@@ -47,24 +46,5 @@ public static class Broker
         }
 
         await client.DisconnectAsync();
-    }
-
-    public static Task StopAsync() => RunScriptAsync("stop");
-
-    public static Task StartAsync() => RunScriptAsync("start");
-
-    private static async Task RunScriptAsync(string verb)
-    {
-        var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Repository.Root };
-        info.ArgumentList.Add(Path.Combine(Repository.Root, "scripts", "mosquitto.sh"));
-        info.ArgumentList.Add(verb);
-        info.Environment["WAFER_TEST_MQTT_PORT"] = new Uri(Repository.BrokerUrl).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        using var process = Process.Start(info)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"scripts/mosquitto.sh {verb} failed: {output}");
-        }
     }
 }

@@ -9,19 +9,24 @@ namespace Wafer.Fleet.Tests.Support;
 
 /// <summary>
 /// A real fleet: an orchestrator process and runtime processes (<c>dotnet wafer.dll …</c> from the built CLI) joined
-/// through the test Mosquitto, each with its own storage folder.
+/// through the shared test Mosquitto, a broker of the test's own, or the orchestrator's in-process broker, each with
+/// its own storage folder.
 /// </summary>
 public sealed class FleetCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, WaferProcess> _runtimes = new(StringComparer.Ordinal);
     private readonly List<WaferProcess> _stopped = [];
     private readonly List<WaferProcess> _gateways = [];
+    private readonly IReadOnlyDictionary<string, string> _runtimeIds;
+    private string? _brokerUrl;
 
-    private FleetCluster(string folder, int port, string? token)
+    private FleetCluster(string folder, int port, string? token, string? brokerUrl, IReadOnlyDictionary<string, string>? runtimeIds)
     {
         Folder = folder;
         Port = port;
         Token = token;
+        _brokerUrl = brokerUrl;
+        _runtimeIds = runtimeIds ?? new Dictionary<string, string>();
         Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null)
         {
@@ -42,12 +47,32 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public IReadOnlyDictionary<string, WaferProcess> Runtimes => _runtimes;
 
-    public static async Task<FleetCluster> StartAsync(int runtimes = 3, string? token = null)
+    /// <summary>The in-process broker's port, when the orchestrator runs one (<c>StartAsync(inProcessBroker: true)</c>).</summary>
+    public int? BrokerPort { get; private set; }
+
+    /// <summary>The broker runtimes join and the orchestrator connects to.</summary>
+    public string BrokerUrl => _brokerUrl ?? Repository.BrokerUrl;
+
+    /// <param name="brokerUrl">A broker of the test's own; null: the shared test Mosquitto (its retained messages cleared first).</param>
+    /// <param name="runtimeIds">Runtime ids to give runtimes by name (written to their storage before they start).</param>
+    /// <param name="inProcessBroker">The orchestrator runs its in-process broker on a free port, which runtimes join.</param>
+    public static async Task<FleetCluster> StartAsync(
+        int runtimes = 3, string? token = null, string? brokerUrl = null, IReadOnlyDictionary<string, string>? runtimeIds = null, bool inProcessBroker = false)
     {
-        await Broker.ClearRetainedAsync();
+        if (brokerUrl is null && !inProcessBroker)
+        {
+            await Broker.ClearRetainedAsync();
+        }
+
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort(), token);
+        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds);
+        if (inProcessBroker)
+        {
+            cluster.BrokerPort = FreePort();
+            cluster._brokerUrl = $"mqtt://127.0.0.1:{cluster.BrokerPort}";
+        }
+
         try
         {
             await cluster.StartOrchestratorAsync();
@@ -68,9 +93,10 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public async Task StartOrchestratorAsync()
     {
+        string[] broker = BrokerPort is { } port ? ["--brokerPort", port.ToString(CultureInfo.InvariantCulture)] : ["--mqtt", BrokerUrl];
         Orchestrator = WaferProcess.Start("orchestrator", [
             "orchestrator",
-            "--mqtt", Repository.BrokerUrl,
+            .. broker,
             "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),
             "--storagePath", Path.Combine(Folder, "orchestrator"),
             "--port", Port.ToString(CultureInfo.InvariantCulture),
@@ -79,16 +105,23 @@ public sealed class FleetCluster : IAsyncDisposable
         await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this);
     }
 
-    public WaferProcess StartRuntime(string name)
+    /// <param name="withToken">False starts it without the fleet's token (to see it refused).</param>
+    public WaferProcess StartRuntime(string name, bool withToken = true)
     {
+        if (_runtimeIds.TryGetValue(name, out var id))
+        {
+            Directory.CreateDirectory(Path.Combine(Folder, name));
+            File.WriteAllText(Path.Combine(Folder, name, "runtime-id"), id + "\n");
+        }
+
         var process = WaferProcess.Start(name, [
             "runtime",
-            "--join", Repository.BrokerUrl,
+            "--join", BrokerUrl,
             "--name", name,
             "--port", "0",
             "--storagePath", Path.Combine(Folder, name),
             "--keepalive", "1s",
-            .. TokenArguments(),
+            .. withToken ? TokenArguments() : [],
         ]);
         _runtimes[name] = process;
         return process;
@@ -116,6 +149,9 @@ public sealed class FleetCluster : IAsyncDisposable
     }
 
     private string[] TokenArguments() => Token is null ? [] : ["--token", Token];
+
+    /// <summary>The id of runtime <paramref name="name"/> (from its storage path).</summary>
+    public string RuntimeId(string name) => File.ReadAllText(Path.Combine(Folder, name, "runtime-id")).Trim();
 
     /// <summary>Kills a process of the fleet with SIGKILL; it stays listed for the log.</summary>
     public void Kill(WaferProcess process)

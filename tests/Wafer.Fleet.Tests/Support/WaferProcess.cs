@@ -31,7 +31,11 @@ public sealed class WaferProcess : IDisposable
 
     public static WaferProcess Start(string name, params string[] arguments)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // Through env(1) with SIGINT and SIGQUIT reset to their defaults: a test runner started where they are ignored
+        // (a background job of a non-interactive shell, nohup) would pass that on, and the process would never see Ctrl-C.
+        var info = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("--default-signal=INT,QUIT");
+        info.ArgumentList.Add("dotnet");
         info.ArgumentList.Add(Repository.WaferDll);
         foreach (var argument in arguments)
         {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using MQTTnet;
+using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Tests.Support;
@@ -36,16 +37,17 @@ public sealed class FakeOrchestrator : IAsyncDisposable
                 refusal = ex.Message;
             }
 
+            var signature = e.ApplicationMessage.UserProperties?.FirstOrDefault(p => p.Name == MessageSignature.UserProperty)?.ReadValueAsString();
             lock (_received)
             {
-                _received.Add(new Received(topic, envelope, refusal, e.ApplicationMessage.Retain));
+                _received.Add(new Received(topic, envelope, refusal, e.ApplicationMessage.Retain, payload, signature));
             }
 
             return Task.CompletedTask;
         };
     }
 
-    public sealed record Received(string Topic, Envelope? Message, string? Refusal, bool Retain)
+    public sealed record Received(string Topic, Envelope? Message, string? Refusal, bool Retain, byte[] Payload, string? Signature)
     {
         public string? Type => Message?.Type;
 
@@ -111,7 +113,7 @@ public sealed class FakeOrchestrator : IAsyncDisposable
     public Task<Received> AnswerToAsync(string runtimeId, string requestId, string type) =>
         WaitForAsync(runtimeId, type, r => RequestIdOf(r.Message!.Body) == requestId);
 
-    /// <summary>The control token commands are signed with, as the orchestrator signs them; null sends them unsigned.</summary>
+    /// <summary>The fleet token messages are signed with, as the orchestrator signs them; null sends them unsigned.</summary>
     public string? SigningToken { get; set; }
 
     /// <summary>Sends a command (signed with <see cref="SigningToken"/> when set); returns its request id.</summary>
@@ -119,9 +121,13 @@ public sealed class FakeOrchestrator : IAsyncDisposable
     {
         var envelope = Envelope.Create(type, body);
         var payload = MessageCodec.Encode(envelope);
-        await PublishAsync(Topics.Commands(runtimeId), payload, retain: false, SigningToken is null ? null : CommandSignature.Compute(SigningToken, payload));
+        await PublishAsync(Topics.Commands(runtimeId), payload, retain: false, Sign(Topics.Commands(runtimeId), payload));
         return envelope.Id;
     }
+
+    /// <summary>The signature the orchestrator would put on <paramref name="payload"/> on <paramref name="topic"/>; null without a token.</summary>
+    public string? Sign(string topic, byte[] payload) =>
+        SigningToken is null ? null : MessageSignature.Compute(MessageSignature.KeyFor(SigningToken, topic)!, topic, payload);
 
     public async Task PublishAsync(string topic, byte[] payload, bool retain, string? signature = null)
     {
@@ -132,14 +138,17 @@ public sealed class FakeOrchestrator : IAsyncDisposable
             .WithRetainFlag(retain);
         if (signature is not null)
         {
-            message.WithUserProperty(CommandSignature.UserProperty, System.Text.Encoding.ASCII.GetBytes(signature));
+            message.WithUserProperty(MessageSignature.UserProperty, System.Text.Encoding.ASCII.GetBytes(signature));
         }
 
         await _client.PublishAsync(message.Build());
     }
 
-    public Task PublishStatusAsync(string state) =>
-        PublishAsync(Topics.OrchestratorStatus, MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(state, "http://127.0.0.1:1")), retain: true);
+    public Task PublishStatusAsync(string state, bool signed = true)
+    {
+        var payload = MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(state, "http://127.0.0.1:1", SigningToken is not null));
+        return PublishAsync(Topics.OrchestratorStatus, payload, retain: true, signed ? Sign(Topics.OrchestratorStatus, payload) : null);
+    }
 
     public async ValueTask DisposeAsync()
     {

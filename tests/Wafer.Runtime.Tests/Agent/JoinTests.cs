@@ -1,5 +1,6 @@
 using System.Net;
 using Wafer.Protocol.V1;
+using Wafer.Runtime.Agent;
 using Wafer.Runtime.Tests.Support;
 
 namespace Wafer.Runtime.Tests.Agent;
@@ -147,11 +148,17 @@ public sealed class JoinTests
         Assert.Equal(new FatalBody(fleet.RuntimeId, "FailingService failed: disk on fire"), fatal.Body<FatalBody>());
     }
 
-    private sealed class FailingService : Microsoft.Extensions.Hosting.BackgroundService
+    /// <summary>Fails once the agent has joined (before that there is no broker to report to, only nothing to will).</summary>
+    private sealed class FailingService(IServiceProvider services) : Microsoft.Extensions.Hosting.BackgroundService
     {
         protected override async Task ExecuteAsync(CancellationToken stoppingToken)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(700), stoppingToken);
+            var agent = services.GetRequiredService<RuntimeAgent>();
+            while (!agent.IsConnected)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), stoppingToken);
+            }
+
             throw new InvalidOperationException("disk on fire");
         }
     }

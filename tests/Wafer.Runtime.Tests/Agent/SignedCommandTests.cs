@@ -4,8 +4,9 @@ using Wafer.Runtime.Agent;
 namespace Wafer.Runtime.Tests.Agent;
 
 /// <summary>
-/// A runtime given the fleet's control token obeys only commands signed with it (docs/protocol.md, "Signed
-/// commands"): unsigned, wrongly signed, stale and replayed commands are refused with an error event and change nothing.
+/// A runtime given the fleet token obeys only commands signed with its own key over its own command topic
+/// (docs/protocol.md, "Signed messages"): unsigned, wrongly signed, stale and replayed commands, and commands captured
+/// on their way to another runtime, are refused with an error event and change nothing.
 /// </summary>
 public sealed class SignedCommandTests
 {
@@ -47,7 +48,8 @@ public sealed class SignedCommandTests
 
         var request = await fleet.Orchestrator.SendAsync(fleet.RuntimeId, MessageTypes.Drain, new DrainBody());
 
-        Assert.Equal("refused drain: the signature does not match this runtime's token", (await RefusalOfAsync(fleet, request)).Reason);
+        Assert.Equal($"refused drain: the signature does not match this runtime's key for {Topics.Commands(fleet.RuntimeId)} (signed for another runtime or topic, or with another token)",
+            (await RefusalOfAsync(fleet, request)).Reason);
         Assert.DoesNotContain(fleet.Orchestrator.All, r => r.Type == MessageTypes.Status && r.Body<StatusBody>().State == StatusBody.Draining);
     }
 
@@ -59,7 +61,7 @@ public sealed class SignedCommandTests
         await fleet.RunAsync("m-1");
         var delete = Envelope.Create(MessageTypes.DeleteModule, new DeleteModuleBody("m-1"));
         var payload = MessageCodec.Encode(delete);
-        var signature = CommandSignature.Compute(Token, payload);
+        var signature = fleet.Orchestrator.Sign(Topics.Commands(fleet.RuntimeId), payload);
 
         await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, signature);
         await fleet.Orchestrator.AnswerToAsync(fleet.RuntimeId, delete.Id, MessageTypes.ModuleDeleted);
@@ -77,21 +79,83 @@ public sealed class SignedCommandTests
         var old = new Envelope(Envelope.Version, MessageTypes.Drain, "req-old", DateTimeOffset.UtcNow - TimeSpan.FromMinutes(30), new DrainBody());
         var payload = MessageCodec.Encode(old);
 
-        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, CommandSignature.Compute(Token, payload));
+        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, fleet.Orchestrator.Sign(Topics.Commands(fleet.RuntimeId), payload));
 
         Assert.StartsWith("refused drain: sent at ", (await RefusalOfAsync(fleet, "req-old")).Reason, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Signature_DependsOnTokenAndEveryByte()
+    public async Task CreateModuleCapturedForAnotherRuntime_ReplayedHere_IsRefused()
+    {
+        await using var fleet = await AgentHarness.StartAsync(o => o.Agent.ControlToken = Token);
+        fleet.Artifacts.Token = Token;
+        var other = Guid.NewGuid().ToString("D");
+        var (hash, url) = fleet.Artifacts.Add(File.ReadAllBytes(Wafer.Runtime.Tests.Support.TestGuests.Wasm("echo")));
+        var create = Envelope.Create(MessageTypes.CreateModule,
+            new CreateModuleBody("m-1", "echo", hash, url, JsonDocument.Parse("{}").RootElement.Clone()));
+        var payload = MessageCodec.Encode(create);
+        var capturedSignature = fleet.Orchestrator.Sign(Topics.Commands(other), payload); // as the orchestrator sent it to the other runtime
+
+        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, capturedSignature);
+
+        Assert.StartsWith("refused create_module: the signature does not match this runtime's key", (await RefusalOfAsync(fleet, create.Id)).Reason, StringComparison.Ordinal);
+        Assert.Empty(fleet.Runtime.Catalog.Current.Plugins);
+        Assert.Empty(fleet.Artifacts.Authorizations);
+    }
+
+    [Fact]
+    public async Task DrainAndShutdownCapturedForAnotherRuntime_ReplayedHere_AreRefused()
+    {
+        await using var fleet = await AgentHarness.StartAsync(o => o.Agent.ControlToken = Token);
+        var other = Guid.NewGuid().ToString("D");
+        var drain = Envelope.Create(MessageTypes.Drain, new DrainBody());
+        var shutdown = Envelope.Create(MessageTypes.Shutdown, new ShutdownBody("drained"));
+
+        foreach (var command in new[] { drain, shutdown })
+        {
+            var payload = MessageCodec.Encode(command);
+            await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, fleet.Orchestrator.Sign(Topics.Commands(other), payload));
+        }
+
+        Assert.StartsWith("refused drain: the signature does not match", (await RefusalOfAsync(fleet, drain.Id)).Reason, StringComparison.Ordinal);
+        Assert.StartsWith("refused shutdown: the signature does not match", (await RefusalOfAsync(fleet, shutdown.Id)).Reason, StringComparison.Ordinal);
+        Assert.False(fleet.Agent.IsDraining);
+        Assert.False(fleet.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.True(fleet.Agent.IsConnected);
+        Assert.DoesNotContain(fleet.Orchestrator.All, r => r.Type == MessageTypes.Status && r.Body<StatusBody>().State != StatusBody.Online);
+    }
+
+    [Fact]
+    public async Task UnsignedOrchestratorStatus_IsRefused_SignedOneBringsAnAnnounce()
+    {
+        await using var fleet = await AgentHarness.StartAsync(o => o.Agent.ControlToken = Token);
+        var announces = fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce);
+
+        await fleet.Orchestrator.PublishStatusAsync("online", signed: false);
+        var refused = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Error, r => r.Body<ErrorBody>().Topic == Topics.OrchestratorStatus);
+        Assert.Equal("refused orchestrator_status: unsigned, and this runtime accepts only messages signed with the fleet token", refused.Body<ErrorBody>().Reason);
+        Assert.Equal(announces, fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce));
+
+        await fleet.Orchestrator.PublishStatusAsync("online");
+        await Wafer.Runtime.Tests.Support.RuntimeServer.WaitUntilAsync(
+            () => fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce) > announces, FakeOrchestrator.Deadline, "an announce after the signed status");
+    }
+
+    [Fact]
+    public void Signature_DependsOnKeyTopicAndEveryByte()
     {
         var payload = "{\"v\":1}"u8.ToArray();
-        var signature = CommandSignature.Compute(Token, payload);
+        var (a, b) = (Guid.NewGuid().ToString("D"), Guid.NewGuid().ToString("D"));
+        var key = Wafer.Protocol.Security.FleetKeys.Runtime(Token, a);
+        var signature = MessageSignature.Compute(key, Topics.Commands(a), payload);
         Assert.Matches("^sha256=[0-9a-f]{64}$", signature);
-        Assert.True(CommandSignature.Matches(Token, payload, signature));
-        Assert.False(CommandSignature.Matches("other", payload, signature));
-        Assert.False(CommandSignature.Matches(Token, "{\"v\":2}"u8.ToArray(), signature));
-        Assert.False(CommandSignature.Matches(Token, payload, null));
-        Assert.Null(new CommandGuard(null, TimeProvider.System).Check(Envelope.Create(MessageTypes.Drain, new DrainBody()), payload, null));
+        Assert.True(MessageSignature.Matches(key, Topics.Commands(a), payload, signature));
+        Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime("other", a), Topics.Commands(a), payload, signature));
+        Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime(Token, b), Topics.Commands(b), payload, signature));
+        Assert.False(MessageSignature.Matches(key, Topics.Events(a), payload, signature));
+        Assert.False(MessageSignature.Matches(key, Topics.Commands(a), "{\"v\":2}"u8.ToArray(), signature));
+        Assert.False(MessageSignature.Matches(key, Topics.Commands(a), payload, null));
+        Assert.False(MessageSignature.Matches(key, Topics.Commands(a), payload, signature[..^1] + "g"));
+        Assert.Null(new CommandGuard(null, TimeProvider.System).Check(Topics.Commands(a), Envelope.Create(MessageTypes.Drain, new DrainBody()), payload, null));
     }
 }

@@ -28,6 +28,9 @@ public sealed class TestBroker : IAsyncDisposable
     /// <summary>When set, runtimes must present this user name and password.</summary>
     public (string User, string Password)? Credentials { get; set; }
 
+    /// <summary>The user name and password each client presented last, by client id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (string? User, string? Password)> Presented { get; } = new();
+
     /// <summary>The time of every connection attempt by a runtime (client ids starting with <c>wafer-runtime-</c>).</summary>
     public IReadOnlyList<DateTime> ConnectAttempts
     {
@@ -59,6 +62,7 @@ public sealed class TestBroker : IAsyncDisposable
         var server = new MqttServerFactory().CreateMqttServer(options);
         server.ValidatingConnectionAsync += e =>
         {
+            Presented[e.ClientId] = (e.UserName, e.Password);
             if (e.ClientId.StartsWith("wafer-runtime-", StringComparison.Ordinal))
             {
                 lock (_attempts)

@@ -1,0 +1,37 @@
+using Wafer.Protocol.V1;
+
+namespace Wafer.ControlPlane.Mqtt;
+
+/// <summary>
+/// Who a client of the in-process broker is, and the topics that allows it (docs/security.md, "The control channel"):
+/// a runtime publishes only its own runtime topics and reads only its own commands and the orchestrator's status; the
+/// orchestrator publishes commands and its own status and errors and reads runtime topics. A client with the operator's
+/// explicit credentials (<c>--mqttUser</c>), or any client of a broker with no token and no user, may do anything.
+/// </summary>
+public sealed record BrokerRole(BrokerRoleKind Kind, string? RuntimeId = null)
+{
+    public static readonly BrokerRole Unrestricted = new(BrokerRoleKind.Unrestricted);
+
+    public static readonly BrokerRole Orchestrator = new(BrokerRoleKind.Orchestrator);
+
+    public static BrokerRole Runtime(string runtimeId) => new(BrokerRoleKind.Runtime, runtimeId);
+
+    public bool MayPublish(string topic) => Kind switch
+    {
+        BrokerRoleKind.Unrestricted => true,
+        BrokerRoleKind.Orchestrator => topic is Topics.OrchestratorStatus or Topics.OrchestratorErrors
+                                       || (Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands"),
+        _ => topic == Topics.Announce(RuntimeId!) || topic == Topics.Status(RuntimeId!) || topic == Topics.Keepalive(RuntimeId!)
+             || topic == Topics.Events(RuntimeId!),
+    };
+
+    /// <summary>True when the role may subscribe to <paramref name="filter"/> (wildcards only where every match is allowed).</summary>
+    public bool MaySubscribe(string filter) => Kind switch
+    {
+        BrokerRoleKind.Unrestricted => true,
+        BrokerRoleKind.Orchestrator => filter.StartsWith(Topics.Prefix + "/runtimes/", StringComparison.Ordinal),
+        _ => filter == Topics.Commands(RuntimeId!) || filter == Topics.OrchestratorStatus,
+    };
+
+    public override string ToString() => Kind == BrokerRoleKind.Runtime ? $"runtime {RuntimeId}" : Kind.ToString().ToLowerInvariant();
+}
