@@ -31,6 +31,7 @@ public static class RuntimeServices
             new WasmHostOptions { CacheDirectory = Path.Combine(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.StoragePath, "cache") },
             sp.GetRequiredService<ILogger<WasmHost>>()));
         services.AddSingleton<PluginCatalog>();
+        services.AddSingleton(sp => new FolderGrants(sp.GetRequiredService<IOptions<RuntimeOptions>>()));
         services.AddSingleton<PluginLoader>();
         services.AddSingleton<PluginReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());

@@ -142,7 +142,7 @@ public sealed partial class UploadedPlugins(
         LoadedPlugin loaded;
         try
         {
-            loaded = loader.Load(wasm, manifest, SourcePrefix + name, Root);
+            loaded = loader.Load(wasm, manifest, SourcePrefix + name);
         }
         catch (PluginLoadException ex)
         {

@@ -74,7 +74,7 @@ public sealed class GraphQLHost : IAsyncDisposable
     public void Load(string guest, string? name = null)
     {
         var path = TestGuests.Wasm(guest);
-        Catalog.Upsert(new PluginLoader(_wasm).Load(File.ReadAllBytes(path), PluginManifest.ForName(name ?? guest), path));
+        Catalog.Upsert(new PluginLoader(_wasm, new FolderGrants(Path.Combine(_cache, "data"), null, [])).Load(File.ReadAllBytes(path), PluginManifest.ForName(name ?? guest), path));
     }
 
     public async Task<(HttpResponseMessage Response, string Body)> PostAsync(string body, string contentType = "application/json", string? accept = null)
