@@ -23,10 +23,11 @@ public static class OrchestratorCommand
         var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
         var token = new Option<string?>("--token") { Description = "API token required for deploy, stop, drain and artifact downloads (or WAFER_TOKEN)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+        var insecure = ServerStart.InsecureOption();
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs,
+            mqtt, brokerPort, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -42,15 +43,21 @@ public static class OrchestratorCommand
                 MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                 MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
                 MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
-                ApiToken = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+                ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null,
             };
             if (ServerStart.Refuse(options.Validate()) is { } refused)
             {
                 return refused;
             }
 
+            if (ServerStart.RefuseExposed("the orchestrator", options.Host, options.ApiToken, parse.GetValue(insecure)) is { } exposed)
+            {
+                return exposed;
+            }
+
             var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
             var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerPort} (--brokerPort)" : "");
+            ServerStart.WarnIfInsecure(app, "the orchestrator", $"http://{options.Host}:{options.Port}", options.Host, options.ApiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)
             {
                 return failed;
