@@ -15,6 +15,7 @@ using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Protocol.Transport;
+using Wafer.Runtime.Http;
 using Wafer.Runtime.Telemetry;
 
 namespace Wafer.ControlPlane.Hosting;
@@ -86,6 +87,7 @@ public static class OrchestratorServices
     {
         app.UseExceptionHandler();
         app.UseWaferGatewayFunctions();
+        app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(Options(app.Services).ApiToken)); // after the function calls, which it never concerns: the hot path stays as it was
         app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapOpenApi();

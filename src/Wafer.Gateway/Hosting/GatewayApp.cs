@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
 using Wafer.Runtime.Hosting;
+using Wafer.Runtime.Http;
 using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Gateway.Hosting;
@@ -42,6 +43,7 @@ public static class GatewayApp
 
         var app = builder.Build();
         app.UseWaferGatewayFunctions();
+        app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(options.Token)); // after the function calls, which it never concerns: the hot path stays as it was
         app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Http;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -39,11 +40,13 @@ public static class RuntimeApp
             o.MaxRequestBytes = options.MaxRequestBytes;
             o.Database = options.Database;
             o.ApiToken = options.ApiToken;
+            o.AllowFolders = options.AllowFolders;
             o.Agent = options.Agent;
         });
 
         services?.Invoke(builder.Services);
         var app = builder.Build();
+        app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(options.ApiToken));
         app.MapWaferRuntime();
         return app;
     }

@@ -17,6 +17,10 @@ public static class Problems
     public static IResult Unauthorized(string detail) =>
         Create(StatusCodes.Status401Unauthorized, "unauthorized", "Unauthorized", detail, null);
 
+    /// <summary>A control request a browser sent from another site (<see cref="CrossSiteGuard"/>).</summary>
+    public static IResult CrossSite(string detail) =>
+        Create(StatusCodes.Status403Forbidden, "cross_site", "Cross-site request refused", detail, null);
+
     public static IResult MethodNotAllowed(string detail) =>
         Create(StatusCodes.Status405MethodNotAllowed, "method_not_allowed", "Method not allowed", detail, null);
 
