@@ -10,9 +10,10 @@ public static class GatewayProblems
         Create(StatusCodes.Status503ServiceUnavailable, "no_replica", "No healthy replica",
             $"no healthy runtime serves '{deployment}' right now; retry shortly", deployment);
 
+    /// <summary>A runtime failed a forwarded request. The answer is public: addresses in <paramref name="reason"/> are hidden (the log has them).</summary>
     public static IResult Unreachable(string deployment, string runtime, string reason, bool timedOut) =>
         Create(timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, timedOut ? "gateway_timeout" : "bad_gateway", "Runtime failed",
-            $"runtime '{runtime}' serving '{deployment}' failed: {reason}", deployment);
+            $"runtime '{runtime}' serving '{deployment}' failed: {AddressText.Hide(reason)}", deployment);
 
     public static IResult Unauthorized() =>
         Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
