@@ -43,13 +43,17 @@ public sealed class CliVerbTests
         Assert.Equal("orchestrator", info.GetProperty("kind").GetString());
         Assert.True(info.GetProperty("controlNeedsToken").GetBoolean());
 
-        // runtimes (a read: no token needed)
+        // runtimes (a read: no token needed, but their addresses are shown only with it)
         var (code, output) = await Wafer("runtimes", "--server", server, "--json");
         Assert.True(code == 0, output);
         var runtimes = Json(output).GetProperty("runtimes").EnumerateArray().ToList();
         Assert.Equal(["rt-1", "rt-2", "rt-3"], runtimes.Select(r => r.GetProperty("name").GetString()));
         Assert.All(runtimes, r => Assert.Equal("online", r.GetProperty("state").GetString()));
+        Assert.All(runtimes, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("url").ValueKind));
         (code, output) = await Wafer("runtimes", "--server", server);
+        Assert.Equal(0, code);
+        Assert.Matches(@"│ rt-2\s+│ [0-9a-f]{8}\s+│ online\s+│\s+│", output);
+        (code, output) = await Wafer("runtimes", "--server", server, "--token", Token);
         Assert.Equal(0, code);
         Assert.Matches(@"│ rt-2\s+│ [0-9a-f]{8}\s+│ online\s+│ http://127\.0\.0\.1:\d+", output);
 
@@ -105,6 +109,9 @@ public sealed class CliVerbTests
         Assert.Equal(0, code);
         Assert.Matches(@"│ web\s+│ running\s+│ 2/2\s+│ " + hash[..12], output);
         (code, output) = await Wafer("details", "web", "--server", server, "--json");
+        Assert.Equal(0, code);
+        Assert.All(Json(output).GetProperty("modules").EnumerateArray(), m => Assert.Equal(JsonValueKind.Null, m.GetProperty("runtimeUrl").ValueKind));
+        (code, output) = await Wafer("details", "web", "--server", server, "--json", "--token", Token);
         Assert.Equal(0, code);
         var web = Json(output);
         Assert.Equal(2, web.GetProperty("status").GetProperty("running").GetInt32());

@@ -283,6 +283,28 @@ public sealed class GatewayTests
             Assert.Equal(HttpStatusCode.OK, read.StatusCode); // reads pass through
         }
 
+        // Addresses only with the token, through the gateway as at the orchestrator.
+        var anonymousRuntimes = JsonDocument.Parse(await gateway.GetStringAsync("/api/runtimes")).RootElement.GetProperty("runtimes").EnumerateArray().ToList();
+        Assert.Equal(2, anonymousRuntimes.Count);
+        Assert.All(anonymousRuntimes, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("url").ValueKind));
+        Assert.All(anonymousRuntimes, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("h2cUrl").ValueKind));
+        using (var listing = new HttpRequestMessage(HttpMethod.Get, "/api/runtimes"))
+        {
+            listing.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var withToken = await gateway.SendAsync(listing);
+            var runtimes = JsonDocument.Parse(await withToken.Content.ReadAsStringAsync()).RootElement.GetProperty("runtimes").EnumerateArray().ToList();
+            Assert.All(runtimes, r => Assert.StartsWith("http://127.0.0.1:", r.GetProperty("url").GetString()));
+        }
+
+        // A page of another site cannot stop the deployment through the gateway, even if the browser had the token.
+        using (var crossSite = new HttpRequestMessage(HttpMethod.Delete, "/api/deployments/web"))
+        {
+            crossSite.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            crossSite.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+            using var refused = await gateway.SendAsync(crossSite);
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+
         using var stop = new HttpRequestMessage(HttpMethod.Delete, "/api/deployments/web");
         stop.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using (var stopped = await gateway.SendAsync(stop))

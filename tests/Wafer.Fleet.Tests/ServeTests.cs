@@ -99,6 +99,46 @@ public sealed partial class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_DeployedCommandPlugin_GetsItsOwnDataFolder_AHostFolderIsRefused()
+    {
+        using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0");
+        var (runtimeUrl, orchestratorUrl) = await StartupLineAsync(serve);
+        using var api = new HttpClient { BaseAddress = new Uri(orchestratorUrl), Timeout = TimeSpan.FromSeconds(30) };
+        using var runtime = new HttpClient { BaseAddress = new Uri(runtimeUrl), Timeout = TimeSpan.FromSeconds(30) };
+        var job = Convert.ToBase64String(await File.ReadAllBytesAsync(Repository.Guest("c-job.wasm")));
+
+        async Task DeployAsync(string name, string files)
+        {
+            var body = $$"""{"name":"{{name}}","plugin":"{{job}}","manifest":{"type":"command","files":{{files}}},"replicas":1}""";
+            using var response = await api.PostAsync("/api/deployments", new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        async Task<JsonElement> StatusAsync(string name) =>
+            JsonDocument.Parse(await api.GetStringAsync($"/api/deployments/{name}")).RootElement.GetProperty("status").Clone();
+
+        await DeployAsync("notes", """{"path":"state"}""");
+        await DeployAsync("grab", """{"path":"/"}""");
+
+        await Until(serve, async () => (await StatusAsync("notes")).GetProperty("state").GetString() == "running", "notes runs with its data folder");
+        using (var submitted = await runtime.PostAsync("/jobs", new StringContent("""{"plugin":"notes","args":["write","/data/a.txt","fleet data"]}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
+        }
+
+        var written = Path.Combine(_folder, "storage", "data", "notes", "state", "a.txt");
+        await Until(serve, () => Task.FromResult(File.Exists(written) && File.ReadAllText(written) == "fleet data"), "the job wrote into the data folder");
+
+        string? reason = null;
+        await Until(serve, async () => (reason = (await StatusAsync("grab")).GetProperty("reason").GetString()) is { } r && r.Contains("files.path", StringComparison.Ordinal),
+            "grab fails saying why");
+        Assert.Contains("files.path: folder '/' is outside the plugin's data folder", reason);
+        Assert.Contains("--allowFolders", reason);
+        using var grab = await runtime.PostAsync("/jobs", new StringContent("""{"plugin":"grab"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.NotFound, grab.StatusCode);
+    }
+
+    [Fact]
     public async Task Serve_Standalone_ServesTheFolderWithoutAnOrchestrator()
     {
         using var serve = StartServe("--standalone");

@@ -20,10 +20,20 @@ public static class DevCommand
         var port = new Option<int>("--port") { Description = "HTTP port", DefaultValueFactory = _ => RuntimeOptions.DefaultPort };
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer)" };
+        var token = new Option<string?>("--token") { Description = "API token control operations need (or WAFER_TOKEN); required beyond loopback unless --insecure" };
+        var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
+        var insecure = ServerStart.InsecureOption();
 
-        var command = new Command("dev", "Build, serve, and rebuild on every change") { directory, port, host, storage };
+        var command = new Command("dev", "Build, serve, and rebuild on every change") { directory, port, host, storage, token, allowFolders, insecure };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
+            var bindHost = parse.GetValue(host)!;
+            if (ServerStart.RefuseExposed("wafer dev", bindHost, apiToken, parse.GetValue(insecure)) is { } exposed)
+            {
+                return exposed;
+            }
+
             var root = Path.GetFullPath(parse.GetValue(directory)!);
             if (!Directory.Exists(root))
             {
@@ -49,9 +59,17 @@ public static class DevCommand
                 PluginsPath = plugins,
                 Refresh = TimeSpan.FromSeconds(1),
                 StoragePath = parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath(),
+                ApiToken = apiToken,
+                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders) ?? Environment.GetEnvironmentVariable("WAFER_ALLOW_FOLDERS")),
             };
+            if (ServerStart.Refuse(options.Validate()) is { } refused)
+            {
+                return refused;
+            }
+
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             await using var app = RuntimeApp.Build(options, url);
+            ServerStart.WarnIfInsecure(app, "wafer dev", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "wafer dev", $"{url} (--port)", cancellationToken) is { } failed)
             {
                 return failed;

@@ -14,10 +14,11 @@ public static class GatewayCommand
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var token = new Option<string?>("--token") { Description = "Token required for control operations through the gateway, and used to read the routes (or WAFER_TOKEN)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+        var insecure = ServerStart.InsecureOption();
 
         var command = new Command("gateway", "Run a gateway: one address for the fleet's functions, GraphQL and HTTP handlers")
         {
-            orchestrator, port, host, token, jsonLogs,
+            orchestrator, port, host, token, jsonLogs, insecure,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -33,7 +34,13 @@ public static class GatewayCommand
                 return refused;
             }
 
+            if (ServerStart.RefuseExposed("the gateway", options.Host, options.Token, parse.GetValue(insecure)) is { } exposed)
+            {
+                return exposed;
+            }
+
             var app = GatewayApp.Build(options, parse.GetValue(jsonLogs));
+            ServerStart.WarnIfInsecure(app, "the gateway", $"http://{options.Host}:{options.Port}", options.Host, options.Token, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the gateway", $"http://{options.Host}:{options.Port} (--port)", cancellationToken) is { } failed)
             {
                 return failed;

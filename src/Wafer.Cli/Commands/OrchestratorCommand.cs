@@ -24,10 +24,11 @@ public static class OrchestratorCommand
         var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): deploy, stop, drain and artifact downloads need it, and the control channel is signed and its broker users derive from it" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+        var insecure = ServerStart.InsecureOption();
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs,
+            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -51,8 +52,14 @@ public static class OrchestratorCommand
                 return refused;
             }
 
+            if (ServerStart.RefuseExposed("the orchestrator", options.Host, options.ApiToken, parse.GetValue(insecure)) is { } exposed)
+            {
+                return exposed;
+            }
+
             var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
             var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerHost}:{options.BrokerPort} (--brokerHost, --brokerPort)" : "");
+            ServerStart.WarnIfInsecure(app, "the orchestrator", $"http://{options.Host}:{options.Port}", options.Host, options.ApiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)
             {
                 return failed;

@@ -28,10 +28,12 @@ public static class RuntimeCommand
         var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
         var keepalive = new Option<string>("--keepalive") { Description = "Keepalive interval (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+        var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
+        var insecure = ServerStart.InsecureOption();
 
         var command = new Command("runtime", "Run a runtime that joins a fleet through an MQTT broker")
         {
-            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs,
+            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs, allowFolders, insecure,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -49,6 +51,13 @@ public static class RuntimeCommand
                 return ServerStart.Usage($"--labels: {labelError}");
             }
 
+            var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
+            var bindHost = parse.GetValue(host)!;
+            if (ServerStart.RefuseExposed("the runtime", bindHost, apiToken, parse.GetValue(insecure)) is { } exposed)
+            {
+                return exposed;
+            }
+
             var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
             var pluginsPath = parse.GetValue(plugins) is { } folder ? Path.GetFullPath(folder) : Path.Combine(storagePath, "plugins");
             if (parse.GetValue(plugins) is null)
@@ -61,7 +70,8 @@ public static class RuntimeCommand
                 PluginsPath = pluginsPath,
                 StoragePath = storagePath,
                 Database = parse.GetValue(database),
-                ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } apiToken ? apiToken : null,
+                ApiToken = apiToken,
+                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders) ?? Environment.GetEnvironmentVariable("WAFER_ALLOW_FOLDERS")),
                 Agent = new AgentOptions
                 {
                     Join = parse.GetValue(join),
@@ -88,6 +98,7 @@ public static class RuntimeCommand
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs));
+            ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)", cancellationToken) is { } failed)
             {
                 return failed;

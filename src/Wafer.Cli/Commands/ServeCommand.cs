@@ -38,10 +38,12 @@ public static class ServeCommand
         var brokerPort = new Option<int>("--brokerPort") { Description = "Port of the in-process MQTT broker, on 127.0.0.1 (0 picks a free one)", DefaultValueFactory = _ => OrchestratorOptions.DefaultBrokerPort };
         var standalone = new Option<bool>("--standalone") { Description = "Serve the plugins folder only: no orchestrator, no broker" };
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): the runtime's and the orchestrator's control operations need it, the control channel is signed with it, and the in-process broker then requires the credentials derived from it" };
+        var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
+        var insecure = ServerStart.InsecureOption();
 
         var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
-            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, insecure,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -56,8 +58,15 @@ public static class ServeCommand
 
             var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
             var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
+            var bindHost = parse.GetValue(host)!;
+            if (ServerStart.RefuseExposed("wafer serve", bindHost, apiToken, parse.GetValue(insecure)) is { } exposed)
+            {
+                return exposed;
+            }
+
             var runtime = new RuntimeOptions
             {
+                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders) ?? Environment.GetEnvironmentVariable("WAFER_ALLOW_FOLDERS")),
                 PluginsPath = Path.GetFullPath(parse.GetValue(plugins)!),
                 Refresh = interval,
                 NoReload = parse.GetValue(noReload),
@@ -101,10 +110,12 @@ public static class ServeCommand
 
                 // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
                 orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>());
+                ServerStart.WarnIfInsecure(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port}", bindHost, apiToken, parse.GetValue(insecure));
                 if (await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
                 {
                     return failed;
                 }
+
 
                 // the runtime joins the orchestrator's own broker; capacity as a stand-alone runtime's
                 runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}" };
@@ -112,6 +123,7 @@ public static class ServeCommand
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             var app = RuntimeApp.Build(runtime, url, jsonLogLines);
+            ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)") is { } runtimeFailed)
             {
                 await StopAsync(orchestrator);

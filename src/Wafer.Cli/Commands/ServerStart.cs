@@ -1,8 +1,11 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using Wafer.Runtime.Hosting;
 
 namespace Wafer.Cli.Commands;
 
@@ -42,6 +45,26 @@ internal static class ServerStart
 
         return code;
     }
+
+    /// <summary>
+    /// Refuses to start <paramref name="what"/> beyond loopback with no token unless <paramref name="insecure"/>
+    /// (<see cref="Exposure"/>); the usage exit code when refused, else null.
+    /// </summary>
+    public static int? RefuseExposed(string what, string host, string? token, bool insecure) =>
+        Exposure.Refusal(what, host, "--host", token, insecure) is { } refusal ? Usage(refusal) : null;
+
+    /// <summary>Logs, as <paramref name="what"/> starts (every time), that it serves beyond loopback without a token.</summary>
+    public static void WarnIfInsecure(WebApplication app, string what, string url, string host, string? token, bool insecure)
+    {
+        if (Exposure.IsInsecure(host, token, insecure))
+        {
+            Exposure.ServingInsecurely(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(Exposure)), what, url);
+        }
+    }
+
+    /// <summary>An <c>--insecure</c> option, the same on every server command.</summary>
+    public static Option<bool> InsecureOption() =>
+        new("--insecure") { Description = "Listen beyond loopback with no token: anyone who reaches the port can deploy, stop and run code (logged as a warning at every start)" };
 
     /// <summary>
     /// Starts <paramref name="app"/> (<paramref name="what"/>: "the runtime", …); on failure disposes it, prints why,

@@ -1,28 +1,14 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
-using Wafer.ControlPlane.Hosting;
 
 namespace Wafer.ControlPlane.Api;
 
 /// <summary>When an API token is configured, control operations need <c>Authorization: Bearer TOKEN</c>.</summary>
 internal sealed class ControlTokenFilter : IEndpointFilter
 {
-    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var token = context.HttpContext.RequestServices.GetRequiredService<IOptions<OrchestratorOptions>>().Value.ApiToken;
-        if (token is null)
+    public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        ControlAccess.Check(context.HttpContext) switch
         {
-            return await next(context);
-        }
-
-        var header = context.HttpContext.Request.Headers.Authorization.ToString();
-        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        var given = bearer ? header["Bearer ".Length..].Trim() : "";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
-            ? await next(context)
-            : ApiProblems.Unauthorized(tokenGiven: bearer);
-    }
+            ControlAccess.TokenCheck.Passed => await next(context),
+            var failed => ApiProblems.Unauthorized(tokenGiven: failed == ControlAccess.TokenCheck.WrongToken),
+        };
 }

@@ -19,21 +19,22 @@ public static class DeploymentEndpoints
             .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(507);
 
-        group.MapGet("/", (FleetView view, IOrchestratorAddress address) =>
+        group.MapGet("/", (HttpContext context, FleetView view, IOrchestratorAddress address) =>
             {
                 var fleet = view.Current;
+                var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
                 var byDeployment = fleet.Modules.Values.ToLookup(m => m.Deployment, StringComparer.Ordinal); // one pass, not one per deployment
                 var deployments = fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal)
-                    .Select(d => FleetViews.Deployment(fleet, d, address.BaseUrl, byDeployment[d.Name])).ToList();
+                    .Select(d => FleetViews.Deployment(fleet, d, baseUrl, byDeployment[d.Name])).ToList();
                 return Results.Ok(new DeploymentList(deployments.Count, deployments));
             })
             .WithName("ListDeployments").WithSummary("Every deployment with its status").Produces<DeploymentList>();
 
-        group.MapGet("/{name}", (FleetView view, IOrchestratorAddress address, string name) =>
+        group.MapGet("/{name}", (HttpContext context, FleetView view, IOrchestratorAddress address, string name) =>
             {
                 var fleet = view.Current;
                 return fleet.Deployments.TryGetValue(name, out var deployment)
-                    ? Results.Ok(FleetViews.Deployment(fleet, deployment, address.BaseUrl))
+                    ? Results.Ok(FleetViews.Deployment(fleet, deployment, ControlAccess.HoldsToken(context) ? address.BaseUrl : null))
                     : ApiProblems.NotFound($"no deployment named '{name}'");
             })
             .WithName("GetDeployment").WithSummary("One deployment: status, reason and modules").Produces<DeploymentView>().ProducesProblem(404);
@@ -51,7 +52,7 @@ public static class DeploymentEndpoints
             .Produces<StoppedView>().ProducesProblem(401).ProducesProblem(404);
 
         group.MapGet("/{name}/logs", async (
-                FleetView view, RuntimeLogs logs, string name, string? function, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>
+                HttpContext context, FleetView view, RuntimeLogs logs, string name, string? function, DateTimeOffset? since, int? limit, CancellationToken cancellationToken) =>
             {
                 if (limit is < 1 or > 1000)
                 {
@@ -64,7 +65,10 @@ public static class DeploymentEndpoints
                     return ApiProblems.NotFound($"no deployment named '{name}'");
                 }
 
-                return Results.Ok(await logs.FetchAsync(fleet, deployment, function, since, limit ?? 200, cancellationToken));
+                var found = await logs.FetchAsync(fleet, deployment, function, since, limit ?? 200, cancellationToken);
+                return Results.Ok(ControlAccess.HoldsToken(context)
+                    ? found
+                    : found with { Errors = [.. found.Errors.Select(e => e with { Reason = ControlAccess.HideAddresses(e.Reason)! })] });
             })
             .WithName("DeploymentLogs")
             .WithSummary("Guest log lines of a deployment, fetched from the runtimes hosting it (filter with ?function=, ?since=, ?limit=)")

@@ -2,7 +2,10 @@ using System.Text.Json.Serialization;
 
 namespace Wafer.ControlPlane.Api;
 
-/// <summary>A deployment: what was asked for, how far the fleet is, and its modules.</summary>
+/// <summary>
+/// A deployment: what was asked for, how far the fleet is, and its modules. <c>artifactUrl</c> is null for a caller
+/// without the orchestrator's token.
+/// </summary>
 public sealed record DeploymentView(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("plugin")] string Plugin,
@@ -11,7 +14,7 @@ public sealed record DeploymentView(
     [property: JsonPropertyName("replicas")] int Replicas,
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,
     [property: JsonPropertyName("config")] IReadOnlyDictionary<string, string> Config,
-    [property: JsonPropertyName("artifactUrl")] string ArtifactUrl,
+    [property: JsonPropertyName("artifactUrl")] string? ArtifactUrl,
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt,
     [property: JsonPropertyName("status")] DeploymentStatusView Status,

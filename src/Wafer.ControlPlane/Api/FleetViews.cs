@@ -2,11 +2,16 @@ using Wafer.ControlPlane.Fleet;
 
 namespace Wafer.ControlPlane.Api;
 
-/// <summary>Builds the REST views from one snapshot, so a response never mixes two versions of the fleet.</summary>
+/// <summary>
+/// Builds the REST views from one snapshot, so a response never mixes two versions of the fleet. Addresses (runtime,
+/// h2c and artifact URLs, and URLs quoted in reasons) are in a view only for a caller holding the token
+/// (<see cref="ControlAccess"/>): without it they are null or <see cref="ControlAccess.HiddenAddress"/>.
+/// </summary>
 public static class FleetViews
 {
     /// <param name="modules">The modules on <paramref name="r"/> when the caller has them grouped already (a list).</param>
-    public static RuntimeView Runtime(FleetSnapshot fleet, RuntimeNode r, IEnumerable<PlacedModule>? modules = null)
+    /// <param name="addresses">Whether the caller may see the runtime's URLs.</param>
+    public static RuntimeView Runtime(FleetSnapshot fleet, RuntimeNode r, IEnumerable<PlacedModule>? modules, bool addresses)
     {
         var children = (modules ?? fleet.ModulesOn(r.Id))
             .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.Id, StringComparer.Ordinal)
@@ -14,31 +19,37 @@ public static class FleetViews
             .ToList();
         return new RuntimeView(
             r.Id, r.Name, "wafer", r.Kinds, r.KeepaliveSec, 65536, "{}", r.Labels, r.Alive, children,
-            StateNames.Of(r.State), r.Url, r.H2cUrl, r.Version, r.Labels, r.Capacity, r.Load, children.Count(c => c.State != "failed"),
+            StateNames.Of(r.State), addresses ? r.Url : null, addresses ? r.H2cUrl : null, r.Version, r.Labels, r.Capacity, r.Load, children.Count(c => c.State != "failed"),
             r.DrainRequested, r.ShutdownSent, r.FirstSeen, r.LastSeen, r.ControlLostAt);
     }
 
-    public static ModuleView Module(FleetSnapshot fleet, PlacedModule m, string baseUrl)
+    /// <param name="baseUrl">The orchestrator's URL for artifact links; null when the caller may not see addresses.</param>
+    public static ModuleView Module(FleetSnapshot fleet, PlacedModule m, string? baseUrl)
     {
         var runtime = fleet.Runtimes.GetValueOrDefault(m.RuntimeId);
+        var addresses = baseUrl is not null;
         return new ModuleView(
             m.Id, m.Deployment, m.RuntimeId, FileName(m), "WA", ["wasm", "wasi"], [], [], [], [], null,
             m.Status == ModuleStatus.Running && runtime is { Alive: true },
-            m.Deployment, m.Hash, StateNames.Of(m.Status), m.Reason, runtime?.Name, runtime?.Url, ArtifactUrl(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt);
+            m.Deployment, m.Hash, StateNames.Of(m.Status), addresses ? m.Reason : ControlAccess.HideAddresses(m.Reason), runtime?.Name,
+            addresses ? runtime?.Url : null, ArtifactUrlOrNull(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt);
     }
 
+    /// <param name="baseUrl">The orchestrator's URL for artifact links; null when the caller may not see addresses.</param>
     /// <param name="placed">The modules of <paramref name="d"/> when the caller has them grouped already (a list).</param>
-    public static DeploymentView Deployment(FleetSnapshot fleet, Deployment d, string baseUrl, IEnumerable<PlacedModule>? placed = null)
+    public static DeploymentView Deployment(FleetSnapshot fleet, Deployment d, string? baseUrl, IEnumerable<PlacedModule>? placed = null)
     {
         var modules = (placed ?? fleet.ModulesOf(d.Name)).OrderBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal).ToList();
         return new DeploymentView(
-            d.Name, d.Name, d.Hash, d.Kind, d.Replicas, d.Labels, d.Config, ArtifactUrl(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt,
-            Status(fleet, d, modules), modules.Select(m => Module(fleet, m, baseUrl)).ToList());
+            d.Name, d.Name, d.Hash, d.Kind, d.Replicas, d.Labels, d.Config, ArtifactUrlOrNull(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt,
+            Status(fleet, d, modules, addresses: baseUrl is not null), modules.Select(m => Module(fleet, m, baseUrl)).ToList());
     }
 
     public static string ArtifactUrl(string baseUrl, string hash) => $"{baseUrl.TrimEnd('/')}/api/artifacts/{hash}";
 
-    private static DeploymentStatusView Status(FleetSnapshot fleet, Deployment d, List<PlacedModule> modules)
+    private static string? ArtifactUrlOrNull(string? baseUrl, string hash) => baseUrl is null ? null : ArtifactUrl(baseUrl, hash);
+
+    private static DeploymentStatusView Status(FleetSnapshot fleet, Deployment d, List<PlacedModule> modules, bool addresses)
     {
         var current = modules.Where(m => m.Hash == d.Hash && fleet.Runtimes.TryGetValue(m.RuntimeId, out var r) && r.Alive).ToList();
         var running = current.Count(m => m.Status == ModuleStatus.Running && fleet.Runtimes[m.RuntimeId].Accepting);
@@ -50,7 +61,7 @@ public static class FleetViews
             : fleet.Unplaced.GetValueOrDefault(d.Name)
               ?? current.Where(m => m.Status == ModuleStatus.Failed).MaxBy(m => m.UpdatedAt)?.Reason
               ?? (pending > 0 ? $"{pending} replica(s) loading" : null);
-        return new DeploymentStatusView(state, d.Replicas, running, pending, failed, reason);
+        return new DeploymentStatusView(state, d.Replicas, running, pending, failed, addresses ? reason : ControlAccess.HideAddresses(reason));
     }
 
     private static string FileName(PlacedModule m) => m.Deployment + ".wasm";

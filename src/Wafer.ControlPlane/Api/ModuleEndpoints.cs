@@ -11,7 +11,7 @@ public static class ModuleEndpoints
     public static IEndpointRouteBuilder MapModules(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/modules").WithTags("modules");
-        group.MapGet("/", (FleetView view, IOrchestratorAddress address, string? deployment, string? runtime) =>
+        group.MapGet("/", (HttpContext context, FleetView view, IOrchestratorAddress address, string? deployment, string? runtime) =>
             {
                 var fleet = view.Current;
                 // ?runtime= takes a runtime's id or its name (every runtime of that name, as a restarted one gets a new id)
@@ -22,21 +22,22 @@ public static class ModuleEndpoints
                     return ApiProblems.BadRequest($"no runtime with id or name '{runtime}': ?runtime= takes a runtime's id or name (GET /api/runtimes lists them)");
                 }
 
+                var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
                 var modules = fleet.Modules.Values
                     .Where(m => (deployment is null || m.Deployment == deployment) && (runtimeIds is null || runtimeIds.Contains(m.RuntimeId)))
                     .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
-                    .Select(m => FleetViews.Module(fleet, m, address.BaseUrl))
+                    .Select(m => FleetViews.Module(fleet, m, baseUrl))
                     .ToList();
                 return Results.Ok(new ModuleList(modules.Count, modules));
             })
             .WithName("ListModules").WithSummary("Every placed module (filter with ?deployment= and ?runtime=, a runtime's id or name)")
             .Produces<ModuleList>().ProducesProblem(400);
 
-        group.MapGet("/{id}", (FleetView view, IOrchestratorAddress address, string id) =>
+        group.MapGet("/{id}", (HttpContext context, FleetView view, IOrchestratorAddress address, string id) =>
             {
                 var fleet = view.Current;
                 return fleet.Modules.TryGetValue(id, out var module)
-                    ? Results.Ok(FleetViews.Module(fleet, module, address.BaseUrl))
+                    ? Results.Ok(FleetViews.Module(fleet, module, ControlAccess.HoldsToken(context) ? address.BaseUrl : null))
                     : ApiProblems.NotFound($"no module with id '{id}'");
             })
             .WithName("GetModule").WithSummary("One module by id").Produces<ModuleView>().ProducesProblem(404);

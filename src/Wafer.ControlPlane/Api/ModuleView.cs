@@ -5,7 +5,8 @@ namespace Wafer.ControlPlane.Api;
 /// <summary>
 /// A module (one replica on one runtime): SilverLine's fields (<c>uuid</c>, <c>name</c>, <c>parent</c>, <c>filename</c>,
 /// <c>filetype</c>, <c>apis</c>, <c>args</c>, <c>env</c>, <c>channels</c>, <c>peripherals</c>, <c>resources</c>,
-/// <c>alive</c>) followed by Wafer's.
+/// <c>alive</c>) followed by Wafer's. <c>runtimeUrl</c> and <c>artifactUrl</c> are null for a caller without the
+/// orchestrator's token, and URLs in <c>reason</c> are hidden.
 /// </summary>
 public sealed record ModuleView(
     [property: JsonPropertyName("uuid")] string Uuid,
@@ -26,6 +27,6 @@ public sealed record ModuleView(
     [property: JsonPropertyName("reason")] string? Reason,
     [property: JsonPropertyName("runtimeName")] string? RuntimeName,
     [property: JsonPropertyName("runtimeUrl")] string? RuntimeUrl,
-    [property: JsonPropertyName("artifactUrl")] string ArtifactUrl,
+    [property: JsonPropertyName("artifactUrl")] string? ArtifactUrl,
     [property: JsonPropertyName("createdAt")] DateTimeOffset CreatedAt,
     [property: JsonPropertyName("updatedAt")] DateTimeOffset UpdatedAt);

@@ -12,25 +12,26 @@ public static class RuntimeEndpoints
     public static IEndpointRouteBuilder MapRuntimes(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/runtimes").WithTags("runtimes");
-        group.MapGet("/", (FleetView view, bool? alive) =>
+        group.MapGet("/", (HttpContext context, FleetView view, bool? alive) =>
             {
+                var addresses = ControlAccess.HoldsToken(context);
                 var fleet = view.Current;
                 var byRuntime = fleet.Modules.Values.ToLookup(m => m.RuntimeId, StringComparer.Ordinal); // one pass, not one per runtime
                 var runtimes = fleet.Runtimes.Values
                     .Where(r => alive is null || r.Alive == alive)
                     .OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal)
-                    .Select(r => FleetViews.Runtime(fleet, r, byRuntime[r.Id]))
+                    .Select(r => FleetViews.Runtime(fleet, r, byRuntime[r.Id], addresses))
                     .ToList();
                 return Results.Ok(new RuntimeList(runtimes.Count, runtimes));
             })
-            .WithName("ListRuntimes").WithSummary("Every runtime the orchestrator knows, alive or not (filter with ?alive=true)")
+            .WithName("ListRuntimes").WithSummary("Every runtime the orchestrator knows, alive or not (filter with ?alive=true); URLs only with the token")
             .Produces<RuntimeList>().ProducesProblem(400);
 
-        group.MapGet("/{id}", (FleetView view, string id) =>
+        group.MapGet("/{id}", (HttpContext context, FleetView view, string id) =>
             {
                 var fleet = view.Current;
                 return Find(fleet, id) is { } runtime
-                    ? Results.Ok(FleetViews.Runtime(fleet, runtime))
+                    ? Results.Ok(FleetViews.Runtime(fleet, runtime, null, ControlAccess.HoldsToken(context)))
                     : ApiProblems.NotFound($"no runtime with id or name '{id}'");
             })
             .WithName("GetRuntime").WithSummary("One runtime, by id or by name").Produces<RuntimeView>().ProducesProblem(404);
@@ -51,7 +52,7 @@ public static class RuntimeEndpoints
                     DrainOutcome.NotFound => ApiProblems.NotFound($"no runtime with id '{runtime.Id}'"),
                     DrainOutcome.Offline => ApiProblems.Conflict($"runtime {runtime.Name} ({runtime.Id}) is offline; there is nothing to drain"),
                     _ => Results.Accepted($"/api/runtimes/{runtime.Id}",
-                        FleetViews.Runtime(fleet, fleet.Runtimes.GetValueOrDefault(runtime.Id) ?? runtime)),
+                        FleetViews.Runtime(fleet, fleet.Runtimes.GetValueOrDefault(runtime.Id) ?? runtime, null, addresses: true)), // the token was checked
                 };
             })
             .AddEndpointFilter<ControlTokenFilter>()

@@ -6,6 +6,7 @@ namespace Wafer.ControlPlane.Api;
 /// <summary>
 /// A runtime: SilverLine's fields (<c>uuid</c>, <c>name</c>, <c>runtime_type</c>, <c>apis</c>, <c>ka_interval_sec</c>,
 /// <c>page_size</c>, <c>aot_target</c>, <c>metadata</c>, <c>alive</c>, <c>children</c>) followed by Wafer's.
+/// <c>url</c> and <c>h2cUrl</c> are null for a caller without the orchestrator's token.
 /// </summary>
 /// <param name="ControlLostAt">Since when the control channel has lost the runtime while it still answers its health check; null when it has not.</param>
 public sealed record RuntimeView(
@@ -20,7 +21,7 @@ public sealed record RuntimeView(
     [property: JsonPropertyName("alive")] bool Alive,
     [property: JsonPropertyName("children")] IReadOnlyList<ChildView> Children,
     [property: JsonPropertyName("state")] string State,
-    [property: JsonPropertyName("url")] string Url,
+    [property: JsonPropertyName("url")] string? Url,
     [property: JsonPropertyName("h2cUrl")] string? H2cUrl,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("labels")] IReadOnlyDictionary<string, string> Labels,

@@ -93,7 +93,8 @@ public static class OrchestratorServices
     {
         app.UseExceptionHandler();
         app.UseWaferGatewayFunctions();
-        app.UseStatusCodePages(); // after the function calls, whose answers all have bodies (UseWaferGatewayFunctions)
+        app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(Options(app.Services).ApiToken)); // after the function calls, which it never concerns: the hot path stays as it was
+        app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapOpenApi();
         app.MapInfo();

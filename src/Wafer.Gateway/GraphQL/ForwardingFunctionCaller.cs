@@ -6,6 +6,7 @@ using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
 using Wafer.Runtime.GraphQL;
+using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Gateway.GraphQL;
@@ -46,7 +47,7 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                     continue;
                 }
 
-                throw Failed("bad_gateway", $"runtime '{destination.RuntimeName}' failed: {ex.Message}", null);
+                throw Failed("bad_gateway", $"runtime '{destination.RuntimeName}' failed: {AddressText.Hide(ex.Message)}", null);
             }
 
             if (FunctionCall.NotRunThere((HttpStatusCode)answer.Status) && replicas.Pick(tried) is { } next)

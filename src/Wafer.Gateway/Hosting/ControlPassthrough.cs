@@ -37,7 +37,7 @@ public sealed class ControlPassthrough : IDisposable
             return;
         }
 
-        var error = await _forwarder.SendAsync(context, _orchestrator, _invoker, RequestConfig, HttpTransformer.Default);
+        var error = await _forwarder.SendAsync(context, _orchestrator, _invoker, RequestConfig, BrowserHeadersChecked.Instance);
         if (error != ForwarderError.None && !context.Response.HasStarted)
         {
             context.Response.Clear();
@@ -46,6 +46,22 @@ public sealed class ControlPassthrough : IDisposable
     }
 
     public void Dispose() => _invoker.Dispose();
+
+    /// <summary>
+    /// The gateway has judged the browser's <c>Origin</c> against its own address (<c>CrossSiteGuard</c>); the
+    /// orchestrator, reached at another address, would take the gateway's own origin for a foreign one.
+    /// </summary>
+    private sealed class BrowserHeadersChecked : HttpTransformer
+    {
+        public static readonly BrowserHeadersChecked Instance = new();
+
+        public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+        {
+            await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+            proxyRequest.Headers.Remove("Origin");
+            proxyRequest.Headers.Remove("Sec-Fetch-Site");
+        }
+    }
 
     private static bool IsControl(HttpRequest request) =>
         !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))

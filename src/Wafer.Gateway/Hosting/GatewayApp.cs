@@ -44,7 +44,8 @@ public static class GatewayApp
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseWaferGatewayFunctions();
-        app.UseStatusCodePages(); // after the function calls, whose answers all have bodies
+        app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(options.Token)); // after the function calls, which it never concerns: the hot path stays as it was
+        app.UseStatusCodePages();
         app.UseWaferGatewayHandlers();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" }));
         app.MapGet("/readyz", (RemoteRouteFeed feed) => feed.HasRoutes

@@ -10,8 +10,9 @@ public static class GatewayProblems
     public static IResult NoReplica(string deployment) =>
         Create(ProblemTypes.NoReplica, $"no healthy runtime serves '{deployment}' right now; retry shortly", deployment);
 
+    /// <summary>A runtime failed a forwarded request. The answer is public: addresses in <paramref name="reason"/> are hidden (the log has them).</summary>
     public static IResult Unreachable(string deployment, string runtime, string reason, bool timedOut) =>
-        Create(timedOut ? ProblemTypes.GatewayTimeout : ProblemTypes.BadGateway, $"runtime '{runtime}' serving '{deployment}' failed: {reason}", deployment);
+        Create(timedOut ? ProblemTypes.GatewayTimeout : ProblemTypes.BadGateway, $"runtime '{runtime}' serving '{deployment}' failed: {AddressText.Hide(reason)}", deployment);
 
     public static IResult Unauthorized() =>
         Problems.Create(ProblemTypes.Unauthorized, "this operation needs 'Authorization: Bearer TOKEN' with the gateway's token");

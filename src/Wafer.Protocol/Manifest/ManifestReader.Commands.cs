@@ -156,9 +156,15 @@ public static partial class ManifestReader
 
         foreach (var c in path)
         {
-            if (!(char.IsAsciiLetterOrDigit(c) || "-._~!$&'()+,;=:@%/".Contains(c)))
+            if (c == '%')
             {
-                return $"may hold only letters, digits, '/' and -._~!$&'()+,;=:@% (no '{c}'; a query string is not part of a route)";
+                // Routes match the decoded request path, so an encoded spelling would only hide what it names (%2e%2e is '..').
+                return "must not hold percent-encoded characters: routes match the decoded request path, so write each character as itself";
+            }
+
+            if (!(char.IsAsciiLetterOrDigit(c) || "-._~!$&'()+,;=:@/".Contains(c)))
+            {
+                return $"may hold only letters, digits, '/' and -._~!$&'()+,;=:@ (no '{c}'; a query string is not part of a route)";
             }
         }
 
@@ -180,7 +186,8 @@ public static partial class ManifestReader
         var basePath = path.EndsWith(PluginRoute.PrefixSuffix, StringComparison.Ordinal) ? path[..^PluginRoute.PrefixSuffix.Length] : path;
         foreach (var reserved in ReservedPaths)
         {
-            if (basePath == reserved || basePath.StartsWith(reserved + "/", StringComparison.Ordinal))
+            // Case-insensitive: the runtime's, the orchestrator's and the gateway's own endpoints match paths in any case.
+            if (basePath.Equals(reserved, StringComparison.OrdinalIgnoreCase) || basePath.StartsWith(reserved + "/", StringComparison.OrdinalIgnoreCase))
             {
                 return $"must not be under {reserved}, which the runtime serves itself";
             }

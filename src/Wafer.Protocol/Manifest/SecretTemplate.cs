@@ -23,6 +23,13 @@ public static partial class SecretTemplate
 
     public static bool HasPlaceholders(string template) => template.Contains("{{", StringComparison.Ordinal);
 
+    /// <summary>
+    /// True when <paramref name="template"/> holds placeholders and nothing else that could be a credential: besides
+    /// them only spaces, and at most one authentication scheme word before the first (<c>{{TOKEN}}</c>,
+    /// <c>Bearer {{TOKEN}}</c>, <c>Basic {{CREDENTIALS}}</c>). Anything else may be a secret written literally.
+    /// </summary>
+    public static bool IsOnlyPlaceholders(string template) => PlaceholdersOnly().IsMatch(template);
+
     /// <summary>Null when every <c>{{</c> starts a well-formed placeholder, else the first malformed fragment.</summary>
     public static string? FindMalformed(string template)
     {
@@ -60,4 +67,7 @@ public static partial class SecretTemplate
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
+
+    [GeneratedRegex(@"^\s*(?:[A-Za-z][A-Za-z0-9-]{0,31}\s+)?(?:\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}\s*)+$", RegexOptions.CultureInvariant)]
+    private static partial Regex PlaceholdersOnly();
 }

@@ -13,6 +13,7 @@ public static class ProblemTypes
     public static readonly ProblemType BadRequest = new("bad_request", "Bad request", 400);
     public static readonly ProblemType Unauthorized = new("unauthorized", "Unauthorized", 401);
     public static readonly ProblemType Forbidden = new("forbidden", "Forbidden", 403);
+    public static readonly ProblemType CrossSite = new("cross_site", "Cross-site request refused", 403);
     public static readonly ProblemType NotFound = new("not_found", "Not found", 404);
     public static readonly ProblemType MethodNotAllowed = new("method_not_allowed", "Method not allowed", 405);
     public static readonly ProblemType NotAcceptable = new("not_acceptable", "Not acceptable", 406);
@@ -45,7 +46,7 @@ public static class ProblemTypes
     /// <summary>Every type, by name.</summary>
     public static FrozenDictionary<string, ProblemType> All { get; } = new[]
     {
-        BadRequest, Unauthorized, Forbidden, NotFound, MethodNotAllowed, NotAcceptable, Conflict, Ambiguous, TooLarge,
+        BadRequest, Unauthorized, Forbidden, CrossSite, NotFound, MethodNotAllowed, NotAcceptable, Conflict, Ambiguous, TooLarge,
         UnsupportedMediaType, TooManyRequests, Internal, ResultTooLarge, Unavailable, Busy, NoReplica, StateUnavailable, StorageFailed,
         InsufficientStorage, BadGateway, GatewayTimeout,
         BadResponse, Timeout, OutOfMemory, OutOfFuel, Abort, Trap, GuestError, BadResult,

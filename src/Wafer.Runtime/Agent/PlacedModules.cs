@@ -216,7 +216,11 @@ public sealed partial class PlacedModules(
         LoadedPlugin loaded;
         try
         {
-            loaded = loader.Load(wasm, manifest, SourcePrefix + moduleId, store.Root);
+            loaded = loader.Load(wasm, manifest, SourcePrefix + moduleId);
+        }
+        catch (FolderRefusedException ex)
+        {
+            throw new ModuleRefusedException(ex.Message, ex); // says which folder, and the flag that would allow it
         }
         catch (PluginLoadException ex)
         {

@@ -5,8 +5,9 @@ namespace Wafer.Runtime.Capabilities;
 
 /// <summary>
 /// The capability parts of a manifest as introspection shows them: connections with their placeholders as
-/// written (never a secret value), models, config and Dgraph resolvers. A password written literally into a
-/// connection string (instead of a placeholder) is masked too.
+/// written (never a secret value), models, config and Dgraph resolvers. What may be a credential written literally
+/// instead of a placeholder is masked as <c>***</c>: a password in a connection string, and a header value that is
+/// not only placeholders (with at most an authentication scheme word, as in <c>Bearer {{TOKEN}}</c>).
 /// </summary>
 public static partial class ManifestDescription
 {
@@ -22,11 +23,11 @@ public static partial class ManifestDescription
     {
         HttpConnectionSpec http => new
         {
-            type = http.Type, baseUrl = http.BaseUrl, headers = http.Headers, timeoutMs = http.TimeoutMs, maxResponseBytes = http.MaxResponseBytes,
+            type = http.Type, baseUrl = http.BaseUrl, headers = MaskHeaders(http.Headers), timeoutMs = http.TimeoutMs, maxResponseBytes = http.MaxResponseBytes,
         },
         GraphQLConnectionSpec graphql => new
         {
-            type = graphql.Type, endpoint = graphql.Endpoint, headers = graphql.Headers, timeoutMs = graphql.TimeoutMs,
+            type = graphql.Type, endpoint = graphql.Endpoint, headers = MaskHeaders(graphql.Headers), timeoutMs = graphql.TimeoutMs,
             maxResponseBytes = graphql.MaxResponseBytes,
         },
         PostgresConnectionSpec postgres => new
@@ -35,6 +36,12 @@ public static partial class ManifestDescription
         },
         _ => new { type = connection.Type },
     };
+
+    /// <summary>The header values as written when they are only placeholders; every other value as <c>***</c>.</summary>
+    public static Dictionary<string, string> MaskHeaders(IEnumerable<KeyValuePair<string, string>> headers) =>
+        headers.ToDictionary(h => h.Key, h => SecretTemplate.IsOnlyPlaceholders(h.Value) ? h.Value : Masked, StringComparer.Ordinal);
+
+    private const string Masked = "***";
 
     public static string MaskPassword(string connString)
     {

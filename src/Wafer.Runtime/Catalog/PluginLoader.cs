@@ -7,7 +7,9 @@ using Wafer.Wasm;
 namespace Wafer.Runtime.Catalog;
 
 /// <summary>Reads, validates and compiles one plugin version. Never touches the catalog.</summary>
-public sealed class PluginLoader(WasmHost host, IOptions<RuntimeOptions> options)
+/// <param name="grants">Decides the host folder a command plugin's <c>files</c> gets.</param>
+/// <param name="options">The runtime's limits on what a module may hold (<see cref="RuntimeOptions.MaxFunctions"/>).</param>
+public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<RuntimeOptions> options)
 {
     public LoadedPlugin Load(PluginCandidate candidate)
     {
@@ -38,12 +40,18 @@ public sealed class PluginLoader(WasmHost host, IOptions<RuntimeOptions> options
             throw new PluginLoadException($"cannot read {candidate.WasmPath}: {ex.Message}", ex);
         }
 
-        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(candidate.ManifestPath ?? candidate.WasmPath))!;
-        return Load(wasm, manifest, candidate.SourcePath, baseDirectory);
+        var manifestFolder = Path.GetDirectoryName(Path.GetFullPath(candidate.ManifestPath ?? candidate.WasmPath))!;
+        return Load(wasm, manifest, candidate.SourcePath, files => grants.ForLocal(files, manifestFolder));
     }
 
-    /// <param name="baseDirectory">The folder a command plugin's <c>files.path</c> is relative to (the manifest's).</param>
-    public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory = null)
+    /// <summary>
+    /// Loads a plugin deployed through the API or placed by the orchestrator: a command plugin's <c>files</c> are in
+    /// its data folder, or under a folder the operator allows (<see cref="FolderGrants.ForDeployed"/>).
+    /// </summary>
+    public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath) =>
+        Load(wasm, manifest, sourcePath, files => grants.ForDeployed(manifest.Name, files));
+
+    private LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath, Func<GrantedFolder, string> grant)
     {
         try
         {
@@ -54,11 +62,13 @@ public sealed class PluginLoader(WasmHost host, IOptions<RuntimeOptions> options
             throw new PluginLoadException(ex.Message, ex);
         }
 
-        if (manifest.Type == PluginType.Command)
-        {
-            return LoadCommand(wasm, manifest, sourcePath, baseDirectory);
-        }
+        return manifest.Type == PluginType.Command
+            ? LoadCommand(wasm, manifest, sourcePath, grant)
+            : LoadFunctions(wasm, manifest, sourcePath);
+    }
 
+    private LoadedPlugin LoadFunctions(byte[] wasm, PluginManifest manifest, string sourcePath)
+    {
         PluginMetadata metadata;
         try
         {
@@ -99,9 +109,9 @@ public sealed class PluginLoader(WasmHost host, IOptions<RuntimeOptions> options
         return new LoadedPlugin(manifest, metadata, module, sourcePath);
     }
 
-    private LoadedPlugin LoadCommand(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory)
+    private LoadedPlugin LoadCommand(byte[] wasm, PluginManifest manifest, string sourcePath, Func<GrantedFolder, string> grant)
     {
-        var folder = ResolveFolder(manifest, baseDirectory);
+        var folder = manifest.Files is { } files ? grant(files) : null;
         try
         {
             return new LoadedPlugin(manifest, host.LoadCommand(wasm, manifest.Name, manifest.Limits), sourcePath, folder);
@@ -110,20 +120,6 @@ public sealed class PluginLoader(WasmHost host, IOptions<RuntimeOptions> options
         {
             throw new PluginLoadException(ex.Message, ex);
         }
-    }
-
-    /// <summary>The absolute host folder of the manifest's <c>files</c>; it must exist when the plugin loads.</summary>
-    private static string? ResolveFolder(PluginManifest manifest, string? baseDirectory)
-    {
-        if (manifest.Files is not { } files)
-        {
-            return null;
-        }
-
-        var folder = Path.GetFullPath(Path.Combine(baseDirectory ?? Directory.GetCurrentDirectory(), files.Path));
-        return Directory.Exists(folder)
-            ? folder
-            : throw new PluginLoadException($"files.path: folder '{folder}' does not exist (create it, or fix the path in the manifest)");
     }
 
     private static PluginManifest DefaultManifest(string name) =>

@@ -14,10 +14,14 @@ public static class CgiEnvironment
 {
     public const string ServerSoftware = "Wafer/1";
 
-    /// <summary>Request headers never passed on (RFC 3875 §4.1.18; credentials stay with the host).</summary>
+    /// <summary>
+    /// Request headers never passed on (RFC 3875 §4.1.18; credentials stay with the host). <c>Proxy</c> would become
+    /// <c>HTTP_PROXY</c>, which many HTTP libraries read as their proxy setting: a client could route the handler's
+    /// own requests through a host of its choosing ("httpoxy").
+    /// </summary>
     private static readonly HashSet<string> Withheld = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Authorization", "Proxy-Authorization", "Connection", "Content-Type", "Content-Length",
+        "Authorization", "Proxy-Authorization", "Proxy", "Connection", "Content-Type", "Content-Length",
     };
 
     public static (IReadOnlyList<string> Args, IReadOnlyList<KeyValuePair<string, string>> Env) Build(
@@ -62,7 +66,9 @@ public static class CgiEnvironment
 
         foreach (var header in request.Headers)
         {
-            if (Withheld.Contains(header.Key))
+            // A name with '_' would make the same variable as its '-' spelling (X_Forwarded_For and X-Forwarded-For):
+            // a client could pass off its own header as one a proxy in front added.
+            if (Withheld.Contains(header.Key) || header.Key.Contains('_', StringComparison.Ordinal))
             {
                 continue;
             }

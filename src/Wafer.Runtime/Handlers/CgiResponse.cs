@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Wafer.Runtime.Handlers;
@@ -11,11 +12,18 @@ public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, 
     /// <summary>Largest header block accepted before the blank line.</summary>
     public const int MaxHeaderBytes = 64 * 1024;
 
-    /// <summary>Headers the runtime sets or that only make sense hop by hop; a handler's values are ignored.</summary>
+    /// <summary>
+    /// Headers the runtime sets or that only make sense hop by hop, and the headers Wafer owns (<c>Server</c>,
+    /// <c>Date</c>, and every <c>X-Wafer-*</c>, see <see cref="IsWaferOwned"/>): a handler's values are dropped, so
+    /// a client can trust what they say.
+    /// </summary>
     private static readonly HashSet<string> Ignored = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer", "Proxy-Connection",
+        "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer", "Proxy-Connection", "Server", "Date",
     };
+
+    /// <summary>True for the headers a handler may not set because Wafer sets them: <c>X-Wafer-Call-Id</c>, <c>X-Wafer-Runtime</c>, …</summary>
+    public static bool IsWaferOwned(string name) => name.StartsWith("X-Wafer-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Parses <paramref name="output"/>; returns null and says why when it is not a valid CGI response.</summary>
     public static CgiResponse? Parse(ReadOnlySpan<byte> output, out string? error)
@@ -73,9 +81,11 @@ public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, 
             if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
             {
                 var code = value.Split(' ', 2)[0];
-                if (code.Length != 3 || !int.TryParse(code, out status) || status is < 100 or > 599)
+                if (code.Length != 3 || !code.All(char.IsAsciiDigit) || (status = int.Parse(code, CultureInfo.InvariantCulture)) is < 200 or > 599)
                 {
-                    error = $"the handler's Status header must start with a code from 100 to 599, got '{Cut(value)}'";
+                    error = code.Length == 3 && code.All(char.IsAsciiDigit) && code[0] == '1'
+                        ? $"the handler answered Status {code}, an informational status; a handler's response is final: use a status from 200 to 599"
+                        : $"the handler's Status header must start with a code from 200 to 599, got '{Cut(value)}'";
                     return null;
                 }
 
@@ -88,7 +98,7 @@ public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, 
                 sufficient = true;
             }
 
-            if (!Ignored.Contains(name))
+            if (!Ignored.Contains(name) && !IsWaferOwned(name))
             {
                 headers.Add(new(name, value));
             }
@@ -105,8 +115,17 @@ public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, 
             status = headers.Exists(h => h.Key.Equals("Location", StringComparison.OrdinalIgnoreCase)) ? 302 : 200;
         }
 
+        if (!CanHaveBody(status) && output.Length > position)
+        {
+            error = $"the handler answered Status {status} with a {output.Length - position}-byte body; a {status} response has no body (write nothing after the blank line)";
+            return null;
+        }
+
         return new CgiResponse(status, headers, position);
     }
+
+    /// <summary>False for the statuses HTTP sends without a body: 204 No Content, 205 Reset Content, 304 Not Modified.</summary>
+    public static bool CanHaveBody(int status) => status is not (204 or 205 or 304);
 
     private static bool IsToken(ReadOnlySpan<char> name)
     {

@@ -201,7 +201,11 @@ public static partial class HandlerEndpoints
         }
 
         var bodyLength = result.Stdout.Length - parsed.BodyOffset;
-        response.ContentLength = bodyLength;
+        if (CgiResponse.CanHaveBody(parsed.Status))
+        {
+            response.ContentLength = bodyLength; // never on 204 or 304, which carry no body (the parser refused one)
+        }
+
         if (!HttpMethods.IsHead(context.Request.Method) && bodyLength > 0)
         {
             await response.Body.WriteAsync(result.Stdout.AsMemory(parsed.BodyOffset), context.RequestAborted);

@@ -51,12 +51,14 @@ public static class RuntimeApp
             o.ModuleLimits = options.ModuleLimits;
             o.Logs = options.Logs;
             o.Retention = options.Retention;
+            o.AllowFolders = options.AllowFolders;
             o.Agent = options.Agent;
         });
 
         services?.Invoke(builder.Services);
         var app = builder.Build();
         app.UseWaferProblems();
+        app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(options.ApiToken));
         app.UseRouting();
         app.UseWaferHandlers();
         app.MapWaferRuntime();

@@ -89,8 +89,19 @@ public sealed class RuntimeOptions
     /// <summary>How long the state database keeps call log lines, inferences and job records.</summary>
     public RetentionOptions Retention { get; set; } = new();
 
+    /// <summary>
+    /// Host folders a command plugin's <c>files</c> may name beyond its own data folder (<c>STORAGE/data/NAME</c>) and,
+    /// for plugins of the plugins folder, folders inside the plugins folder (<c>--allowFolders /srv/a,/srv/b</c> or
+    /// <c>WAFER_ALLOW_FOLDERS</c>). Empty by default: no manifest can reach any other host folder.
+    /// </summary>
+    public IReadOnlyList<string> AllowFolders { get; set; } = [];
+
     /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
     public AgentOptions Agent { get; set; } = new();
+
+    /// <summary>A comma-separated list of folders (<c>--allowFolders</c>) as full paths; null or empty text is none.</summary>
+    public static IReadOnlyList<string> ParseFolders(string? text) =>
+        [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)];
 
     public static string DefaultStoragePath() =>
         Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".wafer");
@@ -152,6 +163,19 @@ public sealed class RuntimeOptions
         errors.AddRange(ModuleLimits.Validate());
         errors.AddRange(Logs.Validate());
         errors.AddRange(Retention.Validate());
+
+        foreach (var folder in AllowFolders)
+        {
+            if (!Path.IsPathFullyQualified(folder))
+            {
+                errors.Add($"AllowFolders (--allowFolders): '{folder}' must be an absolute path");
+            }
+            else if (!Directory.Exists(folder))
+            {
+                errors.Add($"AllowFolders (--allowFolders): folder '{folder}' does not exist");
+            }
+        }
+
         errors.AddRange(Agent.Validate());
         return errors;
     }

@@ -44,6 +44,7 @@ public static class RuntimeServices
                 sp.GetRequiredService<ILogger<WasmHost>>());
         });
         services.AddSingleton<PluginCatalog>();
+        services.AddSingleton(sp => new FolderGrants(sp.GetRequiredService<IOptions<RuntimeOptions>>()));
         services.AddSingleton<PluginLoader>();
         services.AddSingleton<PluginReloader>();
         services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());

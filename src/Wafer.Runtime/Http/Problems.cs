@@ -19,6 +19,9 @@ public static class Problems
 
     public static IResult Unauthorized(string detail) => Create(ProblemTypes.Unauthorized, detail);
 
+    /// <summary>A control request a browser sent from another site (<see cref="CrossSiteGuard"/>).</summary>
+    public static IResult CrossSite(string detail) => Create(ProblemTypes.CrossSite, detail);
+
     public static IResult MethodNotAllowed(string detail) => Create(ProblemTypes.MethodNotAllowed, detail);
 
     public static IResult Conflict(string detail) => Create(ProblemTypes.Conflict, detail);

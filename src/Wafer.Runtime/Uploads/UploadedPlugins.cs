@@ -197,7 +197,7 @@ public sealed partial class UploadedPlugins(
     {
         try
         {
-            return loader.Load(wasm, manifest, SourcePrefix + name, Root);
+            return loader.Load(wasm, manifest, SourcePrefix + name);
         }
         catch (PluginLoadException ex)
         {

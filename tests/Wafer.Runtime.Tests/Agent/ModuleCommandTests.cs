@@ -35,6 +35,42 @@ public sealed class ModuleCommandTests
     }
 
     [Fact]
+    public async Task CreateModule_CommandPluginWithADataFolder_RunsWithItsFolderCreatedUnderTheStoragePath()
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+
+        var (request, _) = await fleet.CreateAsync("m-1", guest: "c-job", plugin: "notes",
+            manifest: """{"name":"notes","type":"command","files":{"path":"state"}}""");
+
+        var answer = await fleet.AnswerAsync(request);
+        Assert.True(answer.Type == MessageTypes.ModuleRunning, (answer.Message!.Body as ModuleFailedBody)?.Reason);
+        var folder = Path.Combine(fleet.StoragePath, "data", "notes", "state");
+        Assert.Equal(folder, fleet.Runtime.Catalog.Current.PluginsByName["notes"].FolderPath);
+        var job = await Wafer.Runtime.Tests.Jobs.Jobs.RunAsync(fleet.Runtime, new { plugin = "notes", args = new[] { "write", "/data/a.txt", "placed" } });
+        Assert.Equal(0, job.GetProperty("exitCode").GetInt32());
+        Assert.Equal("placed", File.ReadAllText(Path.Combine(folder, "a.txt")));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("../modules")]
+    public async Task CreateModule_CommandPluginAskingForAHostFolder_FailsNamingTheFolderAndTheFlag(string path)
+    {
+        await using var fleet = await AgentHarness.StartAsync();
+
+        var (request, _) = await fleet.CreateAsync("m-1", guest: "c-job", plugin: "grab",
+            manifest: $$$"""{"name":"grab","type":"command","files":{"path":"{{{path}}}"}}""");
+
+        var answer = await fleet.AnswerAsync(request);
+        Assert.Equal(MessageTypes.ModuleFailed, answer.Type);
+        var reason = answer.Body<ModuleFailedBody>().Reason;
+        Assert.StartsWith("files.path: folder '", reason);
+        Assert.Contains($"is outside the plugin's data folder '{Path.Combine(fleet.StoragePath, "data", "grab")}'", reason);
+        Assert.Contains("--allowFolders", reason);
+        Assert.Empty(fleet.Runtime.Catalog.Current.Plugins);
+    }
+
+    [Fact]
     public async Task CreateModule_SameCommandAgain_AnswersRunningWithoutFetching()
     {
         await using var fleet = await AgentHarness.StartAsync();

@@ -90,7 +90,7 @@ public sealed class GraphQLHost : IAsyncDisposable
             manifest = manifest with { Limits = manifest.Limits with { TimeoutMs = timeout } };
         }
 
-        var loader = new PluginLoader(_wasm, Microsoft.Extensions.Options.Options.Create(new Wafer.Runtime.Hosting.RuntimeOptions()));
+        var loader = new PluginLoader(_wasm, new FolderGrants(Path.Combine(_cache, "data"), null, []), Microsoft.Extensions.Options.Options.Create(new Wafer.Runtime.Hosting.RuntimeOptions()));
         Catalog.Upsert(loader.Load(File.ReadAllBytes(path), manifest, path));
     }
 

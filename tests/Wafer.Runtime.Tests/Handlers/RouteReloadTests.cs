@@ -91,6 +91,9 @@ public sealed class RouteReloadTests : IAsyncLifetime
 
     [Theory]
     [InlineData("""{"name":"r","type":"command","routes":[{"path":"/jobs/mine"}]}""", "$.routes[0].path must not be under /jobs, which the runtime serves itself")]
+    [InlineData("""{"name":"r","type":"command","routes":[{"path":"/Jobs/mine"}]}""", "$.routes[0].path must not be under /jobs, which the runtime serves itself")]
+    [InlineData("""{"name":"r","type":"command","routes":[{"path":"/API/logs"}]}""", "$.routes[0].path must not be under /api, which the runtime serves itself")]
+    [InlineData("""{"name":"r","type":"command","routes":[{"path":"/%2e%2e/x"}]}""", "$.routes[0].path must not hold percent-encoded characters")]
     [InlineData("""{"name":"r","routes":[{"path":"/x"}]}""", "$.routes is only for command plugins: add \"type\": \"command\"")]
     [InlineData("""{"name":"r","type":"command","routes":[{"path":"x"}]}""", "$.routes[0].path must start with '/', got 'x'")]
     [InlineData("""{"name":"r","type":"command","routes":[{"path":"/a/.../b"}]}""", "$.routes[0].path may use '...' only as its last segment")]

@@ -103,6 +103,80 @@ public sealed class WagiHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Environment_IsTheCgiVariablesOnly_NeverTheHosts()
+    {
+        const string hostVariable = "WAFER_TEST_HOST_ONLY_VARIABLE";
+        Environment.SetEnvironmentVariable(hostVariable, "host secret");
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/wagi/environ");
+            request.Headers.Add("X-Test", "header value");
+            request.Headers.TryAddWithoutValidation("Proxy", "http://attacker.example:8080");
+            request.Headers.TryAddWithoutValidation("X_Test", "spoofed with an underscore");
+
+            var response = await _server.Client.SendAsync(request);
+            var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var names = lines.Select(line => line[..line.IndexOf('=', StringComparison.Ordinal)]).ToList();
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            string[] cgi =
+            [
+                "AUTH_TYPE", "CONTENT_LENGTH", "CONTENT_TYPE", "GATEWAY_INTERFACE", "PATH_INFO", "PATH_TRANSLATED", "QUERY_STRING",
+                "REMOTE_ADDR", "REMOTE_HOST", "REMOTE_USER", "REQUEST_METHOD", "SCRIPT_NAME", "SERVER_NAME", "SERVER_PORT",
+                "SERVER_PROTOCOL", "SERVER_SOFTWARE", "X_MATCHED_ROUTE", "X_RAW_PATH_INFO", "X_RELATIVE_PATH", "X_FULL_URL", "X_WAFER_CALL_ID",
+                "HTTP_HOST", "HTTP_X_TEST",
+            ];
+            Assert.Equal(cgi.Order(StringComparer.Ordinal), names.Order(StringComparer.Ordinal));
+            Assert.DoesNotContain("HTTP_PROXY", names); // httpoxy: a client's Proxy header never becomes the handler's proxy setting
+            Assert.Contains("HTTP_X_TEST=header value", lines);
+            Assert.DoesNotContain(hostVariable, names);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(hostVariable, null);
+        }
+    }
+
+    [Fact]
+    public async Task HeadersWaferOwns_AreSetByWaferOnly()
+    {
+        var response = await _server.Client.GetAsync("/wagi/owned");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var callId = Assert.Single(response.Headers.GetValues("X-Wafer-Call-Id"));
+        Assert.Matches("^[0-9a-f]{6}-[0-9a-f]+$", callId);
+        Assert.False(response.Headers.Contains("X-Wafer-Runtime"));
+        Assert.False(response.Headers.Contains("Server"));
+        Assert.Equal("kept", response.Headers.GetValues("X-Own").Single());
+        Assert.Equal("owned\n", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/wagi/upgrade", "the handler answered Status 101, an informational status")]
+    [InlineData("/wagi/nocontent", "the handler answered Status 204 with a 25-byte body; a 204 response has no body")]
+    public async Task ImpossibleStatus_Is502SayingWhatTheHandlerDid(string path, string expected)
+    {
+        var response = await _server.Client.GetAsync(path);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("bad_response", problem.GetProperty("cause").GetString());
+        Assert.Contains(expected, problem.GetProperty("detail").GetString());
+        Assert.Equal("c-wagi", problem.GetProperty("plugin").GetString());
+    }
+
+    [Fact]
+    public async Task NoContentWithoutBody_Is204()
+    {
+        var response = await _server.Client.GetAsync("/wagi/nocontent-empty");
+
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("yes", response.Headers.GetValues("X-Done").Single());
+        Assert.Equal("", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Body_ArrivesOnStdin()
     {
         var response = await _server.Client.PostAsync("/wagi/echo", new StringContent("""{"hello":"world"}""", Encoding.UTF8, "application/json"));

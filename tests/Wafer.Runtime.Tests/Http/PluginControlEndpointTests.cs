@@ -112,6 +112,57 @@ public sealed class PluginControlEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ControlRequestsFromAnotherSite_Are403_EvenWithTheToken_AndChangeNothing()
+    {
+        async Task<(HttpStatusCode Status, JsonElement Body)> FromEvilAsync(HttpMethod method, string path, HttpContent? content)
+        {
+            using var request = new HttpRequestMessage(method, path) { Content = content };
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            request.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+            using var response = await _server.Client.SendAsync(request);
+            return (response.StatusCode, JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone());
+        }
+
+        var (upload, why) = await FromEvilAsync(HttpMethod.Post, "/api/plugins", Upload("echo", "copy"));
+        var (delete, _) = await FromEvilAsync(HttpMethod.Delete, "/api/plugins/echo", null);
+        var (job, _) = await FromEvilAsync(HttpMethod.Post, "/jobs", new StringContent("""{"plugin":"echo"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.Forbidden, upload);
+        Assert.Equal("cross_site", why.GetProperty("cause").GetString());
+        Assert.Equal(HttpStatusCode.Forbidden, delete);
+        Assert.Equal(HttpStatusCode.Forbidden, job);
+        Assert.False(_server.Catalog.Current.PluginsByName.ContainsKey("copy"));
+        Assert.True(_server.Catalog.Current.PluginsByName.ContainsKey("echo"));
+    }
+
+    [Fact]
+    public async Task FunctionCallsAndReads_FromAnotherSite_StayOpen()
+    {
+        using var call = new HttpRequestMessage(HttpMethod.Post, "/functions/hello") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") };
+        call.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+        using var graphql = new HttpRequestMessage(HttpMethod.Post, "/graphql") { Content = new StringContent("""{"query":"{ hello }"}""", System.Text.Encoding.UTF8, "application/json") };
+        graphql.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+        using var read = new HttpRequestMessage(HttpMethod.Get, "/api/plugins");
+        read.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+
+        Assert.Equal(HttpStatusCode.OK, (await _server.Client.SendAsync(call)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Client.SendAsync(graphql)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Client.SendAsync(read)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Upload_FromTheServersOwnOrigin_Passes()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/plugins") { Content = Upload("echo", "own") };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        request.Headers.TryAddWithoutValidation("Origin", _server.Client.BaseAddress!.GetLeftPart(UriPartial.Authority));
+
+        using var response = await _server.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
+    [Fact]
     public async Task Upload_OfAFolderPluginsName_IsAConflict_AndTheFolderPluginCannotBeStoppedHere()
     {
         var (status, body) = await SendAsync(HttpMethod.Post, "/api/plugins", Upload("echo", "echo"), Token);

@@ -60,6 +60,23 @@ public sealed class JobEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Job_WithoutEnv_SeesNoVariables_NotEvenTheHosts()
+    {
+        const string hostVariable = "WAFER_TEST_JOB_HOST_VARIABLE";
+        Environment.SetEnvironmentVariable(hostVariable, "host secret");
+        try
+        {
+            var job = await _server.RunAsync(new { plugin = "c-job", args = new[] { "env", hostVariable, "HOME" } });
+
+            Assert.Equal($"environ=0\n{hostVariable}=(unset)\nHOME=(unset)\n", job.Stdout());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(hostVariable, null);
+        }
+    }
+
+    [Fact]
     public async Task Job_Stdin_IsReadByTheGuest()
     {
         var job = await _server.RunAsync(new { plugin = "c-job", args = new[] { "stdin" }, stdin = "line one\nline two é" });

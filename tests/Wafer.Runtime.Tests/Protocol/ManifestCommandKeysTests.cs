@@ -70,6 +70,26 @@ public sealed class ManifestCommandKeysTests
         Assert.StartsWith(expected, error.Message);
     }
 
+    [Theory]
+    [InlineData("/API/logs", "must not be under /api")]
+    [InlineData("/Api/...", "must not be under /api")]
+    [InlineData("/Jobs/x", "must not be under /jobs")]
+    [InlineData("/GRAPHQL", "must not be under /graphql")]
+    [InlineData("/Functions/hello", "must not be under /functions")]
+    [InlineData("/HealthZ", "must not be under /healthz")]
+    [InlineData("/%2e%2e/x", "must not hold percent-encoded characters")]
+    [InlineData("/%2E%2E/api", "must not hold percent-encoded characters")]
+    [InlineData("/%61pi/x", "must not hold percent-encoded characters")]
+    [InlineData("/a%2Fb", "must not hold percent-encoded characters")]
+    [InlineData("/a%20b", "must not hold percent-encoded characters")]
+    public void ReservedPathInAnotherCaseOrEncoding_IsRefusedLikeTheReservedPath(string path, string expected)
+    {
+        var error = Assert.Throws<ManifestException>(() => Parse($$"""{"type":"command","routes":[{"path":"{{path}}"}]}"""));
+
+        Assert.StartsWith($"$.routes[0].path {expected}", error.Message);
+        Assert.EndsWith($", got '{path}'", error.Message);
+    }
+
     [Fact]
     public void JobsPrefixLookalike_IsNotReserved()
     {

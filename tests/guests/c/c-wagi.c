@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern char **environ;
+
 static const char *env(const char *name) {
     const char *value = getenv(name);
     return value ? value : "(unset)";
@@ -26,6 +28,17 @@ int main(int argc, char **argv) {
                                "HTTP_HOST", "REMOTE_ADDR", "HOME", "PATH"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) printf("%s=%s\n", names[i], env(names[i]));
         for (int i = 0; i < argc; i++) printf("argv[%d]=%s\n", i, argv[i]);
+    } else if (strcmp(path, "environ") == 0) {
+        printf("Content-Type: text/plain\n\n");
+        for (char **e = environ; *e; e++) printf("%s\n", *e);
+    } else if (strcmp(path, "upgrade") == 0) {
+        printf("Status: 101 Switching Protocols\nUpgrade: websocket\nContent-Type: text/plain\n\nnot a websocket");
+    } else if (strcmp(path, "nocontent") == 0) {
+        printf("Status: 204 No Content\nContent-Type: text/plain\n\na body a 204 cannot carry");
+    } else if (strcmp(path, "nocontent-empty") == 0) {
+        printf("Status: 204 No Content\nX-Done: yes\n\n");
+    } else if (strcmp(path, "owned") == 0) {
+        printf("Content-Type: text/plain\nX-Wafer-Runtime: forged-runtime\nX-Wafer-Call-Id: forged-call\nServer: forged-server\nX-Own: kept\n\nowned\n");
     } else if (strcmp(path, "echo") == 0) {
         printf("Content-Type: %s\n\n", env("CONTENT_TYPE"));
         char buffer[4096];

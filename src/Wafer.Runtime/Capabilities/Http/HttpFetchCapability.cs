@@ -7,7 +7,8 @@ namespace Wafer.Runtime.Capabilities.Http;
 /// <summary>
 /// <c>http.fetch</c>: a request to a URL under a declared <c>http</c> connection, with the connection's headers
 /// (secrets filled in) added host-side, redirects followed by hand while they stay under the same connection,
-/// and the response capped in size and time.
+/// and the response capped in size and time. Compressed responses are decoded by the host before the call's
+/// secrets are scrubbed from them (the guest may not choose <c>Accept-Encoding</c>).
 /// </summary>
 public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets secrets) : IHostCapability
 {
@@ -20,6 +21,7 @@ public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets sec
     {
         "host", "content-length", "transfer-encoding", "connection", "upgrade", "te", "trailer", "keep-alive",
         "proxy-authorization", "proxy-connection", "expect",
+        "accept-encoding", // the host negotiates compression, so it can decode every response before scrubbing secrets from it
     };
 
     public IReadOnlyList<string> Operations { get; } = [Operation];
@@ -68,6 +70,14 @@ public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets sec
                 continue;
             }
 
+            if (call.Secrets.Count > 0 && response.Content.Headers.ContentEncoding.Count > 0)
+            {
+                // Compressed bytes would hide a secret from scrubbing; the handler decodes gzip, deflate and brotli.
+                throw new CapabilityException(
+                    $"{Operation}: the response of {url} is encoded as '{string.Join(", ", response.Content.Headers.ContentEncoding)}', which the host cannot " +
+                    "decode to remove the connection's secrets from it");
+            }
+
             var content = OutboundHttp.ReadBody(response, connection.MaxResponseBytes, budget, Operation, url,
                 $"connection '{connection.Name}' maxResponseBytes");
             return Response(response, content, call.Secrets);
@@ -114,12 +124,13 @@ public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets sec
 
     private static byte[] Response(HttpResponseMessage response, byte[] content, IReadOnlyList<string> secrets)
     {
+        var forms = SecretScrubber.AllForms(secrets);
         using var buffer = new MemoryStream(content.Length * 4 / 3 + 256);
         using (var writer = new Utf8JsonWriter(buffer))
         {
             writer.WriteStartObject();
             writer.WriteNumber("status", (int)response.StatusCode);
-            writer.WriteString("statusText", response.ReasonPhrase ?? "");
+            writer.WriteString("statusText", SecretScrubber.ScrubForms(response.ReasonPhrase ?? "", forms));
             writer.WriteStartArray("headers");
             foreach (var (name, values) in response.Headers.Concat(response.Content.Headers))
             {
@@ -127,13 +138,13 @@ public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets sec
                 {
                     writer.WriteStartArray();
                     writer.WriteStringValue(name);
-                    writer.WriteStringValue(SecretScrubber.Scrub(value, secrets));
+                    writer.WriteStringValue(SecretScrubber.ScrubForms(value, forms));
                     writer.WriteEndArray();
                 }
             }
 
             writer.WriteEndArray();
-            writer.WriteBase64String("body", secrets.Count > 0 ? SecretScrubber.Scrub(content, secrets) : content);
+            writer.WriteBase64String("body", forms.Count > 0 ? SecretScrubber.ScrubForms(content, forms) : content);
             writer.WriteEndObject();
         }
 

@@ -14,7 +14,8 @@ public sealed class OutboundHttp : IDisposable
     {
         AllowAutoRedirect = false,
         UseCookies = false,
-        AutomaticDecompression = DecompressionMethods.None,
+        // Decoded here, so secrets can be scrubbed from what a guest gets and size caps count decoded bytes.
+        AutomaticDecompression = DecompressionMethods.All,
         ConnectTimeout = TimeSpan.FromSeconds(15),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
