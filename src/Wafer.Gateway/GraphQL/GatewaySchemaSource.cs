@@ -10,7 +10,7 @@ namespace Wafer.Gateway.GraphQL;
 /// their deployments), rebuilt lazily on the first request after the routes change
 /// (<see cref="LazySchemaSource{TSnapshot}"/>). Fields resolve by forwarding to a replica.
 /// </summary>
-public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
+public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
     : LazySchemaSource<RouteSnapshot>
 {
     protected override RouteSnapshot Snapshot => routes.Current;
@@ -22,7 +22,7 @@ public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient
     protected override GeneratedSchema Build(RouteSnapshot snapshot)
     {
         var plugins = snapshot.Deployments.Values.Where(d => d.Metadata is not null).Select(d => new SchemaPlugin(d.Name, d.Metadata!));
-        var generated = SchemaGenerator.Generate(plugins, f => new ForwardingFunctionCaller(f, snapshot.Deployments[f.Plugin].Replicas, client, metrics));
+        var generated = SchemaGenerator.Generate(plugins, f => new ForwardingFunctionCaller(f, snapshot.Deployments[f.Plugin].Replicas, client, loop, metrics));
         SchemaBuilt(logger, snapshot.Version, generated.Functions.Count, generated.Notes.Count);
         return generated;
     }

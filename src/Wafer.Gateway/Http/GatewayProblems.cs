@@ -14,6 +14,11 @@ public static class GatewayProblems
         Create(timedOut ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status502BadGateway, timedOut ? "gateway_timeout" : "bad_gateway", "Runtime failed",
             $"runtime '{runtime}' serving '{deployment}' failed: {reason}", deployment);
 
+    /// <summary>The caller's body could not be read: malformed (400), too slow (408), or cut short.</summary>
+    public static IResult UnreadableBody(int status, string reason) =>
+        Results.Problem(statusCode: status, title: "Unreadable request body", detail: reason,
+            type: Problems.TypePrefix + "bad_request", extensions: new Dictionary<string, object?> { ["cause"] = "bad_request" });
+
     public static IResult Unauthorized() =>
         Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
             detail: "this operation needs 'Authorization: Bearer TOKEN' with the gateway's token", type: Problems.TypePrefix + "unauthorized",

@@ -28,13 +28,31 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public DestinationRegistry Destinations => _app.Services.GetRequiredService<DestinationRegistry>();
 
-    public static async Task<GatewayHost> StartAsync()
+    /// <summary>The gateway's clock: the system's, or the fake one the test moves on.</summary>
+    public TimeProvider Time => _app.Services.GetRequiredService<TimeProvider>();
+
+    /// <summary>Now on the gateway's clock, as destinations see it.</summary>
+    public long Now => Time.NowMs();
+
+    /// <param name="configure">Settings after the test defaults (periodic probes once an hour).</param>
+    /// <param name="time">The gateway's clock; the system's by default.</param>
+    public static async Task<GatewayHost> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
         builder.Services.AddProblemDetails();
-        builder.Services.AddWaferGateway(o => o.ProbeInterval = TimeSpan.FromHours(1));
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
+        builder.Services.AddWaferGateway(o =>
+        {
+            o.ProbeInterval = TimeSpan.FromHours(1);
+            o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            configure?.Invoke(o);
+        });
         var app = builder.Build();
         app.UseWaferGatewayFunctions();
         app.UseWaferGatewayHandlers();
