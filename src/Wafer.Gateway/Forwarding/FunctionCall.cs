@@ -33,7 +33,7 @@ internal static class FunctionCall
     /// The caller's body read into a pooled buffer when it declares a length of at most <see cref="ResendableBodyBytes"/>;
     /// null for a larger or chunked body, which is streamed and can go to one replica only.
     /// </summary>
-    public static async Task<ResendableBody?> ReadResendableAsync(HttpContext context)
+    public static async Task<ResendableBody?> ReadResendableAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength is not { } length || length > ResendableBodyBytes)
         {
@@ -43,7 +43,7 @@ internal static class FunctionCall
         var body = new ResendableBody((int)length);
         try
         {
-            var read = await context.Request.Body.ReadAtLeastAsync(body.Buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, context.RequestAborted);
+            var read = await context.Request.Body.ReadAtLeastAsync(body.Buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken);
             if (read != length)
             {
                 throw new IOException($"the request body ended after {read} of {length} bytes");
@@ -233,8 +233,14 @@ internal static class FunctionCall
     /// kept in the exception: <see cref="ClientBodyException"/> when reading from the caller failed (the caller's
     /// fault), <see cref="BodyNotTakenException"/> when the runtime stopped taking it.
     /// </summary>
-    private sealed class BodyContent(Stream body, long? contentLength) : HttpContent
+    internal sealed class BodyContent(Stream body, long? contentLength) : HttpContent
     {
+        /// <summary>
+        /// How streaming the body failed, if it did: kept here because the client may surface another exception for it
+        /// (the connection it was sent on closing), and whose fault it was must not be lost.
+        /// </summary>
+        public IOException? Fault { get; private set; }
+
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
             SerializeToStreamAsync(stream, context, CancellationToken.None);
 
@@ -252,7 +258,7 @@ internal static class FunctionCall
                     }
                     catch (Exception e) when (e is IOException or OperationCanceledException)
                     {
-                        throw new ClientBodyException(e);
+                        throw Fault = new ClientBodyException(e);
                     }
 
                     if (read == 0)
@@ -266,7 +272,7 @@ internal static class FunctionCall
                     }
                     catch (IOException e)
                     {
-                        throw new BodyNotTakenException(e);
+                        throw Fault = new BodyNotTakenException(e);
                     }
                 }
             }

@@ -128,16 +128,17 @@ public sealed partial class GatewayForwarder(
             return;
         }
 
+        using var deadline = loop.Deadline(context.RequestAborted);
         FunctionCall.ResendableBody? resendable;
         try
         {
-            resendable = await FunctionCall.ReadResendableAsync(context);
+            resendable = await FunctionCall.ReadResendableAsync(context, deadline.Token);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             if (!context.RequestAborted.IsCancellationRequested)
             {
-                var fault = new ClientBodyException(e);
+                var fault = new ClientBodyException(e); // 408 when the deadline passed first
                 await CallerBodyProblem(fault.StatusCode, fault.Message).ExecuteAsync(context);
             }
 
@@ -145,7 +146,6 @@ public sealed partial class GatewayForwarder(
         }
 
         using var _ = resendable;
-        using var deadline = loop.Deadline(context.RequestAborted);
         var outcome = await loop.SendAsync(replicas, canResend: resendable is not null, new FunctionAttempt(context, plugin, function, resendable, client),
             static (destination, call, deadline) => SendOnceAsync(destination, call, deadline), deadline);
         if (outcome.NoReplica)
@@ -188,6 +188,11 @@ public sealed partial class GatewayForwarder(
         try
         {
             return Attempt.Answered(RuntimeAnswer.Of(request, await call.Client.SendAsync(request, deadline.Token)));
+        }
+        catch (Exception e) when (request.Content is FunctionCall.BodyContent { Fault: { } fault } && fault != e)
+        {
+            request.Dispose();
+            throw new HttpRequestException(e.Message, fault); // whose fault it was, whatever the client made of it
         }
         catch
         {

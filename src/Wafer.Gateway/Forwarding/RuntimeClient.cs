@@ -60,7 +60,8 @@ public sealed class RuntimeClient : IDisposable
 
     /// <summary>
     /// Sends a function call over the call protocol to the runtime's call port, on the channel every call to that runtime
-    /// shares; null when the runtime announced no call port (send it over HTTP). A channel that could not be opened (refused,
+    /// shares; null when the runtime announced no call port or the body is over <see cref="FunctionCall.ResendableBodyBytes"/>
+    /// (send it over HTTP: a runtime takes call frames of at most 512 KiB, and breaks a connection that sends a larger one). A channel that could not be opened (refused,
     /// not completed with the preamble within <see cref="GatewayOptions.ConnectTimeout"/>) or that the runtime keeps
     /// closing (it is stopping) throws <see cref="CallNotSentException"/>: nothing was sent. Other exceptions are those
     /// of a call that may have run.
@@ -68,7 +69,7 @@ public sealed class RuntimeClient : IDisposable
     public async Task<CallAnswer?> CallAsync(Destination destination, string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (destination.CallPrefix is not { } prefix)
+        if (destination.CallPrefix is not { } prefix || body.Length > FunctionCall.ResendableBodyBytes)
         {
             return null;
         }

@@ -46,6 +46,9 @@ public sealed class RealRuntime : IAsyncDisposable
             File.Copy(GuestFile(guest + ".wafer.json"), Path.Combine(plugins, guest + ".wafer.json"));
         }
 
+        // faults.spin runs until the call's time limit: a long call that does not hold a core for the default 10 s.
+        File.WriteAllText(Path.Combine(plugins, "faults.wafer.json"), """{ "name": "faults", "limits": { "timeoutMs": 1500 } }""");
+
         // Compiled code is cached by content hash: share the test guests' cache so each runtime does not compile again.
         Directory.CreateSymbolicLink(Path.Combine(storage, "cache"), Path.Combine(Path.GetDirectoryName(GuestFile("hello.wasm"))!, ".storage", "cache"));
         var options = new RuntimeOptions
