@@ -185,7 +185,17 @@ public sealed class HealthTests
         var error = JsonDocument.Parse(await fieldAnswer.Content.ReadAsStringAsync()).RootElement.GetProperty("errors")[0];
         Assert.Equal(HttpStatusCode.GatewayTimeout, timedOut.StatusCode);
         Assert.Equal("gateway_timeout", error.GetProperty("extensions").GetProperty("code").GetString());
-        Assert.False(gateway.Destinations.All.Single().IsHealthy(gateway.Now));
+        Assert.False(gateway.Destinations.All.Single().IsHealthy(gateway.Now)); // no probe meanwhile to clear it (StallAfter: a minute here)
+    }
+
+    [Fact]
+    public void CallFailure_OnlyTheRuntimesOwnFaultsPutItAside()
+    {
+        var putAside = Enum.GetValues<Forwarding.CallFailure>().Where(f => Forwarding.CallFailures.PutsAside(f));
+        var callers = Enum.GetValues<Forwarding.CallFailure>().Where(f => Forwarding.CallFailures.IsCallers(f));
+
+        Assert.Equal([Forwarding.CallFailure.NotSent, Forwarding.CallFailure.Broke, Forwarding.CallFailure.TimedOut], putAside);
+        Assert.Equal([Forwarding.CallFailure.ClientBody, Forwarding.CallFailure.ClientGone], callers);
     }
 
     [Fact]

@@ -72,7 +72,11 @@ public sealed class ReplicaSetTests
         using var call = a.BeginCall(now: 1_000);
 
         Assert.Equal(400, a.SilentFor(1_400));
-        Assert.True(a.Stall());
+        Assert.True(a.TryBeginProbe());
+        a.Answered(now: 1_450);
+        Assert.False(a.Stall(probedAt: 1_400)); // answered while the probe was out: busy, not hung
+        Assert.True(a.TryBeginProbe());
+        Assert.True(a.Stall(probedAt: 1_450));
         Assert.Null(set.Pick(1_500));
         Assert.True(a.Answered(now: 1_600)); // an answer ends the stall
         Assert.Same(a, set.Pick(1_600));

@@ -97,12 +97,15 @@ public sealed class Destination
         return failures >= failuresToDown && Interlocked.Exchange(ref _down, 1) == 0;
     }
 
-    /// <summary>A probe sent because its calls went unanswered went unanswered too. True when that began a stall.</summary>
-    public bool Stall()
+    /// <summary>
+    /// A probe sent at <paramref name="probedAt"/> because its calls went unanswered went unanswered too. It stalls unless
+    /// one of its calls was answered meanwhile (a runtime too busy to answer a probe in time, not a hung one). True when
+    /// that began a stall.
+    /// </summary>
+    public bool Stall(long probedAt)
     {
-        Interlocked.Increment(ref _probeFailures);
         Volatile.Write(ref _probing, 0);
-        return Interlocked.Exchange(ref _stalled, 1) == 0;
+        return Volatile.Read(ref _lastProgress) <= probedAt && Interlocked.Exchange(ref _stalled, 1) == 0;
     }
 
     /// <summary>One request in flight (see <see cref="BeginCall"/>).</summary>

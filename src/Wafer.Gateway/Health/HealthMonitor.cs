@@ -11,8 +11,8 @@ namespace Wafer.Gateway.Health;
 /// <c>GET /healthz</c> is probed; <see cref="GatewayOptions.ProbeFailuresToDown"/> failures in a row take it out until a
 /// probe succeeds (a runtime that vanished while its MQTT session still looks alive). Between those, a runtime that
 /// has calls in flight and has answered none for <see cref="GatewayOptions.StallAfter"/> is probed at once, and if that
-/// probe is not answered within <see cref="GatewayOptions.StallAfter"/> either, it gets no new call until a probe or an
-/// answer comes back: a hung process (stopped, swapping, deadlocked) is routed around long before the orchestrator
+/// probe is not answered within <see cref="GatewayOptions.StallAfter"/> either, and no call was answered meanwhile, it
+/// gets no new call until a probe or an answer comes back: a hung process (stopped, swapping, deadlocked) is routed around long before the orchestrator
 /// misses its keepalives, while a runtime that is only running slow functions answers its probe and keeps its calls.
 /// Calls already sent to it are left to finish or time out: they may be running.
 /// </summary>
@@ -74,6 +74,7 @@ public sealed partial class HealthMonitor(
 
     private async Task ProbeAsync(Destination destination, TimeSpan timeout, bool stall, CancellationToken stoppingToken)
     {
+        var probedAt = time.NowMs();
         using var deadline = new CancellationTokenSource(timeout, time);
         using var stopping = stoppingToken.UnsafeRegister(static d => ((CancellationTokenSource)d!).Cancel(), deadline);
         bool ok;
@@ -100,7 +101,7 @@ public sealed partial class HealthMonitor(
                 Recovered(logger, destination.RuntimeName, destination.Prefix);
             }
         }
-        else if (stall ? destination.Stall() : destination.ProbeFailed(options.Value.ProbeFailuresToDown))
+        else if (stall ? destination.Stall(probedAt) : destination.ProbeFailed(options.Value.ProbeFailuresToDown))
         {
             if (stall)
             {

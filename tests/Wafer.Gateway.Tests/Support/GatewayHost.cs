@@ -40,7 +40,10 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>Now on the gateway's clock, as destinations see it.</summary>
     public long Now => Time.NowMs();
 
-    /// <param name="configure">Settings after the test defaults (periodic probes once an hour).</param>
+    /// <param name="configure">
+    /// Settings after the test defaults: periodic probes once an hour, and a silent runtime probed after a minute, so
+    /// no probe reaches a stub that counts its requests unless the test asks for it.
+    /// </param>
     /// <param name="time">The gateway's clock; the system's by default.</param>
     /// <param name="kestrel">The gateway server's settings (its limits on callers).</param>
     public static async Task<GatewayHost> StartAsync(Action<GatewayOptions>? configure = null, TimeProvider? time = null, Action<KestrelServerOptions>? kestrel = null)
@@ -59,6 +62,7 @@ public sealed class GatewayHost : IAsyncDisposable
         {
             o.ProbeInterval = TimeSpan.FromHours(1);
             o.ProbeTimeout = TimeSpan.FromSeconds(1);
+            o.StallAfter = TimeSpan.FromMinutes(1);
             configure?.Invoke(o);
         });
         var app = builder.Build();
