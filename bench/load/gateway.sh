@@ -11,6 +11,8 @@
 # Warm-up first, then ROUNDS interleaved rounds of DURATION per target (order rotated each round) at CONNECTIONS,
 # and ROUNDS more at one connection; medians shown.
 #   bench/load/gateway.sh            ROUNDS=5 DURATION=10s CONNECTIONS=32 THREADS=1 bench/load/gateway.sh
+# BODY_BYTES: the size of each call's body (default: the 16-byte greet request); over 64 KiB a gateway streams it over
+# HTTP instead of the call protocol, so BODY_BYTES=102400 measures that path (the answer is as large).
 # GATEWAY_ENV / RUNTIME_ENV: extra NAME=VALUE settings for the gateway processes (orchestrator and `wafer gateway`)
 # or the runtime, to compare runtime settings, e.g. GATEWAY_ENV=DOTNET_gcServer=1. WAFER_DLL: run that published
 # wafer.dll instead of ./wafer. BEFORE_DLL: also measure a standalone gateway run from that wafer.dll (a build of an
@@ -41,6 +43,15 @@ dotnet publish bench/Wafer.Bench.Proxy -c Release -o "$work/proxy-bin" -nologo -
 wafer=(./wafer)
 [ -z "${WAFER_DLL:-}" ] || wafer=(dotnet "$WAFER_DLL")
 echo '{"name":"hello"}' >"$work/hello.wafer.json"
+script=bench/load/greet.lua
+if [ -n "${BODY_BYTES:-}" ]; then
+  script="$work/body.lua"
+  cat >"$script" <<LUA
+wrk.method = "POST"
+wrk.body = '{"name":"' .. string.rep("x", $((BODY_BYTES - 11))) .. '"}'
+wrk.headers["Content-Type"] = "application/json"
+LUA
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -77,7 +88,7 @@ for i in $(seq 0 $((n - 1))); do
     curl -sf -X POST -H 'Content-Type: application/json' -d '{"name":"world"}' "http://127.0.0.1:${ports[$i]}/functions/greet" >/dev/null && break
     sleep 0.2
   done
-  "${on_other_cpus[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s bench/load/greet.lua "http://127.0.0.1:${ports[$i]}/functions/greet" >/dev/null
+  "${on_other_cpus[@]}" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -s "$script" "http://127.0.0.1:${ports[$i]}/functions/greet" >/dev/null
 done
 
 to_us() { awk -v v="$1" 'BEGIN { n=v+0; if (v ~ /us$/) print n; else if (v ~ /ms$/) print n*1000; else print n*1000000 }'; }
@@ -88,7 +99,7 @@ measure() { # index round connections suffix -> appends "rps p50 p99 cpu_us_per_
   pid=$(server_pid "$port")
   c0=$(cpu_ticks "$pid") r0=$(cpu_ticks "$runtime_pid")
   out="$work/$name.$2.wrk"
-  "${on_other_cpus[@]}" wrk -t"$THREADS" -c"$3" -d"$DURATION" --latency -s bench/load/greet.lua "http://127.0.0.1:$port/functions/greet" >"$out"
+  "${on_other_cpus[@]}" wrk -t"$THREADS" -c"$3" -d"$DURATION" --latency -s "$script" "http://127.0.0.1:$port/functions/greet" >"$out"
   c1=$(cpu_ticks "$pid") r1=$(cpu_ticks "$runtime_pid")
   requests=$(awk '/requests in/ {print $1}' "$out")
   errors=$(grep -E 'Non-2xx|Socket errors' "$out" || true)
@@ -121,6 +132,6 @@ done
 echo
 echo "cpu/request: CPU time of the process serving the port (the runtime for direct, the gateway otherwise); runtime cpu: the runtime's"
 [ "${PIN:-0}" != 1 ] || echo "PIN=1: the runtime on CPU 0, the orchestrator, the gateways and wrk on the others"
-echo "wrk -t$THREADS -c$CONNECTIONS (and -c1) -d$DURATION --latency, median of $ROUNDS interleaved rounds after $WARMUP warm-up each,"
+echo "wrk -t$THREADS -c$CONNECTIONS (and -c1) -d$DURATION --latency, median of $ROUNDS interleaved rounds after $WARMUP warm-up each,${BODY_BYTES:+ bodies of $BODY_BYTES bytes,}"
 [ -z "${GATEWAY_ENV:-}${RUNTIME_ENV:-}" ] || echo "GATEWAY_ENV='${GATEWAY_ENV:-}' RUNTIME_ENV='${RUNTIME_ENV:-}'"
 echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u +%Y-%m-%dT%H:%MZ); per-round results in $work/*.rounds"

@@ -158,6 +158,82 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    public async Task Gateway_RuntimeHungUnderLoad_NewCallsGoToTheOtherWithinTwoSeconds()
+    {
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 2);
+        await cluster.DeployHelloAsync("web", replicas: 2);
+        await cluster.WaitForRunningAsync("web", 2, Bound);
+        await WaitForRoutesAsync(cluster, "web", 2);
+
+        var calls = new ConcurrentQueue<(double StartMs, double EndMs, bool Ok, string? Runtime, string Error)>();
+        var clock = Stopwatch.StartNew();
+        using var client = new HttpClient { BaseAddress = cluster.Api.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        async Task CallAsync()
+        {
+            var started = clock.Elapsed.TotalMilliseconds;
+            try
+            {
+                using var response = await client.PostAsync("/functions/hello", Json("{}"));
+                var body = await response.Content.ReadAsStringAsync();
+                var runtime = response.Headers.TryGetValues("X-Wafer-Runtime", out var names) ? names.Single() : null;
+                calls.Enqueue((started, clock.Elapsed.TotalMilliseconds, response.IsSuccessStatusCode, runtime, $"{runtime}: {(int)response.StatusCode} {body}"));
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                calls.Enqueue((started, clock.Elapsed.TotalMilliseconds, false, null, e.Message));
+            }
+        }
+
+        // An open loop of 60 calls a second, whatever the answers take: callers do not wait for each other.
+        using var stop = new CancellationTokenSource();
+        var sent = new List<Task>();
+        var load = Task.Run(async () =>
+        {
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / 60));
+            while (!stop.IsCancellationRequested && await timer.WaitForNextTickAsync(CancellationToken.None))
+            {
+                sent.Add(CallAsync());
+            }
+        });
+
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.Ok) > 100), "the load runs before the runtime hangs", Bound, cluster);
+        var hungAt = clock.Elapsed.TotalMilliseconds;
+        const double bound = 2000;
+        cluster.Runtimes["rt-2"].Pause();
+        try
+        {
+            await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.StartMs > hungAt + bound && c.Ok) > 150),
+                "the load runs on past the bound", Bound, cluster);
+        }
+        finally
+        {
+            cluster.Runtimes["rt-2"].Resume();
+        }
+
+        var resumedAt = clock.Elapsed.TotalMilliseconds;
+        await stop.CancelAsync();
+        await load;
+        await Task.WhenAll(sent); // the calls the hung runtime had are answered once it runs again
+
+        var all = calls.ToArray();
+        var toHung = all.Where(c => c.StartMs >= hungAt && c.Runtime == "rt-2").ToArray();
+        var lastToHung = toHung.Length == 0 ? hungAt : toHung.Max(c => c.StartMs);
+        var failed = all.Where(c => !c.Ok).ToArray();
+        var afterBound = all.Where(c => c.StartMs > hungAt + bound).ToArray();
+        Report($"{all.Length} calls at 60/s; rt-2 stopped at {hungAt:0} ms for {resumedAt - hungAt:0} ms; the last new call went to it "
+               + $"{lastToHung - hungAt:0} ms after the stop ({toHung.Length} calls in all, the longest waited {toHung.Select(c => c.EndMs - c.StartMs).DefaultIfEmpty().Max():0} ms); "
+               + $"{failed.Length} failed; after stop + {bound:0} ms: {afterBound.Length} calls, the slowest {afterBound.Max(c => c.EndMs - c.StartMs):0} ms");
+        foreach (var failure in failed.Take(5))
+        {
+            Report($"  failed call started at {failure.StartMs:0} ms: {failure.Error}");
+        }
+
+        Assert.True(lastToHung - hungAt < bound, $"a new call went to the hung runtime {lastToHung - hungAt:0} ms after it stopped");
+        Assert.All(afterBound, c => Assert.True(c.Ok && c.Runtime == "rt-1", $"a call started {c.StartMs - hungAt:0} ms after the stop: {c.Error}"));
+        Assert.All(failed, c => Assert.True(c.StartMs < hungAt + bound && c.Runtime is "rt-2" or null, $"a call that failed elsewhere: {c.Error}"));
+    }
+
+    [Fact]
     public async Task Gateway_RollingUpdateThenScaleDownUnderLoad_NoCallFails()
     {
         await using var cluster = await FleetCluster.StartAsync();

@@ -104,7 +104,7 @@ public sealed class CallProtocolTests
         Assert.Contains("before answering", problem, StringComparison.Ordinal);
         Assert.Equal(1, calls0.Calls + calls1.Calls); // it may have run: not sent again
         Assert.Equal(0, http0.Requests + http1.Requests);
-        Assert.Single(gateway.Destinations.All, d => !d.IsHealthy(Environment.TickCount64)); // put aside
+        Assert.Single(gateway.Destinations.All, d => !d.IsHealthy(gateway.Now)); // put aside
     }
 
     [Fact]
@@ -188,5 +188,24 @@ public sealed class CallProtocolTests
 
         Assert.Equal("""{"data":{"greet":"{\"name\":\"Ada\"}"}}""", await response.Content.ReadAsStringAsync());
         Assert.Equal((1, 0), (calls.Calls, http.Requests));
+    }
+
+    [Fact]
+    public async Task GraphQLField_ArgumentsLargerThanACallFrame_GoOverHttp_TheConnectionKeepsServing()
+    {
+        await using var http = await StubRuntime.StartAsync("a");
+        await using var calls = CallProtocolStub.Start();
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http, calls));
+        var name = new string('n', 1024 * 1024);
+
+        using var large = await gateway.Client.PostAsync("/graphql", Json($$"""{"query":"{ greet(name: \"{{name}}\") }"}"""));
+        using var small = await gateway.Client.PostAsync("/graphql", Json("""{"query":"{ greet(name: \"x\") }"}"""));
+
+        var largeBody = await large.Content.ReadAsStringAsync();
+        Assert.True(largeBody == """{"data":{"greet":"a:/functions/web/greet"}}""", largeBody[..Math.Min(400, largeBody.Length)]);
+        Assert.Equal($$"""{"name":"{{name}}"}""", http.LastBody);
+        Assert.Equal("""{"data":{"greet":"stub"}}""", await small.Content.ReadAsStringAsync());
+        Assert.Equal((1, 1, 1), (http.Requests, calls.Calls, calls.Connections));
     }
 }

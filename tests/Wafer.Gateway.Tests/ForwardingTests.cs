@@ -50,7 +50,7 @@ public sealed class ForwardingTests
         }
 
         Assert.Equal(6, live.Requests);
-        var now = Environment.TickCount64;
+        var now = gateway.Now;
         Assert.Single(gateway.Destinations.All, d => !d.IsHealthy(now)); // the refusing one is put aside
     }
 
@@ -161,7 +161,7 @@ public sealed class ForwardingTests
         Assert.Equal(2, moved.Requests); // round-robin still tries it: the runtime is up, only this replica moved
         Assert.Equal("""{"name":"x2"}""", moved.LastBody);
         Assert.Equal(4, live.Requests);
-        var now = Environment.TickCount64;
+        var now = gateway.Now;
         Assert.All(gateway.Destinations.All, d => Assert.True(d.IsHealthy(now)));
     }
 

@@ -242,5 +242,5 @@ public sealed record CallAnswer(int Status, string? CallId, string ContentType, 
 /// <summary>The channel took no new call (the runtime is going away, or the connection broke); nothing was sent.</summary>
 internal sealed class CallChannelClosedException() : Exception("the call channel takes no new call");
 
-/// <summary>The runtime's h2c port does not speak the call protocol (an older runtime): send calls over HTTP.</summary>
+/// <summary>The runtime's call port did not answer the preamble: no call was sent, and the runtime is failing.</summary>
 internal sealed class CallProtocolUnsupportedException(string message) : Exception(message);

@@ -14,9 +14,6 @@ namespace Wafer.Gateway.Forwarding;
 /// </summary>
 internal static class FunctionCall
 {
-    /// <summary>Bounds a call that stops making progress, as YARP's activity timeout did.</summary>
-    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
-
     private const int BufferSize = 16 * 1024;
 
     /// <summary>The runtime's id of a call that ran, for its logs.</summary>
@@ -30,13 +27,13 @@ internal static class FunctionCall
     /// (just moved, stopped or updated: the gateway only sends a deployment's replicas a function its routes say the
     /// deployment exports, so its routes are behind), or 503, the plugin was being unloaded as the call arrived.
     /// </summary>
-    public static bool NotRunThere(HttpStatusCode status) => status is HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable;
+    public static bool NotRunThere(int status) => status is StatusCodes.Status404NotFound or StatusCodes.Status503ServiceUnavailable;
 
     /// <summary>
     /// The caller's body read into a pooled buffer when it declares a length of at most <see cref="ResendableBodyBytes"/>;
     /// null for a larger or chunked body, which is streamed and can go to one replica only.
     /// </summary>
-    public static async Task<ResendableBody?> ReadResendableAsync(HttpContext context)
+    public static async Task<ResendableBody?> ReadResendableAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength is not { } length || length > ResendableBodyBytes)
         {
@@ -46,7 +43,7 @@ internal static class FunctionCall
         var body = new ResendableBody((int)length);
         try
         {
-            var read = await context.Request.Body.ReadAtLeastAsync(body.Buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, context.RequestAborted);
+            var read = await context.Request.Body.ReadAtLeastAsync(body.Buffer.AsMemory(0, (int)length), (int)length, throwOnEndOfStream: false, cancellationToken);
             if (read != length)
             {
                 throw new IOException($"the request body ended after {read} of {length} bytes");
@@ -62,16 +59,18 @@ internal static class FunctionCall
     }
 
     /// <summary>
-    /// The call to send to <paramref name="prefix"/>: over HTTP/2 with prior knowledge when <paramref name="h2c"/>; the
-    /// body from <paramref name="resendable"/> when it was read first, else streamed from the caller.
+    /// The call to send over HTTP/1.1 to <paramref name="prefix"/>: the body from <paramref name="resendable"/> when it was
+    /// read first, else streamed from the caller. A streamed body of known length asks the runtime to agree first
+    /// (<c>Expect: 100-continue</c>), so a runtime whose request limit is lower than the gateway's answers its 413 before
+    /// any of it is sent rather than closing the connection under it.
     /// </summary>
-    public static HttpRequestMessage Request(HttpContext context, string prefix, bool h2c, ResendableBody? resendable = null)
+    public static HttpRequestMessage Request(HttpContext context, string prefix, ResendableBody? resendable = null)
     {
         var incoming = context.Request;
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(prefix + incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()))
         {
-            Version = h2c ? HttpVersion.Version20 : HttpVersion.Version11,
-            VersionPolicy = h2c ? HttpVersionPolicy.RequestVersionExact : HttpVersionPolicy.RequestVersionOrLower,
+            Version = HttpVersion.Version11,
+            VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
         if (resendable is not null)
         {
@@ -80,11 +79,13 @@ internal static class FunctionCall
         else if (context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true)
         {
             request.Content = new BodyContent(incoming.Body, incoming.ContentLength);
+            request.Headers.ExpectContinue = incoming.ContentLength > 0;
         }
 
         foreach (var (name, values) in incoming.Headers)
         {
-            if (IsHopByHop(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase))
+            if (IsHopByHop(name) || name.Equals("Host", StringComparison.OrdinalIgnoreCase) || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("Expect", StringComparison.OrdinalIgnoreCase))
             {
                 continue;
             }
@@ -227,14 +228,59 @@ internal static class FunctionCall
         }
     }
 
-    /// <summary>The caller's body, streamed as it arrives, not disposed with the request (Kestrel owns it).</summary>
-    private sealed class BodyContent(Stream body, long? contentLength) : HttpContent
+    /// <summary>
+    /// The caller's body, streamed as it arrives, not disposed with the request (Kestrel owns it). Which side failed is
+    /// kept in the exception: <see cref="ClientBodyException"/> when reading from the caller failed (the caller's
+    /// fault), <see cref="BodyNotTakenException"/> when the runtime stopped taking it.
+    /// </summary>
+    internal sealed class BodyContent(Stream body, long? contentLength) : HttpContent
     {
+        /// <summary>
+        /// How streaming the body failed, if it did: kept here because the client may surface another exception for it
+        /// (the connection it was sent on closing), and whose fault it was must not be lost.
+        /// </summary>
+        public IOException? Fault { get; private set; }
+
         protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
             SerializeToStreamAsync(stream, context, CancellationToken.None);
 
-        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken) =>
-            body.CopyToAsync(stream, BufferSize, cancellationToken);
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+            try
+            {
+                while (true)
+                {
+                    int read;
+                    try
+                    {
+                        read = await body.ReadAsync(buffer, cancellationToken);
+                    }
+                    catch (Exception e) when (e is IOException or OperationCanceledException)
+                    {
+                        throw Fault = new ClientBodyException(e);
+                    }
+
+                    if (read == 0)
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    }
+                    catch (IOException e)
+                    {
+                        throw Fault = new BodyNotTakenException(e);
+                    }
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
 
         protected override bool TryComputeLength(out long length)
         {

@@ -1,8 +1,11 @@
 using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Wafer.Gateway.Health;
+using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Routes;
 using Wafer.Runtime.Http;
@@ -11,22 +14,23 @@ using Yarp.ReverseProxy.Forwarder;
 namespace Wafer.Gateway.Forwarding;
 
 /// <summary>
-/// Sends a request to one replica: a function call over the runtime connection pool (<see cref="CallAsync"/>), a
-/// handler route through YARP's forwarder (<see cref="ForwardAsync"/>). A refused connection puts that runtime aside
-/// and the request goes to the next healthy replica (nothing was sent); any other transport failure puts it aside
-/// too but is answered 502 (504 on a timeout), since the call may have run.
+/// Sends a request to a replica through <see cref="ReplicaLoop"/>, a function call over the call protocol or HTTP/1.1
+/// (<see cref="CallAsync"/>) or a handler route through YARP's forwarder (<see cref="ForwardAsync"/>), and turns where it
+/// ended up into the caller's answer: the runtime's, a 4xx for a body the caller got wrong, 502/504 when the runtime
+/// failed, 503 when no replica took it. A body over <see cref="GatewayOptions.MaxRequestBytes"/> is refused 413 before
+/// any runtime sees it.
 /// </summary>
-public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeClient client, GatewayMetrics metrics, ILogger<GatewayForwarder> logger)
+public sealed partial class GatewayForwarder(
+    IHttpForwarder forwarder, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
-    /// <summary>How long a runtime that failed a request is skipped (unless the orchestrator says more first).</summary>
-    public static readonly TimeSpan PutAsideFor = TimeSpan.FromSeconds(5);
-
     /// <summary>The response header naming the runtime that answered.</summary>
     public const string RuntimeHeader = "X-Wafer-Runtime";
 
-    private static readonly ForwarderRequestConfig RequestConfig = new()
+    private readonly int _maxRequestBytes = options.Value.MaxRequestBytes;
+
+    private readonly ForwarderRequestConfig _requestConfig = new()
     {
-        ActivityTimeout = TimeSpan.FromMinutes(2),
+        ActivityTimeout = options.Value.CallTimeout,
         Version = HttpVersion.Version11,
         VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
     };
@@ -40,60 +44,74 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
 
     private async Task ForwardToReplicaAsync(HttpContext context, ReplicaSet replicas)
     {
-        for (var attempt = 0; attempt < Math.Max(1, replicas.Destinations.Count); attempt++)
+        if (LimitBody(context) is { } tooLarge)
         {
-            var destination = replicas.Pick();
-            if (destination is null)
-            {
-                break;
-            }
-
-            context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
-            var error = await forwarder.SendAsync(context, destination.Prefix, client.Invoker, RequestConfig, HttpTransformer.Default);
-            if (error == ForwarderError.None)
-            {
-                return;
-            }
-
-            var failure = context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            if (error is ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled or ForwarderError.RequestBodyClient or ForwarderError.ResponseBodyClient)
-            {
-                return; // the client went away; not the runtime's fault
-            }
-
-            destination.PutAside(PutAsideFor);
-            if (error == ForwarderError.Request && ConnectionFailures.IsRefused(failure) && !context.Response.HasStarted)
-            {
-                Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
-                metrics.Retried(replicas.Deployment, refused: true);
-                context.Features.Set<IForwarderErrorFeature?>(null);
-                context.Response.Clear();
-                continue;
-            }
-
-            Failed(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, error, failure?.Message);
-            if (!context.Response.HasStarted)
-            {
-                var timedOut = context.Response.StatusCode == StatusCodes.Status504GatewayTimeout;
-                context.Response.Clear();
-                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
-                await GatewayProblems.Unreachable(replicas.Deployment, destination.RuntimeName, $"{error}: {failure?.Message}", timedOut).ExecuteAsync(context);
-            }
-
+            await tooLarge.ExecuteAsync(context);
             return;
         }
 
-        context.Response.Headers.Remove(RuntimeHeader);
-        await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
+        using var deadline = loop.Deadline(context.RequestAborted);
+        var outcome = await loop.SendAsync(replicas, canResend: false, (Forwarder: this, Context: context),
+            static (destination, state, _) => state.Forwarder.ForwardOnceAsync(state.Context, destination), deadline);
+        if (outcome.NoReplica)
+        {
+            context.Response.Headers.Remove(RuntimeHeader);
+            await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
+        }
+        else if (outcome.Attempt.Failure is CallFailure.Broke or CallFailure.TimedOut or CallFailure.BodyNotTaken && !context.Response.HasStarted)
+        {
+            context.Response.Clear(); // YARP's bare 502/504: a problem naming the runtime instead
+            await UnreachableAsync(context, replicas.Deployment, outcome.Destination!, outcome.Attempt);
+        }
+
+        // Otherwise YARP passed the answer on, set the status the caller's fault earns (413, 400, 408), or cut the answer short.
+    }
+
+    private async ValueTask<Attempt> ForwardOnceAsync(HttpContext context, Destination destination)
+    {
+        context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+        var error = await forwarder.SendAsync(context, destination.Prefix, client.Invoker, _requestConfig, HttpTransformer.Default);
+        if (error == ForwarderError.None)
+        {
+            return Attempt.Answered(new RuntimeAnswer(context.Response.StatusCode));
+        }
+
+        var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
+        var failure = FailureOf(error, exception, context);
+        if (failure == CallFailure.NotSent)
+        {
+            context.Features.Set<IForwarderErrorFeature?>(null);
+            context.Response.Clear(); // nothing was sent: the next replica answers afresh
+        }
+
+        return Attempt.Failed(failure, $"{error}: {exception?.Message}", failure == CallFailure.ClientBody ? context.Response.StatusCode : 0);
+    }
+
+    /// <summary>YARP's errors as <see cref="CallFailure"/>s: whose fault each was.</summary>
+    private static CallFailure FailureOf(ForwarderError error, Exception? exception, HttpContext context)
+    {
+        var callerGone = context.RequestAborted.IsCancellationRequested;
+        return error switch
+        {
+            _ when callerGone => CallFailure.ClientGone,
+            ForwarderError.Request when !context.Response.HasStarted && CallFailures.NothingSent(exception) => CallFailure.NotSent,
+            ForwarderError.Request => CallFailure.Broke,
+            ForwarderError.RequestTimedOut => CallFailure.TimedOut,
+            ForwarderError.RequestCanceled => CallFailure.ClientGone,
+            ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled => CallFailure.ClientBody,
+            ForwarderError.RequestBodyDestination => CallFailure.BodyNotTaken,
+            ForwarderError.ResponseBodyClient or ForwarderError.UpgradeRequestClient or ForwarderError.UpgradeResponseClient
+                or ForwarderError.UpgradeRequestCanceled or ForwarderError.UpgradeResponseCanceled => CallFailure.ClientGone,
+            _ => CallFailure.AnswerCut, // the answer broke or could not be passed on after the runtime answered
+        };
     }
 
     /// <summary>
-    /// A function call: the same choice of replica, retry and failure answers as <see cref="ForwardAsync"/>, sent
-    /// straight over the runtime connection pool (<see cref="FunctionCall"/>). Handler routes keep YARP, which
-    /// handles what web apps may need (upgrades, trailers, <c>X-Forwarded-*</c>). A small body is read first: sent
-    /// from memory it costs the gateway less than streamed, and a call a runtime turned away unrun
-    /// (<see cref="FunctionCall.NotRunThere"/>: the replica was just moved, stopped or updated) can go to another
-    /// replica instead of failing.
+    /// A function call: the same choice of replica, retry and failure answers as <see cref="ForwardAsync"/>, sent without
+    /// YARP (a function call needs no upgrade, trailer or transform handling). A body of at most
+    /// <see cref="FunctionCall.ResendableBodyBytes"/> with a length is read first and goes over the call protocol
+    /// (sent from memory it costs the gateway less, and a call a runtime turned away unrun can go to another replica); a
+    /// larger or chunked body is streamed over HTTP/1.1 to one replica.
     /// </summary>
     public async Task CallAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
@@ -104,116 +122,137 @@ public sealed partial class GatewayForwarder(IHttpForwarder forwarder, RuntimeCl
 
     private async Task CallReplicaAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
+        if (LimitBody(context) is { } tooLarge)
+        {
+            await tooLarge.ExecuteAsync(context);
+            return;
+        }
+
+        using var deadline = loop.Deadline(context.RequestAborted);
         FunctionCall.ResendableBody? resendable;
         try
         {
-            resendable = await FunctionCall.ReadResendableAsync(context);
+            resendable = await FunctionCall.ReadResendableAsync(context, deadline.Token);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
         {
             if (!context.RequestAborted.IsCancellationRequested)
             {
-                await Problems.BadRequest($"the request body could not be read: {e.Message}", null).ExecuteAsync(context);
+                var fault = new ClientBodyException(e); // 408 when the deadline passed first
+                await CallerBodyProblem(fault.StatusCode, fault.Message).ExecuteAsync(context);
             }
 
             return;
         }
 
         using var _ = resendable;
-        List<Destination>? tried = null;
-        var destination = replicas.Pick();
-        while (destination is not null)
+        var outcome = await loop.SendAsync(replicas, canResend: resendable is not null, new FunctionAttempt(context, plugin, function, resendable, client),
+            static (destination, call, deadline) => SendOnceAsync(destination, call, deadline), deadline);
+        if (outcome.NoReplica)
         {
-            (tried ??= new List<Destination>(replicas.Destinations.Count)).Add(destination);
-            using var call = destination.BeginCall();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-            timeout.CancelAfter(FunctionCall.Timeout);
-            HttpRequestMessage? request = null;
-            HttpResponseMessage? response = null;
-            CallAnswer? answer = null;
-            try
-            {
-                if (resendable is not null)
-                {
-                    answer = await client.CallAsync(destination, plugin, function, resendable.Memory, timeout.Token);
-                }
-
-                if (answer is null)
-                {
-                    (request, response) = await client.SendCallAsync(destination, call.H2c, (prefix, h2c) => FunctionCall.Request(context, prefix, h2c, resendable), timeout.Token);
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
-            {
-                if (context.RequestAborted.IsCancellationRequested)
-                {
-                    return; // the client went away; not the runtime's fault
-                }
-
-                destination.PutAside(PutAsideFor);
-                if (ConnectionFailures.IsRefused(e))
-                {
-                    Refused(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment);
-                    metrics.Retried(replicas.Deployment, refused: true);
-                    destination = replicas.Pick(tried);
-                    continue;
-                }
-
-                var timedOut = e is OperationCanceledException;
-                Failed(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, timedOut ? ForwarderError.RequestTimedOut : ForwarderError.Request, e.Message);
-                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
-                await GatewayProblems.Unreachable(replicas.Deployment, destination.RuntimeName, $"{(timedOut ? "RequestTimedOut" : "Request")}: {e.Message}", timedOut)
-                    .ExecuteAsync(context);
-                return;
-            }
-
-            var status = answer?.Status ?? (int)response!.StatusCode;
-            if (resendable is not null && FunctionCall.NotRunThere((HttpStatusCode)status) && replicas.Pick(tried) is { } next)
-            {
-                request?.Dispose();
-                response?.Dispose();
-                TurnedAway(logger, destination.RuntimeName, replicas.Deployment, status, next.RuntimeName);
-                metrics.Retried(replicas.Deployment, refused: false);
-                destination = next;
-                continue;
-            }
-
-            if (answer is not null)
-            {
-                await FunctionCall.WriteAnswerAsync(answer, destination.RuntimeName, context);
-                return;
-            }
-
-            Debug.Assert(response is not null); // sent over HTTP
-            using (request)
-            using (response)
-            {
-                FunctionCall.CopyHead(response, context.Response);
-                context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
-                if (await FunctionCall.CopyBodyAsync(response, context, timeout.Token) is { } failure)
-                {
-                    destination.PutAside(PutAsideFor);
-                    Failed(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, ForwarderError.ResponseBodyDestination, failure.Message);
-                    context.Abort(); // the head is out: the caller sees the answer cut short
-                }
-            }
-
+            context.Response.Headers.Remove(RuntimeHeader);
+            await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
             return;
         }
 
-        context.Response.Headers.Remove(RuntimeHeader);
-        await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
+        var destination = outcome.Destination!;
+        var attempt = outcome.Attempt;
+        switch (attempt.Failure)
+        {
+            case CallFailure.None:
+                using (var answer = attempt.Answer)
+                {
+                    await PassOnAsync(context, destination, answer, deadline);
+                }
+
+                return;
+            case CallFailure.ClientGone:
+                return;
+            case CallFailure.ClientBody:
+                await CallerBodyProblem(attempt.ClientStatus, attempt.Reason).ExecuteAsync(context);
+                return;
+            default:
+                await UnreachableAsync(context, replicas.Deployment, destination, attempt);
+                return;
+        }
     }
 
-    [LoggerMessage(EventId = 6010, EventName = "GatewayConnectionRefused", Level = LogLevel.Warning,
-        Message = "Runtime {Runtime} ({Url}) refused the connection for {Deployment}; put aside, trying another replica")]
-    private static partial void Refused(ILogger logger, string runtime, string url, string deployment);
+    private static async ValueTask<Attempt> SendOnceAsync(Destination destination, FunctionAttempt call, CallDeadline deadline)
+    {
+        if (call.Body is not null && await call.Client.CallAsync(destination, call.Plugin, call.Function, call.Body.Memory, deadline.Token) is { } whole)
+        {
+            return Attempt.Answered(RuntimeAnswer.Of(whole));
+        }
 
-    [LoggerMessage(EventId = 6011, EventName = "GatewayForwardFailed", Level = LogLevel.Warning,
-        Message = "Runtime {Runtime} ({Url}) failed a request for {Deployment}: {Error} {Reason}; put aside, not retried")]
-    private static partial void Failed(ILogger logger, string runtime, string url, string deployment, ForwarderError error, string? reason);
+        var request = FunctionCall.Request(call.Context, destination.Prefix, call.Body);
+        try
+        {
+            return Attempt.Answered(RuntimeAnswer.Of(request, await call.Client.SendAsync(request, deadline.Token)));
+        }
+        catch (Exception e) when (request.Content is FunctionCall.BodyContent { Fault: { } fault } && fault != e)
+        {
+            request.Dispose();
+            throw new HttpRequestException(e.Message, fault); // whose fault it was, whatever the client made of it
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+    }
 
-    [LoggerMessage(EventId = 6013, EventName = "GatewayCallTurnedAway", Level = LogLevel.Debug,
-        Message = "Runtime {Runtime} answered {Status} for {Deployment} without running the call (its replica moved); sent to {Next}")]
-    private static partial void TurnedAway(ILogger logger, string runtime, string deployment, int status, string next);
+    /// <summary>The runtime's answer onto the caller's response: whole, or its head and then its body as it streams.</summary>
+    private async Task PassOnAsync(HttpContext context, Destination destination, RuntimeAnswer answer, CallDeadline deadline)
+    {
+        if (answer.Whole is { } whole)
+        {
+            await FunctionCall.WriteAnswerAsync(whole, destination.RuntimeName, context);
+            return;
+        }
+
+        FunctionCall.CopyHead(answer.Response!, context.Response);
+        context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+        if (await FunctionCall.CopyBodyAsync(answer.Response!, context, deadline.Token) is { } cut)
+        {
+            AnswerCut(logger, destination.RuntimeName, destination.Prefix, cut.Message);
+            context.Abort(); // the head is out: the caller sees the answer cut short
+        }
+    }
+
+    /// <summary>
+    /// Refuses a body over <see cref="GatewayOptions.MaxRequestBytes"/> by its declared length, and holds a body of no
+    /// declared length to it as it is read (Kestrel then fails the read with 413).
+    /// </summary>
+    private IResult? LimitBody(HttpContext context)
+    {
+        if (context.Request.ContentLength > _maxRequestBytes)
+        {
+            return Problems.TooLarge(_maxRequestBytes);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = _maxRequestBytes;
+        }
+
+        return null;
+    }
+
+    private IResult CallerBodyProblem(int status, string? reason) => status == StatusCodes.Status413PayloadTooLarge
+        ? Problems.TooLarge(_maxRequestBytes)
+        : GatewayProblems.UnreadableBody(status, reason ?? "the request body could not be read");
+
+    private static Task UnreachableAsync(HttpContext context, string deployment, Destination destination, Attempt attempt)
+    {
+        context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+        var timedOut = attempt.Failure == CallFailure.TimedOut;
+        return GatewayProblems.Unreachable(deployment, destination.RuntimeName, $"{attempt.Failure}: {attempt.Reason}", timedOut).ExecuteAsync(context);
+    }
+
+    /// <summary>What one attempt of a function call needs (passed by value, so the loop's delegate captures nothing).</summary>
+    private readonly record struct FunctionAttempt(HttpContext Context, string Plugin, string Function, FunctionCall.ResendableBody? Body, RuntimeClient Client);
+
+    [LoggerMessage(EventId = 6016, EventName = "GatewayAnswerCut", Level = LogLevel.Warning,
+        Message = "The answer of runtime {Runtime} ({Url}) broke after its head ({Reason}); the caller's response is cut short, the runtime is not put aside")]
+    private static partial void AnswerCut(ILogger logger, string runtime, string url, string reason);
 }

@@ -28,19 +28,18 @@ public sealed class GatewayMetrics
             "Time from receiving a request for a deployment to the runtime's answer, by deployment and kind",
             new HistogramConfiguration { LabelNames = ["deployment", "kind"], Buckets = MetricsEndpoint.DurationBuckets });
         _retries = factory.CreateCounter("wafer_gateway_retries_total",
-            "Requests sent to another replica, by deployment and reason: refused (connection refused) or turned_away (answered 404/503 unrun)",
+            "Requests sent to another replica, by deployment and reason: refused (nothing sent: connection refused or not made) or turned_away (answered 404/503 unrun)",
             "deployment", "reason");
         var sent = factory.CreateCounter("wafer_gateway_calls_sent_total",
-            "Function calls sent to runtimes (retries included), by transport: call (the call protocol), h2c or http1",
+            "Function calls sent to runtimes (retries included), by transport: call (the call protocol) or http1 (streamed bodies, runtimes without a call port)",
             "transport");
-        _sent = [sent.WithLabels("call"), sent.WithLabels("h2c"), sent.WithLabels("http1")];
+        _sent = [sent.WithLabels("call"), sent.WithLabels("http1")];
     }
 
     /// <summary>How a function call went to a runtime.</summary>
     public enum Transport
     {
         CallProtocol,
-        H2c,
         Http1,
     }
 

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
@@ -12,57 +12,51 @@ using Wafer.Runtime.Invocation;
 namespace Wafer.Gateway.GraphQL;
 
 /// <summary>
-/// Resolves a field of the gateway's schema on a replica: the positional arguments become a named JSON object
-/// sent as a call of <c>{deployment}/{function}</c> (<see cref="RuntimeClient.CallWholeAsync"/>), and the answer
-/// comes back as the call's outcome. A refused connection, or a call the runtime turned away unrun
-/// (<see cref="FunctionCall.NotRunThere"/>), goes to the next healthy replica; any other refusal by the runtime becomes
-/// a <see cref="FunctionCallError"/> with the runtime's cause.
+/// Resolves a field of the gateway's schema on a replica: the positional arguments become a named JSON object sent as
+/// a call of <c>{deployment}/{function}</c> (<see cref="RuntimeClient.CallWholeAsync"/>) through the
+/// <see cref="ReplicaLoop"/> every request goes through (a call nothing of which was sent, or that a runtime turned away
+/// unrun, goes to the next healthy replica), and the answer comes back as the call's outcome. A refusal by the runtime
+/// becomes a <see cref="FunctionCallError"/> with the runtime's cause; the gateway's own failures have its causes
+/// (<c>no_replica</c>, <c>bad_gateway</c>, <c>gateway_timeout</c>).
 /// </summary>
-internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client, GatewayMetrics metrics) : IFunctionCaller
+internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaSet replicas, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics) : IFunctionCaller
 {
     public async ValueTask<CallOutcome?> CallAsync(ReadOnlyMemory<byte> argumentsJson, CancellationToken cancellationToken)
     {
         var body = Named(argumentsJson);
-        var tried = new List<Destination>(replicas.Destinations.Count);
-        var destination = replicas.Pick() ?? throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
-        while (true)
+        var clock = Stopwatch.StartNew();
+        using var deadline = loop.Deadline(cancellationToken);
+        var outcome = await loop.SendAsync(replicas, canResend: true, (Caller: this, Body: body),
+            static (destination, state, deadline) => state.Caller.SendOnceAsync(destination, state.Body, deadline), deadline);
+        if (outcome.NoReplica)
         {
-            tried.Add(destination);
-            var clock = Stopwatch.StartNew();
-            using var call = destination.BeginCall();
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(FunctionCall.Timeout);
-            CallAnswer answer;
-            try
-            {
-                answer = await client.CallWholeAsync(destination, call.H2c, function.Plugin, function.Function.Name, body, timeout.Token);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException)
-            {
-                destination.PutAside(GatewayForwarder.PutAsideFor);
-                if (ConnectionFailures.IsRefused(ex))
-                {
-                    metrics.Retried(replicas.Deployment, refused: true);
-                    destination = replicas.Pick(tried) ?? throw Failed("no_replica", $"no runtime serving '{function.Plugin}' accepted the connection", null);
-                    continue;
-                }
+            metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, StatusCodes.Status503ServiceUnavailable, clock.Elapsed);
+            throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
+        }
 
-                throw Failed("bad_gateway", $"runtime '{destination.RuntimeName}' failed: {AddressText.Hide(ex.Message)}", null);
-            }
-
-            if (FunctionCall.NotRunThere((HttpStatusCode)answer.Status) && replicas.Pick(tried) is { } next)
-            {
-                metrics.Retried(replicas.Deployment, refused: false);
-                destination = next; // turned away unrun: the replica just moved (see GatewayForwarder.CallAsync)
-                continue;
-            }
-
-            metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, answer.Status, clock.Elapsed);
-            return answer.Status is >= 200 and < 300
-                ? new CallOutcome(answer.CallId ?? "", CallStatus.Ok, ResultOf(answer.Body), null, clock.Elapsed)
-                : throw Refusal(answer.Body, answer.CallId, answer.Status);
+        var attempt = outcome.Attempt;
+        var runtime = outcome.Destination!.RuntimeName;
+        switch (attempt.Failure)
+        {
+            case CallFailure.None:
+                var answer = attempt.Answer.Whole!;
+                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, answer.Status, clock.Elapsed);
+                return answer.Status is >= 200 and < 300
+                    ? new CallOutcome(answer.CallId ?? "", CallStatus.Ok, ResultOf(answer.Body), null, clock.Elapsed)
+                    : throw Refusal(answer.Body, answer.CallId, answer.Status);
+            case CallFailure.ClientGone:
+                throw new OperationCanceledException(cancellationToken);
+            case CallFailure.TimedOut:
+                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, StatusCodes.Status504GatewayTimeout, clock.Elapsed);
+                throw Failed("gateway_timeout", $"runtime '{runtime}' did not answer in time: {attempt.Reason}", null);
+            default:
+                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, StatusCodes.Status502BadGateway, clock.Elapsed);
+                throw Failed("bad_gateway", $"runtime '{runtime}' failed: {AddressText.Hide(attempt.Reason ?? "")}", null);
         }
     }
+
+    private async ValueTask<Attempt> SendOnceAsync(Destination destination, byte[] body, CallDeadline deadline) =>
+        Attempt.Answered(RuntimeAnswer.Of(await client.CallWholeAsync(destination, function.Plugin, function.Function.Name, body, deadline.Token)));
 
     /// <summary>The positional array as an object keyed by parameter name, the runtime's REST input.</summary>
     private byte[] Named(ReadOnlyMemory<byte> argumentsJson)

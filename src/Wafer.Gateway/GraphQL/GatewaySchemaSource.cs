@@ -11,7 +11,7 @@ namespace Wafer.Gateway.GraphQL;
 /// (<see cref="LazySchemaSource{TSnapshot}"/>). Fields resolve by forwarding to a replica. A deployment whose
 /// metadata the schema cannot take is left out alone, logged and noted in the SDL's header.
 /// </summary>
-public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
+public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
     : LazySchemaSource<RouteSnapshot>
 {
     protected override RouteSnapshot Snapshot => routes.Current;
@@ -23,7 +23,7 @@ public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient
     protected override GeneratedSchema Build(RouteSnapshot snapshot)
     {
         var plugins = snapshot.Deployments.Values.Where(d => d.Metadata is not null).Select(d => new SchemaPlugin(d.Name, d.Metadata!));
-        var generated = SchemaGenerator.Generate(plugins, f => new ForwardingFunctionCaller(f, snapshot.Deployments[f.Plugin].Replicas, client, metrics));
+        var generated = SchemaGenerator.Generate(plugins, f => new ForwardingFunctionCaller(f, snapshot.Deployments[f.Plugin].Replicas, client, loop, metrics));
         foreach (var (deployment, status) in generated.Plugins.Where(p => p.Value.State == PluginSchemaStatus.Refused))
         {
             DeploymentRefused(logger, deployment, snapshot.Version, status.Reason ?? "");

@@ -1,46 +1,27 @@
 namespace Wafer.Gateway.Health;
 
 /// <summary>
-/// One runtime as a forwarding target, shared by every deployment it serves and kept across route snapshots so
-/// its health survives them. Healthy unless a transport failure put it aside for a while (passive) or its last
-/// probes of <c>/healthz</c> failed (active).
+/// One runtime as a forwarding target, shared by every deployment it serves and kept across route snapshots so its
+/// health survives them. Healthy unless a call it broke put it aside for a while (passive), its last probes of
+/// <c>/healthz</c> failed (active), or it stopped answering: calls in flight, no answer for a while, and a probe that
+/// went unanswered too (stalled). Times are milliseconds of the gateway's clock (<see cref="GatewayClock"/>).
 /// </summary>
 public sealed class Destination
 {
-    /// <summary>Consecutive failed probes after which the destination is taken for down until a probe succeeds.</summary>
-    public const int ProbeFailuresToDown = 2;
-
-    /// <summary>
-    /// Calls already in flight to this runtime from which the next goes over HTTP/2 (h2c). Alone or in pairs, calls are
-    /// answered sooner over HTTP/1.1 (fewer hand-offs between threads on both sides); from about three at once,
-    /// HTTP/2's shared connection carries several calls per socket read and write and costs both sides less CPU
-    /// per call (docs/benchmarks.md, "Gateway").
-    /// </summary>
-    public const int MultiplexFrom = 2;
-
-    /// <summary>
-    /// How long calls keep going over h2c after calls last piled up (<see cref="MultiplexFrom"/>). Under steady load the
-    /// count in flight dips below the threshold now and then; sending those calls over HTTP/1.1 took them off the
-    /// shared connection and cost the gateway about 2 µs more per call (docs/benchmarks.md, "Gateway").
-    /// </summary>
-    public static readonly TimeSpan MultiplexHold = TimeSpan.FromMilliseconds(100);
-
-    /// <summary>How long h2c stays unused after a transport failure on it (calls go over HTTP/1.1 meanwhile).</summary>
-    public static readonly TimeSpan H2cPause = TimeSpan.FromSeconds(30);
-
     private long _asideUntil;
     private int _probeFailures;
+    private int _down;
+    private int _stalled;
     private int _inFlight;
-    private long _h2cPausedUntil;
-    private long _multiplexUntil;
-    private long _callProtocolPausedUntil;
+    private long _lastProgress;
+    private int _probing;
 
-    public Destination(string runtimeId, string runtimeName, string url, string? h2cUrl = null)
+    public Destination(string runtimeId, string runtimeName, string url, string? callUrl = null)
     {
         RuntimeId = runtimeId;
         RuntimeName = runtimeName;
         Prefix = url.TrimEnd('/');
-        H2cPrefix = h2cUrl?.TrimEnd('/');
+        CallPrefix = callUrl?.TrimEnd('/');
     }
 
     public string RuntimeId { get; }
@@ -50,74 +31,86 @@ public sealed class Destination
     /// <summary>The runtime's base URL without a trailing slash.</summary>
     public string Prefix { get; }
 
-    /// <summary>The base URL of the runtime's HTTP/2 cleartext listener; null when it announced none.</summary>
-    public string? H2cPrefix { get; }
+    /// <summary>The base URL of the runtime's call port (announced as <c>h2cUrl</c>); null when it announced none.</summary>
+    public string? CallPrefix { get; }
 
-    /// <summary>Function calls sent to this runtime and not yet answered through this gateway.</summary>
+    /// <summary>Requests sent to this runtime through this gateway and not yet answered.</summary>
     public int InFlight => Volatile.Read(ref _inFlight);
 
-    /// <summary>
-    /// Counts a call in flight until the returned scope is disposed, and says how to send it: over h2c when the
-    /// runtime has it, it is not paused, and at least <see cref="MultiplexFrom"/> other calls are in flight or were
-    /// within <see cref="MultiplexHold"/>.
-    /// </summary>
-    public CallScope BeginCall()
+    /// <summary>True after its calls went unanswered and so did a probe (see <see cref="Stall"/>).</summary>
+    public bool IsStalled => Volatile.Read(ref _stalled) != 0;
+
+    public bool IsHealthy(long now) =>
+        Volatile.Read(ref _down) == 0 && Volatile.Read(ref _stalled) == 0 && now >= Volatile.Read(ref _asideUntil);
+
+    /// <summary>Counts a request in flight until the returned scope is disposed.</summary>
+    public CallScope BeginCall(long now)
     {
-        var others = Interlocked.Increment(ref _inFlight) - 1;
-        if (H2cPrefix is null)
+        if (Interlocked.Increment(ref _inFlight) == 1)
         {
-            return new CallScope(this, false);
+            Volatile.Write(ref _lastProgress, now); // the silence before a call is not a stall
         }
 
-        var now = Environment.TickCount64;
-        if (others >= MultiplexFrom)
-        {
-            Volatile.Write(ref _multiplexUntil, now + (long)MultiplexHold.TotalMilliseconds);
-        }
-
-        var h2c = now < Volatile.Read(ref _multiplexUntil) && now >= Volatile.Read(ref _h2cPausedUntil);
-        return new CallScope(this, h2c);
+        return new CallScope(this);
     }
 
-    /// <summary>A transport failure on h2c: send over HTTP/1.1 for <see cref="H2cPause"/>.</summary>
-    public void PauseH2c() => Volatile.Write(ref _h2cPausedUntil, Environment.TickCount64 + (long)H2cPause.TotalMilliseconds);
+    /// <summary>
+    /// How long it has had requests in flight without answering any (0 when none are in flight). A successful probe
+    /// counts as an answer.
+    /// </summary>
+    public long SilentFor(long now) => InFlight == 0 ? 0 : Math.Max(0, now - Volatile.Read(ref _lastProgress));
+
+    /// <summary>An answer came: the runtime makes progress. True when that ended a stall.</summary>
+    public bool Answered(long now)
+    {
+        Volatile.Write(ref _lastProgress, now);
+        return Volatile.Read(ref _stalled) != 0 && Interlocked.Exchange(ref _stalled, 0) != 0;
+    }
+
+    /// <summary>Passive health: a request failed by the runtime's doing; skip it until <paramref name="until"/>.</summary>
+    public void PutAside(long until) => Volatile.Write(ref _asideUntil, until);
+
+    /// <summary>Takes the one probe slot; false when a probe is already running.</summary>
+    public bool TryBeginProbe() => Interlocked.CompareExchange(ref _probing, 1, 0) == 0;
+
+    /// <summary>Gives the probe slot back without a verdict (the gateway is stopping).</summary>
+    public void ProbeAbandoned() => Volatile.Write(ref _probing, 0);
+
+    /// <summary>Active health: a probe was answered. True when the destination was unhealthy before.</summary>
+    public bool ProbeSucceeded(long now)
+    {
+        var wasHealthy = IsHealthy(now);
+        Volatile.Write(ref _probeFailures, 0);
+        Volatile.Write(ref _down, 0);
+        Volatile.Write(ref _stalled, 0);
+        Volatile.Write(ref _asideUntil, 0);
+        Volatile.Write(ref _lastProgress, now);
+        Volatile.Write(ref _probing, 0);
+        return !wasHealthy;
+    }
+
+    /// <summary>Active health: a periodic probe failed. True when that made it down (<paramref name="failuresToDown"/> in a row).</summary>
+    public bool ProbeFailed(int failuresToDown)
+    {
+        var failures = Interlocked.Increment(ref _probeFailures);
+        Volatile.Write(ref _probing, 0);
+        return failures >= failuresToDown && Interlocked.Exchange(ref _down, 1) == 0;
+    }
 
     /// <summary>
-    /// False for a while after the runtime's h2c port answered without the call protocol (an older runtime): its
-    /// calls go over HTTP meanwhile.
+    /// A probe sent at <paramref name="probedAt"/> because its calls went unanswered went unanswered too. It stalls unless
+    /// one of its calls was answered meanwhile (a runtime too busy to answer a probe in time, not a hung one). True when
+    /// that began a stall.
     /// </summary>
-    public bool SpeaksCallProtocol => Environment.TickCount64 >= Volatile.Read(ref _callProtocolPausedUntil);
-
-    /// <summary>The h2c port does not speak the call protocol: send calls over HTTP for <see cref="H2cPause"/>.</summary>
-    public void PauseCallProtocol() => Volatile.Write(ref _callProtocolPausedUntil, Environment.TickCount64 + (long)H2cPause.TotalMilliseconds);
-
-    public bool IsHealthy(long nowMs) =>
-        Volatile.Read(ref _probeFailures) < ProbeFailuresToDown && nowMs >= Volatile.Read(ref _asideUntil);
-
-    /// <summary>Passive health: a request could not reach it; skip it for <paramref name="duration"/>.</summary>
-    public void PutAside(TimeSpan duration) =>
-        Volatile.Write(ref _asideUntil, Environment.TickCount64 + (long)duration.TotalMilliseconds);
-
-    /// <summary>One call in flight (see <see cref="BeginCall"/>).</summary>
-    public readonly struct CallScope(Destination destination, bool h2c) : IDisposable
+    public bool Stall(long probedAt)
     {
-        /// <summary>True to send the call over HTTP/2 to <see cref="Destination.H2cPrefix"/>.</summary>
-        public bool H2c => h2c;
+        Volatile.Write(ref _probing, 0);
+        return Volatile.Read(ref _lastProgress) <= probedAt && Interlocked.Exchange(ref _stalled, 1) == 0;
+    }
 
+    /// <summary>One request in flight (see <see cref="BeginCall"/>).</summary>
+    public readonly struct CallScope(Destination destination) : IDisposable
+    {
         public void Dispose() => Interlocked.Decrement(ref destination._inFlight);
-    }
-
-    /// <summary>Active health: the outcome of one probe.</summary>
-    public void ReportProbe(bool ok)
-    {
-        if (ok)
-        {
-            Volatile.Write(ref _probeFailures, 0);
-            Volatile.Write(ref _asideUntil, 0);
-        }
-        else
-        {
-            Interlocked.Increment(ref _probeFailures);
-        }
     }
 }

@@ -8,7 +8,7 @@ public sealed class DestinationRegistry
 {
     private readonly ConcurrentDictionary<string, Destination> _byKey = new(StringComparer.Ordinal);
 
-    /// <summary>Every destination the current routes use (what the active probe checks).</summary>
+    /// <summary>Every destination the current routes use (what the <see cref="HealthMonitor"/> checks).</summary>
     public ICollection<Destination> All => _byKey.Values;
 
     public Destination Get(ReplicaAddress replica) =>

@@ -33,10 +33,7 @@ public static class GatewayApp
             o.Orchestrator = options.Orchestrator;
             o.Port = options.Port;
             o.Host = options.Host;
-            o.Token = options.Token;
-            o.MaxRequestBytes = options.MaxRequestBytes;
-            o.ProbeInterval = options.ProbeInterval;
-            o.ProbeTimeout = options.ProbeTimeout;
+            o.Token = options.Token; // the limits and timings come from the configuration's Gateway section
         });
         builder.Services.AddRemoteRouteFeed();
         builder.Services.AddSingleton<ControlPassthrough>();

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.GraphQL;
@@ -13,7 +15,9 @@ public static class GatewayServices
 {
     public static IServiceCollection AddWaferGateway(this IServiceCollection services, Action<GatewayOptions>? configure = null)
     {
-        services.AddOptions<GatewayOptions>().Configure(o => configure?.Invoke(o));
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).Configure(o => configure?.Invoke(o)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHttpForwarder();
         services.AddSingleton<DestinationRegistry>();
         services.AddSingleton<RouteSnapshotBuilder>();
@@ -21,9 +25,10 @@ public static class GatewayServices
         services.AddSingleton<RuntimeClient>();
         services.AddWaferMetrics();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<ReplicaLoop>();
         services.AddSingleton<GatewayForwarder>();
         services.AddSingleton<GatewaySchemaSource>();
-        services.AddHostedService<ActiveHealthProbe>();
+        services.AddHostedService<HealthMonitor>();
         return services;
     }
 

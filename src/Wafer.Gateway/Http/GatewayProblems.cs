@@ -14,6 +14,11 @@ public static class GatewayProblems
     public static IResult Unreachable(string deployment, string runtime, string reason, bool timedOut) =>
         Create(timedOut ? ProblemTypes.GatewayTimeout : ProblemTypes.BadGateway, $"runtime '{runtime}' serving '{deployment}' failed: {AddressText.Hide(reason)}", deployment);
 
+    /// <summary>The caller's body could not be read: malformed (400), too slow (408), or cut short.</summary>
+    public static IResult UnreadableBody(int status, string reason) =>
+        Results.Problem(statusCode: status, title: "Unreadable request body", detail: reason,
+            type: Problems.TypePrefix + "bad_request", extensions: new Dictionary<string, object?> { ["cause"] = "bad_request" });
+
     public static IResult Unauthorized() =>
         Problems.Create(ProblemTypes.Unauthorized, "this operation needs 'Authorization: Bearer TOKEN' with the gateway's token");
 

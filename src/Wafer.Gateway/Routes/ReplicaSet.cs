@@ -11,8 +11,11 @@ public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> des
 
     public IReadOnlyList<Destination> Destinations { get; } = destinations;
 
-    /// <summary>The next healthy destination not in <paramref name="skip"/> (those already tried), or null when none is.</summary>
-    public Destination? Pick(IReadOnlyCollection<Destination>? skip = null)
+    /// <summary>
+    /// The next destination healthy at <paramref name="now"/> (<see cref="GatewayClock"/>) not in <paramref name="skip"/>
+    /// (those already tried), or null when none is.
+    /// </summary>
+    public Destination? Pick(long now, IReadOnlyCollection<Destination>? skip = null)
     {
         var count = Destinations.Count;
         if (count == 0)
@@ -22,7 +25,6 @@ public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> des
 
         // A retry (skip given) does not move the rotation on, so retries leave the balance between calls as it was.
         var start = (int)((uint)(skip is null ? Interlocked.Increment(ref _next) : Volatile.Read(ref _next)) % (uint)count);
-        var now = Environment.TickCount64;
         for (var i = 0; i < count; i++)
         {
             var candidate = Destinations[(start + i) % count];
