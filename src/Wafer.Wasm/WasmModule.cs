@@ -21,6 +21,8 @@ public sealed class WasmModule : IDisposable
     private readonly ModuleShape _shape;
     private readonly ILogger _logger;
     private readonly InstancePool? _pool;
+    private readonly Abi.IModuleAbi? _abi;
+    private readonly Linker? _linker;
     private readonly long _memoryCap;
     private readonly ulong _deadlineTicks;
     private volatile bool _disposed;
@@ -37,8 +39,12 @@ public sealed class WasmModule : IDisposable
         WasmHostOptions options,
         TimeSpan loadTime,
         bool loadedFromCache,
-        ILogger logger)
+        ILogger logger,
+        Abi.IModuleAbi? abi = null,
+        Linker? linker = null)
     {
+        _abi = abi;
+        _linker = linker;
         _engine = engine;
         _module = module;
         _prepared = prepared;
@@ -78,7 +84,7 @@ public sealed class WasmModule : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap);
+        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap, _abi);
         InvocationResult result;
         try
         {
@@ -125,6 +131,11 @@ public sealed class WasmModule : IDisposable
                 instance.Instantiate(_prepared, _shape);
             }
 
+            if (_abi is not null)
+            {
+                return instance.InvokeAbi(functionIndex, argsJson);
+            }
+
             var code = instance.Call(functionIndex, argsJson);
             var output = instance.State.Result;
             return code switch
@@ -155,6 +166,7 @@ public sealed class WasmModule : IDisposable
         _disposed = true;
         _pool?.Dispose();
         _prepared.Dispose();
+        _linker?.Dispose();
         _module.Dispose();
     }
 }

@@ -8,6 +8,14 @@ internal sealed class CallState
 {
     public IGuestCallContext? Context { get; private set; }
 
+    /// <summary>The calling convention of an adapted module (null for Wafer's own ABI), and this instance as its session.</summary>
+    public Abi.IModuleAbi? Abi { get; init; }
+
+    public Abi.IGuestSession? Session { get; init; }
+
+    /// <summary>The adapter's per-call state (<see cref="Abi.IGuestSession.State"/>).</summary>
+    public object? AbiState { get; set; }
+
     /// <summary>The guest's exported memory, once known (host imports called by the start function look it up).</summary>
     public LinearMemory? Memory { get; set; }
 
@@ -37,6 +45,7 @@ internal sealed class CallState
         Context = null;
         Result = null;
         PendingResponse = null;
+        AbiState = null;
     }
 
     /// <summary>Records why the call ends and returns the exception that unwinds the guest.</summary>
