@@ -64,6 +64,7 @@ public sealed partial class FunctionInvoker(
             InvocationStatus.OutOfMemory => CallStatus.OutOfMemory,
             InvocationStatus.OutOfFuel => CallStatus.OutOfFuel,
             InvocationStatus.Abort => CallStatus.Abort,
+            InvocationStatus.BadResult => CallStatus.BadResult,
             _ => CallStatus.Trap,
         };
 

@@ -22,6 +22,7 @@ public static class ValueChecker
             WasmTypeKind.Void => value.ValueKind == JsonValueKind.Null ? null : $"{path} must be null (void)",
             WasmTypeKind.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : Expected(path, type, value),
             WasmTypeKind.String => value.ValueKind == JsonValueKind.String ? null : Expected(path, type, value),
+            WasmTypeKind.Timestamp => CheckTimestamp(value, type, path),
             WasmTypeKind.F32 or WasmTypeKind.F64 => value.ValueKind == JsonValueKind.Number ? null : Expected(path, type, value),
             WasmTypeKind.I8 => Signed(value, type, path, sbyte.MinValue, sbyte.MaxValue),
             WasmTypeKind.I16 => Signed(value, type, path, short.MinValue, short.MaxValue),
@@ -98,6 +99,18 @@ public static class ValueChecker
         return null;
     }
 
+    private static string? CheckTimestamp(JsonElement value, WasmType type, string path)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return Expected(path, type, value);
+        }
+
+        return Timestamps.TryParse(value.GetString()!, out _)
+            ? null
+            : $"{path} must be an RFC 3339 date and time like 2024-12-31T23:59:59.999Z, got {value.GetRawText()}";
+    }
+
     private static string? Signed(JsonElement value, WasmType type, string path, long min, long max)
     {
         if (value.ValueKind != JsonValueKind.Number)
@@ -129,6 +142,7 @@ public static class ValueChecker
     {
         WasmTypeKind.Bool => "a boolean",
         WasmTypeKind.String => "a string",
+        WasmTypeKind.Timestamp => "an RFC 3339 date and time string",
         WasmTypeKind.F32 or WasmTypeKind.F64 => $"a number ({type})",
         WasmTypeKind.Array => $"an array ({type})",
         WasmTypeKind.Class => $"an object ({type})",
