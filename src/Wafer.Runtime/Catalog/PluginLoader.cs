@@ -1,14 +1,21 @@
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
+using Wafer.Protocol.Modus;
+using Wafer.Runtime.Modus;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Catalog;
 
 /// <summary>Reads, validates and compiles one plugin version. Never touches the catalog.</summary>
-public sealed class PluginLoader(WasmHost host)
+public sealed class PluginLoader(WasmHost host, ModusLoader? modus = null)
 {
     public LoadedPlugin Load(PluginCandidate candidate)
     {
+        if (IsModusManifest(candidate.ManifestPath) || (candidate.ManifestPath is null && LooksLikeModus(candidate.WasmPath)))
+        {
+            return LoadModus(candidate);
+        }
+
         PluginManifest manifest;
         try
         {
@@ -43,6 +50,11 @@ public sealed class PluginLoader(WasmHost host)
     /// <param name="baseDirectory">The folder a command plugin's <c>files.path</c> is relative to (the manifest's).</param>
     public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory = null)
     {
+        if (modus is not null && manifest.Type == PluginType.Functions && ModusLoader.IsModus(wasm))
+        {
+            return modus.Load(wasm, manifest, ModusManifest.Empty, sourcePath);
+        }
+
         if (manifest.Type == PluginType.Command)
         {
             return LoadCommand(wasm, manifest, sourcePath, baseDirectory);
@@ -80,6 +92,69 @@ public sealed class PluginLoader(WasmHost host)
         }
 
         return new LoadedPlugin(manifest, metadata, module, sourcePath);
+    }
+
+    /// <summary>True for <c>modus.json</c> and <c>NAME.modus.json</c>: a Modus app's manifest.</summary>
+    public static bool IsModusManifest(string? path) =>
+        path is not null && (Path.GetFileName(path) == ModusManifest.FileName || path.EndsWith(ModusManifest.FileSuffix, StringComparison.Ordinal));
+
+    private bool LooksLikeModus(string wasmPath)
+    {
+        try
+        {
+            return modus is not null && File.Exists(wasmPath) && ModusLoader.IsModus(File.ReadAllBytes(wasmPath));
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A Modus app: its module with its <c>modus.json</c> (or none: no connections), served under the candidate's name.</summary>
+    private LoadedPlugin LoadModus(PluginCandidate candidate)
+    {
+        if (modus is null)
+        {
+            throw new PluginLoadException("Modus apps are not served by this host");
+        }
+
+        if (!File.Exists(candidate.WasmPath))
+        {
+            throw new PluginLoadException($"{candidate.WasmPath} does not exist (build the Modus app, or copy its build output here)");
+        }
+
+        byte[] wasm;
+        try
+        {
+            wasm = File.ReadAllBytes(candidate.WasmPath);
+        }
+        catch (IOException ex)
+        {
+            throw new PluginLoadException($"cannot read {candidate.WasmPath}: {ex.Message}", ex);
+        }
+
+        if (!ModusLoader.IsModus(wasm))
+        {
+            // A Wafer plugin beside an app folder's modus.json: the Modus manifest is not its own.
+            return Load(wasm, DefaultManifest(candidate.DefaultName), candidate.SourcePath, Path.GetDirectoryName(Path.GetFullPath(candidate.WasmPath)));
+        }
+
+        var name = ManifestReader.IsValidName(candidate.DefaultName)
+            ? candidate.DefaultName
+            : throw new PluginLoadException($"'{candidate.DefaultName}' is not a valid plugin name (a-z, 0-9, '-', '_'); rename the file or folder");
+        (PluginManifest Manifest, ModusManifest Modus) manifests;
+        try
+        {
+            manifests = candidate.ManifestPath is null
+                ? (PluginManifest.ForName(name) with { SecretPrefixes = new ValueList<string>(ModusManifest.SecretPrefixes) }, ModusManifest.Empty)
+                : ModusManifestReader.Load(candidate.ManifestPath, name);
+        }
+        catch (Exception ex) when (ex is ManifestException or IOException)
+        {
+            throw new PluginLoadException($"bad {ModusManifest.FileName}: {ex.Message}", ex);
+        }
+
+        return modus.Load(wasm, manifests.Manifest, manifests.Modus, candidate.SourcePath);
     }
 
     private LoadedPlugin LoadCommand(byte[] wasm, PluginManifest manifest, string sourcePath, string? baseDirectory)

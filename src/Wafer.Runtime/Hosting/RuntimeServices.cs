@@ -10,6 +10,7 @@ using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Lambda;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Modus;
 using Wafer.Runtime.Storage;
 using Wafer.Runtime.Telemetry;
 using Wafer.Runtime.Uploads;
@@ -53,6 +54,7 @@ public static class RuntimeServices
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<FunctionCalls>();
         services.AddWaferCapabilities();
+        services.AddWaferModus();
         services.AddWaferGraphQL();
         services.AddWaferCommands();
         services.AddWaferAgent();
