@@ -5,7 +5,7 @@ using Wafer.Wasm;
 namespace Wafer.Runtime.Modus.Host;
 
 /// <summary>What a Modus host function needs of the call it serves: the app, the call's capabilities and log.</summary>
-internal sealed class ModusHostCall(string function, ModusApp app, IGuestCallContext context)
+public sealed class ModusHostCall(string function, ModusApp app, IGuestCallContext context)
 {
     /// <summary>The host function's <c>module.name</c>.</summary>
     public string Function => function;
