@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Runtime.Modus.Auth;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -44,6 +45,7 @@ public static class RuntimeApp
 
         services?.Invoke(builder.Services);
         var app = builder.Build();
+        app.UseModusRequests();
         app.MapWaferRuntime();
         return app;
     }

@@ -46,7 +46,12 @@ public static class Problems
 
     public static IResult CallFailed(string qualifiedName, CallOutcome outcome)
     {
-        var status = outcome.Status == CallStatus.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError;
+        var status = outcome.Status switch
+        {
+            CallStatus.Timeout => StatusCodes.Status504GatewayTimeout,
+            CallStatus.Unauthorized => StatusCodes.Status401Unauthorized,
+            _ => StatusCodes.Status500InternalServerError,
+        };
         var extensions = new Dictionary<string, object?>
         {
             ["cause"] = outcome.Cause,
@@ -81,6 +86,7 @@ public static class Problems
         CallStatus.Abort => "Function aborted",
         CallStatus.GuestError => "Function returned an error",
         CallStatus.BadResult => "Function returned a bad result",
+        CallStatus.Unauthorized => "Unauthorized",
         _ => "Function trapped",
     };
 }
