@@ -6,6 +6,9 @@ namespace Wafer.Runtime.Modus;
 /// </summary>
 public sealed record ModusRequestContext(string Claims, string? TimeZone)
 {
+    /// <summary>True when the request carried a bearer token that verified.</summary>
+    public bool Verified { get; init; }
+
     private static readonly AsyncLocal<ModusRequestContext?> Ambient = new();
 
     public static ModusRequestContext? Current

@@ -15,6 +15,8 @@ public static class ModusServices
         services.AddSingleton<IModusHostModule, ModelsHostModule>();
         services.AddSingleton<IModusHostModule, SqlHostModule>();
         services.AddSingleton<ModusHostFunctions>();
+        services.AddSingleton<Auth.ModusTokenVerifier>();
+        services.AddSingleton<Auth.ModusAuthorization>();
         services.AddSingleton(sp => new ModusLoader(sp.GetRequiredService<WasmHost>(), sp.GetRequiredService<ModusHostFunctions>()));
         return services;
     }
