@@ -14,6 +14,7 @@ public static class ModusServices
         services.AddSingleton<IModusHostModule, HttpHostModule>();
         services.AddSingleton<IModusHostModule, ModelsHostModule>();
         services.AddSingleton<IModusHostModule, SqlHostModule>();
+        services.AddSingleton<IModusHostModule, DgraphHostModule>();
         services.AddSingleton<ModusHostFunctions>();
         services.AddSingleton<Auth.ModusTokenVerifier>();
         services.AddSingleton<Auth.ModusAuthorization>();

@@ -3,7 +3,7 @@ using MySqlConnector;
 namespace Wafer.Runtime.Modus.Host;
 
 /// <summary><c>mysql://user:password@host:port/database?key=value</c>, as Modus's manifest writes MySQL connections.</summary>
-internal static class MySqlUrl
+public static class MySqlUrl
 {
     public static MySqlConnectionStringBuilder Parse(string text)
     {
