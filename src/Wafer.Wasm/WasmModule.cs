@@ -121,6 +121,18 @@ public sealed class WasmModule : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// A long-lived instance of this module for a stateful guest (a Modus agent), with the module's limits per run.
+    /// Only for adapted modules; the caller owns and disposes it before disposing this module.
+    /// </summary>
+    public Abi.ResidentInstance OpenResident()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _abi is null
+            ? throw new InvalidOperationException($"module {Name} uses Wafer's ABI; resident instances are for adapted modules")
+            : new Abi.ResidentInstance(_engine, _prepared, _shape, _abi, _memoryCap, _deadlineTicks, Limits, _logger);
+    }
+
     private InvocationResult Run(GuestInstance instance, int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
     {
         try
