@@ -80,14 +80,18 @@ internal sealed class ModusAbi : IModuleAbi
 
     public InvocationResult Invoke(int function, ReadOnlySpan<byte> argumentsJson, IGuestSession session)
     {
-        var target = _model.Functions[function];
+        using var document = JsonDocument.Parse(argumentsJson.ToArray());
+        return Call(_model.Functions[function], function, document.RootElement, session);
+    }
+
+    /// <summary>Calls export <paramref name="export"/> (an index into <see cref="Exports"/>) with a JSON array of arguments.</summary>
+    internal InvocationResult Call(ModusFunction target, int export, JsonElement arguments, IGuestSession session)
+    {
         var heap = new GuestHeap(session, _exports);
         Span<WasmValue> values = stackalloc WasmValue[Math.Max(1, target.Parameters.Count)];
         try
         {
-            using (var document = JsonDocument.Parse(argumentsJson.ToArray()))
             {
-                var arguments = document.RootElement;
                 var writer = new AsWriter(heap, _layouts);
                 for (var i = 0; i < target.Parameters.Count; i++)
                 {
@@ -116,7 +120,7 @@ internal sealed class ModusAbi : IModuleAbi
                 session.Call(_exports.SetArgumentsLength, length);
             }
 
-            session.Call(function, values);
+            session.Call(export, values);
             var output = Result(target.Result, values[0], heap, out var error);
             heap.UnpinAll();
             return error is null

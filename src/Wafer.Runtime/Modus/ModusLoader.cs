@@ -25,6 +25,9 @@ public sealed class ModusLoader
         _functions = functions;
     }
 
+    /// <summary>A loader outside dependency injection (benchmarks, tools), with these host modules.</summary>
+    public static ModusLoader Create(WasmHost host, IEnumerable<IModusHostModule> modules) => new(host, new ModusHostFunctions(modules));
+
     /// <summary>True when the module carries Modus's metadata version section.</summary>
     public static bool IsModus(ReadOnlySpan<byte> wasm)
     {
@@ -64,6 +67,7 @@ public sealed class ModusLoader
 
         var app = new ModusApp(manifest, modusManifest, metadata);
         var abi = new ModusAbi(app, model, _functions, _environment);
+        app.Abi = abi;
         WasmModule module;
         try
         {

@@ -15,6 +15,9 @@ public static class ModusServices
         services.AddSingleton<IModusHostModule, ModelsHostModule>();
         services.AddSingleton<IModusHostModule, SqlHostModule>();
         services.AddSingleton<IModusHostModule, DgraphHostModule>();
+        services.AddSingleton<Agents.AgentStore>();
+        services.AddSingleton<Agents.ModusAgents>();
+        services.AddSingleton<IModusHostModule, AgentsHostModule>();
         services.AddSingleton<ModusHostFunctions>();
         services.AddSingleton<Auth.ModusTokenVerifier>();
         services.AddSingleton<Auth.ModusAuthorization>();

@@ -24,8 +24,6 @@ internal sealed class ModusHostFunctions
         {
             _ when key.StartsWith("modus_neo4j_client.", StringComparison.Ordinal) =>
                 "Neo4j connections are not supported: Wafer does not provide modus_neo4j_client, so this app cannot load",
-            _ when key.StartsWith("modus_agents.", StringComparison.Ordinal) =>
-                "agents are not supported yet: Wafer does not provide modus_agents, so this app cannot load",
             _ when key.StartsWith("modus_", StringComparison.Ordinal) => "Wafer does not provide this Modus host function",
             _ => "not a host function Wafer provides (Modus apps may import modus_* and WASI functions)",
         };
