@@ -46,6 +46,12 @@ public sealed record PluginManifest
     /// </summary>
     public ValueList<string> SecretPrefixes { get; init; } = DefaultSecretPrefixes;
 
+    /// <summary>
+    /// A Modus app's <c>modus.json</c> (compact JSON), carried under the key <c>modus</c> so a Modus app deploys like
+    /// any plugin and can be given limits; null for a Wafer plugin (docs/modus.md).
+    /// </summary>
+    public string? Modus { get; init; }
+
     public static readonly ValueList<string> DefaultSecretPrefixes = new([SecretTemplate.VariablePrefix]);
 
     public static PluginManifest ForName(string name) => new() { Name = name };
