@@ -52,7 +52,7 @@ public sealed class PluginLoader(WasmHost host, ModusLoader? modus = null)
     {
         if (modus is not null && manifest.Type == PluginType.Functions && ModusLoader.IsModus(wasm))
         {
-            return modus.Load(wasm, manifest, ModusManifest.Empty, sourcePath);
+            return LoadModus(wasm, manifest, sourcePath);
         }
 
         if (manifest.Type == PluginType.Command)
@@ -92,6 +92,31 @@ public sealed class PluginLoader(WasmHost host, ModusLoader? modus = null)
         }
 
         return new LoadedPlugin(manifest, metadata, module, sourcePath);
+    }
+
+    /// <summary>
+    /// A Modus module with a Wafer manifest (deployed, uploaded, or <c>NAME.wafer.json</c>): its <c>modus</c> key is the
+    /// app's <c>modus.json</c>; the Wafer manifest adds the name, limits and instance reuse.
+    /// </summary>
+    private LoadedPlugin LoadModus(byte[] wasm, PluginManifest manifest, string sourcePath)
+    {
+        if (manifest.Modus is not { } json)
+        {
+            return modus!.Load(wasm, manifest with { SecretPrefixes = new ValueList<string>(ModusManifest.SecretPrefixes) }, ModusManifest.Empty, sourcePath);
+        }
+
+        (PluginManifest Manifest, ModusManifest Modus) parsed;
+        try
+        {
+            parsed = ModusManifestReader.Parse(System.Text.Encoding.UTF8.GetBytes(json), manifest.Name);
+        }
+        catch (ManifestException ex)
+        {
+            throw new PluginLoadException($"bad manifest: $.modus: {ex.Message}", ex);
+        }
+
+        var combined = parsed.Manifest with { Limits = manifest.Limits, ReuseInstances = manifest.ReuseInstances, Version = manifest.Version, Modus = json };
+        return modus!.Load(wasm, combined, parsed.Modus, sourcePath);
     }
 
     /// <summary>True for <c>modus.json</c> and <c>NAME.modus.json</c>: a Modus app's manifest.</summary>
