@@ -16,7 +16,9 @@ public sealed class ModusDeployTests
     [Fact]
     public async Task Upload_WithModusKey_AppliesItsEndpointAuthAndItsLimits()
     {
-        await using var server = await RuntimeServer.StartAsync([], o => o.ApiToken = Token,
+        // Storage of its own: uploads are kept there and served again by the next runtime that uses it.
+        var storage = Path.Combine(Path.GetTempPath(), "wafer-tests", "modus-deploy-" + Guid.NewGuid().ToString("N")[..12]);
+        await using var server = await RuntimeServer.StartAsync([], o => o.ApiToken = Token, storagePath: storage,
             services: s => s.AddSingleton<IModusHostModule, TestHostModule>());
 
         var auth = await Upload(server, "auth-example", """{"name":"auth","modus":{"endpoints":{"default":{"type":"graphql","path":"/graphql","auth":"bearer-token"}}}}""");
