@@ -115,7 +115,9 @@ public sealed class PluginLoader(WasmHost host, ModusLoader? modus = null)
             throw new PluginLoadException($"bad manifest: $.modus: {ex.Message}", ex);
         }
 
-        var combined = parsed.Manifest with { Limits = manifest.Limits, ReuseInstances = manifest.ReuseInstances, Version = manifest.Version, Modus = json };
+        // A reused instance keeps the environment of the call that created it, CLAIMS included: never across callers of an authenticated app.
+        var reuse = manifest.ReuseInstances && !parsed.Modus.RequiresBearerToken;
+        var combined = parsed.Manifest with { Limits = manifest.Limits, ReuseInstances = reuse, Version = manifest.Version, Modus = json };
         return modus!.Load(wasm, combined, parsed.Modus, sourcePath);
     }
 
