@@ -19,7 +19,9 @@ WAFER_TEST_POSTGRES=$(bash scripts/postgres.sh start | tail -1) || fail "startin
 export WAFER_TEST_POSTGRES
 WAFER_TEST_MQTT=$(bash scripts/mosquitto.sh start | tail -1) || fail "starting Mosquitto"
 export WAFER_TEST_MQTT
-trap 'bash scripts/postgres.sh stop; bash scripts/mosquitto.sh stop' EXIT
+WAFER_TEST_MYSQL=$(bash scripts/mariadb.sh start | tail -1) || fail "starting MariaDB"
+export WAFER_TEST_MYSQL
+trap 'bash scripts/postgres.sh stop; bash scripts/mosquitto.sh stop; bash scripts/mariadb.sh stop' EXIT
 
 echo "== build"
 dotnet build Wafer.slnx -c Debug -nologo -v q -clp:ErrorsOnly || fail "dotnet build"

@@ -23,4 +23,7 @@ public enum InvocationStatus
 
     /// <summary>Any other trap, including bad pointers handed to host imports.</summary>
     Trap,
+
+    /// <summary>The guest returned a value its declared result type does not allow (an adapted module's null for a non-nullable type).</summary>
+    BadResult,
 }

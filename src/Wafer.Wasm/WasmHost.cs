@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
+using Wafer.Wasm.Abi;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Invocation;
 using Wafer.Wasm.Loading;
@@ -45,7 +46,8 @@ public sealed partial class WasmHost : IDisposable
     /// exports <c>memory</c>, <c>wafer_alloc</c> and <c>wafer_invoke</c> with the right signatures, and imports
     /// only what docs/abi.md §3 lists. Throws <see cref="WasmLoadException"/> saying what is wrong.
     /// </summary>
-    public WasmModule Load(ReadOnlyMemory<byte> wasm, string name, PluginLimits limits, bool reuseInstances)
+    /// <param name="abi">The calling convention of a module that does not speak Wafer's ABI (a Modus module), or null.</param>
+    public WasmModule Load(ReadOnlyMemory<byte> wasm, string name, PluginLimits limits, bool reuseInstances, Abi.IModuleAbi? abi = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(limits);
@@ -54,9 +56,18 @@ public sealed partial class WasmHost : IDisposable
         var clock = Stopwatch.StartNew();
         var (engine, module, hash, fromCache) = Compile(wasm.Span, name, limits);
         ModuleShape shape;
+        Linker? linker = null;
         try
         {
-            shape = ModuleValidator.Validate(module, limits);
+            if (abi is null)
+            {
+                shape = ModuleValidator.Validate(module, limits);
+            }
+            else
+            {
+                (shape, var imports) = AbiValidator.Validate(module, limits, abi);
+                linker = AbiLinker.Create(engine, imports, abi);
+            }
         }
         catch (WasmLoadException ex)
         {
@@ -68,17 +79,18 @@ public sealed partial class WasmHost : IDisposable
         PreparedModule prepared;
         try
         {
-            prepared = new PreparedModule(engine.Linker, module);
+            prepared = new PreparedModule(linker ?? engine.Linker, module);
         }
         catch (WasmtimeException ex)
         {
             // Validation checked every import against the linker's; this is a safety net, not an expected path.
+            linker?.Dispose();
             module.Dispose();
             throw Reject(name, $"cannot link the module: {ex.Message}", ex);
         }
 
         var elapsed = Publish(engine, module, name, hash, fromCache, clock);
-        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _ticker, _reclaimer.Request, _logger);
+        return new WasmModule(engine, module, prepared, shape, name, hash, limits, reuseInstances, _options, elapsed, fromCache, _ticker, _reclaimer.Request, _logger, abi, linker);
     }
 
     /// <summary>
@@ -179,6 +191,22 @@ public sealed partial class WasmHost : IDisposable
             1 => MetadataReader.Parse(payload),
             _ => throw new MetadataException($"module has {count} {PluginMetadata.SectionName} custom sections; expected one"),
         };
+    }
+
+    /// <summary>
+    /// The payload of the module's single custom section <paramref name="name"/>, or null when it has none; throws
+    /// <see cref="MetadataException"/> when the binary is malformed or holds the section more than once.
+    /// </summary>
+    public static byte[]? FindCustomSection(ReadOnlySpan<byte> wasm, string name)
+    {
+        var error = WasmBinary.TryFindCustomSection(wasm, name, out var payload, out var count);
+        return error is not null ? throw new MetadataException(error)
+            : count switch
+            {
+                0 => null,
+                1 => payload.ToArray(),
+                _ => throw new MetadataException($"module has {count} {name} custom sections; expected one"),
+            };
     }
 
     /// <summary>Lower-case hex SHA-256 of the module bytes: a module's identity in the cache and in logs.</summary>

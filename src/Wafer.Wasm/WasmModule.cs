@@ -21,6 +21,8 @@ public sealed class WasmModule : IDisposable
     private readonly ModuleShape _shape;
     private readonly ILogger _logger;
     private readonly InstancePool? _pool;
+    private readonly Abi.IModuleAbi? _abi;
+    private readonly Linker? _linker;
     private readonly long _memoryCap;
     private readonly ulong _deadlineTicks;
     private readonly EpochTicker _ticker;
@@ -42,10 +44,14 @@ public sealed class WasmModule : IDisposable
         bool loadedFromCache,
         EpochTicker ticker,
         Action unloaded,
-        ILogger logger)
+        ILogger logger,
+        Abi.IModuleAbi? abi = null,
+        Linker? linker = null)
     {
         _unloaded = unloaded;
         _ticker = ticker;
+        _abi = abi;
+        _linker = linker;
         _engine = engine;
         _module = module;
         _prepared = prepared;
@@ -86,7 +92,7 @@ public sealed class WasmModule : IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
-        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap, _textLimits);
+        var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap, _textLimits, _abi);
         InvocationResult result;
         try
         {
@@ -123,6 +129,18 @@ public sealed class WasmModule : IDisposable
         return result;
     }
 
+    /// <summary>
+    /// A long-lived instance of this module for a stateful guest (a Modus agent), with the module's limits per run.
+    /// Only for adapted modules; the caller owns and disposes it before disposing this module.
+    /// </summary>
+    public Abi.ResidentInstance OpenResident()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _abi is null
+            ? throw new InvalidOperationException($"module {Name} uses Wafer's ABI; resident instances are for adapted modules")
+            : new Abi.ResidentInstance(_engine, _prepared, _shape, _abi, _memoryCap, _deadlineTicks, Limits, _textLimits, _logger);
+    }
+
     private InvocationResult Run(GuestInstance instance, int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
     {
         try
@@ -131,6 +149,11 @@ public sealed class WasmModule : IDisposable
             if (!instance.IsInstantiated)
             {
                 instance.Instantiate(_prepared, _shape);
+            }
+
+            if (_abi is not null)
+            {
+                return instance.InvokeAbi(functionIndex, argsJson);
             }
 
             var code = instance.Call(functionIndex, argsJson);
@@ -163,6 +186,7 @@ public sealed class WasmModule : IDisposable
         _disposed = true;
         _pool?.Dispose();
         _prepared.Dispose();
+        _linker?.Dispose();
         _module.Dispose();
         _unloaded();
     }

@@ -40,6 +40,11 @@ public sealed record PluginSource(string WasmPath, string? ManifestPath)
         }
 
         var candidates = Directory.GetFiles(full, "*.wasm");
+        if (candidates.Length == 0 && File.Exists(Path.Combine(full, "modus.json")) && Directory.Exists(Path.Combine(full, "build")))
+        {
+            candidates = Directory.GetFiles(Path.Combine(full, "build"), "*.wasm"); // a Modus app's source folder after modus build
+        }
+
         return candidates.Length switch
         {
             1 => Find(candidates[0]),

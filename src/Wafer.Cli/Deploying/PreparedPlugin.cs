@@ -32,7 +32,9 @@ public sealed record PreparedPlugin(DeployItem Item, string Name, string WasmPat
         }
 
         var wasm = await File.ReadAllBytesAsync(source.WasmPath, cancellationToken);
-        var manifest = source.ManifestPath is null ? null : await File.ReadAllBytesAsync(source.ManifestPath, cancellationToken);
+        var manifest = source.ManifestPath is null
+            ? ModusManifestFor(source.WasmPath, wasm)
+            : await File.ReadAllBytesAsync(source.ManifestPath, cancellationToken);
         var name = item.Name ?? NameIn(manifest, source.ManifestPath) ?? DefaultName(source);
         return new PreparedPlugin(item, name, source.WasmPath, wasm, manifest);
     }
@@ -43,6 +45,40 @@ public sealed record PreparedPlugin(DeployItem Item, string Name, string WasmPat
         source.ManifestPath is { } m && Path.GetFileName(m) == Wafer.Protocol.Manifest.PluginManifest.FileName
             ? Path.GetFileName(Path.GetDirectoryName(m))!
             : Path.GetFileNameWithoutExtension(source.WasmPath);
+
+    /// <summary>
+    /// A Modus app's <c>modus.json</c> (<c>NAME.modus.json</c> beside its wasm, or <c>modus.json</c> there or one folder
+    /// up) wrapped as a Wafer manifest's <c>modus</c> key, so the fleet serves the app with its connections and auth.
+    /// </summary>
+    private static byte[]? ModusManifestFor(string wasmPath, byte[] wasm)
+    {
+        if (!Wafer.Runtime.Modus.ModusLoader.IsModus(wasm))
+        {
+            return null;
+        }
+
+        var folder = Path.GetDirectoryName(wasmPath)!;
+        var path = new[]
+        {
+            Path.Combine(folder, Path.GetFileNameWithoutExtension(wasmPath) + ".modus.json"),
+            Path.Combine(folder, "modus.json"),
+            Path.Combine(Path.GetDirectoryName(folder) ?? folder, "modus.json"),
+        }.FirstOrDefault(File.Exists);
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            return JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, JsonElement> { ["modus"] = document.RootElement.Clone() });
+        }
+        catch (JsonException ex)
+        {
+            throw new CliException(ExitCodes.Usage, $"{path}: not valid JSON: {ex.Message}");
+        }
+    }
 
     private static string? NameIn(byte[]? manifest, string? path)
     {

@@ -4,6 +4,8 @@ using Wafer.ControlPlane.Artifacts;
 using Wafer.ControlPlane.Fleet;
 using Wafer.Gateway.Routes;
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Metadata;
+using Wafer.Runtime.Modus;
 using Wafer.Wasm;
 
 namespace Wafer.ControlPlane.Gateway;
@@ -95,10 +97,18 @@ public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
     {
         try
         {
-            var json = artifacts.Exists(h) ? WasmHost.FindMetadataJson(File.ReadAllBytes(artifacts.PathOf(h))) : null;
+            if (!artifacts.Exists(h))
+            {
+                return null;
+            }
+
+            var wasm = File.ReadAllBytes(artifacts.PathOf(h));
+            // A Modus app has no wafer.meta: its Modus metadata, mapped, travels in the same form.
+            var json = WasmHost.FindMetadataJson(wasm)
+                ?? (ModusLoader.IsModus(wasm) ? MetadataWriter.Write(ModusLoader.ReadMetadata(wasm).Model.Metadata) : null);
             return json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
         }
-        catch (Exception ex) when (ex is IOException or JsonException)
+        catch (Exception ex) when (ex is IOException or JsonException or MetadataException)
         {
             return null;
         }

@@ -77,6 +77,7 @@ public static partial class ManifestReader
         var models = ManifestMap<ModelSpec>.Empty;
         var config = ManifestMap<string>.Empty;
         var resolvers = ManifestMap<string>.Empty;
+        string? modus = null;
         foreach (var property in root.EnumerateObject())
         {
             var path = "$." + property.Name;
@@ -131,6 +132,9 @@ public static partial class ManifestReader
                 case "resolvers":
                     resolvers = ResolversReader.Read(property.Value, path);
                     break;
+                case "modus":
+                    modus = ReadModus(property.Value, path);
+                    break;
                 default:
                     throw new ManifestException($"{path} is not a known manifest key");
             }
@@ -146,8 +150,29 @@ public static partial class ManifestReader
         return new PluginManifest
         {
             Name = name, Version = version, Wasm = wasm, ReuseInstances = reuse, Limits = limits, Type = type, Files = files, Routes = routes,
-            Connections = connections, Models = models, Config = config, Resolvers = resolvers,
+            Connections = connections, Models = models, Config = config, Resolvers = resolvers, Modus = modus,
         };
+    }
+
+    /// <summary>A Modus app's <c>modus.json</c>, checked by the Modus manifest's rules and kept as compact JSON.</summary>
+    private static string ReadModus(JsonElement element, string path)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new ManifestException($"{path} must be a JSON object: the app's modus.json");
+        }
+
+        var text = System.Text.Json.JsonSerializer.Serialize(element);
+        try
+        {
+            Modus.ModusManifestReader.Parse(System.Text.Encoding.UTF8.GetBytes(text), "app");
+        }
+        catch (ManifestException ex)
+        {
+            throw new ManifestException(ex.Message.StartsWith("$", StringComparison.Ordinal) ? path + ex.Message[1..] : $"{path}: {ex.Message}");
+        }
+
+        return text;
     }
 
     private static PluginLimits ReadLimits(JsonElement element, string path)

@@ -40,5 +40,19 @@ public sealed record PluginManifest
     /// <summary>Dgraph Lambda resolver names (<c>Type.field</c>) mapped to function names (docs/dgraph-lambda.md).</summary>
     public ManifestMap<string> Resolvers { get; init; } = ManifestMap<string>.Empty;
 
+    /// <summary>
+    /// Prefixes of the variables that hold connection secrets, tried in order: <c>WAFER_</c> for Wafer plugins,
+    /// <c>MODUS_</c> then <c>HYPERMODE_</c> for Modus apps (<c>&lt;PREFIX&gt;&lt;CONNECTION&gt;_&lt;SECRET&gt;</c>).
+    /// </summary>
+    public ValueList<string> SecretPrefixes { get; init; } = DefaultSecretPrefixes;
+
+    /// <summary>
+    /// A Modus app's <c>modus.json</c> (compact JSON), carried under the key <c>modus</c> so a Modus app deploys like
+    /// any plugin and can be given limits; null for a Wafer plugin (docs/modus.md).
+    /// </summary>
+    public string? Modus { get; init; }
+
+    public static readonly ValueList<string> DefaultSecretPrefixes = new([SecretTemplate.VariablePrefix]);
+
     public static PluginManifest ForName(string name) => new() { Name = name };
 }

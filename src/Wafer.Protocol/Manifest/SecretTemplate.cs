@@ -5,8 +5,9 @@ namespace Wafer.Protocol.Manifest;
 
 /// <summary>
 /// <c>{{NAME}}</c> secret placeholders in connection strings. NAME is letters, digits and '_' (not starting with
-/// a digit); spaces inside the braces are allowed. The value of secret NAME of connection C comes from the
-/// variable <c>WAFER_C_NAME</c>, upper-cased, with '-' turned into '_'.
+/// a digit); spaces inside the braces are allowed. <c>{{base64(USER:PASS)}}</c> is the base64 of the two secrets
+/// joined by a colon (HTTP basic credentials), as Modus wrote it. The value of secret NAME of connection C comes
+/// from the variable <c>WAFER_C_NAME</c>, upper-cased, with '-' turned into '_'.
 /// </summary>
 public static partial class SecretTemplate
 {
@@ -17,7 +18,15 @@ public static partial class SecretTemplate
     {
         foreach (Match match in Placeholder().Matches(template))
         {
-            yield return match.Groups[1].Value;
+            if (match.Groups[1].Success)
+            {
+                yield return match.Groups[1].Value;
+                yield return match.Groups[2].Value;
+            }
+            else
+            {
+                yield return match.Groups[3].Value;
+            }
         }
     }
 
@@ -45,12 +54,19 @@ public static partial class SecretTemplate
 
     /// <summary>Replaces every placeholder with <paramref name="value"/>(name).</summary>
     public static string Fill(string template, Func<string, string> value) =>
-        HasPlaceholders(template) ? Placeholder().Replace(template, m => value(m.Groups[1].Value)) : template;
+        HasPlaceholders(template)
+            ? Placeholder().Replace(template, m => m.Groups[1].Success
+                ? Convert.ToBase64String(Encoding.UTF8.GetBytes(value(m.Groups[1].Value) + ":" + value(m.Groups[2].Value)))
+                : value(m.Groups[3].Value))
+            : template;
 
     /// <summary>The environment variable that holds secret <paramref name="secret"/> of connection <paramref name="connection"/>.</summary>
-    public static string VariableName(string connection, string secret)
+    public static string VariableName(string connection, string secret) => VariableName(VariablePrefix, connection, secret);
+
+    /// <summary>The variable <paramref name="prefix"/><c>CONNECTION_SECRET</c> (Modus apps use <c>MODUS_</c>).</summary>
+    public static string VariableName(string prefix, string connection, string secret)
     {
-        var name = new StringBuilder(VariablePrefix.Length + connection.Length + secret.Length + 1).Append(VariablePrefix);
+        var name = new StringBuilder(prefix.Length + connection.Length + secret.Length + 1).Append(prefix);
         foreach (var c in connection)
         {
             name.Append(c == '-' ? '_' : char.ToUpperInvariant(c));
@@ -65,7 +81,7 @@ public static partial class SecretTemplate
         return name.ToString();
     }
 
-    [GeneratedRegex(@"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\{\{\s*(?:base64\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*:\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)|([A-Za-z_][A-Za-z0-9_]*))\s*\}\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
 
     [GeneratedRegex(@"^\s*(?:[A-Za-z][A-Za-z0-9-]{0,31}\s+)?(?:\{\{\s*[A-Za-z_][A-Za-z0-9_]*\s*\}\}\s*)+$", RegexOptions.CultureInvariant)]

@@ -38,6 +38,7 @@ public sealed record WasmType
     public static readonly WasmType F32 = new(WasmTypeKind.F32, null, null);
     public static readonly WasmType F64 = new(WasmTypeKind.F64, null, null);
     public static readonly WasmType String = new(WasmTypeKind.String, null, null);
+    public static readonly WasmType Timestamp = new(WasmTypeKind.Timestamp, null, null);
     public static readonly WasmType Void = new(WasmTypeKind.Void, null, null);
 
     public static WasmType Class(string name) => new(WasmTypeKind.Class, name, null);
@@ -128,6 +129,7 @@ public sealed record WasmType
         "f32" => F32,
         "f64" => F64,
         "string" => String,
+        "timestamp" => Timestamp,
         "void" => Void,
         _ when Identifier.IsValid(name) => Class(name),
         _ => throw new FormatException($"type '{expression}' has an invalid base type '{name}'"),

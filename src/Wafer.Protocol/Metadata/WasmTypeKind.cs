@@ -15,6 +15,9 @@ public enum WasmTypeKind
     F32,
     F64,
     String,
+
+    /// <summary>A point in time: an RFC 3339 string in JSON (<c>timestamp</c>; <c>Timestamp</c> in GraphQL).</summary>
+    Timestamp,
     Void,
     Class,
     Array,

@@ -71,6 +71,9 @@ public sealed class LoadedPlugin
     /// <summary>The part of the runtime's execution slots this plugin's HTTP handler routes share.</summary>
     public CallShare HandlerShare { get; } = new();
 
+    /// <summary>The Modus app this plugin runs (a module built with the Modus SDK), or null for a Wafer plugin.</summary>
+    public Modus.ModusApp? Modus { get; init; }
+
     /// <summary>Takes a lease for one call; false if the plugin has already been retired and drained.</summary>
     public bool TryAcquire()
     {

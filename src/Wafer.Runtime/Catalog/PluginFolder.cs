@@ -1,4 +1,5 @@
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Modus;
 
 namespace Wafer.Runtime.Catalog;
 
@@ -13,11 +14,14 @@ public static class PluginFolder
     public static IReadOnlyList<PluginCandidate> Scan(string folder)
     {
         var candidates = new List<PluginCandidate>();
+        var folderModus = Path.Combine(folder, ModusManifest.FileName);
         foreach (var wasm in Directory.EnumerateFiles(folder, "*.wasm"))
         {
             var stem = Path.GetFileNameWithoutExtension(wasm);
             var manifest = Path.Combine(folder, stem + ManifestSuffix);
-            candidates.Add(Candidate(wasm, stem, wasm, File.Exists(manifest) ? manifest : null));
+            var modus = Path.Combine(folder, stem + ModusManifest.FileSuffix);
+            candidates.Add(Candidate(wasm, stem, wasm,
+                File.Exists(manifest) ? manifest : File.Exists(modus) ? modus : File.Exists(folderModus) ? folderModus : null));
         }
 
         foreach (var directory in Directory.EnumerateDirectories(folder))
@@ -28,9 +32,14 @@ public static class PluginFolder
             }
 
             var manifest = Path.Combine(directory, PluginManifest.FileName);
+            var modus = Path.Combine(directory, ModusManifest.FileName);
             if (File.Exists(manifest))
             {
                 candidates.Add(ProjectCandidate(directory, manifest));
+            }
+            else if (File.Exists(modus))
+            {
+                candidates.Add(ModusAppCandidate(directory, modus));
             }
         }
 
@@ -53,6 +62,21 @@ public static class PluginFolder
             wasm = Path.Combine(directory, "build", folderName + ".wasm");
         }
 
+        return Candidate(directory, folderName, wasm, manifestPath);
+    }
+
+    /// <summary>
+    /// A Modus app folder: its <c>modus.json</c> and the one <c>.wasm</c> beside it (a copied Modus build output),
+    /// else the one in its <c>build/</c> folder (the app's source folder after <c>modus build</c>).
+    /// </summary>
+    public static PluginCandidate ModusAppCandidate(string directory, string manifestPath)
+    {
+        var folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
+        var wasm = Directory.EnumerateFiles(directory, "*.wasm").Order(StringComparer.Ordinal).FirstOrDefault()
+            ?? (Directory.Exists(Path.Combine(directory, "build"))
+                ? Directory.EnumerateFiles(Path.Combine(directory, "build"), "*.wasm").Order(StringComparer.Ordinal).FirstOrDefault()
+                : null)
+            ?? Path.Combine(directory, folderName + ".wasm");
         return Candidate(directory, folderName, wasm, manifestPath);
     }
 

@@ -62,6 +62,17 @@ internal static class ArgumentWriter
             case WasmTypeKind.String when value is string s:
                 writer.WriteStringValue(s);
                 return null;
+            case WasmTypeKind.Timestamp when value is string t:
+                if (!Timestamps.TryParse(t, out _))
+                {
+                    return $"{path} must be an RFC 3339 date and time like 2024-12-31T23:59:59.999Z, got \"{t}\"";
+                }
+
+                writer.WriteStringValue(t);
+                return null;
+            case WasmTypeKind.Timestamp when value is DateTimeOffset or DateTime:
+                writer.WriteStringValue(Timestamps.Format(value is DateTime d ? new DateTimeOffset(d.ToUniversalTime()) : (DateTimeOffset)value));
+                return null;
             case WasmTypeKind.F32 or WasmTypeKind.F64:
                 return WriteFloat(writer, value, type, path);
             case WasmTypeKind.I8: return WriteInteger(writer, value, type, path, sbyte.MinValue, sbyte.MaxValue);

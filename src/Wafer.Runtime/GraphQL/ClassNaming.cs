@@ -13,7 +13,7 @@ internal sealed class ClassNaming
     public static readonly IReadOnlySet<string> ReservedTypeNames = new HashSet<string>(StringComparer.Ordinal)
     {
         "Query", "Mutation", "Subscription", "String", "Int", "Float", "Boolean", "ID",
-        "Int64", "UInt", "UInt64", "Void",
+        "Int64", "UInt", "UInt64", "Void", "Timestamp",
     };
 
     private readonly Dictionary<(string Plugin, string Class), ClassKey> _keys = [];

@@ -28,6 +28,7 @@ internal sealed class GraphTypeMapper(ClassNaming naming, List<string> notes)
     private readonly UIntScalarType _uint = new();
     private readonly UInt64ScalarType _uint64 = new();
     private readonly VoidScalarType _void = new();
+    private readonly TimestampScalarType _timestamp = new();
 
     /// <summary>The GraphQL type of a value a function returns (non-null unless the ABI type is nullable).</summary>
     public IGraphType Output(ExposedPlugin plugin, WasmType type) => type.Kind switch
@@ -60,6 +61,7 @@ internal sealed class GraphTypeMapper(ClassNaming naming, List<string> notes)
         WasmTypeKind.U32 => _uint,
         WasmTypeKind.I64 => _int64,
         WasmTypeKind.U64 => _uint64,
+        WasmTypeKind.Timestamp => _timestamp,
         _ => _void,
     };
 

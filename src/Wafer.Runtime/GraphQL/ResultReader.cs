@@ -43,7 +43,7 @@ internal static class ResultReader
                 WasmTypeKind.Nullable => ReadValue(ref reader, type.Element!, types),
                 WasmTypeKind.Void => null,
                 WasmTypeKind.Bool when reader.TokenType is JsonTokenType.True or JsonTokenType.False => (object)reader.GetBoolean(),
-                WasmTypeKind.String when reader.TokenType == JsonTokenType.String => reader.GetString(),
+                WasmTypeKind.String or WasmTypeKind.Timestamp when reader.TokenType == JsonTokenType.String => reader.GetString(),
                 _ when reader.TokenType == JsonTokenType.Number => ReadNumber(ref reader, type),
                 WasmTypeKind.Array when reader.TokenType == JsonTokenType.StartArray => ReadArray(ref reader, type, types),
                 WasmTypeKind.Class when reader.TokenType == JsonTokenType.StartObject => ReadObject(ref reader, type, types),

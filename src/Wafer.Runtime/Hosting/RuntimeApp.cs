@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Handlers;
 using Wafer.Runtime.Http;
+using Wafer.Runtime.Modus.Auth;
 
 namespace Wafer.Runtime.Hosting;
 
@@ -59,6 +60,7 @@ public static class RuntimeApp
         var app = builder.Build();
         app.UseWaferProblems();
         app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(options.ApiToken));
+        app.UseModusRequests();
         app.UseRouting();
         app.UseWaferHandlers();
         app.MapWaferRuntime();

@@ -12,6 +12,7 @@ using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Lambda;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Modus;
 using Wafer.Runtime.Storage;
 using Wafer.Runtime.Telemetry;
 using Wafer.Runtime.Uploads;
@@ -76,6 +77,7 @@ public static class RuntimeServices
         services.AddSingleton<FunctionCalls>();
         services.AddSingleton<Calls.CallPortGuard>();
         services.AddWaferCapabilities();
+        services.AddWaferModus();
         services.AddWaferGraphQL();
         services.AddWaferCommands();
         services.AddWaferAgent();

@@ -77,7 +77,12 @@ public static class Problems
     public static IResult CallFailed(string qualifiedName, CallOutcome outcome)
     {
         var type = ProblemTypes.Named(outcome.Cause);
-        var status = outcome.Status == CallStatus.Timeout ? StatusCodes.Status504GatewayTimeout : StatusCodes.Status500InternalServerError;
+        var status = outcome.Status switch
+        {
+            CallStatus.Timeout => StatusCodes.Status504GatewayTimeout,
+            CallStatus.Unauthorized => StatusCodes.Status401Unauthorized,
+            _ => StatusCodes.Status500InternalServerError,
+        };
         var extensions = new Dictionary<string, object?>
         {
             ["cause"] = type.Name,

@@ -16,6 +16,7 @@ public sealed record CallOutcome(string CallId, CallStatus Status, byte[]? Resul
         CallStatus.Abort => "abort",
         CallStatus.Trap => "trap",
         CallStatus.BadResult => "bad_result",
+        CallStatus.Unauthorized => "unauthorized",
         _ => "unknown",
     };
 }

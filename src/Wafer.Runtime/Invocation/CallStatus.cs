@@ -11,4 +11,7 @@ public enum CallStatus
     Abort,
     Trap,
     BadResult,
+
+    /// <summary>The call was refused before it ran: the app needs a verified bearer token (a Modus app's endpoint auth).</summary>
+    Unauthorized,
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Logs;
+using Wafer.Runtime.Modus.Auth;
 using Wafer.Runtime.Telemetry;
 using Wafer.Wasm;
 
@@ -14,7 +15,8 @@ namespace Wafer.Runtime.Invocation;
 /// dispose the version mid-call, and checks the guest's result against the declared type.
 /// </summary>
 public sealed partial class FunctionInvoker(
-    GuestLogSink logs, CapabilityDispatcher capabilities, CallCounters counters, RuntimeMetrics metrics, ILogger<FunctionInvoker> logger)
+    GuestLogSink logs, CapabilityDispatcher capabilities, CallCounters counters, RuntimeMetrics metrics, ILogger<FunctionInvoker> logger,
+    ModusAuthorization? modusAuthorization = null)
 {
     private static readonly byte[] JsonNull = "null"u8.ToArray();
 
@@ -31,6 +33,12 @@ public sealed partial class FunctionInvoker(
         }
 
         var callId = CallIds.Next();
+        if (plugin.Modus is { } app && modusAuthorization?.Deny(app) is { } denied)
+        {
+            plugin.Release();
+            return new CallOutcome(callId, CallStatus.Unauthorized, null, denied, TimeSpan.Zero);
+        }
+
         var started = Stopwatch.GetTimestamp();
         InvocationResult result;
         var context = new GuestCallContext(logs, capabilities, callId, function, started);
@@ -66,6 +74,7 @@ public sealed partial class FunctionInvoker(
             InvocationStatus.OutOfMemory => CallStatus.OutOfMemory,
             InvocationStatus.OutOfFuel => CallStatus.OutOfFuel,
             InvocationStatus.Abort => CallStatus.Abort,
+            InvocationStatus.BadResult => CallStatus.BadResult,
             _ => CallStatus.Trap,
         };
 

@@ -19,8 +19,13 @@ internal sealed class GuestCallContext(
 
     public bool AcceptsLog => _log?.AcceptsMore ?? true;
 
+    /// <summary>The call as host capabilities see it (created on first use).</summary>
+    public CapabilityCall Capabilities => _capabilityCall ??= new CapabilityCall(function, callId, startedTimestamp);
+
+    public CapabilityDispatcher Dispatcher => capabilities;
+
     public HostCallResult HostCall(string operation, ReadOnlySpan<byte> requestJson) =>
-        capabilities.Dispatch(_capabilityCall ??= new CapabilityCall(function, callId, startedTimestamp), operation, requestJson);
+        capabilities.Dispatch(Capabilities, operation, requestJson);
 
     public void Log(GuestLogLevel level, string message) => CallLog().Write(level, message);
 

@@ -36,6 +36,7 @@ public static class ValueChecker
             WasmTypeKind.Void => value.ValueKind == JsonValueKind.Null ? null : $"{path} must be null (void)",
             WasmTypeKind.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : Expected(path, type, value),
             WasmTypeKind.String => CheckString(value, type, path),
+            WasmTypeKind.Timestamp => CheckTimestamp(value, type, path),
             WasmTypeKind.F32 => Float(value, type, path, float.MaxValue),
             WasmTypeKind.F64 => Float(value, type, path, double.MaxValue),
             WasmTypeKind.I8 => Signed(value, type, path, sbyte.MinValue, sbyte.MaxValue, ref respell),
@@ -138,6 +139,18 @@ public static class ValueChecker
         return null;
     }
 
+    private static string? CheckTimestamp(JsonElement value, WasmType type, string path)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return Expected(path, type, value);
+        }
+
+        return Timestamps.TryParse(value.GetString()!, out _)
+            ? null
+            : $"{path} must be an RFC 3339 date and time like 2024-12-31T23:59:59.999Z, got {value.GetRawText()}";
+    }
+
     private static string? Signed(JsonElement value, WasmType type, string path, long min, long max, ref bool respell)
     {
         if (value.ValueKind != JsonValueKind.Number)
@@ -193,6 +206,7 @@ public static class ValueChecker
     {
         WasmTypeKind.Bool => "a boolean",
         WasmTypeKind.String => "a string",
+        WasmTypeKind.Timestamp => "an RFC 3339 date and time string",
         WasmTypeKind.F32 or WasmTypeKind.F64 => $"a number ({type})",
         WasmTypeKind.Array => $"an array ({type})",
         WasmTypeKind.Class => $"an object ({type})",

@@ -11,6 +11,14 @@ internal sealed class CallState(TextLimits limits)
 
     public IGuestCallContext? Context { get; private set; }
 
+    /// <summary>The calling convention of an adapted module (null for Wafer's own ABI), and this instance as its session.</summary>
+    public Abi.IModuleAbi? Abi { get; init; }
+
+    public Abi.IGuestSession? Session { get; init; }
+
+    /// <summary>The adapter's per-call state (<see cref="Abi.IGuestSession.State"/>).</summary>
+    public object? AbiState { get; set; }
+
     /// <summary>The guest's exported memory, once known (host imports called by the start function look it up).</summary>
     public LinearMemory? Memory { get; set; }
 
@@ -40,6 +48,7 @@ internal sealed class CallState(TextLimits limits)
         Context = null;
         Result = null;
         PendingResponse = null;
+        AbiState = null;
     }
 
     /// <summary>Records why the call ends and returns the exception that unwinds the guest.</summary>

@@ -13,7 +13,7 @@ namespace Wafer.Wasm.Invocation;
 /// pooling allocator slot. Not thread-safe: one call at a time. The exports are called through the C API
 /// directly (<see cref="WasmtimeNative"/>): no wrapper objects per instance.
 /// </summary>
-internal sealed unsafe class GuestInstance : IDisposable
+internal sealed unsafe partial class GuestInstance : IDisposable
 {
     private readonly Store _store;
     private readonly nint _context;
@@ -24,9 +24,10 @@ internal sealed unsafe class GuestInstance : IDisposable
     private bool _hasMemory;
     private FunctionOutput? _output;
 
-    public GuestInstance(WasmEngine engine, long memoryCap, TextLimits limits)
+    public GuestInstance(WasmEngine engine, long memoryCap, TextLimits limits, Abi.IModuleAbi? abi = null)
     {
-        State = new CallState(limits);
+        _abi = abi;
+        State = new CallState(limits) { Abi = abi, Session = abi is null ? null : this };
         _fuel = engine.Fuel;
         _store = new Store(engine.Engine, State);
         _store.SetLimits(memorySize: memoryCap);
@@ -54,8 +55,9 @@ internal sealed unsafe class GuestInstance : IDisposable
         if (shape.UsesWasi)
         {
             // Function plugins that import WASI (wasi-libc, Rust std) get no files; stdout/stderr become log lines.
+            // An adapted module's environment is its adapter's (per call, since instances are fresh by default).
             _output = new FunctionOutput(State.Limits.LineBytes);
-            _store.SetWasiConfiguration(WasiSupport.ForFunctionCall(_output));
+            _store.SetWasiConfiguration(WasiSupport.ForFunctionCall(_output, _abi?.Environment(State.Context!)));
         }
 
         var instance = module.Instantiate(_context);
@@ -68,8 +70,16 @@ internal sealed unsafe class GuestInstance : IDisposable
             CallExport(Export(instance, "_initialize"u8, RawExtern.FuncKind).Func, &none, 0);
         }
 
-        _alloc = Export(instance, "wafer_alloc"u8, RawExtern.FuncKind).Func;
-        _invoke = Export(instance, "wafer_invoke"u8, RawExtern.FuncKind).Func;
+        if (_abi is not null)
+        {
+            ResolveAbiExports(instance);
+        }
+        else
+        {
+            _alloc = Export(instance, "wafer_alloc"u8, RawExtern.FuncKind).Func;
+            _invoke = Export(instance, "wafer_invoke"u8, RawExtern.FuncKind).Func;
+        }
+
         IsInstantiated = true;
     }
 

@@ -54,4 +54,8 @@ internal struct RawValue
 {
     [FieldOffset(0)]
     public int I32;
+
+    /// <summary>i64, and f32/f64 as their bits, share the slot's first bytes.</summary>
+    [FieldOffset(0)]
+    public long I64;
 }

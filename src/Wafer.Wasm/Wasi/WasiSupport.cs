@@ -36,6 +36,9 @@ internal static class WasiSupport
             case CommandRunState run:
                 run.Exit(code);
                 throw new ProcExitException(code);
+            case CallState { Abi: { } abi, Session: { } session } adapted:
+                var (status, message) = abi.Exited(code, session);
+                throw adapted.Fail(status, message);
             case CallState call:
                 throw call.Fail(InvocationStatus.Trap, $"the guest called proc_exit({code}) during a function call");
             default:
@@ -47,8 +50,11 @@ internal static class WasiSupport
     /// The WASI context of a function call: no arguments, environment, stdin or files; what the guest writes to
     /// stdout and stderr is kept in <paramref name="output"/> and logged when the call ends.
     /// </summary>
-    public static WasiConfiguration ForFunctionCall(FunctionOutput output) =>
-        new WasiConfiguration()
+    public static WasiConfiguration ForFunctionCall(FunctionOutput output, IEnumerable<KeyValuePair<string, string>>? environment = null)
+    {
+        var wasi = new WasiConfiguration()
             .WithStandardOutputCallback(output.Stdout.Write)
             .WithStandardErrorCallback(output.Stderr.Write);
+        return environment is null ? wasi : wasi.WithEnvironmentVariables(environment.Select(kv => (kv.Key, kv.Value)));
+    }
 }

@@ -155,7 +155,7 @@ public sealed class ModelsCapability(OutboundHttp http, ConnectionSecrets secret
     }
 
     /// <summary>Token counts from an OpenAI-style <c>usage</c> object, when the endpoint reports them.</summary>
-    private static (int? Prompt, int? Completion) Usage(string? output)
+    internal static (int? Prompt, int? Completion) Usage(string? output)
     {
         if (output is null)
         {

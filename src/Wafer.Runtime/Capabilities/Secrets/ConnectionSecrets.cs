@@ -12,11 +12,19 @@ public sealed class ConnectionSecrets(SecretStore store)
     public string Fill(string template, ConnectionSpec connection, CapabilityCall call, string operation) =>
         SecretTemplate.Fill(template, name =>
         {
-            var variable = SecretTemplate.VariableName(connection.Name, name);
-            var value = store.Get(variable) ?? throw new CapabilityException(
+            var prefixes = call.Plugin.Manifest.SecretPrefixes;
+            foreach (var prefix in prefixes)
+            {
+                if (store.Get(SecretTemplate.VariableName(prefix, connection.Name, name)) is { } value)
+                {
+                    call.AddSecret(value);
+                    return value;
+                }
+            }
+
+            var variable = SecretTemplate.VariableName(prefixes[0], connection.Name, name);
+            throw new CapabilityException(
                 $"{operation}: connection '{connection.Name}' needs secret {name}: set {variable} or add it to {SecretStore.FileName}");
-            call.AddSecret(value);
-            return value;
         });
 
     /// <summary>Fills every header value of a connection.</summary>

@@ -1,0 +1,83 @@
+using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Metadata;
+using Wafer.Protocol.Modus;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Modus.Host;
+using Wafer.Wasm;
+
+namespace Wafer.Runtime.Modus;
+
+/// <summary>
+/// Loads a module built with the Modus AssemblyScript SDK: reads its <c>modus_metadata</c>, maps its exports to
+/// Wafer's function model and compiles it with <see cref="ModusAbi"/> as its calling convention, through the same
+/// compiled-code cache and limits as any plugin. An unsupported metadata version, a type or an import Wafer does
+/// not provide refuses the module with a message naming it.
+/// </summary>
+public sealed class ModusLoader
+{
+    private readonly WasmHost _host;
+    private readonly ModusHostFunctions _functions;
+    private readonly ModusEnvironment _environment = new();
+
+    internal ModusLoader(WasmHost host, ModusHostFunctions functions)
+    {
+        _host = host;
+        _functions = functions;
+    }
+
+    /// <summary>A loader outside dependency injection (benchmarks, tools), with these host modules.</summary>
+    public static ModusLoader Create(WasmHost host, IEnumerable<IModusHostModule> modules) => new(host, new ModusHostFunctions(modules));
+
+    /// <summary>True when the module carries Modus's metadata version section.</summary>
+    public static bool IsModus(ReadOnlySpan<byte> wasm)
+    {
+        try
+        {
+            return WasmHost.FindCustomSection(wasm, ModusMetadata.VersionSectionName) is not null;
+        }
+        catch (MetadataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads and maps the module's Modus metadata without compiling it (for the fleet's routes and for checks).</summary>
+    public static (ModusMetadata Modus, ModusFunctionModel Model) ReadMetadata(ReadOnlySpan<byte> wasm)
+    {
+        var version = WasmHost.FindCustomSection(wasm, ModusMetadata.VersionSectionName)
+            ?? throw new MetadataException($"module has no {ModusMetadata.VersionSectionName} custom section");
+        var json = WasmHost.FindCustomSection(wasm, ModusMetadata.SectionName)
+            ?? throw new MetadataException($"module has no {ModusMetadata.SectionName} custom section (rebuild it with the Modus SDK)");
+        var modus = ModusMetadataReader.Parse(version, json);
+        return (modus, ModusFunctionModel.Build(modus));
+    }
+
+    public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, ModusManifest modusManifest, string sourcePath)
+    {
+        ModusMetadata metadata;
+        ModusFunctionModel model;
+        try
+        {
+            (metadata, model) = ReadMetadata(wasm);
+        }
+        catch (MetadataException ex)
+        {
+            throw new PluginLoadException(ex.Message, ex);
+        }
+
+        var app = new ModusApp(manifest, modusManifest, metadata);
+        var abi = new ModusAbi(app, model, _functions, _environment);
+        app.Abi = abi;
+        WasmModule module;
+        try
+        {
+            module = _host.Load(wasm, manifest.Name, manifest.Limits, manifest.ReuseInstances, abi);
+        }
+        catch (WasmLoadException ex)
+        {
+            throw new PluginLoadException(ex.Message, ex);
+        }
+
+        return new LoadedPlugin(manifest, model.Metadata, module, sourcePath) { Modus = app };
+    }
+}
