@@ -78,7 +78,7 @@ public sealed class CliVerbTests
         Assert.Equal(0, (await cluster.GetJsonAsync("/api/deployments")).GetProperty("count").GetInt32());
 
         // deploy with the token: the runtimes fetch the artifacts with the same token, so the replicas run.
-        (code, output) = await Wafer("deploy", deployFile, "--server", server, "--token", Token);
+        (code, output) = await Wafer("deploy", deployFile, "--server", server, "--token", Token, "--allow-shadowing");
         Assert.True(code == 0, output + cluster.Logs());
         Assert.Contains("web is running (2 replica(s)", output);
         Assert.Contains("solo is running (1 replica(s)", output);

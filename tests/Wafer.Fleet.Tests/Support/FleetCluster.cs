@@ -194,6 +194,7 @@ public sealed class FleetCluster : IAsyncDisposable
         form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
+        form.Add(new StringContent("true"), "allowShadowing"); // tests deploy one guest under several names on purpose
         using var response = await api.PostAsync("/api/deployments", form);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"POST /api/deployments answered {(int)response.StatusCode}: {text}");
