@@ -180,7 +180,7 @@ public sealed class CliVerbTests
         // A failed call is in the logs too, and --follow through the orchestrator prints it with its runtime.
         (code, output) = await Wafer("deploy", Repository.Guest("abort.wasm"), "--name", "boom", "--server", server, "--token", Token);
         Assert.True(code == 0, output + cluster.Logs());
-        (code, output) = await Wafer("details", "boom", "--server", server, "--json");
+        (code, output) = await Wafer("details", "boom", "--server", server, "--json", "--token", Token); // addresses only with the token
         var boomModule = Json(output).GetProperty("modules")[0];
         var (boomName, boomUrl) = (boomModule.GetProperty("runtimeName").GetString()!, boomModule.GetProperty("runtimeUrl").GetString()!);
         using (var follow = WaferProcess.Start("logs boom --follow", "logs", "boom", "--follow", "--since", since, "--server", server))

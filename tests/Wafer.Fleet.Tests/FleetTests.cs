@@ -50,7 +50,7 @@ public sealed class FleetTests
         Report($"deploy -> first successful call over 5 deployments: p50 {p50.Total:0} ms (POST answered at {p50.Post:0} ms, "
                + $"running at {p50.Running:0} ms), min {times.Min(t => t.Total):0} ms, max {times.Max(t => t.Total):0} ms");
         var (code, output) = await WaferProcess.RunAsync(TimeSpan.FromSeconds(60),
-            "deploy", "--server", cluster.Api.BaseAddress!.ToString(), Repository.Guest("hello.wasm"), "--name", "via-cli", "--replicas", "2");
+            "deploy", "--server", cluster.Api.BaseAddress!.ToString(), Repository.Guest("hello.wasm"), "--name", "via-cli", "--replicas", "2", "--allow-shadowing");
         Assert.True(code == 0, output);
         Assert.Contains("via-cli is running", output);
         var (refused, why) = await WaferProcess.RunAsync(TimeSpan.FromSeconds(60),

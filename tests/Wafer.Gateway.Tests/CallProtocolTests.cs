@@ -56,7 +56,7 @@ public sealed class CallProtocolTests
     }
 
     [Fact]
-    public async Task GatewayWithAnotherToken_Refused_CallGoesOverHttpInstead()
+    public async Task GatewayWithAnotherToken_Refused_CallRunsNowhere()
     {
         await using var http = await StubRuntime.StartAsync("a");
         await using var calls = CallProtocolStub.Start(key: Wafer.Protocol.Security.FleetKeys.CallPort("fleet-token"));
@@ -65,8 +65,10 @@ public sealed class CallProtocolTests
 
         using var response = await gateway.Client.PostAsync("/functions/greet", Json("{}"));
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode); // nothing was sent on the refused connection: HTTP takes the call
-        Assert.Equal((0, 1, 1), (calls.Calls, calls.Refused, http.Requests));
+        // A gateway the call port refuses must not reach the runtime another way: no fallback to HTTP.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("no_replica", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal((0, 1, 0), (calls.Calls, calls.Refused, http.Requests));
     }
 
     [Fact]
@@ -199,7 +201,8 @@ public sealed class CallProtocolTests
         Publish(gateway, (http, calls));
         var name = new string('n', 1024 * 1024);
 
-        using var large = await gateway.Client.PostAsync("/graphql", Json($$"""{"query":"{ greet(name: \"{{name}}\") }"}"""));
+        // in a variable: the query text itself is held to GraphQL.MaxQueryLength
+        using var large = await gateway.Client.PostAsync("/graphql", Json($$$"""{"query":"query($n: String!) { greet(name: $n) }","variables":{"n":"{{{name}}}"}}"""));
         using var small = await gateway.Client.PostAsync("/graphql", Json("""{"query":"{ greet(name: \"x\") }"}"""));
 
         var largeBody = await large.Content.ReadAsStringAsync();

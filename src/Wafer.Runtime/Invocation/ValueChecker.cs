@@ -37,8 +37,8 @@ public static class ValueChecker
             WasmTypeKind.Bool => value.ValueKind is JsonValueKind.True or JsonValueKind.False ? null : Expected(path, type, value),
             WasmTypeKind.String => CheckString(value, type, path),
             WasmTypeKind.Timestamp => CheckTimestamp(value, type, path),
-            WasmTypeKind.F32 => Float(value, type, path, float.MaxValue),
-            WasmTypeKind.F64 => Float(value, type, path, double.MaxValue),
+            WasmTypeKind.F32 => Float(value, type, path, single: true),
+            WasmTypeKind.F64 => Float(value, type, path, single: false),
             WasmTypeKind.I8 => Signed(value, type, path, sbyte.MinValue, sbyte.MaxValue, ref respell),
             WasmTypeKind.I16 => Signed(value, type, path, short.MinValue, short.MaxValue, ref respell),
             WasmTypeKind.I32 => Signed(value, type, path, int.MinValue, int.MaxValue, ref respell),
@@ -66,14 +66,16 @@ public static class ValueChecker
             : $"{path} must be valid Unicode text: invalid UTF-8, or a \\u escape naming a lone surrogate";
     }
 
-    private static string? Float(JsonElement value, WasmType type, string path, double max)
+    /// <summary>A number the type holds: one that stays finite once rounded to it (so f32's maximum, written as text that
+    /// parses a little above it, is the maximum).</summary>
+    private static string? Float(JsonElement value, WasmType type, string path, bool single)
     {
         if (value.ValueKind != JsonValueKind.Number)
         {
             return Expected(path, type, value);
         }
 
-        return value.TryGetDouble(out var n) && double.IsFinite(n) && Math.Abs(n) <= max
+        return value.TryGetDouble(out var n) && (single ? float.IsFinite((float)n) : double.IsFinite(n))
             ? null
             : $"{path} must be a finite number within {type}'s range, got {value.GetRawText()}";
     }

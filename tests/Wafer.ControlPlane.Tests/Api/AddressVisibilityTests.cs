@@ -12,6 +12,8 @@ namespace Wafer.ControlPlane.Tests.Api;
 public sealed class AddressVisibilityTests
 {
     private const string Token = "addr-s3cret";
+    private static readonly string GoodId = Guid.NewGuid().ToString("D"); // a runtime id is its broker user: a UUID
+
     private const string QuotedAddress = "http://10.9.8.7:8680/api/artifacts/x";
 
     private static readonly string[] ReadPaths = ["/api/runtimes", "/api/runtimes/{runtime}", "/api/modules", "/api/modules/{module}", "/api/deployments", "/api/deployments/web", "/api/deployments/broken"];
@@ -19,9 +21,9 @@ public sealed class AddressVisibilityTests
     private static async Task<(OrchestratorHost Host, FakeRuntime Runtime, FakeRuntime Failing, string ModuleId)> StartFleetAsync()
     {
         var host = await OrchestratorHost.StartAsync(o => o.ApiToken = Token);
-        var runtime = await FakeRuntime.StartAsync(host.BrokerUrl, "rt-good", ("zone", "a"));
+        var runtime = await FakeRuntime.StartAsync(host.BrokerUrl, GoodId, Token, ("zone", "a"));
         runtime.ArtifactToken = Token;
-        var failing = await FakeRuntime.StartAsync(host.BrokerUrl, "rt-bad", ("zone", "b"));
+        var failing = await FakeRuntime.StartAsync(host.BrokerUrl, Guid.NewGuid().ToString("D"), Token, ("zone", "b"));
         failing.FailCreates = $"download failed: GET {QuotedAddress} answered 500";
         await Eventually.TrueAsync(() => host.View.Current.Runtimes.Count == 2, "both runtimes joined");
 
@@ -87,7 +89,7 @@ public sealed class AddressVisibilityTests
         Assert.Equal(2, listed.Count);
         Assert.All(listed, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("url").ValueKind));
         Assert.All(listed, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("h2cUrl").ValueKind));
-        Assert.Contains(listed, r => r.GetProperty("name").GetString() == "rt-good" && r.GetProperty("labels").GetProperty("zone").GetString() == "a");
+        Assert.Contains(listed, r => r.GetProperty("name").GetString() == GoodId && r.GetProperty("labels").GetProperty("zone").GetString() == "a");
 
         var web = JsonDocument.Parse(await ReadAsync(host, "/api/deployments/web", token)).RootElement;
         Assert.Equal(JsonValueKind.Null, web.GetProperty("artifactUrl").ValueKind);
@@ -95,7 +97,7 @@ public sealed class AddressVisibilityTests
         var module = web.GetProperty("modules")[0];
         Assert.Equal(JsonValueKind.Null, module.GetProperty("runtimeUrl").ValueKind);
         Assert.Equal(JsonValueKind.Null, module.GetProperty("artifactUrl").ValueKind);
-        Assert.Equal("rt-good", module.GetProperty("runtimeName").GetString());
+        Assert.Equal(GoodId, module.GetProperty("runtimeName").GetString());
 
         var broken = JsonDocument.Parse(await ReadAsync(host, "/api/deployments/broken", token)).RootElement;
         var reason = broken.GetProperty("status").GetProperty("reason").GetString()!;

@@ -30,7 +30,7 @@ public sealed class OpenApiContractTests
     public async Task EveryEndpoint_AnswersOnlyStatusesAndBodiesTheDocumentDescribes()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = "s3cret");
-        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl, null, "s3cret");
         runtime.ArtifactToken = "s3cret";
         await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
         var runtimeName = host.View.Current.Runtimes[runtime.Id].Name;

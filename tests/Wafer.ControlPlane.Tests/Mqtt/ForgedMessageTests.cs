@@ -41,7 +41,7 @@ public sealed class ForgedMessageTests
         Assert.NotNull(misSigned.RequestId);
         var node = host.View.Current.Runtimes[runtime.Id];
         Assert.Equal((runtime.Url, RuntimeState.Online, version), (node.Url, node.State, host.View.Current.Version));
-        var listed = (await host.GetJsonAsync($"/api/runtimes/{runtime.Id}")).GetProperty("url").GetString();
+        var listed = (await host.GetJsonAsync($"/api/runtimes/{runtime.Id}", Token)).GetProperty("url").GetString();
         Assert.Equal(runtime.Url, listed);
     }
 }

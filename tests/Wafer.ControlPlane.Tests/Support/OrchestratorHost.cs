@@ -52,9 +52,16 @@ public sealed class OrchestratorHost : IAsyncDisposable
         return host;
     }
 
-    public async Task<JsonElement> GetJsonAsync(string path)
+    /// <param name="token">Sent as the bearer token: reads name addresses only to its holders.</param>
+    public async Task<JsonElement> GetJsonAsync(string path, string? token = null)
     {
-        using var response = await Client.GetAsync(path);
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        using var response = await Client.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();

@@ -58,11 +58,14 @@ public sealed class GraphQLConcurrencyTests
         Assert.Equal("""{"a":null,"b":null,"c":null}""", root.GetProperty("data").GetRawText());
         var errors = root.GetProperty("errors").EnumerateArray().ToList();
         Assert.All(errors, e => Assert.Equal("deadline_exceeded", e.GetProperty("extensions").GetProperty("code").GetString()));
-        Assert.Contains("no answer within the request's deadline (0.3 s)", errors[0].GetProperty("message").GetString());
+        // The first field is called and runs past the deadline, unless a busy machine took 0.3 s to start it at all.
+        var first = errors[0].GetProperty("message").GetString()!;
+        Assert.True(first.Contains("no answer within the request's deadline (0.3 s)", StringComparison.Ordinal)
+            || first.Contains("not called: the request's deadline (0.3 s) had passed", StringComparison.Ordinal), first);
         Assert.All(errors.Skip(1), e => Assert.Contains("not called: the request's deadline (0.3 s) had passed", e.GetProperty("message").GetString()));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}: the response waited for the 10 s call");
         await WaitUntilAsync(() => host.Counters.InFlight == 0, TimeSpan.FromSeconds(60));
-        Assert.Equal(1, host.Counters.Completed); // only the first field ever called its function
+        Assert.True(host.Counters.Completed <= 1, $"{host.Counters.Completed} fields called their function; only the first may");
     }
 
     /// <summary>The request's answer, and the most guest calls that were in flight at once while it ran.</summary>
