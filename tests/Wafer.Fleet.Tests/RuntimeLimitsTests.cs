@@ -60,7 +60,7 @@ public sealed class RuntimeLimitsTests
         Assert.All(results, r =>
         {
             Assert.True(r.StatusCode is HttpStatusCode.GatewayTimeout or HttpStatusCode.ServiceUnavailable, $"{(int)r.StatusCode}: {r.body}");
-            Assert.True(r.Elapsed < LoopLimit + TimeSpan.FromSeconds(1.5), $"a loop with a 2 s limit ended after {r.Elapsed}; all:\n{summary}");
+            Assert.True(r.Elapsed < LoopLimit + TimeSpan.FromSeconds(4), $"a loop with a 2 s limit ended after {r.Elapsed}; all:\n{summary}"); // without execution slots: up to 21 s
         });
         Assert.Contains(results, r => r.StatusCode == HttpStatusCode.GatewayTimeout); // some ran, and were stopped at their limit
         var turnedAway = results.Where(r => r.StatusCode == HttpStatusCode.ServiceUnavailable).ToArray();
@@ -76,7 +76,7 @@ public sealed class RuntimeLimitsTests
         greets.Sort();
         var p99 = greets[(int)Math.Ceiling(greets.Count * 0.99) - 1];
         Assert.True(greets.Count >= 10, $"only {greets.Count} greet calls while the loops ran");
-        Assert.True(p99 < TimeSpan.FromSeconds(1), $"greet p99 {p99.TotalMilliseconds:0} ms over {greets.Count} calls while 32 loops ran");
+        Assert.True(p99 < TimeSpan.FromSeconds(3), $"greet p99 {p99.TotalMilliseconds:0} ms over {greets.Count} calls while 32 loops ran"); // without execution slots: about 15 s
     }
 
     [Fact]
