@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Api;
 

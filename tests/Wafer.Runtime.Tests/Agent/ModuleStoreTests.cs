@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
-using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Http;
 

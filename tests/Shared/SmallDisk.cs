@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Wafer.Runtime.Tests.Support;
+namespace Wafer.Tests.Shared;
 
 /// <summary>
 /// A small tmpfs mounted over a folder, so a test can fill a disk for real (writes fail with ENOSPC as on a full
