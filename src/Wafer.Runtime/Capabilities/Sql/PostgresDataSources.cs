@@ -49,34 +49,16 @@ public sealed class PostgresDataSources : IDisposable
     /// <summary><c>postgres://user:password@host:port/database?key=value</c>, as libpq and most providers write it.</summary>
     private static NpgsqlConnectionStringBuilder FromUrl(string text)
     {
-        var uri = new Uri(text);
-        var builder = new NpgsqlConnectionStringBuilder { Host = uri.Host.Trim('[', ']') };
-        if (uri.Port > 0)
+        var url = DatabaseUrl.Parse(text);
+        var builder = new NpgsqlConnectionStringBuilder { Host = url.Host, Username = url.User, Password = url.Password, Database = url.Database };
+        if (url.Port is { } port)
         {
-            builder.Port = uri.Port;
+            builder.Port = port;
         }
 
-        if (uri.UserInfo.Length > 0)
+        foreach (var (key, value) in url.Options)
         {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            builder.Username = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            if (colon >= 0)
-            {
-                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-            }
-        }
-
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
-        {
-            builder.Database = database;
-        }
-
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
-            builder[key] = Uri.UnescapeDataString(equals < 0 ? "" : pair[(equals + 1)..]);
+            builder[key] = value;
         }
 
         return builder;

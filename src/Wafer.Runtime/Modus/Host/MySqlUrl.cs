@@ -1,4 +1,5 @@
 using MySqlConnector;
+using Wafer.Runtime.Capabilities.Sql;
 
 namespace Wafer.Runtime.Modus.Host;
 
@@ -12,29 +13,25 @@ public static class MySqlUrl
             return new MySqlConnectionStringBuilder(text);
         }
 
-        var uri = new Uri(text);
-        var builder = new MySqlConnectionStringBuilder { Server = uri.Host.Trim('[', ']'), Port = uri.Port > 0 ? (uint)uri.Port : 3306 };
-        if (uri.UserInfo.Length > 0)
+        var url = DatabaseUrl.Parse(text);
+        var builder = new MySqlConnectionStringBuilder { Server = url.Host, Port = (uint)(url.Port ?? 3306) };
+        if (url.User is not null)
         {
-            var colon = uri.UserInfo.IndexOf(':', StringComparison.Ordinal);
-            builder.UserID = Uri.UnescapeDataString(colon < 0 ? uri.UserInfo : uri.UserInfo[..colon]);
-            if (colon >= 0)
-            {
-                builder.Password = Uri.UnescapeDataString(uri.UserInfo[(colon + 1)..]);
-            }
+            builder.UserID = url.User;
         }
 
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0)
+        if (url.Password is not null)
         {
-            builder.Database = database;
+            builder.Password = url.Password;
         }
 
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        if (url.Database is not null)
         {
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(equals < 0 ? pair : pair[..equals]);
-            var value = Uri.UnescapeDataString(equals < 0 ? "" : pair[(equals + 1)..]);
+            builder.Database = url.Database;
+        }
+
+        foreach (var (key, value) in url.Options)
+        {
             if (key is "tls" or "parseTime")
             {
                 continue; // Go driver options with no MySqlConnector equivalent
