@@ -51,7 +51,7 @@ internal sealed class GraphQLRequestRunner(ISchemaSource source, GraphQLOptions 
             Query = query,
             Document = document,
             OperationName = request.OperationName,
-            Variables = request.Variables,
+            Variables = IntegralVariables.Normalize(request.Variables),
             Extensions = request.Extensions,
             RequestServices = context.RequestServices,
             User = context.User,
