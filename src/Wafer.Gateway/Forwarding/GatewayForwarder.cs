@@ -179,7 +179,8 @@ public sealed partial class GatewayForwarder(
 
     private static async ValueTask<Attempt> SendOnceAsync(Destination destination, FunctionAttempt call, CallDeadline deadline)
     {
-        if (call.Body is not null && await call.Client.CallAsync(destination, call.Plugin, call.Function, call.Body.Memory, deadline.Token) is { } whole)
+        // A caller's Authorization or X-Time-Zone reaches the runtime only as HTTP headers (CallerContext).
+        if (call.Body is not null && !CallerContext.Carries(call.Context.Request) && await call.Client.CallAsync(destination, call.Plugin, call.Function, call.Body.Memory, deadline.Token) is { } whole)
         {
             return Attempt.Answered(RuntimeAnswer.Of(whole));
         }

@@ -107,10 +107,14 @@ public sealed class RuntimeClient : IDisposable
         }
     }
 
-    /// <summary>A function call answered whole: over the call protocol (<see cref="CallAsync"/>), or HTTP/1.1 for a runtime without a call port.</summary>
-    public async Task<CallAnswer> CallWholeAsync(Destination destination, string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    /// <summary>
+    /// A function call answered whole: over the call protocol (<see cref="CallAsync"/>), or HTTP/1.1 for a runtime
+    /// without a call port or a call with a <paramref name="caller"/> context, whose headers only HTTP carries.
+    /// </summary>
+    public async Task<CallAnswer> CallWholeAsync(
+        Destination destination, string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken, CallerContext? caller = null)
     {
-        if (await CallAsync(destination, plugin, function, body, cancellationToken) is { } answer)
+        if (caller is null && await CallAsync(destination, plugin, function, body, cancellationToken) is { } answer)
         {
             return answer;
         }
@@ -119,6 +123,7 @@ public sealed class RuntimeClient : IDisposable
         {
             Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
+        caller?.ApplyTo(request);
         using var response = await SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var callId = response.Headers.TryGetValues(FunctionCall.CallIdHeader, out var ids) ? ids.FirstOrDefault() : null;

@@ -56,7 +56,7 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
     }
 
     private async ValueTask<Attempt> SendOnceAsync(Destination destination, byte[] body, CallDeadline deadline) =>
-        Attempt.Answered(RuntimeAnswer.Of(await client.CallWholeAsync(destination, function.Plugin, function.Function.Name, body, deadline.Token)));
+        Attempt.Answered(RuntimeAnswer.Of(await client.CallWholeAsync(destination, function.Plugin, function.Function.Name, body, deadline.Token, CallerContext.Current)));
 
     /// <summary>The positional array as an object keyed by parameter name, the runtime's REST input.</summary>
     private byte[] Named(ReadOnlyMemory<byte> argumentsJson)

@@ -45,6 +45,8 @@ public static class GatewayEndpoints
         {
             if (!FunctionPath.TryParse(context.Request.Path, out var plugin, out var name))
             {
+                // GraphQL fields pass the caller's context on to the runtimes they call.
+                CallerContext.Current = CallerContext.Of(context.Request);
                 return next(context);
             }
 

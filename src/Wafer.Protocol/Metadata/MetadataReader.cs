@@ -85,13 +85,29 @@ public static class MetadataReader
                     throw new MetadataException($"{pPath}.type: a parameter cannot be void");
                 }
 
-                parameters.Add(new ParameterMetadata(Name(p, pPath), type, Doc(p)));
+                parameters.Add(new ParameterMetadata(Name(p, pPath), type, Doc(p))
+                {
+                    Default = p.TryGetProperty("default", out var fallback) ? fallback.Clone() : null,
+                });
             }
         }
 
         var result = element.TryGetProperty("result", out _) ? Type(element, "result", path) : WasmType.Void;
         return new FunctionMetadata(index, name, parameters, result, Doc(element));
     }
+
+    /// <summary>Whether a default has the JSON form of its parameter's type (values are checked in full when calls bind them).</summary>
+    private static bool DefaultFits(JsonElement value, WasmType type) => value.ValueKind switch
+    {
+        JsonValueKind.Null => type.IsNullable,
+        _ when type.IsNullable => DefaultFits(value, type.Element!),
+        JsonValueKind.True or JsonValueKind.False => type.Kind == WasmTypeKind.Bool,
+        JsonValueKind.Number => type.Kind is >= WasmTypeKind.I8 and <= WasmTypeKind.F64 || type.Kind == WasmTypeKind.Timestamp,
+        JsonValueKind.String => type.Kind is WasmTypeKind.String or WasmTypeKind.Timestamp or WasmTypeKind.I64 or WasmTypeKind.U64,
+        JsonValueKind.Array => type.Kind == WasmTypeKind.Array,
+        JsonValueKind.Object => type.Kind == WasmTypeKind.Class,
+        _ => false,
+    };
 
     private static TypeDefinition ReadType(JsonElement element, string path)
     {
@@ -160,6 +176,11 @@ public static class MetadataReader
                 }
 
                 CheckReferences(parameter.Type, typeNames, metadata, $"{path}.parameters[{j}].type");
+                if (parameter.Default is { } fallback && !DefaultFits(fallback, parameter.Type))
+                {
+                    throw new MetadataException(
+                        $"{path}.parameters[{j}].default: {fallback.ValueKind} is not a value of type {parameter.Type}");
+                }
             }
 
             CheckReferences(function.Result, typeNames, metadata, path + ".result");

@@ -26,7 +26,7 @@ public static class MetadataWriter
                 writer.WriteStartArray("parameters");
                 foreach (var parameter in function.Parameters)
                 {
-                    Member(writer, parameter.Name, parameter.Type, parameter.Doc);
+                    Member(writer, parameter.Name, parameter.Type, parameter.Doc, parameter.Default);
                 }
 
                 writer.WriteEndArray();
@@ -58,12 +58,18 @@ public static class MetadataWriter
         return buffer.ToArray();
     }
 
-    private static void Member(Utf8JsonWriter writer, string name, WasmType type, string? doc)
+    private static void Member(Utf8JsonWriter writer, string name, WasmType type, string? doc, JsonElement? fallback = null)
     {
         writer.WriteStartObject();
         writer.WriteString("name", name);
         writer.WriteString("type", type.ToString());
         Doc(writer, doc);
+        if (fallback is { } value)
+        {
+            writer.WritePropertyName("default");
+            value.WriteTo(writer);
+        }
+
         writer.WriteEndObject();
     }
 

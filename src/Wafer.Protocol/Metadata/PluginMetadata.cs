@@ -31,7 +31,14 @@ public sealed record FunctionMetadata(
     WasmType Result,
     string? Doc);
 
-public sealed record ParameterMetadata(string Name, WasmType Type, string? Doc);
+public sealed record ParameterMetadata(string Name, WasmType Type, string? Doc)
+{
+    /// <summary>
+    /// The value a caller who omits the argument gets (JSON <c>null</c> included), or null when the argument has no
+    /// default. Modus apps declare defaults for optional parameters; GraphQL shows them as argument defaults.
+    /// </summary>
+    public System.Text.Json.JsonElement? Default { get; init; }
+}
 
 public sealed record TypeDefinition(string Name, IReadOnlyList<FieldDefinition> Fields, string? Doc);
 

@@ -37,7 +37,10 @@ public sealed class ModusFunctionModel
                     throw new MetadataException($"{ModusMetadata.SectionName}: parameter '{parameter.Name}' of '{function.Name}' is not a name GraphQL and REST can use");
                 }
 
-                parameters.Add(new ParameterMetadata(parameter.Name, Map(parameter.Type, function.Name), null));
+                parameters.Add(new ParameterMetadata(parameter.Name, Map(parameter.Type, function.Name), null)
+                {
+                    Default = parameter.HasDefault ? parameter.Default : null,
+                });
             }
 
             mapped.Add(new FunctionMetadata(functions.Count, function.Name, parameters,

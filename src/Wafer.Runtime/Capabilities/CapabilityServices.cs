@@ -15,7 +15,7 @@ public static class CapabilityServices
     {
         services.AddSingleton<SecretStore>();
         services.AddSingleton<ConnectionSecrets>();
-        services.AddSingleton<OutboundHttp>();
+        services.AddSingleton(_ => new OutboundHttp());
         services.AddSingleton<PostgresDataSources>();
         services.AddSingleton<InferenceRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<InferenceRecorder>());

@@ -101,7 +101,8 @@ public static class SchemaGenerator
             var arguments = new QueryArguments();
             foreach (var parameter in function.Function.Parameters)
             {
-                arguments.Add(new QueryArgument(mapper.Input(plugin, parameter.Type)) { Name = parameter.Name, Description = parameter.Doc });
+                arguments.Add(ArgumentDefaults.Apply(
+                    new QueryArgument(mapper.Input(plugin, parameter.Type)) { Name = parameter.Name, Description = parameter.Doc }, parameter.Default));
             }
 
             (function.IsMutation ? mutation : query).AddField(new FieldType

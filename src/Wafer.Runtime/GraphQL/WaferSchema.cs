@@ -12,6 +12,7 @@ namespace Wafer.Runtime.GraphQL;
 /// <c>specifiedByUrl</c>, <c>directiveIsRepeatable</c> and <c>inputValueDeprecation</c>): <c>__Type.specifiedByURL</c>,
 /// <c>__Directive.isRepeatable</c>, <c>includeDeprecated</c> on arguments and input fields, <c>isDeprecated</c> and
 /// <c>deprecationReason</c> on input values, and the built-in directives <c>@specifiedBy</c> and <c>@oneOf</c>.
+/// Arguments whose default is <c>null</c> (<see cref="ArgumentDefaults"/>) show it as their <c>defaultValue</c>.
 /// Names are exactly as generated: no camel-casing.
 /// </summary>
 internal sealed class WaferSchema : Schema
@@ -42,6 +43,11 @@ internal sealed class WaferSchema : Schema
                     Resolver = new FuncFieldResolver<object?>(context =>
                         context.Source is ScalarGraphType scalar ? scalar.GetMetadata<string?>(SpecifiedByUrlKey) : null),
                 });
+                break;
+            case __InputValue inputValue when inputValue.GetField("defaultValue") is { Resolver: { } printed } defaultValue:
+                // GraphQL.NET knows no null default: an argument marked with one shows it.
+                defaultValue.Resolver = new FuncFieldResolver<object?>(async context =>
+                    ArgumentDefaults.HasNullDefault(context.Source) ? "null" : await printed.ResolveAsync(context));
                 break;
             case __Directive directive when directive.GetField("args") is { } args && args.Arguments?.Find("includeDeprecated") is null:
                 // Every other list of input values takes includeDeprecated: directive arguments too (graphql-js asks).

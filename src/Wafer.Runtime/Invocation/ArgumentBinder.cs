@@ -84,7 +84,7 @@ public static class ArgumentBinder
                     return error;
                 }
             }
-            else if (!parameter.Type.IsNullable)
+            else if (!parameter.Type.IsNullable && parameter.Default is null)
             {
                 return $"missing argument '{parameter.Name}' ({parameter.Type}): {function.Name} takes {Signature(function)}";
             }
@@ -96,7 +96,7 @@ public static class ArgumentBinder
         {
             if (!arguments.TryGetProperty(parameter.Name, out var value))
             {
-                writer.WriteNullValue();
+                WriteDefault(writer, parameter);
             }
             else if (respell)
             {
@@ -114,7 +114,7 @@ public static class ArgumentBinder
 
     private static string? BindMissing(FunctionMetadata function, IBufferWriter<byte> output)
     {
-        var required = function.Parameters.FirstOrDefault(p => !p.Type.IsNullable);
+        var required = function.Parameters.FirstOrDefault(p => !p.Type.IsNullable && p.Default is null);
         if (required is not null)
         {
             return $"missing argument '{required.Name}' ({required.Type}): {function.Name} takes {Signature(function)}";
@@ -122,13 +122,26 @@ public static class ArgumentBinder
 
         using var writer = new Utf8JsonWriter(output, WriterOptions);
         writer.WriteStartArray();
-        for (var i = 0; i < function.Parameters.Count; i++)
+        foreach (var parameter in function.Parameters)
         {
-            writer.WriteNullValue();
+            WriteDefault(writer, parameter);
         }
 
         writer.WriteEndArray();
         return null;
+    }
+
+    /// <summary>An omitted argument: its declared default, else null.</summary>
+    private static void WriteDefault(Utf8JsonWriter writer, ParameterMetadata parameter)
+    {
+        if (parameter.Default is { } fallback)
+        {
+            fallback.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteNullValue();
+        }
     }
 
     public static string Signature(FunctionMetadata function) =>

@@ -63,9 +63,9 @@ internal static class ScalarArgumentBinder
 
         for (var i = 0; i < parameters.Count; i++)
         {
-            if (tokens[i] == JsonTokenType.None && !parameters[i].Type.IsNullable)
+            if (tokens[i] == JsonTokenType.None && (!parameters[i].Type.IsNullable || parameters[i].Default is not null))
             {
-                return false;
+                return false; // missing: an error, or a default the general binder writes
             }
         }
 

@@ -184,8 +184,15 @@ internal sealed class ModusAbi : IModuleAbi
         }
         catch (ModusHostException ex)
         {
+            // Logged once with why; the guest gets zero, as under Modus, and its SDK raises its own error.
             session.Context.Log(GuestLogLevel.Error, ex.Message);
-            result = null;
+            if (results.Length > 0)
+            {
+                results[0] = default;
+            }
+
+            heap.UnpinAll();
+            return;
         }
 
         if (plan.Declared.Result is not { } type || results.Length == 0)

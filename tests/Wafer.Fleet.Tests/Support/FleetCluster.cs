@@ -19,6 +19,7 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly List<WaferProcess> _gateways = [];
     private readonly IReadOnlyDictionary<string, string> _runtimeIds;
     private string? _brokerUrl;
+    private IReadOnlyDictionary<string, string>? _runtimeEnvironment;
 
     private FleetCluster(string folder, int port, string? token, string? brokerUrl, IReadOnlyDictionary<string, string>? runtimeIds)
     {
@@ -56,8 +57,10 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <param name="brokerUrl">A broker of the test's own; null: the shared test Mosquitto (its retained messages cleared first).</param>
     /// <param name="runtimeIds">Runtime ids to give runtimes by name (written to their storage before they start).</param>
     /// <param name="inProcessBroker">The orchestrator runs its in-process broker on a free port, which runtimes join.</param>
+    /// <param name="runtimeEnvironment">Environment variables every runtime process gets.</param>
     public static async Task<FleetCluster> StartAsync(
-        int runtimes = 3, string? token = null, string? brokerUrl = null, IReadOnlyDictionary<string, string>? runtimeIds = null, bool inProcessBroker = false)
+        int runtimes = 3, string? token = null, string? brokerUrl = null, IReadOnlyDictionary<string, string>? runtimeIds = null, bool inProcessBroker = false,
+        IReadOnlyDictionary<string, string>? runtimeEnvironment = null)
     {
         if (brokerUrl is null && !inProcessBroker)
         {
@@ -66,7 +69,7 @@ public sealed class FleetCluster : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds);
+        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment };
         if (inProcessBroker)
         {
             cluster.BrokerPort = FreePort();
@@ -114,7 +117,7 @@ public sealed class FleetCluster : IAsyncDisposable
             File.WriteAllText(Path.Combine(Folder, name, "runtime-id"), id + "\n");
         }
 
-        var process = WaferProcess.Start(name, [
+        var process = WaferProcess.Start(name, _runtimeEnvironment, [
             "runtime",
             "--join", BrokerUrl,
             "--name", name,

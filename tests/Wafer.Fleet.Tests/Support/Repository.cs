@@ -32,6 +32,24 @@ public static class Repository
             : throw new FileNotFoundException($"{path} is missing: build the test guests (scripts/test.sh does, or node tests/guests/build-as.mjs {folder})");
     }
 
+    /// <summary>
+    /// A Modus-built module from <c>../shared/fixtures/modus</c> (third-party test data, used in place), looked up in the
+    /// ancestors of the repository root.
+    /// </summary>
+    public static string ModusFixture(string file)
+    {
+        for (var dir = new DirectoryInfo(Root); dir is not null; dir = dir.Parent)
+        {
+            var path = Path.Combine(dir.FullName, "shared", "fixtures", "modus", file);
+            if (File.Exists(path))
+            {
+                return path;
+            }
+        }
+
+        throw new FileNotFoundException($"the Modus fixture {file} (shared/fixtures/modus) was not found beside the repository");
+    }
+
     private static string FindRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -29,7 +29,10 @@ public sealed class WaferProcess : IDisposable
 
     public string Output => string.Join('\n', _output);
 
-    public static WaferProcess Start(string name, params string[] arguments)
+    public static WaferProcess Start(string name, params string[] arguments) => Start(name, null, arguments);
+
+    /// <param name="environment">Variables set for the process beside the test's own.</param>
+    public static WaferProcess Start(string name, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         // Through env(1) with SIGINT and SIGQUIT reset to their defaults: a test runner started where they are ignored
         // (a background job of a non-interactive shell, nohup) would pass that on, and the process would never see Ctrl-C.
@@ -44,6 +47,11 @@ public sealed class WaferProcess : IDisposable
 
         info.Environment["NO_COLOR"] = "1";
         info.Environment["DOTNET_gcServer"] = "0";
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[variable] = value;
+        }
+
         return new WaferProcess(name, Process.Start(info) ?? throw new InvalidOperationException($"cannot start {name}"));
     }
 

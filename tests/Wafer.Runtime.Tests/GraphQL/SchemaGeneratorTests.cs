@@ -19,7 +19,9 @@ public sealed class SchemaGeneratorTests
           {"name":"addPerson","parameters":[{"name":"person","type":"Person"}],"result":"void"},
           {"name":"additionalPosts","result":"u32"},
           {"name":"counts","result":"i64[]"},
-          {"name":"_internal","result":"string"}],
+          {"name":"_internal","result":"string"},
+          {"name":"repeat","parameters":[{"name":"text","type":"string","default":"hi"},{"name":"times","type":"i32","default":3},
+            {"name":"big","type":"i64","default":5},{"name":"loud","type":"bool?","default":true},{"name":"note","type":"string?","default":null}],"result":"string"}],
          "types":[
           {"name":"Person","doc":"Someone.","fields":[
             {"name":"name","type":"string"},{"name":"age","type":"u8?","doc":"In years."},{"name":"home","type":"Place?"},
@@ -39,6 +41,12 @@ public sealed class SchemaGeneratorTests
         Assert.Contains("scalar Int64", _sdl);
         Assert.Contains("scalar UInt\n", _sdl);
         Assert.Contains("scalar UInt64", _sdl);
+    }
+
+    [Fact]
+    public void Defaults_AreArgumentDefaults()
+    {
+        Assert.Contains("repeat(text: String! = \"hi\", times: Int! = 3, big: Int64! = 5, loud: Boolean = true, note: String): String\n", _sdl);
     }
 
     [Fact]

@@ -11,7 +11,8 @@ public sealed class ArgumentBinderTests
         {"abi":1,"functions":[
           {"name":"greet","parameters":[{"name":"name","type":"string"},{"name":"times","type":"u8"},{"name":"note","type":"string?"}],"result":"string"},
           {"name":"save","parameters":[{"name":"person","type":"Person"}],"result":"void"},
-          {"name":"ping"}],
+          {"name":"ping"},
+          {"name":"repeat","parameters":[{"name":"text","type":"string","default":"hi"},{"name":"times","type":"i32","default":3},{"name":"note","type":"string?","default":null}],"result":"string"}],
          "types":[
           {"name":"Person","fields":[{"name":"name","type":"string"},{"name":"tags","type":"string[]"},{"name":"home","type":"Place?"}]},
           {"name":"Place","fields":[{"name":"lat","type":"f64"}]}]}
@@ -30,6 +31,35 @@ public sealed class ArgumentBinderTests
         var (error, json) = Bind("greet", """{"times": 3, "name": "Zoë \"Z\""}""");
         Assert.Null(error);
         Assert.Equal("""["Zoë \"Z\"",3,null]""", json);
+    }
+
+    [Fact]
+    public void Bind_MissingArgumentsWithDefaults_GetTheirDefaults_EvenWhenNotNullable()
+    {
+        Assert.Equal((null, """["hi",3,null]"""), Bind("repeat", ""));
+        Assert.Equal((null, """["hi",3,null]"""), Bind("repeat", "{}"));
+        Assert.Equal((null, """["yo",3,null]"""), Bind("repeat", """{"text":"yo"}"""));
+        Assert.Equal((null, """["hi",5,"n"]"""), Bind("repeat", """{"times":5,"note":"n"}"""));
+        Assert.Equal("argument 'times' must be an integer (i32), got a string", Bind("repeat", """{"times":"5"}""").Error);
+    }
+
+    [Fact]
+    public void Metadata_DefaultOfTheWrongKind_IsRefusedNamingIt()
+    {
+        var error = Assert.Throws<MetadataException>(() => MetadataReader.Parse(
+            """{"abi":1,"functions":[{"name":"f","parameters":[{"name":"n","type":"i32","default":"three"}],"result":"i32"}],"types":[]}"""u8));
+        Assert.Equal("$.functions[0].parameters[0].default: String is not a value of type i32", error.Message);
+        Assert.Throws<MetadataException>(() => MetadataReader.Parse(
+            """{"abi":1,"functions":[{"name":"f","parameters":[{"name":"n","type":"string","default":null}],"result":"i32"}],"types":[]}"""u8));
+    }
+
+    [Fact]
+    public void Metadata_Defaults_SurviveWritingAndReading()
+    {
+        var again = MetadataReader.Parse(MetadataWriter.Write(Metadata));
+        var parameters = again.Functions.Single(f => f.Name == "repeat").Parameters;
+        Assert.Equal(["\"hi\"", "3", "null"], parameters.Select(p => p.Default!.Value.GetRawText()));
+        Assert.Null(again.Functions.Single(f => f.Name == "greet").Parameters[0].Default);
     }
 
     [Fact]

@@ -37,6 +37,13 @@ public sealed class ModusPureExamplesTests : IAsyncLifetime
         Assert.Equal("Hello, !", (await Result("/functions/template/sayHello", """{"name":""}""")).GetString());
         var graphql = await _server.GraphQLAsync("{ sayHello }");
         Assert.Equal("Hello, World!", graphql.GetProperty("data").GetProperty("sayHello").GetString());
+
+        // Introspection shows the argument's default as Modus did (`sayHello(name: String = null)`): clients may leave it out.
+        var introspection = await _server.GraphQLAsync("""{ __type(name: "Query") { fields { name args { name defaultValue } } } }""");
+        var sayHello = introspection.GetProperty("data").GetProperty("__type").GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "sayHello");
+        Assert.Equal("""[{"name":"name","defaultValue":"null"}]""", sayHello.GetProperty("args").GetRawText());
+        var vectors = introspection.GetProperty("data").GetProperty("__type").GetProperty("fields").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "sum");
+        Assert.Equal(JsonValueKind.Null, vectors.GetProperty("args")[0].GetProperty("defaultValue").ValueKind); // no default: none shown
     }
 
     [Fact]

@@ -25,6 +25,17 @@ public sealed class OutboundHttp : IDisposable
 
     public OutboundHttp() => _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
 
+    /// <summary>
+    /// A client whose network is adjusted after the settings above: where connections go (<c>ConnectCallback</c>) and
+    /// which server certificates are trusted (<c>SslOptions</c>), for tests standing in for hosts they cannot reach.
+    /// </summary>
+    public OutboundHttp(Action<SocketsHttpHandler> network)
+        : this()
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        network(_handler);
+    }
+
     /// <summary>Sends a request and returns once the response headers are in.</summary>
     public HttpResponseMessage Send(HttpRequestMessage request, OperationBudget budget, string operation, string shownUrl)
     {
