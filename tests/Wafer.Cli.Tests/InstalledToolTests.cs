@@ -39,6 +39,9 @@ public sealed partial class InstalledToolTests
             Assert.Contains("was successfully installed", install.Output);
             var wafer = Path.Combine(tools, "wafer");
             Assert.True(File.Exists(wafer), $"{wafer} was not installed from {package}");
+            var version = await ExternalProcess.RunAsync(wafer, work, StepTimeout, "--version");
+            Assert.True(version.ExitCode == 0, version.Output);
+            Assert.StartsWith($"wafer {VersionCommandTests.WaferVersion}", version.Output);
 
             var created = await ExternalProcess.RunAsync(wafer, work, StepTimeout, "new", "greeter");
             Assert.True(created.ExitCode == 0, created.Output);
