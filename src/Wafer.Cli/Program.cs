@@ -23,7 +23,9 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
     DrainCommand.Create(),
     GatewayCommand.Create(),
     MqttPasswordCommand.Create(),
+    VersionCommand.Create(),
 };
+VersionCommand.ReplaceVersionOption(root);
 
 var parse = root.Parse(args);
 var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServerStart.TerminationTimeout(parse) });

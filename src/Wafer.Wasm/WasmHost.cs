@@ -164,6 +164,9 @@ public sealed partial class WasmHost : IDisposable
         return elapsed;
     }
 
+    /// <summary>The Wasmtime release this build runs guests with (the version of its Wasmtime package).</summary>
+    public static string WasmtimeVersion => EngineFactory.WasmtimeVersion;
+
     /// <summary>
     /// The raw JSON of the module's single <c>wafer.meta</c> custom section, or null when it has none (a command
     /// module) or more than one. For those that pass metadata on without loading the module (the gateway feed).

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm;
 
@@ -25,8 +26,8 @@ public sealed class NewAndBuildTests
         var project = Path.Combine(work, "my-plugin");
         Assert.True(File.Exists(Path.Combine(project, "assembly", "index.ts")));
         Assert.Equal("my-plugin", ManifestReader.Load(Path.Combine(project, "wafer.json")).Name);
-        Assert.Contains(Path.Combine(CliProcess.RepositoryRoot, "sdk", "assemblyscript").Replace('\\', '/'),
-            File.ReadAllText(Path.Combine(project, "package.json")));
+        Assert.Equal($"file:vendor/{SdkTarballName}", SdkReference(project));
+        Assert.True(File.Exists(Path.Combine(project, "vendor", SdkTarballName)));
 
         var (buildCode, buildOutput) = await CliProcess.RunAsync(project, BuildTimeout, "build");
         Assert.True(buildCode == 0, buildOutput);
@@ -37,6 +38,63 @@ public sealed class NewAndBuildTests
         Assert.Equal("string", greet.Result.ToString());
         Assert.Equal(["name"], greet.Parameters.Select(p => p.Name));
         Assert.True(File.Exists(Path.Combine(project, "build", "my-plugin.wafer.json")));
+    }
+
+    [Fact]
+    public async Task NewProject_MovedToAnotherFolder_BuildsFromItsOwnCopyOfTheSdk()
+    {
+        var work = TempFolder();
+        Assert.Equal(0, (await CliProcess.RunAsync(work, TimeSpan.FromMinutes(1), "new", "mover")).ExitCode);
+        var first = Path.Combine(work, "mover");
+        var (buildCode, buildOutput) = await CliProcess.RunAsync(first, BuildTimeout, "build");
+        Assert.True(buildCode == 0, buildOutput);
+        Assert.True(File.Exists(Path.Combine(first, "package-lock.json")), "the first build writes the lockfile");
+
+        // moved (as a copy shared with someone else would be) and installed again from scratch: nothing in the
+        // project refers to where it was made or to the Wafer checkout
+        var moved = Path.Combine(TempFolder(), "elsewhere");
+        Directory.Move(first, moved);
+        Directory.Delete(Path.Combine(moved, "node_modules"), recursive: true);
+        Directory.Delete(Path.Combine(moved, "build"), recursive: true);
+        foreach (var file in (string[])["package.json", "package-lock.json"])
+        {
+            var text = File.ReadAllText(Path.Combine(moved, file));
+            Assert.DoesNotContain(work, text);
+            Assert.DoesNotContain(CliProcess.RepositoryRoot, text);
+        }
+
+        var (code, output) = await CliProcess.RunAsync(moved, BuildTimeout, "build");
+        Assert.True(code == 0, output);
+        var functions = WasmHost.ReadMetadata(File.ReadAllBytes(Path.Combine(moved, "build", "mover.wasm"))).Functions;
+        Assert.Contains("greet", functions.Select(f => f.Name));
+    }
+
+    [Fact]
+    public async Task Build_OldProjectPointingAtAMissingCheckout_SaysHowToFixIt_AndTheFixBuilds()
+    {
+        var work = TempFolder();
+        Assert.Equal(0, (await CliProcess.RunAsync(work, TimeSpan.FromMinutes(1), "new", "old-style")).ExitCode);
+        var project = Path.Combine(work, "old-style");
+        Directory.Delete(Path.Combine(project, "vendor"), recursive: true);
+        var packageJson = Path.Combine(project, "package.json");
+        var gone = Path.Combine(work, "gone", "wafer", "sdk", "assemblyscript");
+        File.WriteAllText(packageJson, File.ReadAllText(packageJson).Replace($"file:vendor/{SdkTarballName}", $"file:{gone}", StringComparison.Ordinal));
+
+        var (code, output) = await CliProcess.RunAsync(project, BuildTimeout, "build");
+        Assert.Equal(2, code);
+        Assert.Contains($"refers to the Wafer SDK at {gone} (\"file:{gone}\"), which does not exist", output);
+        var bundled = Path.Combine(AppContext.BaseDirectory, "sdk", SdkTarballName);
+        Assert.Contains($"mkdir -p vendor && cp {bundled} vendor/{SdkTarballName}", output);
+        Assert.Contains($"in package.json: \"@wafer/sdk\": \"file:vendor/{SdkTarballName}\"", output);
+        Assert.False(Directory.Exists(Path.Combine(project, "node_modules")), "a refused build installs nothing");
+
+        // the fix, as told
+        Directory.CreateDirectory(Path.Combine(project, "vendor"));
+        File.Copy(bundled, Path.Combine(project, "vendor", SdkTarballName));
+        File.WriteAllText(packageJson, File.ReadAllText(packageJson).Replace($"file:{gone}", $"file:vendor/{SdkTarballName}", StringComparison.Ordinal));
+        var (fixedCode, fixedOutput) = await CliProcess.RunAsync(project, BuildTimeout, "build");
+        Assert.True(fixedCode == 0, fixedOutput);
+        Assert.True(File.Exists(Path.Combine(project, "build", "old-style.wasm")));
     }
 
     [Fact]
@@ -52,6 +110,12 @@ public sealed class NewAndBuildTests
         Assert.Contains("index.ts", output);
         Assert.False(File.Exists(Path.Combine(project, "build", "broken.wasm")));
     }
+
+    /// <summary>The SDK tarball the build put beside wafer.dll (its version is the SDK's package.json version).</summary>
+    private static string SdkTarballName => Path.GetFileName(Assert.Single(Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "sdk"), "wafer-sdk-*.tgz")));
+
+    private static string? SdkReference(string project) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(project, "package.json"))).RootElement.GetProperty("dependencies").GetProperty("@wafer/sdk").GetString();
 
     [Theory]
     [InlineData("Bad Name", "is not a valid plugin name")]

@@ -18,17 +18,17 @@ function newProject(name) {
   fs.cpSync(path.join(SDK_DIR, "template"), dir, { recursive: true });
   for (const file of ["package.json", "wafer.json", "README.md"]) {
     const p = path.join(dir, file);
-    fs.writeFileSync(p, fs.readFileSync(p, "utf8").replaceAll("__NAME__", name).replaceAll("__SDK_PATH__", SDK_DIR));
+    fs.writeFileSync(p, fs.readFileSync(p, "utf8").replaceAll("__NAME__", name).replaceAll("__SDK_TARBALL__", "vendor/wafer-sdk.tgz"));
   }
   return dir;
 }
 
 test("template_hasTheFilesWaferNewCopies_withPlaceholders", () => {
-  for (const file of ["package.json", "wafer.json", "assembly/index.ts", "assembly/tsconfig.json", ".gitignore", ".npmrc", "README.md"]) {
+  for (const file of ["package.json", "wafer.json", "assembly/index.ts", "assembly/tsconfig.json", "_gitignore", "README.md"]) {
     assert.ok(fs.existsSync(path.join(SDK_DIR, "template", file)), file);
   }
   const pkg = JSON.parse(fs.readFileSync(path.join(SDK_DIR, "template/package.json"), "utf8"));
-  assert.equal(pkg.dependencies["@wafer/sdk"], "file:__SDK_PATH__");
+  assert.equal(pkg.dependencies["@wafer/sdk"], "file:__SDK_TARBALL__"); // wafer new copies the SDK's tarball into the project
   assert.equal(pkg.scripts.build, "wafer-build");
   assert.deepEqual(JSON.parse(fs.readFileSync(path.join(SDK_DIR, "template/wafer.json"), "utf8")), { name: "__NAME__" });
 });

@@ -49,25 +49,22 @@ public static class PluginBuilder
             return ExitCodes.Usage;
         }
 
-        var sdk = SdkLocator.Find();
-        if (sdk is null)
+        var reference = ProjectSdkReference.Read(directory);
+        var installedSdk = Path.Combine(directory, "node_modules", "@wafer", "sdk");
+        if (reference is { IsMissingLocalPath: true })
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the Wafer AssemblyScript SDK was not found; set {SdkLocator.EnvironmentVariable} to its folder (sdk/assemblyscript in the Wafer repository)");
-            return ExitCodes.Usage;
-        }
-
-        if (!Directory.Exists(Path.Combine(sdk, "node_modules")))
-        {
-            AnsiConsole.MarkupLineInterpolated($"[grey]installing the SDK's dependencies in {sdk}[/]");
-            var code = await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], sdk, cancellationToken, stdoutToStderr);
-            if (code != 0)
+            if (!Directory.Exists(installedSdk))
             {
-                return Failed(code, "npm ci in the SDK folder");
+                ReportMissingSdk(directory, reference, fatal: true);
+                return ExitCodes.Usage;
             }
+
+            ReportMissingSdk(directory, reference, fatal: false);
         }
 
         if (File.Exists(Path.Combine(directory, "package.json")) && !Directory.Exists(Path.Combine(directory, "node_modules")))
         {
+            // the first build installs (and writes package-lock.json); later builds need no network
             AnsiConsole.MarkupLine("[grey]installing the plugin's dependencies[/]");
             var code = await ProcessRunner.RunAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], directory, cancellationToken, stdoutToStderr);
             if (code != 0)
@@ -76,8 +73,58 @@ public static class PluginBuilder
             }
         }
 
-        var build = await ProcessRunner.RunAsync("node", [Path.Combine(sdk, "bin", "wafer-build.mjs"), directory], directory, cancellationToken, stdoutToStderr);
+        var sdk = Directory.Exists(installedSdk) ? installedSdk : SdkLocator.Find();
+        if (sdk is null)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the Wafer AssemblyScript SDK was not found: the project's package.json should depend on \"{ProjectSdkReference.PackageName}\" (as 'wafer new' writes it), or set {SdkLocator.EnvironmentVariable} to an SDK folder");
+            return ExitCodes.Usage;
+        }
+
+        // an SDK folder used in place (a checkout's sdk/assemblyscript, or a project linking to it) needs its own dependencies
+        var sdkFolder = new DirectoryInfo(sdk).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? sdk;
+        if (!sdkFolder.Contains($"{Path.DirectorySeparatorChar}node_modules{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            && !Directory.Exists(Path.Combine(sdkFolder, "node_modules")))
+        {
+            AnsiConsole.MarkupLineInterpolated($"[grey]installing the SDK's dependencies in {sdkFolder}[/]");
+            var code = await ProcessRunner.RunAsync("npm", ["ci", "--no-audit", "--no-fund", "--loglevel=error"], sdkFolder, cancellationToken, stdoutToStderr);
+            if (code != 0)
+            {
+                return Failed(code, "npm ci in the SDK folder");
+            }
+        }
+
+        var build = await ProcessRunner.RunAsync("node", [Path.Combine(sdkFolder, "bin", "wafer-build.mjs"), directory], directory, cancellationToken, stdoutToStderr);
         return build == 0 ? ExitCodes.Ok : Failed(build, "the AssemblyScript build");
+    }
+
+    /// <summary>What a project whose package.json points at an SDK that is not there (made by an older wafer, then moved) is told.</summary>
+    private static void ReportMissingSdk(string directory, ProjectSdkReference reference, bool fatal)
+    {
+        var what = $"{Path.Combine(directory, "package.json")} refers to the Wafer SDK at {reference.LocalPath} (\"{reference.Specifier}\"), which does not exist "
+            + "(projects made by older versions of 'wafer new' point at the Wafer checkout they came from)";
+        if (fatal)
+        {
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {what}");
+        }
+        else
+        {
+            AnsiConsole.MarkupLineInterpolated($"[yellow]warning:[/] {what}; the SDK installed in node_modules still builds, but the project cannot be installed again");
+        }
+
+        var setReference = $"in package.json: \"{ProjectSdkReference.PackageName}\": \"file:{BundledSdk.ProjectTarballPath}\"";
+        if (BundledSdk.Find() is { } bundled)
+        {
+            AnsiConsole.MarkupLine("To fix it, give the project its own copy of the SDK that comes with this wafer (in the project folder):");
+            AnsiConsole.MarkupLineInterpolated($"  mkdir -p vendor && cp {bundled.Tarball} {BundledSdk.ProjectTarballPath}");
+        }
+        else
+        {
+            AnsiConsole.MarkupLine("To fix it, give the project its own copy of the SDK (its npm tarball, in the project folder):");
+            AnsiConsole.MarkupLineInterpolated($"  copy the Wafer SDK tarball to {BundledSdk.ProjectTarballPath}");
+        }
+
+        AnsiConsole.MarkupLineInterpolated($"  {setReference}");
+        AnsiConsole.MarkupLine("  rm -rf node_modules package-lock.json && wafer build");
     }
 
     private static int Failed(int code, string step)

@@ -5,7 +5,7 @@ using Wafer.Protocol.Manifest;
 
 namespace Wafer.Cli.Commands;
 
-/// <summary><c>wafer new NAME</c>: scaffold an AssemblyScript plugin project from the SDK's template.</summary>
+/// <summary><c>wafer new NAME</c>: scaffold an AssemblyScript plugin project from the SDK's template, with a copy of the SDK in <c>vendor/</c>.</summary>
 public static class NewCommand
 {
     public static Command Create()
@@ -25,11 +25,10 @@ public static class NewCommand
             return ExitCodes.Usage;
         }
 
-        var sdk = SdkLocator.Find();
-        var template = sdk is null ? null : Path.Combine(sdk, "template");
-        if (template is null || !Directory.Exists(template))
+        var sdk = BundledSdk.Find();
+        if (sdk is null)
         {
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the Wafer AssemblyScript SDK template was not found; set {SdkLocator.EnvironmentVariable} to sdk/assemblyscript in the Wafer repository");
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] the Wafer AssemblyScript SDK is missing from {BundledSdk.Location} ({BundledSdk.TarballName} and template/): reinstall wafer");
             return ExitCodes.Usage;
         }
 
@@ -40,9 +39,9 @@ public static class NewCommand
             return ExitCodes.Usage;
         }
 
-        foreach (var file in Directory.EnumerateFiles(template, "*", SearchOption.AllDirectories))
+        foreach (var file in Directory.EnumerateFiles(sdk.Template, "*", SearchOption.AllDirectories))
         {
-            var relative = Path.GetRelativePath(template, file);
+            var relative = Path.GetRelativePath(sdk.Template, file);
             if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "node_modules" or "build"))
             {
                 continue;
@@ -52,9 +51,15 @@ public static class NewCommand
             Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
             var text = File.ReadAllText(file)
                 .Replace("__NAME__", name, StringComparison.Ordinal)
-                .Replace("__SDK_PATH__", sdk!.Replace('\\', '/'), StringComparison.Ordinal);
+                .Replace("__SDK_TARBALL__", BundledSdk.ProjectTarballPath, StringComparison.Ordinal);
             File.WriteAllText(destination, text);
         }
+
+        // the project carries its own copy of the SDK, referred to relative to itself: it can be moved, shared and
+        // built wherever Node.js is, with or without this wafer
+        var vendored = Path.Combine(target, BundledSdk.ProjectTarballPath);
+        Directory.CreateDirectory(Path.GetDirectoryName(vendored)!);
+        File.Copy(sdk.Tarball, vendored);
 
         AnsiConsole.MarkupLineInterpolated($"Created plugin [green]{name}[/] in {target}");
         AnsiConsole.MarkupLineInterpolated($"Next: cd {Path.GetRelativePath(Directory.GetCurrentDirectory(), target)} && wafer build && wafer serve --plugins ..");
