@@ -1,6 +1,6 @@
 using System.Text;
 using Wafer.Protocol.Manifest;
-using Wafer.Wasm;
+using Wafer.Protocol.Metadata;
 
 namespace Wafer.Cli.Tests;
 
@@ -31,7 +31,7 @@ public sealed class NewAndBuildTests
         var (buildCode, buildOutput) = await CliProcess.RunAsync(project, BuildTimeout, "build");
         Assert.True(buildCode == 0, buildOutput);
         var wasm = File.ReadAllBytes(Path.Combine(project, "build", "my-plugin.wasm"));
-        var metadata = WasmHost.ReadMetadata(wasm);
+        var metadata = ModuleMetadata.Read(wasm);
         Assert.Equal(1, metadata.Abi);
         var greet = metadata.Functions.Single(f => f.Name == "greet");
         Assert.Equal("string", greet.Result.ToString());

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Wafer.ControlPlane.Hosting;
-using Wafer.Runtime.Http;
+using Wafer.Hosting.Http;
 
 namespace Wafer.ControlPlane.Api;
 

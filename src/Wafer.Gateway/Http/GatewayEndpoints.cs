@@ -7,8 +7,8 @@ using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.GraphQL;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Routes;
-using Wafer.Runtime.GraphQL;
-using Wafer.Runtime.Http;
+using Wafer.GraphQL;
+using Wafer.Hosting.Http;
 
 namespace Wafer.Gateway.Http;
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Wafer.Hosting.Http;
 using Wafer.Protocol.Calls;
 using Wafer.Runtime.Http;
 

@@ -1,3 +1,4 @@
+
 namespace Wafer.Runtime.Execution;
 
 /// <summary>The execution capacity of a runtime (<see cref="CallSlots"/>), from <see cref="Hosting.RuntimeOptions"/>.</summary>

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
 using Wafer.Runtime.Hosting;
 
 namespace Wafer.Runtime.Http;
