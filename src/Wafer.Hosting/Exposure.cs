@@ -32,7 +32,7 @@ public static partial class Exposure
     public static bool IsInsecure(string host, string? token, bool insecure) => insecure && string.IsNullOrEmpty(token) && !IsLoopback(host);
 
     /// <summary>The warning logged at every start of a server running beyond loopback without a token.</summary>
-    [LoggerMessage(EventId = 2940, EventName = "ServingInsecurely", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 4040, EventName = "ServingInsecurely", Level = LogLevel.Warning,
         Message = "{Server} listens on {Url}, beyond loopback, with no token (--insecure): anyone who reaches it can deploy, stop and run code")]
     public static partial void ServingInsecurely(ILogger logger, string server, string url);
 }

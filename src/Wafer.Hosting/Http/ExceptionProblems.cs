@@ -41,9 +41,9 @@ internal sealed partial class ExceptionProblems(IProblemDetailsService problems,
         });
     }
 
-    [LoggerMessage(EventId = 2900, EventName = "RequestFailed", Level = LogLevel.Error, Message = "{Method} {Path} failed; answered 500")]
+    [LoggerMessage(EventId = 4000, EventName = "RequestFailed", Level = LogLevel.Error, Message = "{Method} {Path} failed; answered 500")]
     private static partial void RequestFailed(ILogger logger, string method, PathString path, Exception exception);
 
-    [LoggerMessage(EventId = 2901, EventName = "RequestRefused", Level = LogLevel.Debug, Message = "{Method} {Path} refused with {Status}: {Reason}")]
+    [LoggerMessage(EventId = 4001, EventName = "RequestRefused", Level = LogLevel.Debug, Message = "{Method} {Path} refused with {Status}: {Reason}")]
     private static partial void RequestRefused(ILogger logger, string method, PathString path, int status, string reason);
 }
