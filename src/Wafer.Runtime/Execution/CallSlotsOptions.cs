@@ -1,4 +1,3 @@
-
 namespace Wafer.Runtime.Execution;
 
 /// <summary>The execution capacity of a runtime (<see cref="CallSlots"/>), from <see cref="Hosting.RuntimeOptions"/>.</summary>
