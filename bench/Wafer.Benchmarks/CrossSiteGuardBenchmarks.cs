@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Http;
-using Wafer.Runtime.Http;
+using Wafer.Hosting.Http;
 
 namespace Wafer.Benchmarks;
 

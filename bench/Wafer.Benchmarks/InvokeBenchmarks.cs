@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Metadata;
 using Wafer.Wasm;
 
 namespace Wafer.Benchmarks;
@@ -24,7 +25,7 @@ public class InvokeBenchmarks
         _host = new WasmHost(new WasmHostOptions { CacheDirectory = Path.Combine(Path.GetTempPath(), "wafer-bench-cache") }, NullLogger<WasmHost>.Instance);
         _fresh = _host.Load(wasm, "hello", PluginLimits.Default, reuseInstances: false);
         _reused = _host.Load(wasm, "hello", PluginLimits.Default, reuseInstances: true);
-        _greet = WasmHost.ReadMetadata(wasm).Functions.Single(f => f.Name == "greet").Index;
+        _greet = ModuleMetadata.Read(wasm).Functions.Single(f => f.Name == "greet").Index;
     }
 
     [GlobalCleanup]

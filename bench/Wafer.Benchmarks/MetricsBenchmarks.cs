@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Prometheus;
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Telemetry;

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Metadata;
 using Wafer.Protocol.Modus;
 using Wafer.Runtime.Modus;
 using Wafer.Wasm;
@@ -33,7 +34,7 @@ public class ModusBenchmarks
         _host = new WasmHost(new WasmHostOptions { CacheDirectory = Path.Combine(Path.GetTempPath(), "wafer-bench-cache") }, NullLogger<WasmHost>.Instance);
         var hello = BenchGuests.Read("tests/guests/out/hello.wasm");
         _greet = _host.Load(hello, "hello", PluginLimits.Default, reuseInstances: false);
-        _greetIndex = WasmHost.ReadMetadata(hello).Functions.Single(f => f.Name == "greet").Index;
+        _greetIndex = ModuleMetadata.Read(hello).Functions.Single(f => f.Name == "greet").Index;
         var simple = File.ReadAllBytes(Fixture("simple-example.wasm"));
         _simple = ModusLoader.Create(_host, []).Load(simple, PluginManifest.ForName("simple"), ModusManifest.Empty, "simple-example.wasm");
         _add = _simple.Metadata.Functions.Single(f => f.Name == "add").Index;

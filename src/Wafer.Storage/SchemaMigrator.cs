@@ -14,8 +14,9 @@ public sealed record MigrationStep(int Version, string Sqlite, string Postgres);
 public static class SchemaMigrator
 {
     public static async Task ApplyAsync(
-        DbConnection connection, bool postgres, string table, long advisoryLock, IReadOnlyList<MigrationStep> steps, CancellationToken cancellationToken)
+        DbConnection connection, SqlDialect dialect, string table, long advisoryLock, IReadOnlyList<MigrationStep> steps, CancellationToken cancellationToken)
     {
+        var postgres = dialect == SqlDialect.Postgres;
         if (postgres)
         {
             // Taken before anything else because even CREATE TABLE IF NOT EXISTS races between sessions.

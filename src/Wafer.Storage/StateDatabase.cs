@@ -42,6 +42,8 @@ public abstract class StateDatabase : IAsyncDisposable
     /// <summary>True for PostgreSQL, false for SQLite.</summary>
     public bool UsesPostgres => _postgres is not null;
 
+    public SqlDialect Dialect => UsesPostgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
+
     /// <summary>The full path of the SQLite file; null on PostgreSQL.</summary>
     public string? SqliteFile => _sqlite is null ? null : Path.GetFullPath(new SqliteConnectionStringBuilder(_sqlite).DataSource);
 

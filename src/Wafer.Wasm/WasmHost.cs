@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Binary;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
 using Wafer.Wasm.Abi;
@@ -118,10 +119,9 @@ public sealed partial class WasmHost : IDisposable
     /// <summary>Compiles the module for the engine its limits need, or loads its machine code from the cache.</summary>
     private (WasmEngine Engine, Module Module, string Hash, bool FromCache) Compile(ReadOnlySpan<byte> bytes, string name, PluginLimits limits)
     {
-        if (!WasmBinary.HasModuleHeader(bytes))
+        if (WasmBinary.HeaderProblem(bytes) is { } problem)
         {
-            throw Reject(name, WasmBinary.TryFindCustomSection(bytes, PluginMetadata.SectionName, out _, out _)
-                ?? "not a WebAssembly module");
+            throw Reject(name, problem);
         }
 
         CheckLimits(bytes, name);
@@ -166,51 +166,6 @@ public sealed partial class WasmHost : IDisposable
 
     /// <summary>The Wasmtime release this build runs guests with (the version of its Wasmtime package).</summary>
     public static string WasmtimeVersion => EngineFactory.WasmtimeVersion;
-
-    /// <summary>
-    /// The raw JSON of the module's single <c>wafer.meta</c> custom section, or null when it has none (a command
-    /// module) or more than one. For those that pass metadata on without loading the module (the gateway feed).
-    /// </summary>
-    public static byte[]? FindMetadataJson(ReadOnlySpan<byte> wasm) =>
-        WasmBinary.TryFindCustomSection(wasm, PluginMetadata.SectionName, out var payload, out var count) is null && count == 1
-            ? payload.ToArray()
-            : null;
-
-    /// <summary>
-    /// Reads and validates the module's <c>wafer.meta</c> custom section (docs/abi.md §1) without compiling it.
-    /// Throws <see cref="MetadataException"/> when the section is missing, duplicated or invalid.
-    /// </summary>
-    public static PluginMetadata ReadMetadata(ReadOnlySpan<byte> wasm)
-    {
-        var error = WasmBinary.TryFindCustomSection(wasm, PluginMetadata.SectionName, out var payload, out var count);
-        if (error is not null)
-        {
-            throw new MetadataException(error);
-        }
-
-        return count switch
-        {
-            0 => throw new MetadataException($"module has no {PluginMetadata.SectionName} custom section"),
-            1 => MetadataReader.Parse(payload),
-            _ => throw new MetadataException($"module has {count} {PluginMetadata.SectionName} custom sections; expected one"),
-        };
-    }
-
-    /// <summary>
-    /// The payload of the module's single custom section <paramref name="name"/>, or null when it has none; throws
-    /// <see cref="MetadataException"/> when the binary is malformed or holds the section more than once.
-    /// </summary>
-    public static byte[]? FindCustomSection(ReadOnlySpan<byte> wasm, string name)
-    {
-        var error = WasmBinary.TryFindCustomSection(wasm, name, out var payload, out var count);
-        return error is not null ? throw new MetadataException(error)
-            : count switch
-            {
-                0 => null,
-                1 => payload.ToArray(),
-                _ => throw new MetadataException($"module has {count} {name} custom sections; expected one"),
-            };
-    }
 
     /// <summary>Lower-case hex SHA-256 of the module bytes: a module's identity in the cache and in logs.</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> wasm)

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Wafer.Protocol.Manifest;
-using Wafer.Wasm;
+using Wafer.Protocol.Metadata;
 
 namespace Wafer.Cli.Tests;
 
@@ -32,7 +32,7 @@ public sealed class NewAndBuildTests
         var (buildCode, buildOutput) = await CliProcess.RunAsync(project, BuildTimeout, "build");
         Assert.True(buildCode == 0, buildOutput);
         var wasm = File.ReadAllBytes(Path.Combine(project, "build", "my-plugin.wasm"));
-        var metadata = WasmHost.ReadMetadata(wasm);
+        var metadata = ModuleMetadata.Read(wasm);
         Assert.Equal(1, metadata.Abi);
         var greet = metadata.Functions.Single(f => f.Name == "greet");
         Assert.Equal("string", greet.Result.ToString());
@@ -65,7 +65,7 @@ public sealed class NewAndBuildTests
 
         var (code, output) = await CliProcess.RunAsync(moved, BuildTimeout, "build");
         Assert.True(code == 0, output);
-        var functions = WasmHost.ReadMetadata(File.ReadAllBytes(Path.Combine(moved, "build", "mover.wasm"))).Functions;
+        var functions = ModuleMetadata.Read(File.ReadAllBytes(Path.Combine(moved, "build", "mover.wasm"))).Functions;
         Assert.Contains("greet", functions.Select(f => f.Name));
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Tests;
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Wafer.Protocol.Routes;
 using Wafer.Tests.GraphQLClients;
 
 namespace Wafer.Gateway.Tests;

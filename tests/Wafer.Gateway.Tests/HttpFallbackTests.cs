@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Tests;
 

@@ -8,7 +8,7 @@ public sealed class MetadataTests
     [Fact]
     public void ReadMetadata_ModuleWithSection_ReturnsFunctionsInOrder()
     {
-        var metadata = WasmHost.ReadMetadata(Guests.Bytes("echo"));
+        var metadata = ModuleMetadata.Read(Guests.Bytes("echo"));
 
         Assert.Equal(1, metadata.Abi);
         Assert.Equal("wat", metadata.Sdk);
@@ -20,7 +20,7 @@ public sealed class MetadataTests
     [Fact]
     public void ReadMetadata_NoSection_ThrowsNamingTheSection()
     {
-        var ex = Assert.Throws<MetadataException>(() => WasmHost.ReadMetadata(Guests.Bytes("no-meta")));
+        var ex = Assert.Throws<MetadataException>(() => ModuleMetadata.Read(Guests.Bytes("no-meta")));
 
         Assert.Equal("module has no wafer.meta custom section", ex.Message);
     }
@@ -28,7 +28,7 @@ public sealed class MetadataTests
     [Fact]
     public void ReadMetadata_OtherAbiVersion_ThrowsNamingTheVersion()
     {
-        var ex = Assert.Throws<MetadataException>(() => WasmHost.ReadMetadata(Guests.Bytes("abi2")));
+        var ex = Assert.Throws<MetadataException>(() => ModuleMetadata.Read(Guests.Bytes("abi2")));
 
         Assert.Contains("abi is 2", ex.Message, StringComparison.Ordinal);
     }
@@ -36,7 +36,7 @@ public sealed class MetadataTests
     [Fact]
     public void ReadMetadata_NotWasm_Throws()
     {
-        var ex = Assert.Throws<MetadataException>(() => WasmHost.ReadMetadata("{\"abi\":1}"u8));
+        var ex = Assert.Throws<MetadataException>(() => ModuleMetadata.Read("{\"abi\":1}"u8));
 
         Assert.Contains("not a WebAssembly module", ex.Message, StringComparison.Ordinal);
     }
@@ -46,7 +46,7 @@ public sealed class MetadataTests
     {
         var bytes = Guests.Bytes("echo");
 
-        var ex = Assert.Throws<MetadataException>(() => WasmHost.ReadMetadata(bytes.AsSpan(0, bytes.Length - 10)));
+        var ex = Assert.Throws<MetadataException>(() => ModuleMetadata.Read(bytes.AsSpan(0, bytes.Length - 10)));
 
         Assert.Contains("malformed", ex.Message, StringComparison.Ordinal);
     }
@@ -57,7 +57,7 @@ public sealed class MetadataTests
         var bytes = Guests.Bytes("echo");
         var section = CustomSection("wafer.meta", "{\"abi\":1,\"functions\":[]}"u8.ToArray());
 
-        var ex = Assert.Throws<MetadataException>(() => WasmHost.ReadMetadata([.. bytes, .. section]));
+        var ex = Assert.Throws<MetadataException>(() => ModuleMetadata.Read([.. bytes, .. section]));
 
         Assert.Contains("2 wafer.meta custom sections", ex.Message, StringComparison.Ordinal);
     }
@@ -67,7 +67,7 @@ public sealed class MetadataTests
     {
         byte[] module = [0x00, 0x61, 0x73, 0x6D, 0x01, 0x00, 0x00, 0x00, .. CustomSection("wafer.meta", "{nope"u8.ToArray())];
 
-        var ex = Assert.Throws<MetadataException>(() => WasmHost.ReadMetadata(module));
+        var ex = Assert.Throws<MetadataException>(() => ModuleMetadata.Read(module));
 
         Assert.Contains("not valid JSON", ex.Message, StringComparison.Ordinal);
     }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
-using Wafer.Runtime.Hosting;
+using Wafer.Hosting;
 
 namespace Wafer.Cli.Commands;
 

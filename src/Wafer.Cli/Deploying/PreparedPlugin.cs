@@ -2,6 +2,7 @@ using System.Text.Json;
 using Wafer.Cli.Building;
 using Wafer.Cli.Client;
 using Wafer.Cli.Commands;
+using Wafer.Protocol.Modus;
 
 namespace Wafer.Cli.Deploying;
 
@@ -52,7 +53,7 @@ public sealed record PreparedPlugin(DeployItem Item, string Name, string WasmPat
     /// </summary>
     private static byte[]? ModusManifestFor(string wasmPath, byte[] wasm)
     {
-        if (!Wafer.Runtime.Modus.ModusLoader.IsModus(wasm))
+        if (!ModusModule.Is(wasm))
         {
             return null;
         }

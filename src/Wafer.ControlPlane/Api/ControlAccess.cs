@@ -1,10 +1,8 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Wafer.ControlPlane.Hosting;
-using Wafer.Runtime.Http;
+using Wafer.Hosting.Http;
 
 namespace Wafer.ControlPlane.Api;
 
@@ -19,32 +17,12 @@ public static class ControlAccess
     public const string HiddenAddress = AddressText.Hidden;
 
     /// <summary>True when no token is configured, or the request carries it as <c>Authorization: Bearer TOKEN</c>.</summary>
-    public static bool HoldsToken(HttpContext context) => Check(context) == TokenCheck.Passed;
+    public static bool HoldsToken(HttpContext context) => Check(context) == BearerCheck.Passed;
 
     /// <summary>Whether the request passes, and if not, whether it gave a bearer token at all.</summary>
-    internal static TokenCheck Check(HttpContext context)
-    {
-        var token = context.RequestServices.GetRequiredService<IOptions<OrchestratorOptions>>().Value.ApiToken;
-        if (string.IsNullOrEmpty(token))
-        {
-            return TokenCheck.Passed;
-        }
-
-        var header = context.Request.Headers.Authorization.ToString();
-        var bearer = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
-        var given = bearer ? header["Bearer ".Length..].Trim() : "";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(token))
-            ? TokenCheck.Passed
-            : bearer ? TokenCheck.WrongToken : TokenCheck.NoToken;
-    }
+    internal static BearerCheck Check(HttpContext context) =>
+        BearerToken.Check(context.Request, context.RequestServices.GetRequiredService<IOptions<OrchestratorOptions>>().Value.ApiToken);
 
     /// <summary><paramref name="text"/> with every address in it replaced by <see cref="HiddenAddress"/>.</summary>
     public static string? HideAddresses(string? text) => text is null ? null : AddressText.Hide(text);
-
-    internal enum TokenCheck
-    {
-        Passed,
-        NoToken,
-        WrongToken,
-    }
 }

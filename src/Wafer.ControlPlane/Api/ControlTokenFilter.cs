@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Wafer.Hosting.Http;
 
 namespace Wafer.ControlPlane.Api;
 
@@ -8,7 +9,7 @@ internal sealed class ControlTokenFilter : IEndpointFilter
     public async ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
         ControlAccess.Check(context.HttpContext) switch
         {
-            ControlAccess.TokenCheck.Passed => await next(context),
-            var failed => ApiProblems.Unauthorized(tokenGiven: failed == ControlAccess.TokenCheck.WrongToken),
+            BearerCheck.Passed => await next(context),
+            var failed => ApiProblems.Unauthorized(tokenGiven: failed == BearerCheck.WrongToken),
         };
 }

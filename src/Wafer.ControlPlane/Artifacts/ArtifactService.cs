@@ -1,4 +1,5 @@
 using Wafer.ControlPlane.Store;
+using Wafer.Protocol.Binary;
 using Wafer.Protocol.Manifest;
 using Wafer.Storage;
 
@@ -15,9 +16,9 @@ public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, Time
     /// </summary>
     public async Task<ArtifactRecord> StoreAsync(ReadOnlyMemory<byte> wasm, string? manifest, CancellationToken cancellationToken = default)
     {
-        if (WasmHeader.Problem(wasm.Span) is { } problem)
+        if (WasmBinary.HeaderProblem(wasm.Span) is { } problem)
         {
-            throw new ArtifactRejectedException(problem);
+            throw new ArtifactRejectedException("the plugin is " + problem);
         }
 
         string? normalized = null;

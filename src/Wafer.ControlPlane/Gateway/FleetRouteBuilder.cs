@@ -2,11 +2,10 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Wafer.ControlPlane.Artifacts;
 using Wafer.ControlPlane.Fleet;
-using Wafer.Gateway.Routes;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
-using Wafer.Runtime.Modus;
-using Wafer.Wasm;
+using Wafer.Protocol.Modus;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.ControlPlane.Gateway;
 
@@ -104,8 +103,8 @@ public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
 
             var wasm = File.ReadAllBytes(artifacts.PathOf(h));
             // A Modus app has no wafer.meta: its Modus metadata, mapped, travels in the same form.
-            var json = WasmHost.FindMetadataJson(wasm)
-                ?? (ModusLoader.IsModus(wasm) ? MetadataWriter.Write(ModusLoader.ReadMetadata(wasm).Model.Metadata) : null);
+            var json = ModuleMetadata.FindJson(wasm)
+                ?? (ModusModule.Is(wasm) ? MetadataWriter.Write(ModusModule.ReadMetadata(wasm).Model.Metadata) : null);
             return json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
         }
         catch (Exception ex) when (ex is IOException or JsonException or MetadataException)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Wafer.ControlPlane.Fleet;
 using Wafer.ControlPlane.Scheduling;
 using Wafer.Gateway.Routes;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.ControlPlane.Gateway;
 

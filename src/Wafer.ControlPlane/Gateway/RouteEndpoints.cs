@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Wafer.ControlPlane.Api;
 using Wafer.Gateway.Routes;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.ControlPlane.Gateway;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Wafer.Runtime.Hosting;
+using Wafer.Hosting.Logging;
 
 namespace Wafer.ControlPlane.Hosting;
 

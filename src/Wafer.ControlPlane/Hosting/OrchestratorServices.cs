@@ -14,9 +14,9 @@ using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Hosting.Http;
+using Wafer.Hosting.Telemetry;
 using Wafer.Protocol.Transport;
-using Wafer.Runtime.Http;
-using Wafer.Runtime.Telemetry;
 
 namespace Wafer.ControlPlane.Hosting;
 

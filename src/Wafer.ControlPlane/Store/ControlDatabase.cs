@@ -13,8 +13,6 @@ public sealed class ControlDatabase : StateDatabase
     {
     }
 
-    public StoreDialect Dialect => UsesPostgres ? StoreDialect.Postgres : StoreDialect.Sqlite;
-
     /// <summary>
     /// Opens <paramref name="database"/>: a PostgreSQL connection string (<c>postgres://…</c> or <c>Host=…</c>)
     /// or a SQLite file path; null means <see cref="DefaultFileName"/> in <paramref name="storagePath"/>.

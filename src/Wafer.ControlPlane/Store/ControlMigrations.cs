@@ -52,6 +52,6 @@ internal static class ControlMigrations
 
     public static int Latest => Steps[^1].Version;
 
-    public static Task ApplyAsync(DbConnection connection, StoreDialect dialect, CancellationToken cancellationToken) =>
-        SchemaMigrator.ApplyAsync(connection, dialect == StoreDialect.Postgres, "cp_schema_migrations", AdvisoryLock, Steps, cancellationToken);
+    public static Task ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken) =>
+        SchemaMigrator.ApplyAsync(connection, dialect, "cp_schema_migrations", AdvisoryLock, Steps, cancellationToken);
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Routes;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Feed;
 

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
+using Wafer.Protocol.Http;
 
 namespace Wafer.Gateway.Forwarding;
 
@@ -15,9 +16,6 @@ namespace Wafer.Gateway.Forwarding;
 internal static class FunctionCall
 {
     private const int BufferSize = 16 * 1024;
-
-    /// <summary>The runtime's id of a call that ran, for its logs.</summary>
-    public const string CallIdHeader = "X-Wafer-Call-Id";
 
     /// <summary>Bodies up to this size are read before the call is sent, so it can be sent again to another replica.</summary>
     public const int ResendableBodyBytes = 64 * 1024;
@@ -172,10 +170,10 @@ internal static class FunctionCall
         response.ContentLength = answer.Body.Length;
         if (answer.CallId is not null)
         {
-            response.Headers[CallIdHeader] = answer.CallId;
+            response.Headers[WaferHeaders.CallId] = answer.CallId;
         }
 
-        response.Headers[GatewayForwarder.RuntimeHeader] = runtimeName;
+        response.Headers[WaferHeaders.Runtime] = runtimeName;
         try
         {
             await response.BodyWriter.WriteAsync(answer.Body, to.RequestAborted);

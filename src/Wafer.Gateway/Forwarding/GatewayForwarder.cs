@@ -8,7 +8,8 @@ using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Routes;
-using Wafer.Runtime.Http;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Wafer.Gateway.Forwarding;
@@ -23,9 +24,6 @@ namespace Wafer.Gateway.Forwarding;
 public sealed partial class GatewayForwarder(
     IHttpForwarder forwarder, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
-    /// <summary>The response header naming the runtime that answered.</summary>
-    public const string RuntimeHeader = "X-Wafer-Runtime";
-
     private readonly int _maxRequestBytes = options.Value.MaxRequestBytes;
 
     private readonly ForwarderRequestConfig _requestConfig = new()
@@ -55,7 +53,7 @@ public sealed partial class GatewayForwarder(
             static (destination, state, _) => state.Forwarder.ForwardOnceAsync(state.Context, destination), deadline);
         if (outcome.NoReplica)
         {
-            context.Response.Headers.Remove(RuntimeHeader);
+            context.Response.Headers.Remove(WaferHeaders.Runtime);
             await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
         }
         else if (outcome.Attempt.Failure is CallFailure.Broke or CallFailure.TimedOut or CallFailure.BodyNotTaken && !context.Response.HasStarted)
@@ -69,7 +67,7 @@ public sealed partial class GatewayForwarder(
 
     private async ValueTask<Attempt> ForwardOnceAsync(HttpContext context, Destination destination)
     {
-        context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+        context.Response.Headers[WaferHeaders.Runtime] = destination.RuntimeName;
         var error = await forwarder.SendAsync(context, destination.Prefix, client.Invoker, _requestConfig, HttpTransformer.Default);
         if (error == ForwarderError.None)
         {
@@ -150,7 +148,7 @@ public sealed partial class GatewayForwarder(
             static (destination, call, deadline) => SendOnceAsync(destination, call, deadline), deadline);
         if (outcome.NoReplica)
         {
-            context.Response.Headers.Remove(RuntimeHeader);
+            context.Response.Headers.Remove(WaferHeaders.Runtime);
             await GatewayProblems.NoReplica(replicas.Deployment).ExecuteAsync(context);
             return;
         }
@@ -212,7 +210,7 @@ public sealed partial class GatewayForwarder(
         }
 
         FunctionCall.CopyHead(answer.Response!, context.Response);
-        context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+        context.Response.Headers[WaferHeaders.Runtime] = destination.RuntimeName;
         if (await FunctionCall.CopyBodyAsync(answer.Response!, context, deadline.Token) is { } cut)
         {
             AnswerCut(logger, destination.RuntimeName, destination.Prefix, cut.Message);
@@ -245,7 +243,7 @@ public sealed partial class GatewayForwarder(
 
     private static Task UnreachableAsync(HttpContext context, string deployment, Destination destination, Attempt attempt)
     {
-        context.Response.Headers[RuntimeHeader] = destination.RuntimeName;
+        context.Response.Headers[WaferHeaders.Runtime] = destination.RuntimeName;
         var timedOut = attempt.Failure == CallFailure.TimedOut;
         return GatewayProblems.Unreachable(deployment, destination.RuntimeName, $"{attempt.Failure}: {attempt.Reason}", timedOut).ExecuteAsync(context);
     }

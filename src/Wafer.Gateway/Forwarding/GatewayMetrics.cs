@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Prometheus;
-using Wafer.Runtime.Telemetry;
+using Wafer.Hosting.Telemetry;
 
 namespace Wafer.Gateway.Forwarding;
 

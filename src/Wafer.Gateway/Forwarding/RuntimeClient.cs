@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
 using Wafer.Protocol.Calls;
+using Wafer.Protocol.Http;
 using Wafer.Protocol.Security;
 
 namespace Wafer.Gateway.Forwarding;
@@ -126,7 +127,7 @@ public sealed class RuntimeClient : IDisposable
         caller?.ApplyTo(request);
         using var response = await SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        var callId = response.Headers.TryGetValues(FunctionCall.CallIdHeader, out var ids) ? ids.FirstOrDefault() : null;
+        var callId = response.Headers.TryGetValues(WaferHeaders.CallId, out var ids) ? ids.FirstOrDefault() : null;
         return new CallAnswer((int)response.StatusCode, callId, response.Content.Headers.ContentType?.ToString() ?? "", bytes);
     }
 

@@ -5,9 +5,9 @@ using Microsoft.AspNetCore.Http;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
-using Wafer.Runtime.GraphQL;
-using Wafer.Runtime.Http;
-using Wafer.Runtime.Invocation;
+using Wafer.GraphQL;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Calls;
 
 namespace Wafer.Gateway.GraphQL;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.Routes;
-using Wafer.Runtime.GraphQL;
+using Wafer.GraphQL;
 
 namespace Wafer.Gateway.GraphQL;
 

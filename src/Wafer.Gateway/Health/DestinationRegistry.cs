@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Wafer.Gateway.Routes;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Health;
 

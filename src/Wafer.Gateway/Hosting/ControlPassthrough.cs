@@ -1,9 +1,8 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Wafer.Gateway.Http;
+using Wafer.Hosting.Http;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Wafer.Gateway.Hosting;
@@ -20,18 +19,18 @@ public sealed class ControlPassthrough : IDisposable
     private readonly IHttpForwarder _forwarder;
     private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, ActivityHeadersPropagator = null });
     private readonly string _orchestrator;
-    private readonly byte[]? _token;
+    private readonly string? _token;
 
     public ControlPassthrough(IHttpForwarder forwarder, IOptions<GatewayOptions> options)
     {
         _forwarder = forwarder;
         _orchestrator = options.Value.Orchestrator!.TrimEnd('/');
-        _token = options.Value.Token is { } token ? Encoding.UTF8.GetBytes(token) : null;
+        _token = options.Value.Token;
     }
 
     public async Task ForwardAsync(HttpContext context)
     {
-        if (_token is not null && IsControl(context.Request) && !Authorized(context.Request))
+        if (IsControl(context.Request) && BearerToken.Check(context.Request, _token) != BearerCheck.Passed)
         {
             await GatewayProblems.Unauthorized().ExecuteAsync(context);
             return;
@@ -67,11 +66,4 @@ public sealed class ControlPassthrough : IDisposable
         !(HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method))
         || request.Path.StartsWithSegments("/api/artifacts", StringComparison.Ordinal)
         || request.Path.StartsWithSegments("/api/routes", StringComparison.Ordinal);
-
-    private bool Authorized(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header["Bearer ".Length..].Trim() : "";
-        return CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
-    }
 }

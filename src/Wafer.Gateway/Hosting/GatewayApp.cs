@@ -5,9 +5,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
-using Wafer.Runtime.Hosting;
-using Wafer.Runtime.Http;
-using Wafer.Runtime.Telemetry;
+using Wafer.Hosting.Http;
+using Wafer.Hosting.Logging;
+using Wafer.Hosting.Telemetry;
 
 namespace Wafer.Gateway.Hosting;
 

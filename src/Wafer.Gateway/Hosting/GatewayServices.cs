@@ -6,7 +6,7 @@ using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.GraphQL;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
-using Wafer.Runtime.Telemetry;
+using Wafer.Hosting.Telemetry;
 
 namespace Wafer.Gateway.Hosting;
 

@@ -7,8 +7,9 @@ using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.GraphQL;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Routes;
-using Wafer.Runtime.GraphQL;
-using Wafer.Runtime.Http;
+using Wafer.GraphQL;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Calls;
 
 namespace Wafer.Gateway.Http;
 
@@ -85,32 +86,36 @@ public static class GatewayEndpoints
 
     private static Task FunctionAsync(HttpContext context, RouteSnapshot snapshot, GatewayForwarder forwarder, string? plugin, string name)
     {
-        DeploymentTarget? target;
-        if (plugin is not null)
+        var found = FunctionLookup.Find<DeploymentTarget, RouteIndex>(new RouteIndex(snapshot), plugin, name);
+        if (found.Function is not { } target)
         {
-            if (!snapshot.Deployments.TryGetValue(plugin, out target))
-            {
-                return Problems.NotFound($"no deployment named '{plugin}' is running").ExecuteAsync(context);
-            }
+            return (found.Ambiguous ? Problems.Ambiguous(found.Error!) : Problems.NotFound(found.Error!)).ExecuteAsync(context);
+        }
 
-            if (!target.Functions.Contains(name))
-            {
-                return Problems.NotFound($"plugin '{plugin}' has no function '{name}'").ExecuteAsync(context);
-            }
-        }
-        else if (!snapshot.FunctionOwners.TryGetValue(name, out target))
-        {
-            return snapshot.Ambiguous.TryGetValue(name, out var candidates)
-                ? Problems.Ambiguous($"function '{name}' is exported by several plugins; call one of: {string.Join(", ", candidates.Select(c => "/functions/" + c))}")
-                    .ExecuteAsync(context)
-                : Problems.NotFound($"no function named '{name}' is deployed").ExecuteAsync(context);
-        }
-        else
+        if (plugin is null)
         {
             // On a runtime that also hosts other plugins the plain name might be ambiguous: always qualify.
             context.Request.Path = "/functions/" + Uri.EscapeDataString(target.Name) + "/" + Uri.EscapeDataString(name);
         }
 
         return forwarder.CallAsync(context, target.Replicas, target.Name, name);
+    }
+
+    /// <summary>The deployments of a route snapshot as <see cref="FunctionLookup"/> sees them: a deployment is its plugin.</summary>
+    private readonly struct RouteIndex(RouteSnapshot snapshot) : IFunctionIndex<DeploymentTarget>
+    {
+        public DeploymentTarget? Qualified(string plugin, string name, out bool pluginKnown)
+        {
+            pluginKnown = snapshot.Deployments.TryGetValue(plugin, out var target);
+            return pluginKnown && target!.Functions.Contains(name) ? target : null;
+        }
+
+        public DeploymentTarget? Unique(string name) => snapshot.FunctionOwners.GetValueOrDefault(name);
+
+        public IEnumerable<string>? Exporters(string name) => snapshot.Ambiguous.TryGetValue(name, out var candidates) ? candidates : null;
+
+        public string NoPlugin(string plugin) => $"no deployment named '{plugin}' is running";
+
+        public string NoFunction(string name) => $"no function named '{name}' is deployed";
     }
 }

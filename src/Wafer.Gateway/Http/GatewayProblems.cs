@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Wafer.Hosting.Http;
 using Wafer.Protocol.Problems;
-using Wafer.Runtime.Http;
 
 namespace Wafer.Gateway.Http;
 

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using System.Collections.Immutable;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Routes;
 

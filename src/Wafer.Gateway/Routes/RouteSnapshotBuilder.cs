@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Health;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Metadata;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Routes;
 

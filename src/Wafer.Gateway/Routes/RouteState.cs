@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Routes;
 

@@ -18,6 +18,9 @@ public sealed record PluginRoute(string Path, ValueList<string> Methods)
 
     public bool AllowsMethod(string method) => Methods.Count == 0 || Methods.Contains(method, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>True when a request with <paramref name="method"/> is served here: a route that allows <c>GET</c> serves <c>HEAD</c> too.</summary>
+    public bool Serves(string method) => AllowsMethod(method) || (method == "HEAD" && AllowsMethod("GET"));
+
     /// <summary>True when both routes have the same path and at least one method in common.</summary>
     public bool Overlaps(PluginRoute other) =>
         string.Equals(Path, other.Path, StringComparison.Ordinal)

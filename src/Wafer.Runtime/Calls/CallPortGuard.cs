@@ -63,7 +63,7 @@ public sealed partial class CallPortGuard
         RefusedPeer(_logger, connection, remote ?? "unknown", reason, others);
     }
 
-    [LoggerMessage(EventId = 1042, EventName = "CallPortRefused", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2752, EventName = "CallPortRefused", Level = LogLevel.Warning,
         Message = "Call connection {Connection} from {Remote} was refused and closed, nothing run: {Reason} ({Others} more refused since the last such line)")]
     private static partial void RefusedPeer(ILogger logger, string connection, string remote, string reason, int others);
 }

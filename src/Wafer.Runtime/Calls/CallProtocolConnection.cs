@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Wafer.Hosting.Http;
 using Wafer.Protocol.Calls;
 using Wafer.Runtime.Http;
 
@@ -273,11 +274,11 @@ internal sealed partial class CallProtocolConnection(
 
     private sealed record Call(CallProtocolConnection Owner, uint Id, string Plugin, string Function, byte[]? Body);
 
-    [LoggerMessage(EventId = 1040, EventName = "CallProtocolBroken", Level = LogLevel.Warning,
+    [LoggerMessage(EventId = 2750, EventName = "CallProtocolBroken", Level = LogLevel.Warning,
         Message = "Call connection {Connection} sent a broken frame and was closed: {Reason}")]
     private static partial void Broken(ILogger logger, string connection, string reason);
 
-    [LoggerMessage(EventId = 1041, EventName = "CallProtocolAnswerFailed", Level = LogLevel.Error,
+    [LoggerMessage(EventId = 2751, EventName = "CallProtocolAnswerFailed", Level = LogLevel.Error,
         Message = "Call connection {Connection}: the call of {Plugin}/{Function} could not be answered; connection closed")]
     private static partial void CallFailed(ILogger logger, string connection, string plugin, string function, Exception exception);
 }

@@ -70,7 +70,7 @@ public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<Ru
             throw new PluginLoadException(ex.Message, ex);
         }
 
-        if (modus is not null && manifest.Type == PluginType.Functions && ModusLoader.IsModus(wasm))
+        if (modus is not null && manifest.Type == PluginType.Functions && ModusModule.Is(wasm))
         {
             return LoadModus(wasm, manifest, sourcePath);
         }
@@ -85,7 +85,7 @@ public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<Ru
         PluginMetadata metadata;
         try
         {
-            metadata = WasmHost.ReadMetadata(wasm);
+            metadata = ModuleMetadata.Read(wasm);
         }
         catch (MetadataException ex)
         {
@@ -157,7 +157,7 @@ public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<Ru
     {
         try
         {
-            return modus is not null && File.Exists(wasmPath) && ModusLoader.IsModus(File.ReadAllBytes(wasmPath));
+            return modus is not null && File.Exists(wasmPath) && ModusModule.Is(File.ReadAllBytes(wasmPath));
         }
         catch (IOException)
         {
@@ -188,7 +188,7 @@ public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<Ru
             throw new PluginLoadException($"cannot read {candidate.WasmPath}: {ex.Message}", ex);
         }
 
-        if (!ModusLoader.IsModus(wasm))
+        if (!ModusModule.Is(wasm))
         {
             // A Wafer plugin beside an app folder's modus.json: the Modus manifest is not its own.
             var folder = Path.GetDirectoryName(Path.GetFullPath(candidate.WasmPath))!;

@@ -1,19 +1,17 @@
-using System.Collections.Frozen;
 using Wafer.Protocol.Manifest;
 
 namespace Wafer.Runtime.Catalog;
 
 /// <summary>
-/// The HTTP handler routes of a catalog snapshot (manifest <c>routes</c> of command plugins), immutable. A request
-/// path is matched by an exact route first, then by the longest <c>/...</c> prefix; among routes of the same path
-/// (different plugins may split the methods of one path), the first that allows the method wins.
+/// The HTTP handler routes of a catalog snapshot (manifest <c>routes</c> of command plugins), immutable, matched by
+/// <see cref="RouteMatcher{T}"/>; among the routes covering a path (different plugins may split the methods of one
+/// path), the first that allows the method wins.
 /// </summary>
 public sealed class RouteTable
 {
     public static readonly RouteTable Empty = new([]);
 
-    private readonly FrozenDictionary<string, HandlerRoute[]> _exact;
-    private readonly HandlerRoute[] _prefixes;
+    private readonly RouteMatcher<HandlerRoute> _matcher;
 
     public RouteTable(IEnumerable<LoadedPlugin> plugins)
     {
@@ -22,20 +20,14 @@ public sealed class RouteTable
             .SelectMany(p => p.Manifest.Routes.Select(r => new HandlerRoute(p, r)))
             .ToArray();
         All = all;
-        _exact = all.Where(r => !r.Route.IsPrefix)
-            .GroupBy(r => r.Route.Path, StringComparer.Ordinal)
-            .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
-        _prefixes = all.Where(r => r.Route.IsPrefix)
-            .OrderByDescending(r => r.Route.BasePath.Length)
-            .ThenBy(r => r.Route.Path, StringComparer.Ordinal)
-            .ToArray();
+        _matcher = new RouteMatcher<HandlerRoute>(all, r => r.Route, r => r.Route.Path);
     }
 
     /// <summary>Every route, in plugin order.</summary>
     public IReadOnlyList<HandlerRoute> All { get; }
 
     /// <summary>True when some route covers <paramref name="path"/>, whatever the method.</summary>
-    public bool Covers(string path) => _exact.ContainsKey(path) || Array.Exists(_prefixes, r => Under(path, r.Route.BasePath));
+    public bool Covers(string path) => _matcher.Covers(path);
 
     /// <summary>
     /// The route serving <paramref name="method"/> <paramref name="path"/>, or null; <paramref name="allowed"/> lists
@@ -44,9 +36,9 @@ public sealed class RouteTable
     public HandlerRoute? Match(string path, string method, out IReadOnlyList<string> allowed)
     {
         var methods = new List<string>();
-        foreach (var candidate in Candidates(path))
+        foreach (var candidate in _matcher.Candidates(path))
         {
-            if (candidate.Route.AllowsMethod(method) || (method == "HEAD" && candidate.Route.AllowsMethod("GET")))
+            if (candidate.Route.Serves(method))
             {
                 allowed = [];
                 return candidate;
@@ -78,29 +70,6 @@ public sealed class RouteTable
 
         return null;
     }
-
-    private IEnumerable<HandlerRoute> Candidates(string path)
-    {
-        if (_exact.TryGetValue(path, out var exact))
-        {
-            foreach (var route in exact)
-            {
-                yield return route;
-            }
-        }
-
-        foreach (var route in _prefixes)
-        {
-            if (Under(path, route.Route.BasePath))
-            {
-                yield return route;
-            }
-        }
-    }
-
-    private static bool Under(string path, string basePath) =>
-        basePath == "/"
-        || (path.StartsWith(basePath, StringComparison.Ordinal) && (path.Length == basePath.Length || path[basePath.Length] == '/'));
 }
 
 /// <summary>One route of one command plugin version.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Wafer.GraphQL;
 using Wafer.Runtime.Catalog;
 
 namespace Wafer.Runtime.GraphQL;

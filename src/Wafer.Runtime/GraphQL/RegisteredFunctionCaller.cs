@@ -1,6 +1,7 @@
+using Wafer.GraphQL;
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
-using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.GraphQL;
@@ -20,7 +21,7 @@ internal sealed class RegisteredFunctionCaller(RegisteredFunction function, Plug
         var share = function.Share;
         if (await slots.EnterAsync(share).ConfigureAwait(false) is var admission and not Admission.Entered)
         {
-            throw new FunctionCallError(function.Plugin.Name, function.Name, "busy", Problems.BusyDetail(function.QualifiedName, admission, slots.Options), null);
+            throw new FunctionCallError(function.Plugin.Name, function.Name, "busy", BusyProblems.Detail(function.QualifiedName, admission, slots.Options), null);
         }
 
         try

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Wafer.GraphQL;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Invocation;

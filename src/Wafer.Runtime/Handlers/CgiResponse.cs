@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Wafer.Protocol.Http;
 
 namespace Wafer.Runtime.Handlers;
 
@@ -14,16 +15,13 @@ public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, 
 
     /// <summary>
     /// Headers the runtime sets or that only make sense hop by hop, and the headers Wafer owns (<c>Server</c>,
-    /// <c>Date</c>, and every <c>X-Wafer-*</c>, see <see cref="IsWaferOwned"/>): a handler's values are dropped, so
+    /// <c>Date</c>, and every <c>X-Wafer-*</c>, see <see cref="WaferHeaders.IsOwned"/>): a handler's values are dropped, so
     /// a client can trust what they say.
     /// </summary>
     private static readonly HashSet<string> Ignored = new(StringComparer.OrdinalIgnoreCase)
     {
         "Content-Length", "Transfer-Encoding", "Connection", "Keep-Alive", "Upgrade", "Trailer", "Proxy-Connection", "Server", "Date",
     };
-
-    /// <summary>True for the headers a handler may not set because Wafer sets them: <c>X-Wafer-Call-Id</c>, <c>X-Wafer-Runtime</c>, …</summary>
-    public static bool IsWaferOwned(string name) => name.StartsWith("X-Wafer-", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Parses <paramref name="output"/>; returns null and says why when it is not a valid CGI response.</summary>
     public static CgiResponse? Parse(ReadOnlySpan<byte> output, out string? error)
@@ -98,7 +96,7 @@ public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, 
                 sufficient = true;
             }
 
-            if (!Ignored.Contains(name) && !IsWaferOwned(name))
+            if (!Ignored.Contains(name) && !WaferHeaders.IsOwned(name))
             {
                 headers.Add(new(name, value));
             }

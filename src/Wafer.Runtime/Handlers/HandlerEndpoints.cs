@@ -4,11 +4,12 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Http;
 using Wafer.Protocol.Problems;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
-using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Telemetry;
@@ -73,7 +74,7 @@ public static partial class HandlerEndpoints
         var share = route.Plugin.HandlerShare;
         if (await slots.EnterAsync(share) is var admission and not Admission.Entered)
         {
-            await Problems.Busy($"{route.Plugin.Name} ({route.Route.Path})", admission, slots.Options).ExecuteAsync(context);
+            await BusyProblems.Busy($"{route.Plugin.Name} ({route.Route.Path})", admission, slots.Options).ExecuteAsync(context);
             return;
         }
 
@@ -104,7 +105,7 @@ public static partial class HandlerEndpoints
         }
 
         var callId = CallIds.Next();
-        context.Response.Headers["X-Wafer-Call-Id"] = callId;
+        context.Response.Headers[WaferHeaders.CallId] = callId;
         var options = services.GetRequiredService<IOptions<HandlerOptions>>().Value;
         CommandResult result;
         try

@@ -2,8 +2,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Hosting.Http;
+using Wafer.Hosting.Logging;
 using Wafer.Runtime.Handlers;
-using Wafer.Runtime.Http;
 using Wafer.Runtime.Modus.Auth;
 
 namespace Wafer.Runtime.Hosting;

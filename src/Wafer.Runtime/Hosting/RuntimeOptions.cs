@@ -1,9 +1,9 @@
+using Wafer.GraphQL;
 using Wafer.Runtime.Agent;
-using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Execution;
-using Wafer.Wasm;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Storage;
+using Wafer.Wasm;
 
 namespace Wafer.Runtime.Hosting;
 

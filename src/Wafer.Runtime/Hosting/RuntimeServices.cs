@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
+using Wafer.Hosting.Telemetry;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;

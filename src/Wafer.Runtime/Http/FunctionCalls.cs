@@ -1,6 +1,8 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
@@ -53,7 +55,7 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
     {
         if (admission != Admission.Entered)
         {
-            return new FunctionAnswer(null, null, Problems.Busy(function.QualifiedName, admission, slots.Options));
+            return new FunctionAnswer(null, null, BusyProblems.Busy(function.QualifiedName, admission, slots.Options));
         }
 
         CallOutcome? outcome;

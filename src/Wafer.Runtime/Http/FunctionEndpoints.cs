@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Http;
 
 namespace Wafer.Runtime.Http;
 
@@ -38,7 +40,7 @@ public static class FunctionEndpoints
         var answer = await calls.InvokeAsync(function, body);
         if (answer.CallId is not null)
         {
-            context.Response.Headers["X-Wafer-Call-Id"] = answer.CallId;
+            context.Response.Headers[WaferHeaders.CallId] = answer.CallId;
         }
 
         if (answer.Problem is { } problem)

@@ -1,34 +1,39 @@
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Catalog;
 
 namespace Wafer.Runtime.Http;
 
-/// <summary>Finds the function a path names, by plain name or as <c>plugin/function</c>.</summary>
+/// <summary>Finds the function a path names, by plain name or as <c>plugin/function</c>, in a catalog snapshot (<see cref="FunctionLookup"/>).</summary>
 public static class FunctionResolver
 {
     public static ResolveResult Resolve(CatalogSnapshot snapshot, string? plugin, string name)
     {
-        if (plugin is not null)
+        var found = FunctionLookup.Find<RegisteredFunction, CatalogIndex>(new CatalogIndex(snapshot), plugin, name);
+        return new ResolveResult(found.Function, found.Error, found.Ambiguous);
+    }
+
+    private readonly struct CatalogIndex(CatalogSnapshot snapshot) : IFunctionIndex<RegisteredFunction>
+    {
+        public RegisteredFunction? Qualified(string plugin, string name, out bool pluginKnown)
         {
-            return snapshot.ByQualifiedName.TryGetValue(plugin + "/" + name, out var qualified)
-                ? new ResolveResult(qualified, null)
-                : new ResolveResult(null, snapshot.PluginsByName.ContainsKey(plugin)
-                    ? $"plugin '{plugin}' has no function '{name}'"
-                    : $"no plugin named '{plugin}' is loaded");
+            if (snapshot.ByQualifiedName.TryGetValue(plugin + "/" + name, out var function))
+            {
+                pluginKnown = true;
+                return function;
+            }
+
+            pluginKnown = snapshot.PluginsByName.ContainsKey(plugin);
+            return null;
         }
 
-        if (snapshot.ByName.TryGetValue(name, out var function))
-        {
-            return new ResolveResult(function, null);
-        }
+        public RegisteredFunction? Unique(string name) => snapshot.ByName.GetValueOrDefault(name);
 
-        if (snapshot.Ambiguous.TryGetValue(name, out var candidates))
-        {
-            return new ResolveResult(null,
-                $"function '{name}' is exported by several plugins; call one of: {string.Join(", ", candidates.Select(c => "/functions/" + c.QualifiedName))}",
-                Ambiguous: true);
-        }
+        public IEnumerable<string>? Exporters(string name) =>
+            snapshot.Ambiguous.TryGetValue(name, out var candidates) ? candidates.Select(c => c.QualifiedName) : null;
 
-        return new ResolveResult(null, $"no function named '{name}' is loaded");
+        public string NoPlugin(string plugin) => $"no plugin named '{plugin}' is loaded";
+
+        public string NoFunction(string name) => $"no function named '{name}' is loaded";
     }
 }
 

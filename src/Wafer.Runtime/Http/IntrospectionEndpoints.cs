@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wafer.GraphQL;
+using Wafer.Hosting.Http;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Invocation;

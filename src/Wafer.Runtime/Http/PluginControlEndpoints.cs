@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Uploads;

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wafer.Hosting.Http;
 using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Http;

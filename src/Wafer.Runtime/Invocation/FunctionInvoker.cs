@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Logs;

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Logs;

@@ -4,11 +4,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.Problems;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Hosting;
-using Wafer.Runtime.Http;
 using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Jobs;

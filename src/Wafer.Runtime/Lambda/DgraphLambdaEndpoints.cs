@@ -5,11 +5,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Http;
+using Wafer.Protocol.Calls;
+using Wafer.Protocol.Http;
 using Wafer.Protocol.Problems;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Hosting;
-using Wafer.Runtime.Http;
 using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.Lambda;
@@ -94,7 +96,7 @@ public static class DgraphLambdaEndpoints
             if (await slots.EnterAsync(share) is var admission and not Admission.Entered)
             {
                 context.Response.Headers.RetryAfter = "1";
-                await ErrorAsync(context, ProblemTypes.Busy, Problems.BusyDetail(function.QualifiedName, admission, slots.Options));
+                await ErrorAsync(context, ProblemTypes.Busy, BusyProblems.Detail(function.QualifiedName, admission, slots.Options));
                 return;
             }
 
@@ -119,7 +121,7 @@ public static class DgraphLambdaEndpoints
                 return;
             }
 
-            context.Response.Headers.Append("X-Wafer-Call-Id", outcome.CallId);
+            context.Response.Headers.Append(WaferHeaders.CallId, outcome.CallId);
             if (!outcome.Succeeded)
             {
                 await ErrorAsync(context, ProblemTypes.Named(outcome.Cause), $"{function.QualifiedName} failed: {outcome.Cause}: {outcome.Message}", outcome);

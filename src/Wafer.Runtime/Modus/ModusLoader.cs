@@ -28,37 +28,13 @@ public sealed class ModusLoader
     /// <summary>A loader outside dependency injection (benchmarks, tools), with these host modules.</summary>
     public static ModusLoader Create(WasmHost host, IEnumerable<IModusHostModule> modules) => new(host, new ModusHostFunctions(modules));
 
-    /// <summary>True when the module carries Modus's metadata version section.</summary>
-    public static bool IsModus(ReadOnlySpan<byte> wasm)
-    {
-        try
-        {
-            return WasmHost.FindCustomSection(wasm, ModusMetadata.VersionSectionName) is not null;
-        }
-        catch (MetadataException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Reads and maps the module's Modus metadata without compiling it (for the fleet's routes and for checks).</summary>
-    public static (ModusMetadata Modus, ModusFunctionModel Model) ReadMetadata(ReadOnlySpan<byte> wasm)
-    {
-        var version = WasmHost.FindCustomSection(wasm, ModusMetadata.VersionSectionName)
-            ?? throw new MetadataException($"module has no {ModusMetadata.VersionSectionName} custom section");
-        var json = WasmHost.FindCustomSection(wasm, ModusMetadata.SectionName)
-            ?? throw new MetadataException($"module has no {ModusMetadata.SectionName} custom section (rebuild it with the Modus SDK)");
-        var modus = ModusMetadataReader.Parse(version, json);
-        return (modus, ModusFunctionModel.Build(modus));
-    }
-
     public LoadedPlugin Load(byte[] wasm, PluginManifest manifest, ModusManifest modusManifest, string sourcePath)
     {
         ModusMetadata metadata;
         ModusFunctionModel model;
         try
         {
-            (metadata, model) = ReadMetadata(wasm);
+            (metadata, model) = ModusModule.ReadMetadata(wasm);
         }
         catch (MetadataException ex)
         {

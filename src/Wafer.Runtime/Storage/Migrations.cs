@@ -62,5 +62,5 @@ internal static class Migrations
     public static int Latest => Steps[^1].Version;
 
     public static Task ApplyAsync(DbConnection connection, SqlDialect dialect, CancellationToken cancellationToken) =>
-        SchemaMigrator.ApplyAsync(connection, dialect == SqlDialect.Postgres, "wafer_schema_migrations", AdvisoryLock, Steps, cancellationToken);
+        SchemaMigrator.ApplyAsync(connection, dialect, "wafer_schema_migrations", AdvisoryLock, Steps, cancellationToken);
 }

@@ -11,8 +11,6 @@ public sealed class SqlDatabase : StateDatabase
     {
     }
 
-    public SqlDialect Dialect => UsesPostgres ? SqlDialect.Postgres : SqlDialect.Sqlite;
-
     /// <summary>
     /// Opens <paramref name="database"/>: a PostgreSQL connection string (<c>postgres://…</c> or <c>Host=…</c>)
     /// or a SQLite file path; null means <c>wafer.db</c> in <paramref name="storagePath"/>.

@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Prometheus;
+using Wafer.Hosting.Telemetry;
+using Wafer.Protocol.Calls;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Invocation;
 

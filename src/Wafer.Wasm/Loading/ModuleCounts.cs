@@ -1,3 +1,5 @@
+using Wafer.Protocol.Binary;
+
 namespace Wafer.Wasm.Loading;
 
 /// <summary>

@@ -2,6 +2,7 @@ using System.Text;
 using Wafer.ControlPlane.Artifacts;
 using Wafer.ControlPlane.Gateway;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Protocol.Routes;
 using static Wafer.ControlPlane.Tests.Support.Fleets;
 
 namespace Wafer.ControlPlane.Tests.Gateway;
@@ -15,7 +16,7 @@ public sealed class FleetRouteBuilderTests
         return new FleetRouteBuilder(artifacts);
     }
 
-    private static string[] Replicas(Wafer.Gateway.Routes.RouteDocument routes, string deployment) =>
+    private static string[] Replicas(RouteDocument routes, string deployment) =>
         [.. routes.Deployments.Single(d => d.Name == deployment).Replicas.Select(r => r.Runtime)];
 
     [Fact]

@@ -1,5 +1,6 @@
 using Wafer.ControlPlane.Store;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Storage;
 using static Wafer.ControlPlane.Tests.Support.Fleets;
 
 namespace Wafer.ControlPlane.Tests.Store;
@@ -11,7 +12,7 @@ public sealed class FleetStoreTests
     private static async Task<(ControlDatabase Database, SqlFleetStore Store)> OpenAsync(string dialect)
     {
         var database = ControlDatabase.Open(await TestDatabases.CreateAsync(dialect), TestDatabases.TempFolder());
-        Assert.Equal(dialect == "postgres" ? StoreDialect.Postgres : StoreDialect.Sqlite, database.Dialect);
+        Assert.Equal(dialect == "postgres" ? SqlDialect.Postgres : SqlDialect.Sqlite, database.Dialect);
         return (database, new SqlFleetStore(database));
     }
 

@@ -8,8 +8,9 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
-using Wafer.Runtime.Http;
-using Wafer.Runtime.Telemetry;
+using Wafer.Hosting.Http;
+using Wafer.Hosting.Telemetry;
+using Wafer.Protocol.Routes;
 
 namespace Wafer.Gateway.Tests.Support;
 

@@ -2,9 +2,10 @@ using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Metadata;
+using Wafer.Protocol.Routes;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
-using Wafer.Wasm;
 
 namespace Wafer.Gateway.Tests.Support;
 
@@ -79,7 +80,7 @@ public sealed class RealRuntime : IAsyncDisposable
     /// </summary>
     public static DeploymentRoutes Deployment(string guest, IReadOnlyList<HandlerRouteSpec> routes, params RealRuntime[] replicas)
     {
-        var json = WasmHost.FindMetadataJson(File.ReadAllBytes(GuestFile(guest + ".wasm")));
+        var json = ModuleMetadata.FindJson(File.ReadAllBytes(GuestFile(guest + ".wasm")));
         JsonElement? metadata = json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
         return new DeploymentRoutes(guest, guest + "-hash", metadata, routes,
             [.. replicas.Select((r, i) => new ReplicaAddress($"rt-{i}-id", $"rt-{i}", r.Url, r.CallUrl))]);

@@ -1,6 +1,6 @@
 using System.Text;
-using Wafer.Runtime.GraphQL;
-using Wafer.Runtime.Invocation;
+using Wafer.GraphQL;
+using Wafer.Protocol.Calls;
 
 namespace Wafer.Runtime.Tests.GraphQL;
 

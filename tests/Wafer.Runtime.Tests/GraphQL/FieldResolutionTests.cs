@@ -1,5 +1,5 @@
-using Wafer.Runtime.GraphQL;
-using Wafer.Runtime.Invocation;
+using Wafer.GraphQL;
+using Wafer.Protocol.Calls;
 
 namespace Wafer.Runtime.Tests.GraphQL;
 

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Wafer.GraphQL;
+using Wafer.Hosting.Telemetry;
 using Wafer.Protocol.Manifest;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;

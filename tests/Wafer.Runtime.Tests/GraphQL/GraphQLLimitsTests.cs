@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Net;
-using Wafer.Runtime.GraphQL;
+using Wafer.GraphQL;
 using Wafer.Runtime.Hosting;
 
 namespace Wafer.Runtime.Tests.GraphQL;

@@ -1,9 +1,9 @@
 using GraphQL;
 using GraphQL.Types;
 using GraphQL.Utilities;
+using Wafer.GraphQL;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Metadata;
-using Wafer.Runtime.GraphQL;
-using Wafer.Runtime.Invocation;
 
 namespace Wafer.Runtime.Tests.GraphQL;
 

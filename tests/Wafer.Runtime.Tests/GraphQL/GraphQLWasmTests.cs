@@ -87,6 +87,6 @@ public sealed class GraphQLWasmTests : IAsyncLifetime
         var result = await new DocumentExecuter().ExecuteAsync(new ExecutionOptions { Schema = stale.Schema, Query = "{ hello }" });
 
         Assert.Null(result.Errors);
-        Assert.Equal("""{"data":{"hello":"hello"}}""", Wafer.Runtime.GraphQL.GraphQLJson.Serializer.Serialize(result));
+        Assert.Equal("""{"data":{"hello":"hello"}}""", Wafer.GraphQL.GraphQLJson.Serializer.Serialize(result));
     }
 }

@@ -1,4 +1,4 @@
-using Wafer.Runtime.GraphQL;
+using Wafer.GraphQL;
 
 namespace Wafer.Runtime.Tests.GraphQL;
 

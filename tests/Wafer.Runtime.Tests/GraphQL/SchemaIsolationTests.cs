@@ -1,5 +1,5 @@
+using Wafer.GraphQL;
 using Wafer.Protocol.Metadata;
-using Wafer.Runtime.GraphQL;
 
 namespace Wafer.Runtime.Tests.GraphQL;
 

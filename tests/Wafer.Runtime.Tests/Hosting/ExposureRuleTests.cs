@@ -1,4 +1,4 @@
-using Wafer.Runtime.Hosting;
+using Wafer.Hosting;
 
 namespace Wafer.Runtime.Tests.Hosting;
 

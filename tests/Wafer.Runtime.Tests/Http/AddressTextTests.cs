@@ -1,4 +1,4 @@
-using Wafer.Runtime.Http;
+using Wafer.Hosting.Http;
 
 namespace Wafer.Runtime.Tests.Http;
 

@@ -1,6 +1,0 @@
-using Wafer.Protocol.Metadata;
-
-namespace Wafer.Runtime.GraphQL;
-
-/// <summary>One plugin as the schema generator sees it: its name and the metadata read from its module.</summary>
-public sealed record SchemaPlugin(string Name, PluginMetadata Metadata);
