@@ -46,6 +46,9 @@ public sealed partial class PluginReloader(
             return;
         }
 
+        // A folder copied from S3 changes only when the copy is updated, which asks for a scan itself (S3PluginMirror):
+        // neither file events nor polls of the copy, which would scan it half-updated.
+        var fromS3 = settings.S3Plugins is not null;
         using var watcher = new FileSystemWatcher(settings.PluginsPath)
         {
             IncludeSubdirectories = true,
@@ -63,7 +66,7 @@ public sealed partial class PluginReloader(
         watcher.Deleted += onChange;
         watcher.Renamed += (sender, e) => onChange(sender, e);
         watcher.Error += (_, e) => _changed.Release();
-        watcher.EnableRaisingEvents = true;
+        watcher.EnableRaisingEvents = !fromS3;
         // A module placed or removed by the fleet can unblock a refused folder plugin too.
         Action<CatalogSnapshot> onCatalogChange = _ =>
         {
@@ -79,7 +82,7 @@ public sealed partial class PluginReloader(
         {
             try
             {
-                if (await _changed.WaitAsync(settings.Refresh, stoppingToken))
+                if (await _changed.WaitAsync(fromS3 ? Timeout.InfiniteTimeSpan : settings.Refresh, stoppingToken))
                 {
                     // Let a burst of events (a copy, a build) settle, then scan once for all of them.
                     await Task.Delay(Debounce, stoppingToken);

@@ -54,6 +54,7 @@ public static class RuntimeApp
             o.Retention = options.Retention;
             o.AllowFolders = options.AllowFolders;
             o.Agent = options.Agent;
+            o.S3Plugins = options.S3Plugins;
         });
 
         services?.Invoke(builder.Services);
