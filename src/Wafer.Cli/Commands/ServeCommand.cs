@@ -49,6 +49,8 @@ public static class ServeCommand
         limits.AddTo(command);
         var stateFlags = new StateFlags();
         stateFlags.AddTo(command);
+        var compatibility = new CompatibilityFlags();
+        compatibility.AddTo(command, plugins);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -87,8 +89,9 @@ public static class ServeCommand
                 return ServerStart.Usage(limitError);
             }
 
-            var flagErrors = stateFlags.Apply(parse, runtime);
-            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors
+            var flagErrors = stateFlags.Apply(parse, runtime).Concat(
+                compatibility.Apply(parse, runtime, parse.GetResult(plugins) is { Implicit: false } ? parse.GetValue(plugins) : null, storagePath)).ToArray();
+            if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors
                     : runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
                 return refused;
@@ -138,7 +141,7 @@ public static class ServeCommand
                     ? ""
                     : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
                       $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
-                Console.WriteLine($"Wafer is serving {runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
+                Console.WriteLine($"Wafer is serving {(object?)runtime.S3Plugins?.Location ?? runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
             }
 
             try

@@ -8,7 +8,7 @@ using Wafer.Runtime.Storage;
 namespace Wafer.Runtime.Hosting;
 
 /// <summary>Settings of one runtime process; bound from flags, <c>WAFER_*</c> variables or appsettings.json.</summary>
-public sealed class RuntimeOptions
+public sealed partial class RuntimeOptions
 {
     public const int DefaultPort = 8686;
 
@@ -184,6 +184,7 @@ public sealed class RuntimeOptions
 
         errors.AddRange(Agent.Validate());
         errors.AddRange(S3Plugins?.Validate() ?? []);
+        errors.AddRange(ValidateCompatibility());
         return errors;
     }
 }
