@@ -15,7 +15,7 @@ public sealed partial class RuntimeOptions
 
     /// <summary>
     /// The DNS suffix of hosted model servers (<c>--modelHost</c>): a Modus model on the <c>hypermode</c> connection
-    /// is sent to <c>http://MODEL.MODELHOST/MODEL:predict</c>, as Hypermode's cloud served them (KServe).
+    /// is sent to <c>http://MODEL.MODELHOST/MODEL:predict</c>, as Hypermode's cloud served them (KServe); a <c>:PORT</c> may follow the host.
     /// </summary>
     public string? ModelHost { get; set; }
 
@@ -44,9 +44,10 @@ public sealed partial class RuntimeOptions
             yield return $"Dgraph (--dgraph): '{dgraph}' is not an http:// or https:// URL";
         }
 
-        if (ModelHost is { } host && (host.Length == 0 || Uri.CheckHostName(host) is not (UriHostNameType.Dns or UriHostNameType.IPv4)))
+        if (ModelHost is { } host && (!Uri.TryCreate("http://model." + host + "/", UriKind.Absolute, out var url) || url.Authority != "model." + host
+                || url.HostNameType != UriHostNameType.Dns))
         {
-            yield return $"ModelHost (--modelHost): '{host}' is not a host name such as models.example.com";
+            yield return $"ModelHost (--modelHost): '{host}' is not a host name such as models.example.com (a :PORT may follow)";
         }
 
         if (SecretsDirectory is { } folder && !Directory.Exists(folder))

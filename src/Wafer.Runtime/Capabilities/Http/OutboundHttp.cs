@@ -25,6 +25,10 @@ public sealed class OutboundHttp : IDisposable
 
     public OutboundHttp() => _invoker = new HttpMessageInvoker(_handler, disposeHandler: false);
 
+    /// <summary>A client that opens its connections with <paramref name="connect"/> (name resolution of its own, a proxy).</summary>
+    public OutboundHttp(Func<SocketsHttpConnectionContext, CancellationToken, ValueTask<Stream>> connect)
+        : this() => _handler.ConnectCallback = connect;
+
     /// <summary>Sends a request and returns once the response headers are in.</summary>
     public HttpResponseMessage Send(HttpRequestMessage request, OperationBudget budget, string operation, string shownUrl)
     {
