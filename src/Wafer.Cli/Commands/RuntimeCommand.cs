@@ -20,7 +20,7 @@ public static class RuntimeCommand
         var advertise = new Option<string?>("--advertise") { Description = "URL the gateway reaches this runtime at (default: the bound address)" };
         var h2cPort = new Option<int>("--h2cPort") { Description = "Port of the HTTP/2 cleartext listener gateways send calls to: 0 picks a free one (not announced with --advertise), -1 turns it off" };
         var plugins = new Option<string?>("--plugins") { Description = "Folder of local plugins served beside the placed ones (default: an empty folder in the storage path)" };
-        var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime" };
+        var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime. Unlike Modus's --storagePath, local plugins are not read from it: that is --plugins" };
         var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
         var token = new Option<string?>("--token") { Description = "API token (or WAFER_TOKEN): control endpoints need it, and it is sent when fetching artifacts; give a fleet runtime the orchestrator's token" };
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME)" };

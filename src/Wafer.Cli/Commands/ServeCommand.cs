@@ -30,7 +30,7 @@ public static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address the runtime and the orchestrator bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var refresh = new Option<string>("--refresh") { Description = "Poll interval for plugin changes (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var noReload = new Option<bool>("--noreload") { Description = "Load plugins once; ignore later changes" };
-        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer); the orchestrator uses its 'orchestrator' subfolder" };
+        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer); the orchestrator uses its 'orchestrator' subfolder. Unlike Modus's --storagePath, plugins are not read from it: that is --plugins" };
         var database = new Option<string?>("--db") { Description = "The runtime's state database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var build = new Option<bool>("--build") { Description = "Build plugin project folders before serving" };

@@ -26,6 +26,7 @@ public sealed partial class PluginReloader(
     private readonly ConcurrentDictionary<string, PluginSourceStatus> _status = new(StringComparer.Ordinal);
     private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
     private long _blockedTriedAt;
+    private bool _warnedEmpty;
     private readonly SemaphoreSlim _changed = new(0);
 
     public IReadOnlyCollection<PluginSourceStatus> Status => _status.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).ToArray();
@@ -123,6 +124,18 @@ public sealed partial class PluginReloader(
     {
         var folder = options.Value.PluginsPath;
         var candidates = PluginFolder.Scan(folder);
+        // A folder with something in it that yields no plugin is a mistake worth saying once (an empty one is not).
+        var yieldsNothing = candidates.Count == 0 && options.Value.S3Plugins is null
+            && Directory.EnumerateFileSystemEntries(folder).Any(e => !Path.GetFileName(e).StartsWith('.'));
+        if (yieldsNothing != _warnedEmpty)
+        {
+            _warnedEmpty = yieldsNothing;
+            if (yieldsNothing)
+            {
+                NoPlugins(logger, folder);
+            }
+        }
+
         var present = candidates.Select(c => c.SourcePath).ToHashSet(StringComparer.Ordinal);
 
         foreach (var gone in _fingerprints.Keys.Where(k => !present.Contains(k)).ToArray())
@@ -247,6 +260,10 @@ public sealed partial class PluginReloader(
     [LoggerMessage(EventId = 2203, EventName = "ReloadDisabled", Level = LogLevel.Information,
         Message = "Hot reload is off (--noreload)")]
     private static partial void ReloadDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 2205, EventName = "NoPluginsInFolder", Level = LogLevel.Warning,
+        Message = "{Folder} holds no plugin: a plugins folder holds NAME.wasm files (with NAME.wafer.json or NAME.modus.json beside them), plugin project folders with a wafer.json, or Modus app folders with a modus.json; or it is one plugin project itself (with its wafer.json). Watching it for plugins")]
+    private static partial void NoPlugins(ILogger logger, string folder);
 
     [LoggerMessage(EventId = 2204, EventName = "PluginScanFailed", Level = LogLevel.Error,
         Message = "Scanning the plugins folder failed")]
