@@ -83,15 +83,18 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("ENVIRONMENT")]
-    [InlineData("MODUS_ENV")]
-    public async Task UnknownEnvironmentName_IsRefusedNamingTheVariable(string variable)
+    [InlineData("ENVIRONMENT", "qa", "ENVIRONMENT: 'qa' is not an environment name")]
+    [InlineData("MODUS_ENV", "qa", "MODUS_ENV: 'qa' is not an environment name")]
+    [InlineData("WAFER_ENVIRONMENT", "qa", "WAFER_ENVIRONMENT: 'qa' is not an environment name")]
+    [InlineData("HYPERMODE_MODEL_HOST", "not a host", "ModelHost (--modelHost): 'not a host' is not a host name")]
+    [InlineData("WAFER_SECRETS_DIR", "/nonexistent/secrets", "SecretsDirectory (--secretsDir): folder '/nonexistent/secrets' does not exist")]
+    public async Task BadSeedVariable_IsRefusedNamingIt(string variable, string value, string message)
     {
-        var (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(new Dictionary<string, string> { [variable] = "qa" }, _root, Timeout,
+        var (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(new Dictionary<string, string> { [variable] = value }, _root, Timeout,
             "serve", "--plugins", Plugins, "--standalone", "--storagePath", Storage);
 
         Assert.Equal(2, code);
-        Assert.Contains($"{variable}: 'qa' is not an environment name", stdout + stderr);
+        Assert.Contains(message, (stdout + stderr).ReplaceLineEndings(" "));
     }
 
     [Fact]

@@ -34,7 +34,7 @@ internal sealed class CompatibilityFlags
 
     private readonly Option<string?> _dgraph = new("--dgraph") { Description = "Dgraph Alpha URL (http://localhost:8080): every plugin may query its /graphql as the graphql connection 'dgraph'" };
 
-    private readonly Option<string?> _modelHost = new("--modelHost") { Description = "DNS suffix of hosted model servers: a Modus model on the 'hypermode' connection is sent to http://MODEL.MODELHOST/MODEL:predict" };
+    private readonly Option<string?> _modelHost = new("--modelHost") { Description = "DNS suffix of hosted model servers (or HYPERMODE_MODEL_HOST): a Modus model on the 'hypermode' connection is sent to http://MODEL.MODELHOST/MODEL:predict" };
 
     public void AddTo(Command command, Option plugins)
     {
@@ -71,7 +71,7 @@ internal sealed class CompatibilityFlags
             }
         }
 
-        options.ModelHost = parse.GetValue(_modelHost) ?? options.ModelHost;
+        options.ModelHost = parse.GetValue(_modelHost) ?? (Environment.GetEnvironmentVariable("HYPERMODE_MODEL_HOST") is { Length: > 0 } host ? host : options.ModelHost);
         if ((parse.GetValue(_secretsDir) ?? Environment.GetEnvironmentVariable("WAFER_SECRETS_DIR")) is { Length: > 0 } secrets)
         {
             options.SecretsDirectory = Path.GetFullPath(secrets);
