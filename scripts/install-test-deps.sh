@@ -19,3 +19,4 @@ fi
 [ -d sdk/assemblyscript/node_modules ] || (cd sdk/assemblyscript && npm ci --no-audit --no-fund --loglevel=error)
 [ -d tests/guests/node_modules ] || (cd tests/guests && npm ci --no-audit --no-fund --loglevel=error)
 [ -d tests/graphql-clients/node_modules ] || (cd tests/graphql-clients && npm ci --no-audit --no-fund --loglevel=error)  # graphql-http audits, graphql-js
+[ -d tests/s3-server/node_modules ] || (cd tests/s3-server && npm ci --no-audit --no-fund --loglevel=error)  # s3rver: plugins loaded from S3

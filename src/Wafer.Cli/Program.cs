@@ -27,6 +27,6 @@ var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HT
 };
 VersionCommand.ReplaceVersionOption(root);
 
-var parse = root.Parse(args);
+var parse = root.Parse(GoStyleFlags.Rewrite(root, args)); // -plugins, -refresh=10s: Go-style flags as Hypermode and Modus took them
 var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServerStart.TerminationTimeout(parse) });
 return parse.Errors.Count > 0 && code == 1 ? ExitCodes.Usage : code; // a wrong flag or argument is a usage error (docs/cli.md)

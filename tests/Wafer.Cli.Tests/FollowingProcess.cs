@@ -31,7 +31,10 @@ internal sealed class FollowingProcess : IDisposable
         }
     }
 
-    public static FollowingProcess Start(params string[] arguments)
+    public static FollowingProcess Start(params string[] arguments) => Start(null, arguments);
+
+    /// <param name="environment">Variables to set besides the inherited ones.</param>
+    public static FollowingProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetTempPath() };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wafer.dll"));
@@ -43,6 +46,11 @@ internal sealed class FollowingProcess : IDisposable
         info.Environment["NO_COLOR"] = "1";
         info.Environment.Remove("WAFER_SERVER");
         info.Environment.Remove("WAFER_TOKEN");
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
         return new FollowingProcess(Process.Start(info)!);
     }
 

@@ -20,7 +20,7 @@ public static class RuntimeCommand
         var advertise = new Option<string?>("--advertise") { Description = "URL the gateway reaches this runtime at (default: the bound address)" };
         var h2cPort = new Option<int>("--h2cPort") { Description = "Port of the HTTP/2 cleartext listener gateways send calls to: 0 picks a free one (not announced with --advertise), -1 turns it off" };
         var plugins = new Option<string?>("--plugins") { Description = "Folder of local plugins served beside the placed ones (default: an empty folder in the storage path)" };
-        var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime" };
+        var storage = new Option<string?>("--storagePath") { Description = "Runtime id, placed modules, state and compiled-code cache (default $HOME/.wafer); one per runtime. Unlike Modus's --storagePath, local plugins are not read from it: that is --plugins" };
         var database = new Option<string?>("--db") { Description = "State database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
         var token = new Option<string?>("--token") { Description = "API token (or WAFER_TOKEN): control endpoints need it, and it is sent when fetching artifacts; give a fleet runtime the orchestrator's token" };
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME)" };
@@ -28,22 +28,31 @@ public static class RuntimeCommand
         var mqttCa = new Option<string?>("--mqttCa") { Description = "PEM file of the CA an mqtts:// broker's certificate chains to (or WAFER_MQTT_CA)" };
         var keepalive = new Option<string>("--keepalive") { Description = "Keepalive interval (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
+        var refresh = new Option<string>("--refresh") { Description = "Poll interval for changes of the local plugins (--plugins, or --s3bucket's folder), e.g. 5s, 500ms", DefaultValueFactory = _ => "5s" };
+        var noReload = new Option<bool>("--noreload") { Description = "Load the local plugins once; ignore later changes" };
         var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
         var insecure = ServerStart.InsecureOption();
 
         var command = new Command("runtime", "Run a runtime that joins a fleet through an MQTT broker")
         {
-            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs, allowFolders, insecure,
+            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs, allowFolders, insecure, refresh, noReload,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
         var stateFlags = new StateFlags();
         stateFlags.AddTo(command);
+        var compatibility = new CompatibilityFlags();
+        compatibility.AddTo(command, plugins);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
             {
                 return ServerStart.Usage($"--keepalive: '{parse.GetValue(keepalive)}' is not a duration such as 5s or 500ms");
+            }
+
+            if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var refreshInterval))
+            {
+                return ServerStart.Usage($"--refresh: '{parse.GetValue(refresh)}' is not a duration such as 5s or 500ms");
             }
 
             if (!TryParseLabels(parse.GetValue(labels), out var labelMap, out var labelError))
@@ -68,6 +77,8 @@ public static class RuntimeCommand
             var options = new RuntimeOptions
             {
                 PluginsPath = pluginsPath,
+                Refresh = refreshInterval,
+                NoReload = parse.GetValue(noReload),
                 StoragePath = storagePath,
                 Database = parse.GetValue(database),
                 ApiToken = apiToken,
@@ -90,8 +101,8 @@ public static class RuntimeCommand
                 return ServerStart.Usage(limitError);
             }
 
-            var flagErrors = stateFlags.Apply(parse, options);
-            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors : options.Validate()) is { } refused)
+            var flagErrors = stateFlags.Apply(parse, options).Concat(compatibility.Apply(parse, options, parse.GetValue(plugins), storagePath)).ToArray();
+            if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors : options.Validate()) is { } refused)
             {
                 return refused;
             }

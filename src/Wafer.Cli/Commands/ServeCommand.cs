@@ -30,7 +30,7 @@ public static class ServeCommand
         var host = new Option<string>("--host") { Description = "Address the runtime and the orchestrator bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var refresh = new Option<string>("--refresh") { Description = "Poll interval for plugin changes (e.g. 5s, 500ms)", DefaultValueFactory = _ => "5s" };
         var noReload = new Option<bool>("--noreload") { Description = "Load plugins once; ignore later changes" };
-        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer); the orchestrator uses its 'orchestrator' subfolder" };
+        var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer); the orchestrator uses its 'orchestrator' subfolder. Unlike Modus's --storagePath, plugins are not read from it: that is --plugins" };
         var database = new Option<string?>("--db") { Description = "The runtime's state database: a PostgreSQL connection string, or a SQLite file (default: wafer.db in the storage path)" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var build = new Option<bool>("--build") { Description = "Build plugin project folders before serving" };
@@ -49,6 +49,8 @@ public static class ServeCommand
         limits.AddTo(command);
         var stateFlags = new StateFlags();
         stateFlags.AddTo(command);
+        var compatibility = new CompatibilityFlags();
+        compatibility.AddTo(command, plugins);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -87,8 +89,9 @@ public static class ServeCommand
                 return ServerStart.Usage(limitError);
             }
 
-            var flagErrors = stateFlags.Apply(parse, runtime);
-            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors
+            var flagErrors = stateFlags.Apply(parse, runtime).Concat(
+                compatibility.Apply(parse, runtime, parse.GetResult(plugins) is { Implicit: false } ? parse.GetValue(plugins) : null, storagePath)).ToArray();
+            if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors
                     : runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
                 return refused;
@@ -138,7 +141,7 @@ public static class ServeCommand
                     ? ""
                     : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
                       $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
-                Console.WriteLine($"Wafer is serving {runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
+                Console.WriteLine($"Wafer is serving {(object?)runtime.S3Plugins?.Location ?? runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
             }
 
             try

@@ -5,7 +5,8 @@ namespace Wafer.Runtime.Catalog;
 
 /// <summary>
 /// Finds plugins in a folder: each <c>NAME.wasm</c> (with an optional <c>NAME.wafer.json</c> manifest beside it)
-/// and each sub-folder holding a <c>wafer.json</c> (a plugin project, served from its build output).
+/// and each sub-folder holding a <c>wafer.json</c> (a plugin project, served from its build output). A folder that is
+/// itself a plugin project (its own <c>wafer.json</c>), or a built Modus app's source folder, is that one plugin.
 /// </summary>
 public static class PluginFolder
 {
@@ -13,8 +14,20 @@ public static class PluginFolder
 
     public static IReadOnlyList<PluginCandidate> Scan(string folder)
     {
+        // The plugins folder may be one plugin's own project (Hypermode's workflow: --plugins ../my-plugin), served from its build output.
+        var ownManifest = Path.Combine(folder, PluginManifest.FileName);
+        if (File.Exists(ownManifest))
+        {
+            return [ProjectCandidate(folder, ownManifest)];
+        }
+
         var candidates = new List<PluginCandidate>();
         var folderModus = Path.Combine(folder, ModusManifest.FileName);
+        if (File.Exists(folderModus) && !Directory.EnumerateFiles(folder, "*.wasm").Any() && Directory.Exists(Path.Combine(folder, "build")))
+        {
+            return [ModusAppCandidate(folder, folderModus)]; // a Modus app's source folder after 'modus build'
+        }
+
         foreach (var wasm in Directory.EnumerateFiles(folder, "*.wasm"))
         {
             var stem = Path.GetFileNameWithoutExtension(wasm);

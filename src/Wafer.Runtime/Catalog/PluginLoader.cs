@@ -4,6 +4,7 @@ using Wafer.Protocol.Metadata;
 using Wafer.Protocol.Modus;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Modus;
+using Wafer.Runtime.Modus.Host;
 using Wafer.Wasm;
 
 namespace Wafer.Runtime.Catalog;
@@ -146,7 +147,7 @@ public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<Ru
         // A reused instance keeps the environment of the call that created it, CLAIMS included: never across callers of an authenticated app.
         var reuse = manifest.ReuseInstances && !parsed.Modus.RequiresBearerToken;
         var combined = parsed.Manifest with { Limits = manifest.Limits, ReuseInstances = reuse, Version = manifest.Version, Modus = json };
-        return modus!.Load(wasm, combined, parsed.Modus, sourcePath);
+        return modus!.Load(wasm, HypermodeModels.WithConnections(combined, parsed.Modus, options.Value.ModelHost), parsed.Modus, sourcePath);
     }
 
     /// <summary>True for <c>modus.json</c> and <c>NAME.modus.json</c>: a Modus app's manifest.</summary>
@@ -219,7 +220,7 @@ public sealed class PluginLoader(WasmHost host, FolderGrants grants, IOptions<Ru
             throw new PluginLoadException(ex.Message, ex);
         }
 
-        return modus.Load(wasm, manifests.Manifest, manifests.Modus, candidate.SourcePath);
+        return modus.Load(wasm, HypermodeModels.WithConnections(manifests.Manifest, manifests.Modus, options.Value.ModelHost), manifests.Modus, candidate.SourcePath);
     }
 
     private LoadedPlugin LoadCommand(byte[] wasm, PluginManifest manifest, string sourcePath, Func<GrantedFolder, string> grant)

@@ -26,6 +26,7 @@ public sealed partial class PluginReloader(
     private readonly ConcurrentDictionary<string, PluginSourceStatus> _status = new(StringComparer.Ordinal);
     private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
     private long _blockedTriedAt;
+    private bool _warnedEmpty;
     private readonly SemaphoreSlim _changed = new(0);
 
     public IReadOnlyCollection<PluginSourceStatus> Status => _status.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).ToArray();
@@ -46,6 +47,9 @@ public sealed partial class PluginReloader(
             return;
         }
 
+        // A folder copied from S3 changes only when the copy is updated, which asks for a scan itself (S3PluginMirror):
+        // neither file events nor polls of the copy, which would scan it half-updated.
+        var fromS3 = settings.S3Plugins is not null;
         using var watcher = new FileSystemWatcher(settings.PluginsPath)
         {
             IncludeSubdirectories = true,
@@ -63,7 +67,7 @@ public sealed partial class PluginReloader(
         watcher.Deleted += onChange;
         watcher.Renamed += (sender, e) => onChange(sender, e);
         watcher.Error += (_, e) => _changed.Release();
-        watcher.EnableRaisingEvents = true;
+        watcher.EnableRaisingEvents = !fromS3;
         // A module placed or removed by the fleet can unblock a refused folder plugin too.
         Action<CatalogSnapshot> onCatalogChange = _ =>
         {
@@ -79,7 +83,7 @@ public sealed partial class PluginReloader(
         {
             try
             {
-                if (await _changed.WaitAsync(settings.Refresh, stoppingToken))
+                if (await _changed.WaitAsync(fromS3 ? Timeout.InfiniteTimeSpan : settings.Refresh, stoppingToken))
                 {
                     // Let a burst of events (a copy, a build) settle, then scan once for all of them.
                     await Task.Delay(Debounce, stoppingToken);
@@ -120,6 +124,18 @@ public sealed partial class PluginReloader(
     {
         var folder = options.Value.PluginsPath;
         var candidates = PluginFolder.Scan(folder);
+        // A folder with something in it that yields no plugin is a mistake worth saying once (an empty one is not).
+        var yieldsNothing = candidates.Count == 0 && options.Value.S3Plugins is null
+            && Directory.EnumerateFileSystemEntries(folder).Any(e => !Path.GetFileName(e).StartsWith('.'));
+        if (yieldsNothing != _warnedEmpty)
+        {
+            _warnedEmpty = yieldsNothing;
+            if (yieldsNothing)
+            {
+                NoPlugins(logger, folder);
+            }
+        }
+
         var present = candidates.Select(c => c.SourcePath).ToHashSet(StringComparer.Ordinal);
 
         foreach (var gone in _fingerprints.Keys.Where(k => !present.Contains(k)).ToArray())
@@ -244,6 +260,10 @@ public sealed partial class PluginReloader(
     [LoggerMessage(EventId = 2203, EventName = "ReloadDisabled", Level = LogLevel.Information,
         Message = "Hot reload is off (--noreload)")]
     private static partial void ReloadDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 2205, EventName = "NoPluginsInFolder", Level = LogLevel.Warning,
+        Message = "{Folder} holds no plugin: a plugins folder holds NAME.wasm files (with NAME.wafer.json or NAME.modus.json beside them), plugin project folders with a wafer.json, or Modus app folders with a modus.json; or it is one plugin project itself (with its wafer.json). Watching it for plugins")]
+    private static partial void NoPlugins(ILogger logger, string folder);
 
     [LoggerMessage(EventId = 2204, EventName = "PluginScanFailed", Level = LogLevel.Error,
         Message = "Scanning the plugins folder failed")]

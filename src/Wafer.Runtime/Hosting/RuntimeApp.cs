@@ -55,6 +55,11 @@ public static class RuntimeApp
             o.Retention = options.Retention;
             o.AllowFolders = options.AllowFolders;
             o.Agent = options.Agent;
+            o.S3Plugins = options.S3Plugins;
+            o.Dgraph = options.Dgraph;
+            o.ModelHost = options.ModelHost;
+            o.SecretsDirectory = options.SecretsDirectory;
+            o.EnvironmentName = options.EnvironmentName;
         });
 
         services?.Invoke(builder.Services);
@@ -62,6 +67,7 @@ public static class RuntimeApp
         app.UseWaferProblems();
         app.UseWaferCrossSiteGuard(hasToken: !string.IsNullOrEmpty(options.ApiToken));
         app.UseModusRequests();
+        app.UseExplorerGate();
         app.UseRouting();
         app.UseWaferHandlers();
         app.MapWaferRuntime();

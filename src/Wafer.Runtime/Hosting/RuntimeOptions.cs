@@ -8,12 +8,18 @@ using Wafer.Wasm;
 namespace Wafer.Runtime.Hosting;
 
 /// <summary>Settings of one runtime process; bound from flags, <c>WAFER_*</c> variables or appsettings.json.</summary>
-public sealed class RuntimeOptions
+public sealed partial class RuntimeOptions
 {
     public const int DefaultPort = 8686;
 
     /// <summary>The folder plugins are loaded from (built .wasm files with manifests, or plugin project folders).</summary>
     public string PluginsPath { get; set; } = "plugins";
+
+    /// <summary>
+    /// Plugins kept in an S3 bucket (<c>--s3bucket</c>), or null. When set, <see cref="PluginsPath"/> is the local copy of
+    /// the bucket's folder, kept in step on every <see cref="Refresh"/> poll instead of watched for file events.
+    /// </summary>
+    public Catalog.S3.S3PluginOptions? S3Plugins { get; set; }
 
     /// <summary>How often the plugins folder is polled in addition to file events.</summary>
     public TimeSpan Refresh { get; set; } = TimeSpan.FromSeconds(5);
@@ -177,6 +183,8 @@ public sealed class RuntimeOptions
         }
 
         errors.AddRange(Agent.Validate());
+        errors.AddRange(S3Plugins?.Validate() ?? []);
+        errors.AddRange(ValidateCompatibility());
         return errors;
     }
 }

@@ -8,6 +8,7 @@ using Wafer.Hosting.Telemetry;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Catalog.S3;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.GraphQL;
 using Wafer.Runtime.Http;
@@ -50,6 +51,8 @@ public static class RuntimeServices
         services.AddSingleton(sp => new FolderGrants(sp.GetRequiredService<IOptions<RuntimeOptions>>()));
         services.AddSingleton<PluginLoader>();
         services.AddSingleton<PluginReloader>();
+        services.AddSingleton<S3PluginMirror>();
+        services.AddHostedService(sp => sp.GetRequiredService<S3PluginMirror>()); // copies the bucket before the reloader's first scan
         services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());
         services.AddSingleton<UploadedPlugins>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadedPlugins>());

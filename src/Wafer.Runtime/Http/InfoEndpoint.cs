@@ -24,6 +24,7 @@ public static class InfoEndpoint
             id = agent.RuntimeId,
             joined = options.Value.Agent.Join is not null,
             controlNeedsToken = !string.IsNullOrEmpty(options.Value.ApiToken),
+            environment = options.Value.EnvironmentName,
         }));
         return endpoints;
     }

@@ -1,8 +1,10 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Wafer.Protocol.Manifest;
 using Wafer.Runtime.Capabilities.Http;
 using Wafer.Runtime.Capabilities.Secrets;
+using Wafer.Runtime.Hosting;
 
 namespace Wafer.Runtime.Capabilities.GraphQL;
 
@@ -11,8 +13,10 @@ namespace Wafer.Runtime.Capabilities.GraphQL;
 /// Hasura, any GraphQL-over-HTTP server) with its headers, and hands back the JSON response as is, errors
 /// included. An answer that is not JSON, or a failed status without GraphQL errors, is a failure.
 /// </summary>
-public sealed class GraphQLCapability(OutboundHttp http, ConnectionSecrets secrets) : IHostCapability
+public sealed class GraphQLCapability(OutboundHttp http, ConnectionSecrets secrets, IOptions<RuntimeOptions> options) : IHostCapability
 {
+    private readonly GraphQLConnectionSpec? _dgraph = DgraphConnection.From(options.Value.Dgraph);
+
     public const string Operation = "graphql.execute";
 
     public IReadOnlyList<string> Operations { get; } = [Operation];
@@ -32,7 +36,10 @@ public sealed class GraphQLCapability(OutboundHttp http, ConnectionSecrets secre
         var manifest = call.Plugin.Manifest;
         if (!manifest.Connections.TryGetValue(name, out var declared))
         {
-            throw new CapabilityException($"{Operation}: no connection named '{name}' is declared in the manifest");
+            declared = name == DgraphConnection.Name && _dgraph is not null
+                ? _dgraph
+                : throw new CapabilityException($"{Operation}: no connection named '{name}' is declared in the manifest"
+                    + (name == DgraphConnection.Name ? " (or given to every plugin with --dgraph URL)" : ""));
         }
 
         var connection = declared as GraphQLConnectionSpec

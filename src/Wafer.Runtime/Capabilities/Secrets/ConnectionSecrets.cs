@@ -12,17 +12,16 @@ public sealed class ConnectionSecrets(SecretStore store)
     public string Fill(string template, ConnectionSpec connection, CapabilityCall call, string operation) =>
         SecretTemplate.Fill(template, name =>
         {
-            var prefixes = call.Plugin.Manifest.SecretPrefixes;
-            foreach (var prefix in prefixes)
+            foreach (var candidate in SecretVariables.For(call.Plugin.Manifest, connection, name))
             {
-                if (store.Get(SecretTemplate.VariableName(prefix, connection.Name, name)) is { } value)
+                if (store.Get(candidate) is { } value)
                 {
                     call.AddSecret(value);
                     return value;
                 }
             }
 
-            var variable = SecretTemplate.VariableName(prefixes[0], connection.Name, name);
+            var variable = SecretTemplate.VariableName(call.Plugin.Manifest.SecretPrefixes[0], connection.Name, name);
             throw new CapabilityException(
                 $"{operation}: connection '{connection.Name}' needs secret {name}: set {variable} or add it to {SecretStore.FileName}");
         });

@@ -5,8 +5,9 @@ using Wafer.Runtime.Hosting;
 namespace Wafer.Runtime.Capabilities.Secrets;
 
 /// <summary>
-/// Where secret values come from: the process environment first, then the <c>.env</c> file in the plugins
-/// folder, re-read whenever its size or timestamp changes. Values are read at call time and never logged.
+/// Where secret values come from: the process environment first, then a file of that name in <c>--secretsDir</c>
+/// (<see cref="SecretFiles"/>), then the <c>.env</c> file in the plugins folder, re-read whenever its size or timestamp
+/// changes. Values are read at call time and never logged.
 /// </summary>
 public sealed partial class SecretStore(IOptions<RuntimeOptions> options, ILogger<SecretStore> logger)
 {
@@ -24,6 +25,11 @@ public sealed partial class SecretStore(IOptions<RuntimeOptions> options, ILogge
         if (!string.IsNullOrEmpty(value))
         {
             return value;
+        }
+
+        if (options.Value.SecretsDirectory is { } folder && SecretFiles.Read(folder, variable) is { } fromFolder)
+        {
+            return fromFolder;
         }
 
         return FileValues().TryGetValue(variable, out var fromFile) && fromFile.Length > 0 ? fromFile : null;

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Wafer.Protocol.Modus;
 using Wafer.Runtime.Capabilities.Models;
 using Wafer.Runtime.Capabilities.Secrets;
+using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Modus.Host;
@@ -14,7 +16,7 @@ namespace Wafer.Runtime.Modus.Host;
 /// the model's <c>path</c>, or its endpoint) and returns the answer. Every invocation, answered or failed, is
 /// recorded in the inference history.
 /// </summary>
-internal sealed class ModelsHostModule(InferenceRecorder recorder) : IModusHostModule
+internal sealed class ModelsHostModule(InferenceRecorder recorder, IOptions<RuntimeOptions> options) : IModusHostModule
 {
     public IReadOnlyDictionary<string, ModusHostFunction> Functions => new Dictionary<string, ModusHostFunction>
     {
@@ -38,14 +40,20 @@ internal sealed class ModelsHostModule(InferenceRecorder recorder) : IModusHostM
     {
         var model = Model(call, ModusJson.String(arguments, 0));
         var input = ModusJson.String(arguments, 1) ?? "";
-        if (model.Connection == "hypermode")
+        string url;
+        if (model.Connection == HypermodeModels.Connection)
         {
-            throw new ModusHostException(
-                $"{call.Function}: model '{model.Name}' uses Hypermode's hosted models (connection \"hypermode\"), which Wafer cannot reach; point it at an http connection in {ModusManifest.FileName}");
+            url = options.Value.ModelHost is { } modelHost
+                ? HypermodeModels.Url(model, modelHost)
+                : throw new ModusHostException(
+                    $"{call.Function}: model '{model.Name}' uses Hypermode's hosted models (connection \"hypermode\"): start the runtime with --modelHost HOST to send it to http://{model.Name.ToLowerInvariant()}.HOST/{model.Name}:predict, or point it at an http connection in {ModusManifest.FileName}");
+        }
+        else
+        {
+            var connection = (ModusHttpConnection)call.App.Modus.Connections[model.Connection];
+            url = connection.BaseUrl is { } baseUrl ? baseUrl.TrimEnd('/') + "/" + (model.Path ?? "").TrimStart('/') : connection.Endpoint!;
         }
 
-        var connection = (ModusHttpConnection)call.App.Modus.Connections[model.Connection];
-        var url = connection.BaseUrl is { } baseUrl ? baseUrl.TrimEnd('/') + "/" + (model.Path ?? "").TrimStart('/') : connection.Endpoint!;
         var started = Stopwatch.GetTimestamp();
         var time = DateTimeOffset.UtcNow;
         try

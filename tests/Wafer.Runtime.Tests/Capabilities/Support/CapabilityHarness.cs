@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Storage;
 using Wafer.Runtime.Tests.Support;
 
@@ -34,18 +35,23 @@ public sealed class CapabilityHarness : IAsyncDisposable
     /// <param name="map">The upstream's routes.</param>
     /// <param name="manifest">The hostcall plugin's manifest, given the upstream origin (<c>http://127.0.0.1:PORT</c>).</param>
     /// <param name="dotEnv">Contents of the plugins folder's <c>.env</c>, or null for none.</param>
-    public static async Task<CapabilityHarness> StartAsync(Action<WebApplication> map, Func<string, string> manifest, string? dotEnv = null)
+    /// <param name="configure">Runtime settings, given the stand-in server's origin.</param>
+    /// <param name="services">Last say over the runtime's services.</param>
+    public static async Task<CapabilityHarness> StartAsync(
+        Action<WebApplication> map, Func<string, string> manifest, string? dotEnv = null, Action<RuntimeOptions, string>? configure = null,
+        Action<IServiceCollection>? services = null)
     {
         var upstream = await StandInServer.StartAsync(map);
         var logs = new CapturingLoggerProvider();
         var inferences = new InMemoryInferenceStore();
-        var runtime = await RuntimeServer.StartAsync([], services: services =>
+        var runtime = await RuntimeServer.StartAsync([], configure is null ? null : o => configure(o, upstream.Origin), services: collection =>
         {
-            services.AddSingleton<ILoggerProvider>(logs);
-            services.Configure<LoggerFilterOptions>(o =>
+            collection.AddSingleton<ILoggerProvider>(logs);
+            collection.Configure<LoggerFilterOptions>(o =>
                 o.Rules.Insert(0, new LoggerFilterRule(typeof(CapturingLoggerProvider).FullName, null, LogLevel.Trace, null)));
-            services.RemoveAll<IInferenceStore>();
-            services.AddSingleton<IInferenceStore>(inferences);
+            collection.RemoveAll<IInferenceStore>();
+            collection.AddSingleton<IInferenceStore>(inferences);
+            services?.Invoke(collection);
         });
         var harness = new CapabilityHarness(runtime, upstream, logs, inferences);
         if (dotEnv is not null)
