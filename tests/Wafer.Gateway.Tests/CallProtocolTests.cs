@@ -69,6 +69,7 @@ public sealed class CallProtocolTests
         // A gateway the call port refuses must not reach the runtime another way: no fallback to HTTP.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("no_replica", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        await GatewayHost.WaitForAsync(() => calls.Refused == 1, "the stub counted its refusal (after writing the verdict)");
         Assert.Equal((0, 1, 0), (calls.Calls, calls.Refused, http.Requests));
     }
 
