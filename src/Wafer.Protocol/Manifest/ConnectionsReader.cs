@@ -38,7 +38,7 @@ internal static class ConnectionsReader
         var type = ManifestValues.String(typeElement, path + ".type");
         string[] keys = type switch
         {
-            ConnectionSpec.Http => ["baseUrl", "headers"],
+            ConnectionSpec.Http => ["baseUrl", "headers", "queryParameters"],
             ConnectionSpec.PostgreSql => ["connString"],
             ConnectionSpec.GraphQL => ["endpoint", "headers"],
             _ => throw new ManifestException($"{path}.type must be http, postgresql or graphql, got '{type}'"),
@@ -46,6 +46,7 @@ internal static class ConnectionsReader
 
         string? url = null;
         var headers = ManifestMap<string>.Empty;
+        var query = ManifestMap<string>.Empty;
         var timeout = ConnectionSpec.DefaultTimeoutMs;
         var maxResponse = ConnectionSpec.DefaultMaxResponseBytes;
         foreach (var property in element.EnumerateObject())
@@ -74,6 +75,14 @@ internal static class ConnectionsReader
                     }
 
                     break;
+                case "queryParameters" when keys.Contains("queryParameters"):
+                    query = ManifestValues.StringMap(property.Value, p, QueryNameProblem);
+                    foreach (var (parameter, value) in query)
+                    {
+                        ManifestValues.Template(value, ManifestValues.Child(p, parameter));
+                    }
+
+                    break;
                 case "baseUrl" or "connString" or "endpoint" when keys.Contains(property.Name):
                     url = ManifestValues.NonEmptyString(property.Value, p);
                     ManifestValues.Template(url, p);
@@ -93,7 +102,7 @@ internal static class ConnectionsReader
         {
             ConnectionSpec.Http => new HttpConnectionSpec
             {
-                Name = name, BaseUrl = CheckBaseUrl(url, path + ".baseUrl"), Headers = headers, TimeoutMs = timeout, MaxResponseBytes = maxResponse,
+                Name = name, BaseUrl = CheckBaseUrl(url, path + ".baseUrl"), Headers = headers, QueryParameters = query, TimeoutMs = timeout, MaxResponseBytes = maxResponse,
             },
             ConnectionSpec.GraphQL => new GraphQLConnectionSpec
             {
@@ -167,6 +176,9 @@ internal static class ConnectionsReader
 
         return uri;
     }
+
+    private static string? QueryNameProblem(string name) =>
+        name.Length == 0 ? "a query parameter name must not be empty" : null;
 
     private static string? HeaderNameProblem(string name)
     {

@@ -107,6 +107,7 @@ public static class ModusManifestReader
                         Name = http.Name,
                         BaseUrl = http.Url,
                         Headers = new ManifestMap<string>(http.Headers),
+                        QueryParameters = new ManifestMap<string>(http.QueryParameters),
                     };
                     break;
                 case ModusSqlConnection { DbType: ConnectionSpec.PostgreSql } sql:

@@ -23,7 +23,7 @@ public static partial class ManifestDescription
     {
         HttpConnectionSpec http => new
         {
-            type = http.Type, baseUrl = http.BaseUrl, headers = MaskHeaders(http.Headers), timeoutMs = http.TimeoutMs, maxResponseBytes = http.MaxResponseBytes,
+            type = http.Type, baseUrl = http.BaseUrl, headers = MaskHeaders(http.Headers), queryParameters = MaskHeaders(http.QueryParameters), timeoutMs = http.TimeoutMs, maxResponseBytes = http.MaxResponseBytes,
         },
         GraphQLConnectionSpec graphql => new
         {

@@ -20,10 +20,11 @@ public sealed class HttpFetchTests : IAsyncLifetime
                 "upstream": { "type": "http", "baseUrl": "{{{origin}}}/api/", "headers": { "X-Api-Key": "{{API_KEY}}" } },
                 "small": { "type": "http", "baseUrl": "{{{origin}}}/small", "maxResponseBytes": 1024 },
                 "slow": { "type": "http", "baseUrl": "{{{origin}}}/slow/", "timeoutMs": 300 },
-                "bot": { "type": "http", "baseUrl": "{{{origin}}}/bot{{TOKEN}}/" }
+                "bot": { "type": "http", "baseUrl": "{{{origin}}}/bot{{TOKEN}}/" },
+                "keyed": { "type": "http", "baseUrl": "{{{origin}}}/keyed/", "queryParameters": { "api_key": "{{KEY}}", "format": "json & more" } }
               }
             }
-            """, dotEnv: $"# test secrets\nWAFER_UPSTREAM_API_KEY=\"{Secret}\"\nWAFER_BOT_TOKEN=tok-4242\n");
+            """, dotEnv: $"# test secrets\nWAFER_UPSTREAM_API_KEY=\"{Secret}\"\nWAFER_BOT_TOKEN=tok-4242\nWAFER_KEYED_KEY=qk-5150-secret\n");
     }
 
     public async ValueTask DisposeAsync() => await _harness.DisposeAsync();
@@ -65,6 +66,7 @@ public sealed class HttpFetchTests : IAsyncLifetime
             return Results.Text("late");
         });
         app.MapGet("/bot{token}/getMe", (string token) => Results.Text("bot " + token));
+        app.MapGet("/keyed/echo-query", (HttpContext c) => Results.Text("query " + c.Request.QueryString.Value));
         app.MapGet("/api/echo-secret", (HttpContext c) => Results.Text("you sent " + c.Request.Headers["X-Api-Key"]));
     }
 
@@ -102,6 +104,18 @@ public sealed class HttpFetchTests : IAsyncLifetime
         var echoed = Body(reply.Ok);
         Assert.DoesNotContain(Secret, echoed);
         Assert.Contains("[redacted]", echoed);
+    }
+
+    [Fact]
+    public async Task Fetch_ConnectionQueryParameters_AreAppendedHostSideAfterTheGuestsAndScrubbed()
+    {
+        var reply = await _harness.CallAsync("http.fetch", new { url = Url("/keyed/echo-query?page=2&api_key=guest") });
+        Assert.True(reply.Succeeded, reply.Error);
+
+        // The guest's own parameters stay first; the connection's are appended, escaped, with the secret filled in.
+        var echoed = Body(reply.Ok);
+        Assert.Equal("query ?page=2&api_key=guest&api_key=[redacted]&format=json%20%26%20more", echoed);
+        Assert.DoesNotContain("qk-5150-secret", echoed);
     }
 
     [Fact]

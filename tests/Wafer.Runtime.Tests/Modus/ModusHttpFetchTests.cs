@@ -24,6 +24,7 @@ namespace Wafer.Runtime.Tests.Modus;
 public sealed class ModusHttpFetchTests : IAsyncLifetime
 {
     private const string GitHubToken = "ghp-modus-fetch-secret";
+    private const string ZenKey = "zen-query-secret";
 
     private readonly X509Certificate2 _certificate = SelfSigned("api.github.com", "zenquotes.io", "picsum.photos", "example.com");
     private readonly CapturingLoggerProvider _logs = new();
@@ -53,12 +54,12 @@ public sealed class ModusHttpFetchTests : IAsyncLifetime
                 };
             }));
         });
-        File.WriteAllText(Path.Combine(_server.PluginsPath, ".env"), $"MODUS_GITHUB_AUTH_TOKEN={GitHubToken}\n");
+        File.WriteAllText(Path.Combine(_server.PluginsPath, ".env"), $"MODUS_GITHUB_AUTH_TOKEN={GitHubToken}\nMODUS_ZENQUOTES_KEY={ZenKey}\n");
         ModusFixtures.Copy("http-example", _server.PluginsPath, "http", """
             {
               "connections": {
                 "github": {"type": "http", "baseUrl": "https://api.github.com/", "headers": {"Authorization": "Bearer {{AUTH_TOKEN}}"}},
-                "zenquotes": {"type": "http", "baseUrl": "https://zenquotes.io/"},
+                "zenquotes": {"type": "http", "baseUrl": "https://zenquotes.io/", "queryParameters": {"key": "{{KEY}}", "lang": "en"}},
                 "picsum": {"type": "http", "baseUrl": "https://picsum.photos/"}
               }
             }
@@ -118,6 +119,8 @@ public sealed class ModusHttpFetchTests : IAsyncLifetime
         var quote = await Result("getRandomQuote");
         Assert.Equal("""{"quote":"Be curious.","author":"Ada"}""", quote.GetRawText());
         Assert.Equal("zenquotes.io", _upstream.Last("/api/random").Headers["Host"]);
+        Assert.Equal($"/api/random?key={ZenKey}&lang=en", _upstream.Last("/api/random").Path); // the connection's queryParameters, host-side
+        Assert.DoesNotContain("key=", _upstream.Last("/repos/o/r/issues").Path, StringComparison.Ordinal);
         Assert.False(_upstream.Last("/api/random").Headers.ContainsKey("Authorization"), "the github connection's header went to another connection");
 
         var image = await Result("getRandomImage", """{"width":200,"height":300}""");

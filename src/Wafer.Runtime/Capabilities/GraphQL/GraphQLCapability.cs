@@ -50,7 +50,7 @@ public sealed class GraphQLCapability(OutboundHttp http, ConnectionSecrets secre
             throw new CapabilityException($"{Operation}: connection '{name}': the endpoint with its secrets filled in is not a valid URL");
         }
 
-        var headers = secrets.Headers(connection.Headers, connection, call, Operation);
+        var headers = secrets.FillEach(connection.Headers, connection, call, Operation);
         using var budget = call.Budget(Operation, connection.TimeoutMs);
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(Body(query, variables, operationName)) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

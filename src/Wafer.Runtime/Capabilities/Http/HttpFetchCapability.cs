@@ -36,10 +36,10 @@ public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets sec
 
         var target = HttpTarget.Find(url, call.Plugin.Manifest, secrets, call, Operation);
         var connection = target.Connection;
-        var connectionHeaders = secrets.Headers(connection.Headers, connection, call, Operation);
+        var connectionHeaders = secrets.FillEach(connection.Headers, connection, call, Operation);
         using var budget = call.Budget(Operation, connection.TimeoutMs);
 
-        var current = target.Url;
+        var current = ConnectionQuery.Append(target.Url, secrets.FillEach(connection.QueryParameters, connection, call, Operation));
         for (var hop = 0; ; hop++)
         {
             using var message = Build(method, current, headers, connectionHeaders, body);

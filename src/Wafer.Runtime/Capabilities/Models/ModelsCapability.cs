@@ -67,9 +67,10 @@ public sealed class ModelsCapability(OutboundHttp http, ConnectionSecrets secret
     private Answer Send(ModelSpec model, HttpConnectionSpec connection, byte[] body, CapabilityCall call)
     {
         var baseUrl = HttpTarget.Resolve(connection, secrets, call, Operation).GetLeftPart(UriPartial.Path).TrimEnd('/');
-        var endpoint = new Uri(baseUrl + (model.Kind == ModelSpec.Embeddings ? "/embeddings" : "/chat/completions"));
+        var endpoint = ConnectionQuery.Append(new Uri(baseUrl + (model.Kind == ModelSpec.Embeddings ? "/embeddings" : "/chat/completions")),
+            secrets.FillEach(connection.QueryParameters, connection, call, Operation));
         var shown = connection.BaseUrl.TrimEnd('/') + (model.Kind == ModelSpec.Embeddings ? "/embeddings" : "/chat/completions");
-        var headers = secrets.Headers(connection.Headers, connection, call, Operation);
+        var headers = secrets.FillEach(connection.Headers, connection, call, Operation);
         using var budget = call.Budget(Operation, connection.TimeoutMs);
         using var message = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");

@@ -26,7 +26,7 @@ public sealed class ConnectionSecrets(SecretStore store)
                 $"{operation}: connection '{connection.Name}' needs secret {name}: set {variable} or add it to {SecretStore.FileName}");
         });
 
-    /// <summary>Fills every header value of a connection.</summary>
-    public KeyValuePair<string, string>[] Headers(ManifestMap<string> headers, ConnectionSpec connection, CapabilityCall call, string operation) =>
+    /// <summary>Fills every value of a connection's headers or query parameters.</summary>
+    public KeyValuePair<string, string>[] FillEach(ManifestMap<string> headers, ConnectionSpec connection, CapabilityCall call, string operation) =>
         headers.Select(h => KeyValuePair.Create(h.Key, Fill(h.Value, connection, call, operation))).ToArray();
 }
