@@ -4,6 +4,7 @@ using GraphQL.Transport;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Wafer.GraphQL.Http;
+using Wafer.GraphQL.Subscriptions;
 using Wafer.Hosting.Http;
 
 namespace Wafer.GraphQL;
@@ -15,18 +16,22 @@ namespace Wafer.GraphQL;
 /// explorer page to a client that prefers HTML. The answer is <c>application/graphql-response+json</c> or
 /// <c>application/json</c> by the client's <c>Accept</c> (406 when it takes neither). A request that could not be
 /// read is 4xx; one refused before running (parse, validation or a limit) is 400 as graphql-response+json and 200
-/// as json; one that ran is 200, with its field errors.
+/// as json; one that ran is 200, with its field errors. A client accepting only <c>text/event-stream</c> gets its
+/// answer as server-sent events (graphql-sse, distinct connections), which is how subscriptions are served.
 /// </summary>
 public sealed class GraphQLHttpHandler
 {
-    private static readonly string[] PostOffers = [GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json];
-    private static readonly string[] GetQueryOffers = [GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json, GraphQLMediaTypes.Html];
+    private static readonly string[] PostOffers = [GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json, GraphQLMediaTypes.EventStream];
+    private static readonly string[] GetQueryOffers =
+        [GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json, GraphQLMediaTypes.Html, GraphQLMediaTypes.EventStream];
     private static readonly string[] GetPageOffers = [GraphQLMediaTypes.Html, GraphQLMediaTypes.GraphQLResponse, GraphQLMediaTypes.Json];
     private static readonly IGraphQLTextSerializer Serializer = GraphQLJson.Serializer;
 
     private readonly ISchemaSource _source;
     private readonly int _maxRequestBytes;
     private readonly GraphQLRequestRunner _runner;
+    private readonly int _maxOpenStreams;
+    private int _openStreams;
 
     public GraphQLHttpHandler(ISchemaSource source, GraphQLOptions options, int maxRequestBytes)
     {
@@ -35,6 +40,7 @@ public sealed class GraphQLHttpHandler
         _source = source;
         _maxRequestBytes = maxRequestBytes;
         _runner = new GraphQLRequestRunner(source, options);
+        _maxOpenStreams = options.MaxOpenSubscriptions;
     }
 
     public async Task PostAsync(HttpContext context)
@@ -127,7 +133,14 @@ public sealed class GraphQLHttpHandler
 
     private async Task RunAsync(HttpContext context, GraphQLRequest request, string mediaType, bool viaGet)
     {
-        var outcome = await _runner.RunAsync(request, viaGet, context);
+        var streamed = mediaType == GraphQLMediaTypes.EventStream;
+        var outcome = await _runner.RunAsync(request, viaGet, streamed, context);
+        if (streamed && !outcome.MutationOverGet)
+        {
+            await StreamAsync(context, outcome.Result);
+            return;
+        }
+
         var response = context.Response;
         if (outcome.MutationOverGet)
         {
@@ -138,6 +151,33 @@ public sealed class GraphQLHttpHandler
 
         var refused = !outcome.Result.Executed && mediaType == GraphQLMediaTypes.GraphQLResponse;
         await WriteAsync(context, mediaType, refused ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, outcome.Result);
+    }
+
+    private async Task StreamAsync(HttpContext context, ExecutionResult result)
+    {
+        if (result.Streams is not { Count: > 0 } streams)
+        {
+            await EventStreamWriter.WriteSingleAsync(context, result);
+            return;
+        }
+
+        if (Interlocked.Increment(ref _openStreams) > _maxOpenStreams)
+        {
+            Interlocked.Decrement(ref _openStreams);
+            context.Response.Headers.RetryAfter = "5";
+            await WriteRequestErrorAsync(context, GraphQLMediaTypes.Json, StatusCodes.Status503ServiceUnavailable,
+                $"{_maxOpenStreams} subscriptions are open, the most this server serves at once; try again later");
+            return;
+        }
+
+        try
+        {
+            await EventStreamWriter.WriteStreamAsync(context, streams.Values.First()); // validation allows one root field
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _openStreams);
+        }
     }
 
     /// <summary>Why a POST's content type is refused: none given, not JSON, or JSON in another charset than UTF-8.</summary>

@@ -45,6 +45,9 @@ public sealed class GraphQLOptions
     /// </summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Most subscriptions (server-sent event streams) open at once on one endpoint; more are refused with 503.</summary>
+    public int MaxOpenSubscriptions { get; set; } = 256;
+
     /// <summary>What is wrong with the settings, each naming the setting (<paramref name="prefix"/>: where they live); empty when valid.</summary>
     public IReadOnlyList<string> Validate(string prefix = "GraphQL")
     {
@@ -57,6 +60,7 @@ public sealed class GraphQLOptions
         AtLeast(errors, prefix, nameof(MaxFieldMergePairs), MaxFieldMergePairs, 0);
         AtLeast(errors, prefix, nameof(MaxErrors), MaxErrors, 1);
         AtLeast(errors, prefix, nameof(MaxParallelFields), MaxParallelFields, 1);
+        AtLeast(errors, prefix, nameof(MaxOpenSubscriptions), MaxOpenSubscriptions, 0);
         if (RequestTimeout < TimeSpan.FromMilliseconds(100))
         {
             errors.Add($"{prefix}.{nameof(RequestTimeout)} must be at least 100ms, got {RequestTimeout}");

@@ -14,12 +14,17 @@ public static class SchemaGenerator
     /// <summary>The placeholder field <c>Query</c> gets when no plugin exports a query (GraphQL requires one field).</summary>
     public const string PlaceholderField = "_empty";
 
-    public static GeneratedSchema Generate(IEnumerable<SchemaPlugin> plugins, Func<SchemaFunction, IFunctionCaller> callerFor)
+    /// <param name="subscriptions">
+    /// The fields of <c>Subscription</c>, when the host serves any (Modus's <c>agentEvent</c>): made anew for each
+    /// schema built, as a field and its types belong to one schema.
+    /// </param>
+    public static GeneratedSchema Generate(
+        IEnumerable<SchemaPlugin> plugins, Func<SchemaFunction, IFunctionCaller> callerFor, Func<IEnumerable<FieldType>>? subscriptions = null)
     {
         ArgumentNullException.ThrowIfNull(plugins);
         ArgumentNullException.ThrowIfNull(callerFor);
         var all = plugins.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray();
-        if (TryBuild(all, callerFor, out var built, out _))
+        if (TryBuild(all, callerFor, subscriptions, out var built, out _))
         {
             return built;
         }
@@ -30,7 +35,7 @@ public static class SchemaGenerator
         var alone = new List<SchemaPlugin>();
         foreach (var plugin in all)
         {
-            if (TryBuild([plugin], callerFor, out _, out var failure))
+            if (TryBuild([plugin], callerFor, subscriptions, out _, out var failure))
             {
                 alone.Add(plugin);
             }
@@ -40,12 +45,12 @@ public static class SchemaGenerator
             }
         }
 
-        if (!TryBuild(alone, callerFor, out built, out _))
+        if (!TryBuild(alone, callerFor, subscriptions, out built, out _))
         {
             var kept = new List<SchemaPlugin>();
             foreach (var plugin in alone)
             {
-                if (TryBuild([.. kept, plugin], callerFor, out _, out var failure))
+                if (TryBuild([.. kept, plugin], callerFor, subscriptions, out _, out var failure))
                 {
                     kept.Add(plugin);
                 }
@@ -55,7 +60,7 @@ public static class SchemaGenerator
                 }
             }
 
-            built = Build(kept, callerFor);
+            built = Build(kept, callerFor, subscriptions);
         }
 
         var notes = built.Notes.ToList();
@@ -69,11 +74,13 @@ public static class SchemaGenerator
         return built with { Notes = notes, Plugins = statuses };
     }
 
-    private static bool TryBuild(IReadOnlyList<SchemaPlugin> plugins, Func<SchemaFunction, IFunctionCaller> callerFor, out GeneratedSchema built, out string failure)
+    private static bool TryBuild(
+        IReadOnlyList<SchemaPlugin> plugins, Func<SchemaFunction, IFunctionCaller> callerFor, Func<IEnumerable<FieldType>>? subscriptions,
+        out GeneratedSchema built, out string failure)
     {
         try
         {
-            built = Build(plugins, callerFor);
+            built = Build(plugins, callerFor, subscriptions);
             failure = "";
             return true;
         }
@@ -85,7 +92,8 @@ public static class SchemaGenerator
         }
     }
 
-    private static GeneratedSchema Build(IReadOnlyList<SchemaPlugin> plugins, Func<SchemaFunction, IFunctionCaller> callerFor)
+    private static GeneratedSchema Build(
+        IReadOnlyList<SchemaPlugin> plugins, Func<SchemaFunction, IFunctionCaller> callerFor, Func<IEnumerable<FieldType>>? subscriptions)
     {
         var notes = new List<string>();
         var exposed = plugins.Select(p => ExposedPlugin.From(p, notes)).ToArray();
@@ -126,7 +134,18 @@ public static class SchemaGenerator
             });
         }
 
-        var schema = new WaferSchema { Query = query, Mutation = mutation.Fields.Count == 0 ? null : mutation };
+        var subscription = new ObjectGraphType { Name = "Subscription" };
+        foreach (var field in subscriptions?.Invoke() ?? [])
+        {
+            subscription.AddField(field);
+        }
+
+        var schema = new WaferSchema
+        {
+            Query = query,
+            Mutation = mutation.Fields.Count == 0 ? null : mutation,
+            Subscription = subscription.Fields.Count == 0 ? null : subscription,
+        };
         schema.Initialize();
         var statuses = exposed.ToDictionary(
             p => p.Name,

@@ -12,6 +12,7 @@ internal static class GraphQLMediaTypes
     public const string GraphQLResponse = "application/graphql-response+json";
     public const string Json = "application/json";
     public const string Html = "text/html";
+    public const string EventStream = "text/event-stream";
 
     /// <summary>
     /// The offered type the client accepts with the highest quality (ties go to the earlier offer), the first offer

@@ -18,8 +18,9 @@ internal sealed class GraphQLRequestRunner(ISchemaSource source, GraphQLOptions 
     private readonly GraphQLDocumentBuilder _parser = new();
     private readonly DocumentExecuter _executer = new(new GraphQLDocumentBuilder(), new LimitingDocumentValidator(options));
 
-    /// <param name="viaGet">A GET: only queries run; a mutation is refused unrun (<see cref="RunOutcome.MutationOverGet"/>).</param>
-    public async Task<RunOutcome> RunAsync(GraphQLRequest request, bool viaGet, HttpContext context)
+    /// <param name="viaGet">A GET: only queries (and, streamed, subscriptions) run; a mutation is refused unrun (<see cref="RunOutcome.MutationOverGet"/>).</param>
+    /// <param name="streamed">The answer goes out as server-sent events: the only way a subscription can run.</param>
+    public async Task<RunOutcome> RunAsync(GraphQLRequest request, bool viaGet, bool streamed, HttpContext context)
     {
         var query = request.Query!;
         if (query.Length > options.MaxQueryLength)
@@ -38,10 +39,18 @@ internal sealed class GraphQLRequestRunner(ISchemaSource source, GraphQLOptions 
             return Refused(error);
         }
 
-        if (viaGet && Operation(document, request.OperationName) is { Operation: not OperationType.Query } operation)
+        var operation = Operation(document, request.OperationName);
+        if (operation is { Operation: OperationType.Subscription } && !streamed)
+        {
+            return Refused(new ExecutionError(
+                $"a subscription needs the header Accept: {GraphQLMediaTypes.EventStream}; its events are sent as server-sent events")
+            { Code = "subscription_needs_event_stream" });
+        }
+
+        if (viaGet && operation is { Operation: OperationType.Mutation })
         {
             return new RunOutcome(new ExecutionResult(new ExecutionError(
-                $"a {operation.Operation.ToString().ToLowerInvariant()} cannot run over GET: send it with POST") { Code = "method_not_allowed" }), MutationOverGet: true);
+                "a mutation cannot run over GET: send it with POST") { Code = "method_not_allowed" }), MutationOverGet: true);
         }
 
         using var deadline = new CancellationTokenSource(options.RequestTimeout);

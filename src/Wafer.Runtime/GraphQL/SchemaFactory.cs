@@ -3,6 +3,7 @@ using Wafer.GraphQL;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
 using Wafer.Runtime.Invocation;
+using Wafer.Runtime.Modus.Agents;
 
 namespace Wafer.Runtime.GraphQL;
 
@@ -11,14 +12,17 @@ namespace Wafer.Runtime.GraphQL;
 /// <see cref="FunctionInvoker"/>, re-resolving from the catalog when a version was retired meanwhile. Every
 /// collision resolved, every function left out and every plugin refused is logged.
 /// </summary>
-public sealed partial class SchemaFactory(PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, ILogger<SchemaFactory> logger)
+/// <remarks>While a Modus app is loaded, <c>Subscription.agentEvent</c> is served too, as Modus did.</remarks>
+public sealed partial class SchemaFactory(
+    PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, ILogger<SchemaFactory> logger, ModusAgents? agents = null)
 {
     public GeneratedSchema Create(CatalogSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         var generated = SchemaGenerator.Generate(
             snapshot.Plugins.Select(p => new SchemaPlugin(p.Name, p.Metadata)),
-            function => new RegisteredFunctionCaller(snapshot.ByQualifiedName[function.QualifiedName], catalog, invoker, slots));
+            function => new RegisteredFunctionCaller(snapshot.ByQualifiedName[function.QualifiedName], catalog, invoker, slots),
+            agents is not null && snapshot.Plugins.Any(p => p.Modus is not null) ? () => AgentEventField.Create(agents) : null);
         foreach (var note in generated.Notes)
         {
             SchemaNote(logger, snapshot.Version, note);

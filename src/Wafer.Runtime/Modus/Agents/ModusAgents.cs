@@ -83,6 +83,7 @@ public sealed partial class ModusAgents(
                 agent.Record = agent.Record with { Status = AgentRecord.Terminated, Updated = DateTimeOffset.UtcNow };
                 store.Save(agent.Record);
                 agent.Close();
+                Publish(agent, AgentEvent.StatusUpdated(AgentRecord.Terminated), last: true);
             }
 
             return agent.Record;
@@ -97,20 +98,56 @@ public sealed partial class ModusAgents(
             .Where(r => r.Plugin == plugin && r.Status == AgentRecord.Running)
             .OrderBy(r => r.Id, StringComparer.Ordinal)];
 
-    /// <summary>Records an event an agent published: kept with the agent (the last 100) and logged.</summary>
+    /// <summary>Records an event an agent published: kept with the agent (the last 100), logged, and sent to its watchers.</summary>
     public void Publish(string plugin, string id, string name, string? data)
     {
         var agent = Find(plugin, id);
+        Publish(agent, new AgentEvent(name, data, DateTimeOffset.UtcNow));
+        AgentEventPublished(logger, plugin, id, name, data ?? "null");
+    }
+
+    /// <summary>
+    /// The events agent <paramref name="id"/> publishes from now on (the <c>agentEvent</c> subscription), ending
+    /// after its <c>agentStatusUpdated</c> event to <c>terminated</c>; an agent already terminated ends at once.
+    /// Watchers are told on the publishing thread and must not block.
+    /// </summary>
+    public IObservable<AgentEvent> Watch(string id)
+    {
+        if (!_agents.TryGetValue(id, out var agent))
+        {
+            var saved = store.Load(id) ?? throw new KeyNotFoundException($"agent {id} does not exist");
+            agent = _agents.GetOrAdd(id, _ => new Agent(saved));
+        }
+
+        return new AgentEvents(agent);
+    }
+
+    private static void Publish(Agent agent, AgentEvent @event, bool last = false)
+    {
+        IObserver<AgentEvent>[] watchers;
         lock (agent.Events)
         {
-            agent.Events.Enqueue(new AgentEvent(name, data, DateTimeOffset.UtcNow));
+            agent.Events.Enqueue(@event);
             while (agent.Events.Count > MaxEvents)
             {
                 agent.Events.Dequeue();
             }
+
+            watchers = [.. agent.Watchers];
+            if (last)
+            {
+                agent.Watchers.Clear();
+            }
         }
 
-        AgentEventPublished(logger, plugin, id, name, data ?? "null");
+        foreach (var watcher in watchers)
+        {
+            watcher.OnNext(@event);
+            if (last)
+            {
+                watcher.OnCompleted();
+            }
+        }
     }
 
     public IReadOnlyList<AgentEvent> Events(string plugin, string id)
@@ -234,7 +271,10 @@ public sealed partial class ModusAgents(
 
         public LoadedPlugin? Leased { get; set; }
 
+        /// <summary>The last events; its lock also guards <see cref="Watchers"/>.</summary>
         public Queue<AgentEvent> Events { get; } = new();
+
+        public List<IObserver<AgentEvent>> Watchers { get; } = [];
 
         public void Close()
         {
@@ -245,10 +285,45 @@ public sealed partial class ModusAgents(
         }
     }
 
+    /// <summary>One watcher's view of an agent's events: added to its watchers until disposed.</summary>
+    private sealed class AgentEvents(Agent agent) : IObservable<AgentEvent>
+    {
+        public IDisposable Subscribe(IObserver<AgentEvent> observer)
+        {
+            lock (agent.Events)
+            {
+                if (agent.Record.Status != AgentRecord.Terminated)
+                {
+                    agent.Watchers.Add(observer);
+                    return new Unwatch(agent, observer);
+                }
+            }
+
+            observer.OnCompleted();
+            return new Unwatch(agent, observer);
+        }
+    }
+
+    private sealed class Unwatch(Agent agent, IObserver<AgentEvent> observer) : IDisposable
+    {
+        public void Dispose()
+        {
+            lock (agent.Events)
+            {
+                agent.Watchers.Remove(observer);
+            }
+        }
+    }
+
     [LoggerMessage(EventId = 2870, EventName = "ModusAgentEvent", Level = LogLevel.Information,
         Message = "Agent {AgentId} of {Plugin} published {Event}: {Data}")]
     private static partial void AgentEventPublished(ILogger logger, string plugin, string agentId, string @event, string data);
 }
 
-/// <summary>An event an agent published (<c>publishEvent</c>).</summary>
-public sealed record AgentEvent(string Name, string? Data, DateTimeOffset Time);
+/// <summary>An event an agent published (<c>publishEvent</c>), or a change of its status; <see cref="Data"/> is JSON text.</summary>
+public sealed record AgentEvent(string Name, string? Data, DateTimeOffset Time)
+{
+    /// <summary>What Modus publishes when an agent's status changes: <c>agentStatusUpdated</c> with <c>{"status": …}</c>.</summary>
+    public static AgentEvent StatusUpdated(string status) =>
+        new("agentStatusUpdated", JsonSerializer.Serialize(new { status }), DateTimeOffset.UtcNow);
+}
