@@ -23,7 +23,7 @@ public sealed partial class ServeTests
             "--brokerPort", FleetCluster.FreePort().ToString(CultureInfo.InvariantCulture), "--storagePath", Path.Combine(_folder, "orchestrator"),
         ]);
         using var first = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
-        await Until(orchestrator, async () => (await first.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready");
+        await Until(orchestrator, () => IsReadyAsync(first), "the orchestrator is ready");
 
         using var wasm = new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest("hello.wasm")));
         wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
@@ -44,5 +44,18 @@ public sealed partial class ServeTests
         string? result = null;
         await Until(serve, async () => (result = await FleetCluster.CallHelloAsync(runtimeUrl, "greeter")) is not null, "the deployment answers on the runtime");
         Assert.Equal("Hello, world!", result);
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient orchestrator)
+    {
+        try
+        {
+            using var response = await orchestrator.GetAsync("/readyz");
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false; // not listening yet
+        }
     }
 }
