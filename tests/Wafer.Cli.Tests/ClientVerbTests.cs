@@ -174,7 +174,9 @@ public sealed class ClientVerbTests
         Assert.Equal(4, code);
         (code, _, _) = await Wafer(withToken, "stop", "hello");
         Assert.Equal(4, code);
-        Assert.False(File.Exists(Path.Combine(runtime.Storage, "uploads", "hello.wasm")), "the stopped upload is gone from storage");
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(LiveRuntime.Guest("hello.wasm"))));
+        Assert.False(File.Exists(Path.Combine(runtime.Storage, "uploads", "hello.upload.json")), "the stopped upload is gone from storage");
+        Assert.False(File.Exists(Path.Combine(runtime.Storage, "artifacts", hash[..2], hash + ".wasm")), "the stopped upload's wasm is gone from storage");
     }
 
     [Fact]
@@ -199,7 +201,7 @@ public sealed class ClientVerbTests
         Assert.Equal(2, deployed.GetProperty("count").GetInt32());
         Assert.Equal(["one", "two"], deployed.GetProperty("plugins").EnumerateArray().Select(p => p.GetProperty("name").GetString()));
         Assert.Contains("two: labels are placement constraints for an orchestrator; a runtime ignores them", Flatten(stderr), StringComparison.Ordinal);
-        var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runtime.Storage, "uploads", "one.wafer.json"))).RootElement;
+        var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(runtime.Storage, "uploads", "one.upload.json"))).RootElement.GetProperty("manifest");
         Assert.Equal("a", manifest.GetProperty("config").GetProperty("mode").GetString());
         Assert.Equal("one", manifest.GetProperty("name").GetString());
 

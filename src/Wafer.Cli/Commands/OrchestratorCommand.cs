@@ -18,6 +18,7 @@ public static class OrchestratorCommand
         var port = new Option<int>("--port") { Description = "HTTP port of the REST API", DefaultValueFactory = _ => OrchestratorOptions.DefaultPort };
         var host = new Option<string>("--host") { Description = "Address to bind (loopback by default)", DefaultValueFactory = _ => "127.0.0.1" };
         var storage = new Option<string?>("--storagePath") { Description = "Where plugin artifacts and the default database live (default $HOME/.wafer/orchestrator)" };
+        var artifacts = new Option<string?>("--artifacts") { Description = ServeCommand.ArtifactsDescription };
         var publicUrl = new Option<string?>("--publicUrl") { Description = "URL runtimes reach this orchestrator at (default: the bound address)" };
         var mqttUser = new Option<string?>("--mqttUser") { Description = "Broker user name (or WAFER_MQTT_USERNAME); the in-process broker then requires it" };
         var mqttPassword = new Option<string?>("--mqttPassword") { Description = "Broker password (or WAFER_MQTT_PASSWORD)" };
@@ -28,7 +29,7 @@ public static class OrchestratorCommand
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
+            mqtt, brokerPort, brokerHost, database, port, host, storage, artifacts, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,6 +42,7 @@ public static class OrchestratorCommand
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
                 StoragePath = Path.GetFullPath(parse.GetValue(storage) ?? OrchestratorOptions.DefaultStoragePath()),
+                Artifacts = parse.GetValue(artifacts),
                 PublicUrl = parse.GetValue(publicUrl),
                 MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
                 MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),

@@ -39,11 +39,12 @@ public static class ServeCommand
         var standalone = new Option<bool>("--standalone") { Description = "Serve the plugins folder only: no orchestrator, no broker" };
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): the runtime's and the orchestrator's control operations need it, the control channel is signed with it, and the in-process broker then requires the credentials derived from it" };
         var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
+        var artifacts = new Option<string?>("--artifacts") { Description = ArtifactsDescription };
         var insecure = ServerStart.InsecureOption();
 
         var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
-            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, insecure,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, artifacts, insecure,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -82,8 +83,14 @@ public static class ServeCommand
                 Host = parse.GetValue(host)!,
                 BrokerPort = parse.GetValue(brokerPort),
                 StoragePath = Path.Combine(storagePath, "orchestrator"),
+                Artifacts = parse.GetValue(artifacts),
                 ApiToken = apiToken,
             };
+            if (fleet is null && parse.GetValue(artifacts) is not null)
+            {
+                return ServerStart.Usage("--artifacts is the orchestrator's artifact store, and --standalone runs none: drop one of them");
+            }
+
             if (limits.Apply(parse, runtime) is { } limitError)
             {
                 return ServerStart.Usage(limitError);
@@ -168,6 +175,11 @@ public static class ServeCommand
             await app.DisposeAsync();
         }
     }
+
+    /// <summary>What <c>--artifacts</c> says in <c>wafer serve</c> and <c>wafer orchestrator</c>.</summary>
+    internal const string ArtifactsDescription =
+        "Where the orchestrator keeps uploaded plugins: a folder, or s3://BUCKET/PREFIX (endpoint and credentials from the standard AWS settings), "
+        + "which several orchestrators can share (default: 'artifacts' in the storage path)";
 
     /// <summary>The orchestrator's own check refuses broker port 0, which serve resolves to a free port itself.</summary>
     private static IEnumerable<string> BrokerPortAllowed(IReadOnlyList<string> errors, int brokerPort) =>

@@ -28,9 +28,21 @@ public static class ApiProblems
             ? "the bearer token is not the orchestrator's API token"
             : "this operation needs 'Authorization: Bearer TOKEN' with the orchestrator's API token (--token or WAFER_TOKEN)");
 
-    /// <summary>An upload the disk could not take (507 when it is full, else 500): nothing was stored.</summary>
-    public static IResult NotStored(Artifacts.ArtifactNotStoredException exception) =>
-        Problems.Create(exception.DiskFull ? ProblemTypes.InsufficientStorage : ProblemTypes.StorageFailed, exception.Message);
+    /// <summary>
+    /// An upload the artifact store could not take (507 when the disk is full, 503 when the store is unreachable, else
+    /// 500): nothing was stored.
+    /// </summary>
+    public static IResult NotStored(Artifacts.ArtifactNotStoredException exception) => StoreFailed(exception.Fault, exception.Message);
+
+    /// <summary>The artifact store failed (<see cref="NotStored"/>'s statuses).</summary>
+    public static IResult StoreFailed(Artifacts.ArtifactStoreException exception) => StoreFailed(exception.Fault, exception.Message);
+
+    private static IResult StoreFailed(Artifacts.ArtifactStoreFault fault, string detail) => fault switch
+    {
+        Artifacts.ArtifactStoreFault.DiskFull => Problems.Create(ProblemTypes.InsufficientStorage, detail),
+        Artifacts.ArtifactStoreFault.Unavailable => Problems.Create(ProblemTypes.Unavailable, detail),
+        _ => Problems.Create(ProblemTypes.StorageFailed, detail),
+    };
 
     public static IResult Unavailable(string detail) => Problems.Create(ProblemTypes.Unavailable, detail);
 }

@@ -67,21 +67,31 @@ public static class ArtifactEndpoints
             .WithName("UploadArtifact")
             .WithSummary("Store a plugin's wasm (and manifest) durably; answers its SHA-256 hash")
             .DescribesBody<byte[]>("multipart/form-data", "application/wasm", "application/octet-stream")
-            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(507);
+            .Produces<ArtifactView>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(401).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503).ProducesProblem(507);
 
-        group.MapGet("/{hash}", (ArtifactService artifacts, string hash) =>
+        group.MapGet("/{hash}", async (ArtifactService artifacts, string hash, CancellationToken cancellationToken) =>
             {
                 if (!ArtifactHash.IsValid(hash))
                 {
                     return ApiProblems.BadRequest($"'{hash}' is not a SHA-256 hash (64 lower-case hex digits)");
                 }
 
-                return artifacts.Files.OpenRead(hash) is { } file
-                    ? Results.Stream(file, "application/wasm", entityTag: new EntityTagHeaderValue($"\"{hash}\""), enableRangeProcessing: true)
+                Stream? artifact;
+                try
+                {
+                    artifact = await artifacts.Store.OpenAsync(hash, cancellationToken);
+                }
+                catch (ArtifactStoreException ex)
+                {
+                    return ApiProblems.StoreFailed(ex);
+                }
+
+                return artifact is not null
+                    ? Results.Stream(artifact, "application/wasm", entityTag: new EntityTagHeaderValue($"\"{hash}\""), enableRangeProcessing: true)
                     : ApiProblems.NotFound($"no artifact with hash {hash}");
             })
             .WithName("GetArtifact").WithSummary("Download a plugin's wasm by hash (runtimes verify the hash)")
-            .Produces<byte[]>(200, "application/wasm").ProducesProblem(400).ProducesProblem(401).ProducesProblem(404);
+            .Produces<byte[]>(200, "application/wasm").ProducesProblem(400).ProducesProblem(401).ProducesProblem(404).ProducesProblem(503);
         return endpoints;
     }
 

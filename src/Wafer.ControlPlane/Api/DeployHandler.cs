@@ -68,13 +68,24 @@ internal static class DeployHandler
                 return ApiProblems.BadRequest($"hash {input.Hash} does not match the plugin sent (its SHA-256 is {artifact.Hash})");
             }
         }
-        else if (await artifacts.FindAsync(input.Hash!, cancellationToken) is { } found)
-        {
-            artifact = found;
-        }
         else
         {
-            return ApiProblems.BadRequest($"no artifact with hash {input.Hash}: upload it with POST /api/artifacts first, or send the plugin itself");
+            ArtifactRecord? found;
+            try
+            {
+                found = await artifacts.FindAsync(input.Hash!, cancellationToken);
+            }
+            catch (ArtifactStoreException ex)
+            {
+                return ApiProblems.StoreFailed(ex);
+            }
+
+            if (found is null)
+            {
+                return ApiProblems.BadRequest($"no artifact with hash {input.Hash}: upload it with POST /api/artifacts first, or send the plugin itself");
+            }
+
+            artifact = found;
         }
 
         var manifestSource = input.Manifest ?? artifact.Manifest;

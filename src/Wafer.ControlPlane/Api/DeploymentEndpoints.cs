@@ -17,7 +17,7 @@ public static class DeploymentEndpoints
             .WithSummary("Create or update a deployment: a plugin (inline or by artifact hash), a replica count and label constraints")
             .DescribesBody<DeploymentRequest>("application/json", "multipart/form-data")
             .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>()
-            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(507);
+            .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503).ProducesProblem(507);
 
         group.MapGet("/", (HttpContext context, FleetView view, IOrchestratorAddress address) =>
             {

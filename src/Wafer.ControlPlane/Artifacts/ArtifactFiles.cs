@@ -1,50 +1,69 @@
+using System.Runtime.CompilerServices;
 using Wafer.Storage;
+using Wafer.Storage.Artifacts;
 
 namespace Wafer.ControlPlane.Artifacts;
 
 /// <summary>
-/// Plugin wasm files on disk under <c>STORAGE/artifacts/</c>, one file per hash, written durably
-/// (<see cref="DurableFiles"/>): a reader sees a whole artifact or none, a stored one survives a crash, and a write
-/// that fails (a full disk) leaves nothing behind.
+/// The artifact store in a folder, <c>STORAGE/artifacts/</c>: one file per hash, written durably
+/// (<see cref="ContentAddressedFiles"/>): a reader sees a whole artifact or none, a stored one survives a crash, a write
+/// that fails (a full disk) leaves nothing behind, and what a crash left half-written is deleted at start.
 /// </summary>
-public sealed class ArtifactFiles
+public sealed class ArtifactFiles : IArtifactStore
 {
+    private readonly ContentAddressedFiles _files;
+
+    /// <summary>The store in <c>artifacts/</c> under the orchestrator's storage folder.</summary>
     public ArtifactFiles(string storagePath)
+        : this(new ContentAddressedFiles(Path.Combine(Path.GetFullPath(storagePath), "artifacts")))
     {
-        Root = Path.Combine(Path.GetFullPath(storagePath), "artifacts");
-        Directory.CreateDirectory(Root);
-        foreach (var folder in Directory.EnumerateDirectories(Root))
-        {
-            DurableFiles.DeleteLeftovers(folder); // from a crash mid-write
-        }
     }
 
-    public string Root { get; }
+    private ArtifactFiles(ContentAddressedFiles files) => _files = files;
 
-    public string PathOf(string hash) =>
-        ArtifactHash.IsValid(hash) ? Path.Combine(Root, hash[..2], hash + ".wasm") : throw new ArgumentException($"'{hash}' is not a SHA-256 hex digest", nameof(hash));
+    /// <summary>The store in <paramref name="folder"/> itself (<c>--artifacts PATH</c>).</summary>
+    public static ArtifactFiles InFolder(string folder) => new(new ContentAddressedFiles(folder));
 
-    public bool Exists(string hash) => ArtifactHash.IsValid(hash) && File.Exists(PathOf(hash));
+    public string Root => _files.Root;
 
-    /// <summary>
-    /// Stores <paramref name="wasm"/> under its hash (idempotent) and returns the hash. Throws the
-    /// <see cref="IOException"/> of a full disk (<see cref="DurableFiles.IsDiskFull"/>) with nothing stored.
-    /// </summary>
-    public async Task<string> WriteAsync(ReadOnlyMemory<byte> wasm, CancellationToken cancellationToken = default)
-    {
-        var hash = ArtifactHash.Of(wasm.Span);
-        var path = PathOf(hash);
-        if (File.Exists(path) && new FileInfo(path).Length == wasm.Length)
-        {
-            return hash;
-        }
+    public string Location => _files.Root;
 
-        DurableFiles.CreateFolder(Path.GetDirectoryName(path)!);
-        await DurableFiles.WriteAsync(path, wasm, cancellationToken);
-        return hash;
-    }
+    public string PathOf(string hash) => _files.PathOf(hash);
+
+    public bool Exists(string hash) => _files.Exists(hash);
 
     /// <summary>Opens a stored artifact for reading; null when there is none with that hash.</summary>
-    public FileStream? OpenRead(string hash) =>
-        Exists(hash) ? new FileStream(PathOf(hash), FileMode.Open, FileAccess.Read, FileShare.Read, 81920, FileOptions.Asynchronous) : null;
+    public FileStream? OpenRead(string hash) => _files.OpenRead(hash);
+
+    public async Task<string> PutAsync(ReadOnlyMemory<byte> wasm, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await _files.PutAsync(wasm, cancellationToken);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            var diskFull = DurableFiles.IsDiskFull(ex);
+            throw new ArtifactStoreException(
+                $"the plugin could not be stored under {Root}{(diskFull ? " (the disk is full)" : "")}: {ex.Message}",
+                diskFull ? ArtifactStoreFault.DiskFull : ArtifactStoreFault.Failed, ex);
+        }
+    }
+
+    public Task<Stream?> OpenAsync(string hash, CancellationToken cancellationToken = default) => Task.FromResult<Stream?>(_files.OpenRead(hash));
+
+    public Task<bool> ExistsAsync(string hash, CancellationToken cancellationToken = default) => Task.FromResult(_files.Exists(hash));
+
+    public Task<bool> DeleteAsync(string hash, CancellationToken cancellationToken = default) => Task.FromResult(_files.Delete(hash));
+
+    public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var hash in _files.List())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return hash;
+        }
+
+        await Task.CompletedTask;
+    }
 }

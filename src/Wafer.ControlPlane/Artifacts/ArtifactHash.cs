@@ -1,27 +1,11 @@
-using System.Security.Cryptography;
+using Wafer.Storage.Artifacts;
 
 namespace Wafer.ControlPlane.Artifacts;
 
-/// <summary>Plugin versions are named by the SHA-256 of their wasm bytes, as 64 lower-case hex digits.</summary>
+/// <summary>Plugin versions are named by the SHA-256 of their wasm bytes, as 64 lower-case hex digits (<see cref="ContentHash"/>).</summary>
 public static class ArtifactHash
 {
-    public static string Of(ReadOnlySpan<byte> wasm) => Convert.ToHexStringLower(SHA256.HashData(wasm));
+    public static string Of(ReadOnlySpan<byte> wasm) => ContentHash.Of(wasm);
 
-    public static bool IsValid(string? hash)
-    {
-        if (hash is not { Length: 64 })
-        {
-            return false;
-        }
-
-        foreach (var c in hash)
-        {
-            if (!char.IsAsciiDigit(c) && c is not (>= 'a' and <= 'f'))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValid(string? hash) => ContentHash.IsValid(hash);
 }

@@ -1,18 +1,20 @@
 using Wafer.ControlPlane.Store;
 using Wafer.Protocol.Binary;
 using Wafer.Protocol.Manifest;
-using Wafer.Storage;
 
 namespace Wafer.ControlPlane.Artifacts;
 
-/// <summary>Accepts uploaded plugins: checks them, stores the wasm on disk by hash and its metadata in the store.</summary>
-public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, TimeProvider time)
+/// <summary>
+/// Accepts uploaded plugins: checks them, stores the wasm in the artifact store by hash (a folder or S3) and its
+/// metadata in the fleet store.
+/// </summary>
+public sealed class ArtifactService(IArtifactStore artifacts, IFleetStore store, TimeProvider time)
 {
-    public ArtifactFiles Files => files;
+    public IArtifactStore Store => artifacts;
 
     /// <summary>
     /// Stores <paramref name="wasm"/> with its optional manifest. Throws <see cref="ArtifactRejectedException"/> saying
-    /// what is wrong with the upload, <see cref="ArtifactNotStoredException"/> when the disk could not take it.
+    /// what is wrong with the upload, <see cref="ArtifactNotStoredException"/> when the store could not take it.
     /// </summary>
     public async Task<ArtifactRecord> StoreAsync(ReadOnlyMemory<byte> wasm, string? manifest, CancellationToken cancellationToken = default)
     {
@@ -38,13 +40,11 @@ public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, Time
         string hash;
         try
         {
-            hash = await files.WriteAsync(wasm, cancellationToken);
+            hash = await artifacts.PutAsync(wasm, cancellationToken);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (ArtifactStoreException ex)
         {
-            var diskFull = DurableFiles.IsDiskFull(ex);
-            throw new ArtifactNotStoredException(
-                $"the plugin could not be stored under {files.Root}{(diskFull ? " (the disk is full)" : "")}: {ex.Message}. Nothing was stored", diskFull, ex);
+            throw new ArtifactNotStoredException(ex.Message + ". Nothing was stored", ex.Fault, ex);
         }
 
         var record = new ArtifactRecord(hash, wasm.Length, normalized, time.GetUtcNow());
@@ -52,7 +52,25 @@ public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, Time
         return await store.GetArtifactAsync(hash, cancellationToken) ?? record;
     }
 
-    /// <summary>The stored artifact with <paramref name="hash"/>, when both its file and its record exist.</summary>
-    public async Task<ArtifactRecord?> FindAsync(string hash, CancellationToken cancellationToken = default) =>
-        files.Exists(hash) ? await store.GetArtifactAsync(hash, cancellationToken) : null;
+    /// <summary>
+    /// The stored artifact with <paramref name="hash"/>, when it is in the artifact store. One another orchestrator
+    /// sharing the store put there is recorded here on first use (without a manifest: a deployment sends its own).
+    /// Throws <see cref="ArtifactStoreException"/> when the store cannot be read.
+    /// </summary>
+    public async Task<ArtifactRecord?> FindAsync(string hash, CancellationToken cancellationToken = default)
+    {
+        if (await store.GetArtifactAsync(hash, cancellationToken) is { } record)
+        {
+            return await artifacts.ExistsAsync(hash, cancellationToken) ? record : null;
+        }
+
+        await using var stream = await artifacts.OpenAsync(hash, cancellationToken);
+        if (stream is null)
+        {
+            return null;
+        }
+
+        await store.SaveArtifactAsync(new ArtifactRecord(hash, stream.Length, null, time.GetUtcNow()), cancellationToken);
+        return await store.GetArtifactAsync(hash, cancellationToken);
+    }
 }

@@ -12,11 +12,12 @@ namespace Wafer.ControlPlane.Gateway;
 /// <summary>
 /// The gateway's view of one fleet snapshot: every deployment with replicas running on online runtimes (draining
 /// ones only when no online runtime runs it), with its plugin's metadata and handler routes. Offline runtimes are
-/// never in it. Metadata is read from the stored artifact once per hash, routes parsed once per manifest, so equal
+/// never in it. Metadata is read from the artifact store once per hash (again on the next build when the store could
+/// not be read or did not have it yet), routes parsed once per manifest, so equal
 /// routes share their lists and <see cref="SameRoutes"/> compares cheaply. Linear in the fleet's size: it runs on
 /// every fleet change (keepalives included).
 /// </summary>
-public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
+public sealed class FleetRouteBuilder(IArtifactStore artifacts)
 {
     private readonly ConcurrentDictionary<string, JsonElement?> _metadata = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<HandlerRouteSpec>> _routes = new(StringComparer.Ordinal);
@@ -92,26 +93,49 @@ public sealed class FleetRouteBuilder(ArtifactFiles artifacts)
                 .Select(f => f.GetProperty("name").GetString()!)]
             : [];
 
-    private JsonElement? Metadata(string hash) => _metadata.GetOrAdd(hash, h =>
+    private JsonElement? Metadata(string hash)
     {
+        if (_metadata.TryGetValue(hash, out var known))
+        {
+            return known;
+        }
+
+        byte[] wasm;
         try
         {
-            if (!artifacts.Exists(h))
+            // The folder store answers at once; an S3 store reads each hash once, after which its local copy answers.
+            using var stream = artifacts.OpenAsync(hash).GetAwaiter().GetResult();
+            if (stream is null)
             {
                 return null;
             }
 
-            var wasm = File.ReadAllBytes(artifacts.PathOf(h));
+            using var buffer = new MemoryStream();
+            stream.CopyTo(buffer);
+            wasm = buffer.ToArray();
+        }
+        catch (Exception ex) when (ex is ArtifactStoreException or IOException)
+        {
+            return null;
+        }
+
+        return _metadata[hash] = ReadMetadata(wasm);
+    }
+
+    private static JsonElement? ReadMetadata(byte[] wasm)
+    {
+        try
+        {
             // A Modus app has no wafer.meta: its Modus metadata, mapped, travels in the same form.
             var json = ModuleMetadata.FindJson(wasm)
                 ?? (ModusModule.Is(wasm) ? MetadataWriter.Write(ModusModule.ReadMetadata(wasm).Model.Metadata) : null);
             return json is null ? null : JsonDocument.Parse(json).RootElement.Clone();
         }
-        catch (Exception ex) when (ex is IOException or JsonException or MetadataException)
+        catch (Exception ex) when (ex is JsonException or MetadataException)
         {
             return null;
         }
-    });
+    }
 
     private List<HandlerRouteSpec> HandlerRoutes(Deployment deployment) => _routes.GetOrAdd(deployment.Manifest, manifest =>
     {

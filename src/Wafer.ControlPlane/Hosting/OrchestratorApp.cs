@@ -44,6 +44,8 @@ public static class OrchestratorApp
         to.MqttCa = from.MqttCa;
         to.Database = from.Database;
         to.StoragePath = from.StoragePath;
+        to.Artifacts = from.Artifacts;
+        to.ArtifactStoreTimeout = from.ArtifactStoreTimeout;
         to.KeepaliveGraceMissed = from.KeepaliveGraceMissed;
         to.CommandTimeout = from.CommandTimeout;
         to.DrainTimeout = from.DrainTimeout;

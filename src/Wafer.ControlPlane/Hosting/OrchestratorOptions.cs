@@ -1,5 +1,6 @@
 using System.Net;
 using Wafer.Protocol.Transport;
+using Wafer.Storage.S3;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -51,6 +52,18 @@ public sealed class OrchestratorOptions
 
     /// <summary>Where the database (by default) and the plugin artifacts live; default <c>$HOME/.wafer/orchestrator</c>.</summary>
     public string StoragePath { get; set; } = DefaultStoragePath();
+
+    /// <summary>
+    /// Where plugin artifacts are kept: null for <c>artifacts/</c> in <see cref="StoragePath"/>, a folder, or an S3 bucket
+    /// as <c>s3://BUCKET/PREFIX</c> (reached through the standard AWS settings), which several orchestrators can share.
+    /// </summary>
+    public string? Artifacts { get; set; }
+
+    /// <summary>How long one request to an S3 artifact store may take.</summary>
+    public TimeSpan ArtifactStoreTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The S3 location of <see cref="Artifacts"/>; null when it is a folder (or unset).</summary>
+    public S3Location? ArtifactBucket() => Artifacts is { } text ? S3Location.TryParseUrl(text, "--artifacts", out _) : null;
 
     /// <summary>Keepalives a runtime may miss before it is taken for offline.</summary>
     public int KeepaliveGraceMissed { get; set; } = 3;
@@ -150,6 +163,27 @@ public sealed class OrchestratorOptions
         if (string.IsNullOrWhiteSpace(StoragePath))
         {
             errors.Add("StoragePath (--storagePath) must name a folder");
+        }
+
+        if (Artifacts is not null)
+        {
+            if (string.IsNullOrWhiteSpace(Artifacts))
+            {
+                errors.Add("Artifacts (--artifacts) must name a folder or s3://BUCKET/PREFIX");
+            }
+            else if (S3Location.TryParseUrl(Artifacts, "Artifacts (--artifacts)", out var s3Error) is null && s3Error is not null)
+            {
+                errors.Add(s3Error);
+            }
+            else if (Artifacts.Contains("://", StringComparison.Ordinal) && !Artifacts.StartsWith("s3://", StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"Artifacts (--artifacts) must be a folder or s3://BUCKET/PREFIX, got '{Artifacts}'");
+            }
+        }
+
+        if (ArtifactStoreTimeout < TimeSpan.FromSeconds(1) || ArtifactStoreTimeout > TimeSpan.FromMinutes(10))
+        {
+            errors.Add($"ArtifactStoreTimeout must be between 1 second and 10 minutes, got {ArtifactStoreTimeout}");
         }
 
         if (KeepaliveGraceMissed is < 1 or > 100)

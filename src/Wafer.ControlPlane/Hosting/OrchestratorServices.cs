@@ -39,7 +39,7 @@ public static class OrchestratorServices
         services.AddSingleton(sp => ControlDatabase.Open(Options(sp).Database, Options(sp).StoragePath));
         services.AddSingleton<IFleetStore, SqlFleetStore>();
         services.AddHostedService<StoreCheck>(); // first: nothing starts on a store that is damaged or down
-        services.AddSingleton(sp => new ArtifactFiles(Options(sp).StoragePath));
+        services.AddSingleton<IArtifactStore>(sp => ArtifactStoreOf(Options(sp)));
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<RuntimeLogs>();
         services.AddSingleton<FleetView>();
@@ -113,6 +113,19 @@ public static class OrchestratorServices
                 : ApiProblems.Unavailable(view.IsReady ? "not connected to the MQTT broker yet" : "the store is still loading"))
             .ExcludeFromDescription();
         return app;
+    }
+
+    /// <summary>The artifact store <see cref="OrchestratorOptions.Artifacts"/> names (a folder by default, or S3).</summary>
+    public static IArtifactStore ArtifactStoreOf(OrchestratorOptions options)
+    {
+        if (options.ArtifactBucket() is { } bucket)
+        {
+            // Artifacts read from the bucket are kept in the usual folder too: runtimes' downloads are served from there.
+            return new S3ArtifactStore(
+                Wafer.Storage.S3.S3Clients.Create(options.ArtifactStoreTimeout), bucket, Path.Combine(options.StoragePath, "artifacts"), options.MaxArtifactBytes);
+        }
+
+        return options.Artifacts is { } folder ? ArtifactFiles.InFolder(Path.GetFullPath(folder)) : new ArtifactFiles(options.StoragePath);
     }
 
     /// <summary>The broker the orchestrator connects to: the configured one, or its own in-process broker.</summary>

@@ -3,71 +3,66 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Hosting;
 using Wafer.Storage;
 
 namespace Wafer.Runtime.Agent;
 
 /// <summary>
-/// Keeps placed modules under <c>STORAGE/modules</c>: one <c>.json</c> record per module and the wasm once per hash in
-/// <c>artifacts/</c>. Every file is written durably (<see cref="DurableFiles"/>), so a crash never leaves half a record,
-/// and a write that fails (a full disk) leaves nothing behind. A module whose copy could not be kept is still served:
-/// the orchestrator places it again when this runtime announces itself after a restart without it.
+/// Keeps placed modules under <c>STORAGE/modules</c>: one <c>.json</c> record per module, naming its wasm in the
+/// runtime's one file store (<see cref="PluginFiles"/>, shared with uploads). Every file is written durably
+/// (<see cref="DurableFiles"/>), so a crash never leaves half a record, and a write that fails (a full disk) leaves
+/// nothing behind. A module whose copy could not be kept is still served: the orchestrator places it again when this
+/// runtime announces itself after a restart without it.
 /// </summary>
-public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogger<ModuleStore> logger)
+public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, PluginFiles files, ILogger<ModuleStore> logger)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { RespectNullableAnnotations = true };
 
     public string Root { get; } = Path.Combine(options.Value.StoragePath, "modules");
 
-    private string Artifacts => Path.Combine(Root, "artifacts");
+    /// <summary>The module's wasm when stored and whole (it still hashes to <paramref name="hash"/>); else null.</summary>
+    public byte[]? TryReadArtifact(string hash) => files.TryRead(hash);
 
-    public byte[]? TryReadArtifact(string hash)
-    {
-        var path = ArtifactPath(hash);
-        try
-        {
-            return File.Exists(path) ? File.ReadAllBytes(path) : null;
-        }
-        catch (IOException)
-        {
-            return null;
-        }
-    }
-
-    /// <param name="wasm">The module's bytes, written once per hash; null when another module already stored them.</param>
+    /// <param name="wasm">The module's bytes, stored once per hash; null when another module already stored them.</param>
     public void Save(StoredModule module, byte[]? wasm)
     {
         try
         {
-            DurableFiles.CreateFolder(Root);
-            DurableFiles.CreateFolder(Artifacts);
-            var artifact = ArtifactPath(module.Hash);
-            if (wasm is not null && !File.Exists(artifact))
+            lock (files.Gate)
             {
-                DurableFiles.Write(artifact, wasm);
-            }
+                DurableFiles.CreateFolder(Root);
+                if (wasm is not null && files.Put(wasm) is var stored && stored != module.Hash.ToLowerInvariant())
+                {
+                    throw new IOException($"the wasm hashes to {stored}, not {module.Hash}");
+                }
 
-            DurableFiles.Write(RecordPath(module.ModuleId), JsonSerializer.SerializeToUtf8Bytes(module, Json));
+                DurableFiles.Write(RecordPath(module.ModuleId), JsonSerializer.SerializeToUtf8Bytes(module, Json));
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             SaveFailed(logger, module.ModuleId, Root, ex.Message);
+            if (wasm is not null)
+            {
+                files.DeleteIfUnused(module.Hash); // nothing half-kept
+            }
         }
     }
 
-    /// <summary>Forgets a module; its artifact goes too unless <paramref name="hashStillUsed"/>.</summary>
+    /// <summary>Forgets a module; its wasm goes too when no other module or upload names it.</summary>
+    /// <param name="hashStillUsed">Another module being placed uses the hash (its record may not be written yet).</param>
     public void Delete(string moduleId, string hash, bool hashStillUsed)
     {
         try
         {
             File.Delete(RecordPath(moduleId));
+            DurableFiles.SyncFolder(Root); // else a power cut could bring the deleted module back
             if (!hashStillUsed)
             {
-                File.Delete(ArtifactPath(hash));
+                files.DeleteIfUnused(hash);
             }
-
-            DurableFiles.SyncFolder(Root); // else a power cut could bring the deleted module back
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -84,7 +79,7 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
         }
 
         DurableFiles.DeleteLeftovers(Root);
-        DurableFiles.DeleteLeftovers(Artifacts);
+        files.Open();
 
         var modules = new List<StoredModule>();
         foreach (var path in Directory.EnumerateFiles(Root, "*.json").Order(StringComparer.Ordinal))
@@ -106,8 +101,6 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, ILogge
 
     private string RecordPath(string moduleId) =>
         Path.Combine(Root, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(moduleId)))[..32] + ".json");
-
-    private string ArtifactPath(string hash) => Path.Combine(Artifacts, hash.ToLowerInvariant() + ".wasm");
 
     private static void TryDelete(string path)
     {

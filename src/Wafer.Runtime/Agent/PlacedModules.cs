@@ -25,7 +25,7 @@ public sealed partial class PlacedModules(
     ILogger<PlacedModules> logger) : IDisposable
 {
     /// <summary>The source path of a placed plugin is <c>orchestrator:MODULE_ID</c>.</summary>
-    public const string SourcePrefix = "orchestrator:";
+    public const string SourcePrefix = PluginOwners.PlacementPrefix;
 
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, Placement> _byId = new(StringComparer.Ordinal);
@@ -234,7 +234,7 @@ public sealed partial class PlacedModules(
         catch (PluginLoadException ex)
         {
             loaded.Retire();
-            throw new ModuleRefusedException($"cannot serve: {ex.Message}", ex);
+            throw new ModuleRefusedException(ex is PluginOwnedElsewhereException ? ex.Message : $"cannot serve: {ex.Message}", ex);
         }
 
         var displaced = _byId.Values.Where(p => p.Plugin == plugin && p.ModuleId != moduleId && p.Hash != hash).ToList();
@@ -250,10 +250,7 @@ public sealed partial class PlacedModules(
 
     private void RemoveFromCatalog(string plugin)
     {
-        if (catalog.Current.PluginsByName.TryGetValue(plugin, out var served) && IsPlaced(served))
-        {
-            catalog.Remove(plugin);
-        }
+        catalog.Remove(plugin, PluginOwner.Placement);
     }
 
     private void Publish() => Volatile.Write(ref _snapshot, _byId.Values.OrderBy(p => p.ModuleId, StringComparer.Ordinal).ToArray());
@@ -300,7 +297,7 @@ public sealed partial class PlacedModules(
     private static StoredModule ToStored(CreateModuleBody command, string hash) =>
         new(command.ModuleId, command.Plugin, hash, command.Manifest, command.Config);
 
-    private static bool IsPlaced(LoadedPlugin plugin) => plugin.SourcePath.StartsWith(SourcePrefix, StringComparison.Ordinal);
+    private static bool IsPlaced(LoadedPlugin plugin) => plugin.Owner == PluginOwner.Placement;
 
     private static string StateOf(Placement placement, CatalogSnapshot current) =>
         current.PluginsByName.TryGetValue(placement.Plugin, out var served) && served.Hash == placement.Hash && IsPlaced(served)

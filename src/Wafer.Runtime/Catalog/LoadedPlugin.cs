@@ -63,8 +63,11 @@ public sealed class LoadedPlugin
     /// <summary>The compiled function module; a command plugin has none (asking for it is a bug).</summary>
     public WasmModule Module => _module ?? throw new InvalidOperationException($"plugin '{Name}' is a command plugin and has no function module");
 
-    /// <summary>The file or folder the plugin was loaded from.</summary>
+    /// <summary>The file or folder the plugin was loaded from (<c>upload:NAME</c>, <c>orchestrator:MODULE_ID</c> for those owners).</summary>
     public string SourcePath { get; }
+
+    /// <summary>Who serves it: the folder, an upload or a placement (<see cref="PluginOwners.Of"/>).</summary>
+    public PluginOwner Owner => PluginOwners.Of(SourcePath);
 
     public DateTimeOffset LoadedAt { get; }
 

@@ -15,8 +15,11 @@ public sealed class PluginCatalog : IDisposable
     public event Action<CatalogSnapshot>? Changed;
 
     /// <summary>
-    /// Adds a plugin or replaces the version of the same name; the replaced version drains and is disposed. Throws
-    /// <see cref="PluginLoadException"/>, changing nothing, when the plugin's HTTP routes conflict with another plugin's.
+    /// Adds a plugin or replaces the version of the same name from the same owner (<see cref="LoadedPlugin.Owner"/>); the
+    /// replaced version drains and is disposed. Throws, changing nothing, <see cref="PluginOwnedElsewhereException"/> when
+    /// another owner serves the name (the folder, an upload and a placement never replace each other's plugins: who got
+    /// the name first keeps it), and <see cref="PluginLoadException"/> when the plugin's HTTP routes conflict with
+    /// another plugin's. Both are decided under the catalog's lock, so two writers racing for a name leave one owner.
     /// </summary>
     public void Upsert(LoadedPlugin plugin)
     {
@@ -25,12 +28,19 @@ public sealed class PluginCatalog : IDisposable
         lock (_writeLock)
         {
             var current = _current;
+            current.PluginsByName.TryGetValue(plugin.Name, out replaced);
+            if (replaced is not null && replaced.Owner != plugin.Owner)
+            {
+                throw new PluginOwnedElsewhereException(
+                    $"plugin '{plugin.Name}' is already served here {PluginOwners.Describe(replaced)}; {PluginOwners.Subject(plugin.Owner)} cannot replace it",
+                    replaced);
+            }
+
             if (current.Routes.FindConflict(plugin) is { } conflict)
             {
                 throw new PluginLoadException(conflict);
             }
 
-            current.PluginsByName.TryGetValue(plugin.Name, out replaced);
             next = new CatalogSnapshot(current.Version + 1, current.Plugins.Where(p => p.Name != plugin.Name).Append(plugin));
             Volatile.Write(ref _current, next);
         }
@@ -40,14 +50,20 @@ public sealed class PluginCatalog : IDisposable
     }
 
     /// <summary>Stops serving a plugin; returns false if none of that name is loaded.</summary>
-    public bool Remove(string name)
+    public bool Remove(string name) => Remove(name, owner: null);
+
+    /// <summary>
+    /// Stops serving plugin <paramref name="name"/> when <paramref name="owner"/> serves it; false when none of that
+    /// name is loaded or another owner serves it (which stays).
+    /// </summary>
+    public bool Remove(string name, PluginOwner? owner)
     {
         LoadedPlugin? removed;
         CatalogSnapshot next;
         lock (_writeLock)
         {
             var current = _current;
-            if (!current.PluginsByName.TryGetValue(name, out removed))
+            if (!current.PluginsByName.TryGetValue(name, out removed) || (owner is { } expected && removed.Owner != expected))
             {
                 return false;
             }

@@ -5,3 +5,12 @@ public class PluginLoadException(string message, Exception? inner = null) : Exce
 
 /// <summary>A command plugin's <c>files</c> names a host folder this runtime does not grant (<see cref="FolderGrants"/>).</summary>
 public sealed class FolderRefusedException(string message, Exception? inner = null) : PluginLoadException(message, inner);
+
+/// <summary>
+/// A plugin name is served by another owner (<see cref="PluginOwner"/>): the folder, an upload or a placement never
+/// replaces another's plugin. The message names who serves it.
+/// </summary>
+public sealed class PluginOwnedElsewhereException(string message, LoadedPlugin served) : PluginLoadException(message)
+{
+    public LoadedPlugin Served { get; } = served;
+}

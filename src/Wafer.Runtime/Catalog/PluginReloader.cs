@@ -143,7 +143,7 @@ public sealed partial class PluginReloader(
             _fingerprints.Remove(gone);
             _status.TryRemove(gone, out _);
             _blocked.Remove(gone);
-            if (_servedNameBySource.Remove(gone, out var name) && catalog.Remove(name))
+            if (_servedNameBySource.Remove(gone, out var name) && catalog.Remove(name, PluginOwner.Folder))
             {
                 PluginRemoved(logger, name, gone);
             }
@@ -206,11 +206,11 @@ public sealed partial class PluginReloader(
 
         if (_servedNameBySource.TryGetValue(candidate.SourcePath, out var previousName) && previousName != plugin.Name)
         {
-            catalog.Remove(previousName);
+            catalog.Remove(previousName, PluginOwner.Folder);
         }
 
         var current = catalog.Current.PluginsByName.GetValueOrDefault(plugin.Name);
-        if (current is not null && current.Hash == plugin.Hash && current.Manifest == plugin.Manifest)
+        if (current is not null && current.Owner == PluginOwner.Folder && current.Hash == plugin.Hash && current.Manifest == plugin.Manifest)
         {
             plugin.Retire(); // touched but unchanged
         }
@@ -225,7 +225,7 @@ public sealed partial class PluginReloader(
                 var serving = current is null ? "nothing" : "the previous version of " + current.Name;
                 PluginRefused(logger, candidate.SourcePath, ex.Message, serving);
                 _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, current?.Name, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
-                _blocked.Add(candidate.SourcePath); // the catalog refuses only conflicts with other plugins
+                _blocked.Add(candidate.SourcePath); // the catalog refuses only conflicts with other plugins (their names or routes)
                 plugin.Retire();
                 return;
             }

@@ -54,6 +54,7 @@ public static class RuntimeServices
         services.AddSingleton<S3PluginMirror>();
         services.AddHostedService(sp => sp.GetRequiredService<S3PluginMirror>()); // copies the bucket before the reloader's first scan
         services.AddHostedService(sp => sp.GetRequiredService<PluginReloader>());
+        services.AddSingleton<PluginFiles>();
         services.AddSingleton<UploadedPlugins>();
         services.AddHostedService(sp => sp.GetRequiredService<UploadedPlugins>());
         services.AddSingleton(sp =>

@@ -12,16 +12,18 @@ namespace Wafer.Runtime.Uploads;
 
 /// <summary>
 /// Plugins deployed straight to this runtime through <c>POST /api/plugins</c> (<c>wafer deploy --server RUNTIME</c>),
-/// beside the local folder's plugins and the modules the orchestrator places. Each is kept as <c>NAME.wasm</c> and
-/// <c>NAME.wafer.json</c> under <c>STORAGE/uploads</c> and served again after a restart: an upload is answered as
-/// served only once both files are durably on disk (<see cref="DurableFiles"/>), and one that cannot be kept (a full
-/// disk) changes nothing. A name served from another source (the folder, the orchestrator) is refused rather than replaced.
+/// beside the local folder's plugins and the modules the orchestrator places. Each is kept as a record
+/// <c>STORAGE/uploads/NAME.json</c> (its hash and manifest) with its wasm in the runtime's one file store
+/// (<see cref="PluginFiles"/>, shared with placed modules), and served again after a restart: an upload is answered as
+/// served only once both are durably on disk (<see cref="DurableFiles"/>), and one that cannot be kept (a full disk)
+/// changes nothing. A name served by another owner (the folder, the orchestrator) is refused rather than replaced; the
+/// catalog decides that under its lock (<see cref="PluginCatalog.Upsert"/>).
 /// </summary>
 public sealed partial class UploadedPlugins(
-    PluginCatalog catalog, PluginLoader loader, IOptions<RuntimeOptions> options, ILogger<UploadedPlugins> logger) : IHostedService
+    PluginCatalog catalog, PluginLoader loader, PluginFiles files, IOptions<RuntimeOptions> options, ILogger<UploadedPlugins> logger) : IHostedService
 {
     /// <summary>The source path of an uploaded plugin is <c>upload:NAME</c>.</summary>
-    public const string SourcePrefix = "upload:";
+    public const string SourcePrefix = PluginOwners.UploadPrefix;
 
     private readonly Lock _gate = new();
 
@@ -61,45 +63,51 @@ public sealed partial class UploadedPlugins(
             }
 
             var loaded = Load(name, wasm, manifest);
-            StagedFile? stagedWasm = null;
-            StagedFile? stagedManifest = null;
-            try
+            lock (files.Gate) // the wasm and the record naming it, with no deletion in between
             {
+                StagedFile? stagedRecord = null;
                 try
                 {
-                    DurableFiles.CreateFolder(Root);
-                    stagedWasm = DurableFiles.Stage(WasmPath(name), wasm);
-                    stagedManifest = DurableFiles.Stage(ManifestPath(name), manifestBytes);
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    loaded.Retire();
-                    throw NotStored(name, ex, existing is not null);
-                }
-
-                Publish(name, loaded);
-                try
-                {
-                    stagedWasm.Commit();
-                    stagedManifest.Commit();
-                }
-                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-                {
-                    // Served but not kept: take it down again (serving what the disk holds, if anything), so success
-                    // always means the upload survives a restart.
-                    if (catalog.Current.PluginsByName.TryGetValue(name, out var served) && ReferenceEquals(served, loaded))
+                    try
                     {
-                        catalog.Remove(name);
+                        DurableFiles.CreateFolder(Root);
+                        files.Put(wasm);
+                        stagedRecord = DurableFiles.Stage(RecordPath(name), Record(loaded.Hash, manifestBytes));
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        loaded.Retire();
+                        files.DeleteIfUnused(loaded.Hash);
+                        throw NotStored(name, ex, existing is not null);
                     }
 
-                    TryRestore(name);
-                    throw NotStored(name, ex, existing is not null);
+                    Publish(name, loaded);
+                    try
+                    {
+                        stagedRecord.Commit();
+                    }
+                    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                    {
+                        // Served but not kept: take it down again (serving what the disk holds, if anything), so success
+                        // always means the upload survives a restart.
+                        if (catalog.Current.PluginsByName.TryGetValue(name, out var served) && ReferenceEquals(served, loaded))
+                        {
+                            catalog.Remove(name, PluginOwner.Upload);
+                        }
+
+                        TryRestore(name);
+                        throw NotStored(name, ex, existing is not null);
+                    }
                 }
-            }
-            finally
-            {
-                stagedWasm?.Dispose();
-                stagedManifest?.Dispose();
+                finally
+                {
+                    stagedRecord?.Dispose();
+                }
+
+                if (existing is not null && existing.Hash != loaded.Hash)
+                {
+                    files.DeleteIfUnused(existing.Hash); // the earlier upload's wasm, unless something else has the same bytes
+                }
             }
 
             PluginUploaded(logger, name, loaded.Hash[..12]);
@@ -123,12 +131,12 @@ public sealed partial class UploadedPlugins(
                     $"plugin '{name}' is served from {served.SourcePath}, not uploaded through the API; only uploaded plugins can be removed here", conflict: true);
             }
 
-            catalog.Remove(name);
-            TryDelete(WasmPath(name));
-            TryDelete(ManifestPath(name));
+            catalog.Remove(name, PluginOwner.Upload);
+            TryDelete(RecordPath(name));
             try
             {
                 DurableFiles.SyncFolder(Root); // else a power cut could bring the removed upload back
+                files.DeleteIfUnused(served.Hash);
             }
             catch (IOException)
             {
@@ -139,11 +147,12 @@ public sealed partial class UploadedPlugins(
         }
     }
 
-    public static bool IsUploaded(LoadedPlugin plugin) => plugin.SourcePath.StartsWith(SourcePrefix, StringComparison.Ordinal);
+    public static bool IsUploaded(LoadedPlugin plugin) => plugin.Owner == PluginOwner.Upload;
 
     /// <summary>Serves the uploads kept by an earlier run, after the folder's plugins are loaded.</summary>
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        files.Open();
         if (!Directory.Exists(Root))
         {
             return Task.CompletedTask;
@@ -156,9 +165,14 @@ public sealed partial class UploadedPlugins(
                 LeftoversDeleted(logger, leftovers, Root);
             }
 
-            foreach (var wasmPath in Directory.EnumerateFiles(Root, "*.wasm").Order(StringComparer.Ordinal))
+            foreach (var wasm in Directory.EnumerateFiles(Root, "*.wasm").Order(StringComparer.Ordinal))
             {
-                TryRestore(Path.GetFileNameWithoutExtension(wasmPath));
+                MoveToFileStore(Path.GetFileNameWithoutExtension(wasm));
+            }
+
+            foreach (var record in Directory.EnumerateFiles(Root, "*" + RecordSuffix).Order(StringComparer.Ordinal))
+            {
+                TryRestore(Path.GetFileName(record)[..^RecordSuffix.Length]);
             }
         }
 
@@ -172,22 +186,50 @@ public sealed partial class UploadedPlugins(
     {
         try
         {
-            if (!File.Exists(WasmPath(name)))
+            if (!ManifestReader.IsValidName(name) || !File.Exists(RecordPath(name)))
             {
                 return;
             }
 
-            var manifestPath = ManifestPath(name);
-            var manifest = ManifestReader.Parse(File.Exists(manifestPath) ? File.ReadAllBytes(manifestPath) : "{}"u8.ToArray(), name);
+            var (hash, manifestBytes) = ReadRecord(RecordPath(name));
+            var wasm = files.TryRead(hash) ?? throw new IOException($"its wasm ({hash}) is missing from {files.Root} or damaged");
+            var manifest = ManifestReader.Parse(manifestBytes, name);
             if (catalog.Current.PluginsByName.TryGetValue(name, out var other) && !IsUploaded(other))
             {
-                throw new UploadRefusedException($"plugin '{name}' is already served from {other.SourcePath}");
+                throw new UploadRefusedException($"plugin '{name}' is already served {PluginOwners.Describe(other)}");
             }
 
-            Publish(name, Load(name, File.ReadAllBytes(WasmPath(name)), manifest));
+            Publish(name, Load(name, wasm, manifest));
             PluginRestored(logger, name);
         }
-        catch (Exception ex) when (ex is UploadRefusedException or ManifestException or IOException)
+        catch (Exception ex) when (ex is UploadRefusedException or ManifestException or IOException or JsonException)
+        {
+            RestoreFailed(logger, name, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// An upload kept as <c>NAME.wasm</c> and <c>NAME.wafer.json</c> beside each other (the layout before the runtime
+    /// had one file store) becomes a record and a wasm in <see cref="PluginFiles"/>; a failure is logged and leaves it.
+    /// </summary>
+    private void MoveToFileStore(string name)
+    {
+        var wasmPath = Path.Combine(Root, name + ".wasm");
+        var manifestPath = Path.Combine(Root, name + PluginFolder.ManifestSuffix);
+        try
+        {
+            var manifest = File.Exists(manifestPath) ? File.ReadAllBytes(manifestPath) : "{}"u8.ToArray();
+            lock (files.Gate)
+            {
+                var hash = files.Put(File.ReadAllBytes(wasmPath));
+                DurableFiles.Write(RecordPath(name), Record(hash, manifest));
+            }
+
+            File.Delete(wasmPath);
+            File.Delete(manifestPath);
+            DurableFiles.SyncFolder(Root);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             RestoreFailed(logger, name, ex.Message);
         }
@@ -214,7 +256,7 @@ public sealed partial class UploadedPlugins(
         catch (PluginLoadException ex)
         {
             loaded.Retire();
-            throw new UploadRefusedException($"cannot serve {name}: {ex.Message}", conflict: true, inner: ex);
+            throw new UploadRefusedException(ex is PluginOwnedElsewhereException ? ex.Message : $"cannot serve {name}: {ex.Message}", conflict: true, inner: ex);
         }
     }
 
@@ -227,9 +269,21 @@ public sealed partial class UploadedPlugins(
             (replacing ? "Nothing was changed: the earlier upload is still served" : "It is not served"), diskFull, ex);
     }
 
-    private string WasmPath(string name) => Path.Combine(Root, name + ".wasm");
+    private const string RecordSuffix = ".upload.json";
 
-    private string ManifestPath(string name) => Path.Combine(Root, name + PluginFolder.ManifestSuffix);
+    private string RecordPath(string name) => Path.Combine(Root, name + RecordSuffix);
+
+    /// <summary>An upload's record: the hash of its wasm in <see cref="PluginFiles"/> and its manifest.</summary>
+    private static byte[] Record(string hash, byte[] manifest) =>
+        JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["hash"] = hash, ["manifest"] = JsonNode.Parse(manifest) }, new JsonSerializerOptions { WriteIndented = true });
+
+    private static (string Hash, byte[] Manifest) ReadRecord(string path)
+    {
+        var record = JsonNode.Parse(File.ReadAllBytes(path)) as JsonObject ?? throw new JsonException("the record is not a JSON object");
+        var hash = record["hash"]?.GetValue<string>() ?? throw new JsonException("the record names no hash");
+        var manifest = record["manifest"] as JsonObject ?? throw new JsonException("the record holds no manifest");
+        return (hash, JsonSerializer.SerializeToUtf8Bytes(manifest));
+    }
 
     private static byte[] PrepareManifest(byte[]? manifestJson, string name, IReadOnlyDictionary<string, string>? config)
     {

@@ -79,7 +79,7 @@ public sealed class FleetRouteBuilderTests
     public async Task Build_StoredArtifact_MetadataAndHandlerRoutesIncluded()
     {
         var builder = Builder(out var artifacts);
-        var hash = await artifacts.WriteAsync(WasmWithMetadata("""{"abi":1,"functions":[{"name":"hi","parameters":[],"result":"string"}],"types":[]}"""));
+        var hash = await artifacts.PutAsync(WasmWithMetadata("""{"abi":1,"functions":[{"name":"hi","parameters":[],"result":"string"}],"types":[]}"""));
         var deployment = Deployment("site") with { Hash = hash, Manifest = """{"name":"site","type":"command","routes":[{"path":"/site/...","methods":["GET"]}]}""" };
         var fleet = Snapshot([Fleets.Runtime("a")], [deployment], [Module("m1", "site", "a") with { Hash = hash }]);
 

@@ -95,6 +95,23 @@ public sealed class S3PluginTests(S3PluginTests.LocalS3 s3) : IClassFixture<S3Pl
     }
 
     [Fact]
+    public async Task DotEnvOfTheFolder_GivesItsSecrets_AndGoesWhenDeleted()
+    {
+        var bucket = await s3.NewBucketAsync();
+        await s3.Server.PutFileAsync(bucket, "apps/echo.wasm", TestGuests.Wasm("echo"));
+        await s3.Server.PutAsync(bucket, "apps/.env", "WAFER_BUCKET_SECRET=from-the-bucket\n"u8.ToArray());
+        await s3.Server.PutAsync(bucket, "apps/nested/.env", "WAFER_NESTED_SECRET=ignored\n"u8.ToArray());
+        await using var server = await StartAsync(bucket, "apps");
+        var secrets = server.Services.GetRequiredService<Wafer.Runtime.Capabilities.Secrets.SecretStore>();
+
+        Assert.Equal("from-the-bucket", secrets.Get("WAFER_BUCKET_SECRET"));
+        Assert.Null(secrets.Get("WAFER_NESTED_SECRET")); // only the folder's own .env, as Hypermode and Modus read it
+
+        await s3.Server.DeleteAsync(bucket, "apps/.env");
+        await RuntimeServer.WaitUntilAsync(() => secrets.Get("WAFER_BUCKET_SECRET") is null, Deadline, "the deleted .env to stop giving its secret");
+    }
+
+    [Fact]
     public async Task DeletedObject_Unloads()
     {
         var bucket = await s3.NewBucketAsync();

@@ -95,9 +95,10 @@ public sealed class PluginControlEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, call.StatusCode);
         Assert.Equal("hello", result.GetProperty("result").GetString());
 
-        var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_storage, "uploads", "copy.wafer.json"))).RootElement;
-        Assert.Equal("a", manifest.GetProperty("config").GetProperty("mode").GetString());
-        Assert.True(File.Exists(Path.Combine(_storage, "uploads", "copy.wasm")));
+        var record = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_storage, "uploads", "copy.upload.json"))).RootElement;
+        Assert.Equal("a", record.GetProperty("manifest").GetProperty("config").GetProperty("mode").GetString());
+        var hash = record.GetProperty("hash").GetString()!;
+        Assert.Equal(await File.ReadAllBytesAsync(TestGuests.Wasm("echo")), await File.ReadAllBytesAsync(Path.Combine(_storage, "artifacts", hash[..2], hash + ".wasm")));
 
         var (replaced, _) = await SendAsync(HttpMethod.Post, "/api/plugins", Upload("echo", "copy"), Token);
         Assert.Equal(HttpStatusCode.OK, replaced);
@@ -105,7 +106,8 @@ public sealed class PluginControlEndpointTests : IAsyncLifetime
         var (stopped, stopBody) = await SendAsync(HttpMethod.Delete, "/api/plugins/copy", null, Token);
         Assert.Equal(HttpStatusCode.OK, stopped);
         Assert.True(stopBody.GetProperty("stopped").GetBoolean());
-        Assert.False(File.Exists(Path.Combine(_storage, "uploads", "copy.wasm")));
+        Assert.False(File.Exists(Path.Combine(_storage, "uploads", "copy.upload.json")));
+        Assert.False(File.Exists(Path.Combine(_storage, "artifacts", hash[..2], hash + ".wasm")));
         var (again, problem) = await SendAsync(HttpMethod.Delete, "/api/plugins/copy", null, Token);
         Assert.Equal(HttpStatusCode.NotFound, again);
         Assert.Equal("no plugin named 'copy' is loaded", problem.GetProperty("detail").GetString());

@@ -6,9 +6,10 @@ using Wafer.Tests.Shared;
 namespace Wafer.Runtime.Tests.Http;
 
 /// <summary>
-/// An upload (<c>POST /api/plugins</c>) is answered as served only once it is durably on disk: on a full disk (a small
-/// tmpfs mounted as <c>STORAGE/uploads</c>) it answers 507, serves nothing new, keeps the earlier version and leaves
-/// no temporary file behind.
+/// An upload (<c>POST /api/plugins</c>) is answered as served only once it is durably on disk (its record in
+/// <c>STORAGE/uploads</c>, its wasm in the file store <c>STORAGE/artifacts</c>): on a full disk (a small tmpfs mounted
+/// as <c>STORAGE/uploads</c>) it answers 507, serves nothing new, keeps the earlier version and leaves no temporary
+/// file, and no wasm nothing names, behind.
 /// </summary>
 public sealed class UploadStorageTests
 {
@@ -27,7 +28,7 @@ public sealed class UploadStorageTests
         }
 
         var served = JsonDocument.Parse(await server.Client.GetStringAsync("/api/plugins/site")).RootElement.GetProperty("hash").GetString();
-        disk.Fill(freeBytes: 4096);
+        disk.Fill(freeBytes: 0); // not even a record's block
 
         using var second = await UploadAsync(server, "naming", "site");
         using var fresh = await UploadAsync(server, "naming", "other");
@@ -42,8 +43,10 @@ public sealed class UploadStorageTests
 
         Assert.Equal(served, JsonDocument.Parse(await server.Client.GetStringAsync("/api/plugins/site")).RootElement.GetProperty("hash").GetString());
         Assert.Equal(HttpStatusCode.NotFound, (await server.Client.GetAsync("/api/plugins/other")).StatusCode);
-        Assert.Equal(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")), await File.ReadAllBytesAsync(Path.Combine(uploads, "site.wasm")));
-        Assert.Equal(["filler.bin", "site.wafer.json", "site.wasm"], Directory.GetFiles(uploads).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        var hello = Hash(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")));
+        Assert.Equal(served, hello);
+        Assert.Equal(["filler.bin", "site.upload.json"], Directory.GetFiles(uploads).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([hello + ".wasm"], Directory.GetFiles(Path.Combine(storage, "artifacts"), "*", SearchOption.AllDirectories).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -54,16 +57,21 @@ public sealed class UploadStorageTests
         {
             using var response = await UploadAsync(server, "hello", "site");
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-            Assert.Equal(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")), await File.ReadAllBytesAsync(Path.Combine(storage, "uploads", "site.wasm")));
+            var hash = Hash(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")));
+            Assert.Equal(await File.ReadAllBytesAsync(TestGuests.Wasm("hello")), await File.ReadAllBytesAsync(Path.Combine(storage, "artifacts", hash[..2], hash + ".wasm")));
         }
 
-        // a crash mid-write left a temporary file: the next start clears it
-        await File.WriteAllBytesAsync(Path.Combine(storage, "uploads", "site.wasm.0badf00d.tmp"), []);
+        // a crash mid-write left temporary files: the next start clears them
+        await File.WriteAllBytesAsync(Path.Combine(storage, "uploads", "site.upload.json.0badf00d.tmp"), []);
+        var artifactFolder = Directory.GetDirectories(Path.Combine(storage, "artifacts")).Single();
+        await File.WriteAllBytesAsync(Path.Combine(artifactFolder, "0badf00d.wasm.0badf00d.tmp"), []);
         await using var restarted = await RuntimeServer.StartAsync([], storagePath: storage);
 
         Assert.Equal(HttpStatusCode.OK, (await restarted.Client.GetAsync("/api/plugins/site")).StatusCode);
-        Assert.Empty(Directory.GetFiles(Path.Combine(storage, "uploads"), "*.tmp"));
+        Assert.Empty(Directory.GetFiles(storage, "*.tmp", SearchOption.AllDirectories));
     }
+
+    private static string Hash(byte[] wasm) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(wasm));
 
     private static async Task<HttpResponseMessage> UploadAsync(RuntimeServer server, string guest, string name)
     {

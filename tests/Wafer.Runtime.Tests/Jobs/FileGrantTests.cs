@@ -81,7 +81,7 @@ public sealed class FileGrantTests : IAsyncLifetime
         Assert.Contains($"is outside the plugin's data folder '{Path.Combine(_storage, "data", "grab")}'", detail);
         Assert.Contains("may allow it with --allowFolders (or WAFER_ALLOW_FOLDERS)", detail);
         Assert.False(_server.Catalog.Current.PluginsByName.ContainsKey("grab"));
-        Assert.False(File.Exists(Path.Combine(_storage, "uploads", "grab.wasm")));
+        Assert.False(File.Exists(Path.Combine(_storage, "uploads", "grab.upload.json")));
         Assert.Equal(HttpStatusCode.NotFound, (await _server.PostJsonAsync("/jobs", """{"plugin":"grab"}""")).Response.StatusCode);
     }
 

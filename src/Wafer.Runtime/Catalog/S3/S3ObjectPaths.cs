@@ -2,7 +2,8 @@ namespace Wafer.Runtime.Catalog.S3;
 
 /// <summary>
 /// Which objects of a bucket's folder are mirrored, and where each lands in the local folder. Only what the plugins
-/// folder reads is fetched (<c>.wasm</c> and <c>.json</c>); a key that could escape the folder is never written.
+/// folder reads is fetched (<c>.wasm</c> and <c>.json</c>, and the folder's own <c>.env</c>, whose secrets Hypermode and
+/// Modus read from the bucket too); a key that could escape the folder is never written.
 /// </summary>
 public static class S3ObjectPaths
 {
@@ -21,6 +22,11 @@ public static class S3ObjectPaths
         }
 
         var relative = key[prefix.Length..];
+        if (relative == DotEnv)
+        {
+            return relative;
+        }
+
         var segments = relative.Split('/');
         if (segments.Length > MaxDepth + 1 || segments.Any(s => s.Length == 0 || s.StartsWith('.') || s.IndexOfAny(Unsafe) >= 0))
         {
@@ -29,6 +35,9 @@ public static class S3ObjectPaths
 
         return relative.EndsWith(".wasm", StringComparison.Ordinal) || relative.EndsWith(".json", StringComparison.Ordinal) ? relative : null;
     }
+
+    /// <summary>The secrets file of the folder (<c>Capabilities/Secrets/SecretStore</c> reads it from the copy).</summary>
+    public const string DotEnv = ".env";
 
     public static bool IsWasm(string relativePath) => relativePath.EndsWith(".wasm", StringComparison.Ordinal);
 
