@@ -14,6 +14,7 @@ using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Gateway.Jobs;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Protocol.Transport;
@@ -104,6 +105,7 @@ public static class OrchestratorServices
         app.MapArtifacts();
         app.MapGatewayRoutes();
         app.MapWaferGateway();
+        app.MapWaferGatewayJobs();
         app.MapStats();
         FleetMetrics.Register(app.Services);
         app.MapWaferMetrics();
