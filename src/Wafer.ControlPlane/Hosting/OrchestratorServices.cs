@@ -87,6 +87,8 @@ public static class OrchestratorServices
         services.AddSingleton<ICommandSender>(sp => sp.GetRequiredService<OrchestratorMqtt>());
         services.AddSingleton<IMessageRefusals>(sp => sp.GetRequiredService<OrchestratorMqtt>());
         services.AddHostedService(sp => sp.GetRequiredService<OrchestratorMqtt>());
+        services.AddSingleton<Triggers.FleetTriggers>();
+        services.AddHostedService(sp => sp.GetRequiredService<Triggers.FleetTriggers>());
         return services;
     }
 
