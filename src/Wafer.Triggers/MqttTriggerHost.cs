@@ -30,6 +30,7 @@ public sealed partial class MqttTriggerHost : IAsyncDisposable
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private volatile MqttBinding[] _bindings = [];
     private Task? _loop;
+    private int _disposed;
 
     public MqttTriggerHost(TriggerBroker broker, ITriggerTarget target, ILogger logger)
     {
@@ -209,6 +210,11 @@ public sealed partial class MqttTriggerHost : IAsyncDisposable
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         var message = e.ApplicationMessage;
+        if (message.Retain)
+        {
+            return Task.CompletedTask; // a retained message is the topic's last state, replayed on subscribing: not a new event
+        }
+
         var topic = message.Topic;
         byte[]? payload = null;
         foreach (var binding in _bindings)
@@ -338,6 +344,11 @@ public sealed partial class MqttTriggerHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_loop is not null)
         {

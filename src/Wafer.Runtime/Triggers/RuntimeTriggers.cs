@@ -89,13 +89,14 @@ public sealed class RuntimeTriggers(PluginCatalog catalog, IOptions<RuntimeOptio
 
     private string LocalUrl() => LocalAddress.Of(services) ?? throw new InvalidOperationException("the runtime listens on no address yet");
 
+    /// <summary>Called twice (the container disposes the hosted service and the singleton it is); only the first stops anything.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_host is not null)
+        if (Interlocked.Exchange(ref _host, null) is { } host)
         {
-            await _host.DisposeAsync();
+            await host.DisposeAsync();
         }
 
-        _target?.Dispose();
+        Interlocked.Exchange(ref _target, null)?.Dispose();
     }
 }

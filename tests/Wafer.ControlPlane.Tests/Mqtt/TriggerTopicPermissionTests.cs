@@ -1,5 +1,4 @@
 using MQTTnet;
-using MQTTnet.Protocol;
 using Wafer.ControlPlane.Tests.Support;
 using Wafer.Protocol.Security;
 
