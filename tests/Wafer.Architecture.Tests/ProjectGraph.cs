@@ -16,12 +16,13 @@ internal static class ProjectGraph
         ["Wafer.Hosting"] = ["Wafer.Protocol"],
         ["Wafer.GraphQL"] = ["Wafer.Protocol", "Wafer.Hosting"],
         ["Wafer.Wasm"] = ["Wafer.Protocol"],
-        ["Wafer.Runtime"] = ["Wafer.Protocol", "Wafer.Storage", "Wafer.Hosting", "Wafer.GraphQL", "Wafer.Wasm"],
+        ["Wafer.Triggers"] = ["Wafer.Protocol"],
+        ["Wafer.Runtime"] = ["Wafer.Protocol", "Wafer.Storage", "Wafer.Hosting", "Wafer.GraphQL", "Wafer.Wasm", "Wafer.Triggers"],
         ["Wafer.Gateway"] = ["Wafer.Protocol", "Wafer.Hosting", "Wafer.GraphQL"],
-        ["Wafer.ControlPlane"] = ["Wafer.Protocol", "Wafer.Storage", "Wafer.Hosting", "Wafer.Gateway"],
-        ["Wafer.Cli"] = ["Wafer.Protocol", "Wafer.Storage", "Wafer.Hosting", "Wafer.GraphQL", "Wafer.Wasm", "Wafer.Runtime", "Wafer.Gateway", "Wafer.ControlPlane"],
+        ["Wafer.ControlPlane"] = ["Wafer.Protocol", "Wafer.Storage", "Wafer.Hosting", "Wafer.Gateway", "Wafer.Triggers"],
+        ["Wafer.Cli"] = ["Wafer.Protocol", "Wafer.Storage", "Wafer.Hosting", "Wafer.GraphQL", "Wafer.Wasm", "Wafer.Runtime", "Wafer.Gateway", "Wafer.ControlPlane", "Wafer.Triggers"],
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Projects that stay off the ASP.NET shared framework: contracts, storage and the Wasmtime wrapper are libraries any host can load.</summary>
-    public static FrozenSet<string> WithoutAspNet { get; } = new[] { "Wafer.Protocol", "Wafer.Storage", "Wafer.Wasm" }.ToFrozenSet(StringComparer.Ordinal);
+    public static FrozenSet<string> WithoutAspNet { get; } = new[] { "Wafer.Protocol", "Wafer.Storage", "Wafer.Wasm", "Wafer.Triggers" }.ToFrozenSet(StringComparer.Ordinal);
 }

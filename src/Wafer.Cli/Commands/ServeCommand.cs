@@ -40,11 +40,12 @@ public static class ServeCommand
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): the runtime's and the orchestrator's control operations need it, the control channel is signed with it, and the in-process broker then requires the credentials derived from it" };
         var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
         var artifacts = new Option<string?>("--artifacts") { Description = ArtifactsDescription };
+        var mqtt = new Option<string?>("--mqtt") { Description = "With --standalone: the broker the plugins' MQTT triggers subscribe on, mqtt://user:password@HOST:PORT (or WAFER_MQTT); without --standalone they use the in-process broker" };
         var insecure = ServerStart.InsecureOption();
 
         var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
-            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, artifacts, insecure,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, artifacts, mqtt, insecure,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -77,6 +78,16 @@ public static class ServeCommand
                 Database = parse.GetValue(database),
                 ApiToken = apiToken,
             };
+            if ((parse.GetValue(mqtt) ?? Environment.GetEnvironmentVariable("WAFER_MQTT")) is { Length: > 0 } triggerBroker)
+            {
+                if (!parse.GetValue(standalone))
+                {
+                    return ServerStart.Usage("--mqtt is for --standalone: without it the orchestrator serves MQTT triggers on the in-process broker (--brokerPort)");
+                }
+
+                runtime.Triggers.Mqtt = triggerBroker;
+            }
+
             var fleet = parse.GetValue(standalone) ? null : new OrchestratorOptions
             {
                 Port = parse.GetValue(orchestratorPort),

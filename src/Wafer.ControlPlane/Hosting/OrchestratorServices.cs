@@ -14,6 +14,7 @@ using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Gateway.Jobs;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Protocol.Transport;
@@ -86,6 +87,8 @@ public static class OrchestratorServices
         services.AddSingleton<ICommandSender>(sp => sp.GetRequiredService<OrchestratorMqtt>());
         services.AddSingleton<IMessageRefusals>(sp => sp.GetRequiredService<OrchestratorMqtt>());
         services.AddHostedService(sp => sp.GetRequiredService<OrchestratorMqtt>());
+        services.AddSingleton<Triggers.FleetTriggers>();
+        services.AddHostedService(sp => sp.GetRequiredService<Triggers.FleetTriggers>());
         return services;
     }
 
@@ -104,6 +107,7 @@ public static class OrchestratorServices
         app.MapArtifacts();
         app.MapGatewayRoutes();
         app.MapWaferGateway();
+        app.MapWaferGatewayJobs();
         app.MapStats();
         FleetMetrics.Register(app.Services);
         app.MapWaferMetrics();

@@ -15,6 +15,9 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
 {
     public const string RuntimeClientPrefix = "wafer-runtime-";
 
+    /// <summary>The client id suffix of a runtime's trigger client (<c>wafer-runtime-{id}-triggers</c>).</summary>
+    public const string TriggerClientSuffix = "-triggers";
+
     /// <summary>True when anonymous clients are refused.</summary>
     public bool RequiresCredentials => token is not null || username is not null;
 
@@ -53,7 +56,8 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
             }
 
             // One client id per runtime: another would take over its session, and the broker would publish its last will.
-            return clientId == RuntimeClientPrefix + user
+            // Its triggers (docs/manifest.md, "Triggers") connect beside it with the same id and a suffix.
+            return clientId == RuntimeClientPrefix + user || clientId == RuntimeClientPrefix + user + TriggerClientSuffix
                 ? new Outcome(BrokerRole.Runtime(user), MqttConnectReasonCode.Success, null)
                 : Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, $"runtime '{user}' must connect with client id {RuntimeClientPrefix}{user}");
         }

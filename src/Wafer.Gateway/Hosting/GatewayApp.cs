@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
+using Wafer.Gateway.Jobs;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
 using Wafer.Hosting.Telemetry;
@@ -51,6 +52,7 @@ public static class GatewayApp
         app.MapWaferMetrics();
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();
+        app.MapWaferGatewayJobs();
         return app;
     }
 }

@@ -23,7 +23,9 @@ public static class EventIdBands
 
     public static EventIdBand Cli { get; } = new("Wafer.Cli", 8000, 8999);
 
-    public static IReadOnlyList<EventIdBand> All { get; } = [Wasm, Runtime, Storage, Hosting, ControlPlane, Gateway, GraphQL, Cli];
+    public static EventIdBand Triggers { get; } = new("Wafer.Triggers", 9000, 9999);
+
+    public static IReadOnlyList<EventIdBand> All { get; } = [Wasm, Runtime, Storage, Hosting, ControlPlane, Gateway, GraphQL, Cli, Triggers];
 }
 
 /// <summary>The ids <paramref name="First"/> to <paramref name="Last"/> (both included), the log events of <paramref name="Project"/>.</summary>

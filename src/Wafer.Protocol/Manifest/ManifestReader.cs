@@ -78,6 +78,7 @@ public static partial class ManifestReader
         var config = ManifestMap<string>.Empty;
         var resolvers = ManifestMap<string>.Empty;
         string? modus = null;
+        var triggers = ValueList<TriggerSpec>.Empty;
         foreach (var property in root.EnumerateObject())
         {
             var path = "$." + property.Name;
@@ -135,6 +136,9 @@ public static partial class ManifestReader
                 case "modus":
                     modus = ReadModus(property.Value, path);
                     break;
+                case "triggers":
+                    triggers = TriggersReader.Read(property.Value, path);
+                    break;
                 default:
                     throw new ManifestException($"{path} is not a known manifest key");
             }
@@ -146,11 +150,13 @@ public static partial class ManifestReader
         }
 
         CheckCommandKeys(type, files, routes);
+        TriggersReader.CheckType(triggers, type);
         ModelsReader.CheckConnections(models, connections, "$.models");
         return new PluginManifest
         {
             Name = name, Version = version, Wasm = wasm, ReuseInstances = reuse, Limits = limits, Type = type, Files = files, Routes = routes,
             Connections = connections, Models = models, Config = config, Resolvers = resolvers, Modus = modus,
+            Triggers = triggers,
         };
     }
 

@@ -52,6 +52,9 @@ public sealed record PluginManifest
     /// </summary>
     public string? Modus { get; init; }
 
+    /// <summary>MQTT topics and cron schedules that call the plugin's functions or start its jobs (docs/manifest.md, "Triggers").</summary>
+    public ValueList<TriggerSpec> Triggers { get; init; } = ValueList<TriggerSpec>.Empty;
+
     public static readonly ValueList<string> DefaultSecretPrefixes = new([SecretTemplate.VariablePrefix]);
 
     public static PluginManifest ForName(string name) => new() { Name = name };

@@ -55,6 +55,7 @@ public static class RuntimeApp
             o.Retention = options.Retention;
             o.AllowFolders = options.AllowFolders;
             o.Agent = options.Agent;
+            o.Triggers = options.Triggers;
             o.S3Plugins = options.S3Plugins;
             o.Dgraph = options.Dgraph;
             o.ModelHost = options.ModelHost;

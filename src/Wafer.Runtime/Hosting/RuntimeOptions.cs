@@ -105,6 +105,9 @@ public sealed partial class RuntimeOptions
     /// <summary>Joining a fleet through an MQTT broker (off unless <see cref="AgentOptions.Join"/> is set).</summary>
     public AgentOptions Agent { get; set; } = new();
 
+    /// <summary>Triggers of a runtime on its own: the broker of its MQTT triggers (<c>--mqtt</c>).</summary>
+    public Triggers.TriggerOptions Triggers { get; set; } = new();
+
     /// <summary>A comma-separated list of folders (<c>--allowFolders</c>) as full paths; null or empty text is none.</summary>
     public static IReadOnlyList<string> ParseFolders(string? text) =>
         [.. (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Path.GetFullPath)];
@@ -183,6 +186,7 @@ public sealed partial class RuntimeOptions
         }
 
         errors.AddRange(Agent.Validate());
+        errors.AddRange(Triggers.Validate(Agent.Enabled));
         errors.AddRange(S3Plugins?.Validate() ?? []);
         errors.AddRange(ValidateCompatibility());
         return errors;

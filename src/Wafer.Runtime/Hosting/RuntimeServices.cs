@@ -87,6 +87,8 @@ public static class RuntimeServices
         services.AddWaferGraphQL();
         services.AddWaferCommands();
         services.AddWaferAgent();
+        services.AddSingleton<Triggers.RuntimeTriggers>();
+        services.AddHostedService(sp => sp.GetRequiredService<Triggers.RuntimeTriggers>());
         return services;
     }
 

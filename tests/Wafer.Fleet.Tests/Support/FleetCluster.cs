@@ -177,10 +177,13 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
     public Task<JsonElement> DeployAsync(string name, string guest, int replicas) => DeployAsync(Api, name, guest, replicas);
 
+    /// <summary>Deploys the test guest <c>GUEST.wasm</c> under <paramref name="name"/> with a manifest of the test's own.</summary>
+    public Task<JsonElement> DeployWithManifestAsync(string name, string guest, int replicas, string manifest) => DeployAsync(Api, name, guest, replicas, manifest: manifest);
+
     /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
     public static Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas) => DeployAsync(api, name, "hello", replicas);
 
-    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas, string? version = null)
+    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas, string? version = null, string? manifest = null)
     {
         using var form = new MultipartFormDataContent();
         var bytes = await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm"));
@@ -194,7 +197,8 @@ public sealed class FleetCluster : IAsyncDisposable
         var wasm = new ByteArrayContent(bytes);
         wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
         form.Add(wasm, "plugin", guest + ".wasm");
-        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
+        var manifestBytes = manifest is null ? await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json")) : Encoding.UTF8.GetBytes(manifest);
+        form.Add(new ByteArrayContent(manifestBytes), "manifest", guest + ".wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
         form.Add(new StringContent("true"), "allowShadowing"); // tests deploy one guest under several names on purpose

@@ -1,0 +1,410 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Protocol;
+using Wafer.Protocol.Manifest;
+
+namespace Wafer.Triggers;
+
+/// <summary>
+/// MQTT triggers (docs/manifest.md, "Triggers"): one client of its own on the broker, subscribed to every trigger's
+/// topic. The client's message handler only admits a message to its trigger's <see cref="TriggerLane"/> and returns,
+/// so a slow function never holds up the client; the call runs on the thread pool through the
+/// <see cref="ITriggerTarget"/>, and its result or problem is published. One loop connects (again, with backoff) and
+/// keeps the subscriptions equal to the current triggers.
+/// </summary>
+public sealed partial class MqttTriggerHost : IAsyncDisposable
+{
+    /// <summary>Messages of one trigger that may wait for a free slot, per slot.</summary>
+    public const int WaitingPerSlot = 64;
+
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    private readonly TriggerBroker _broker;
+    private readonly ITriggerTarget _target;
+    private readonly ILogger _logger;
+    private readonly IMqttClient _client;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
+    private volatile MqttBinding[] _bindings = [];
+    private Task? _loop;
+    private int _disposed;
+
+    public MqttTriggerHost(TriggerBroker broker, ITriggerTarget target, ILogger logger)
+    {
+        _broker = broker;
+        _target = target;
+        _logger = logger;
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += _ =>
+        {
+            Wake();
+            return Task.CompletedTask;
+        };
+    }
+
+    public bool IsConnected => _client.IsConnected;
+
+    /// <summary>The topic filters subscribed now (for tests and <c>/readyz</c>-like checks).</summary>
+    public IReadOnlyCollection<string> Subscribed
+    {
+        get
+        {
+            lock (_subscribed)
+            {
+                return [.. _subscribed];
+            }
+        }
+    }
+
+    public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+
+    /// <summary>Makes <paramref name="plugins"/>' MQTT triggers the ones served; a trigger that stays keeps its lane.</summary>
+    public void Apply(IReadOnlyList<PluginTriggers> plugins)
+    {
+        var before = _bindings.ToDictionary(b => b.Key, StringComparer.Ordinal);
+        var bindings = new List<MqttBinding>();
+        foreach (var plugin in plugins)
+        {
+            foreach (var spec in plugin.Triggers.OfType<MqttTriggerSpec>())
+            {
+                var key = plugin.KeyOf(spec);
+                bindings.Add(before.TryGetValue(key, out var kept) && kept.Spec.Equals(spec)
+                    ? kept with { Plugin = plugin, Function = plugin.Function(spec.Function) }
+                    : new MqttBinding(key, plugin, spec, plugin.Function(spec.Function), new TriggerLane(spec.MaxConcurrent, spec.MaxConcurrent * WaitingPerSlot)));
+            }
+        }
+
+        _bindings = [.. bindings];
+        Wake();
+    }
+
+    private void Wake() => _wake.Release();
+
+    private async Task RunAsync(CancellationToken stopping)
+    {
+        var backoff = TimeSpan.FromSeconds(1);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                if (!_client.IsConnected)
+                {
+                    if (_bindings.Length == 0)
+                    {
+                        await _wake.WaitAsync(stopping); // no trigger: no connection
+                        continue;
+                    }
+
+                    await ConnectAsync(stopping);
+                    backoff = TimeSpan.FromSeconds(1);
+                }
+
+                await SubscribeAsync(stopping);
+                await _wake.WaitAsync(TimeSpan.FromSeconds(5), stopping);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                ConnectFailed(_logger, _broker.ToString(), ex.Message, (int)backoff.TotalMilliseconds);
+                await Task.Delay(backoff, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var endpoint = _broker.Endpoint;
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(endpoint.Host, endpoint.Port)
+            .WithClientId(_broker.ClientId)
+            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+            .WithCleanStart(true)
+            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
+            .WithTimeout(TimeSpan.FromSeconds(10));
+        if ((_broker.Username ?? endpoint.Username) is { } user)
+        {
+            builder = builder.WithCredentials(user, _broker.Password ?? endpoint.Password ?? "");
+        }
+
+        if (endpoint.Tls)
+        {
+            builder = builder.WithTlsOptions(tls =>
+            {
+                tls.UseTls();
+                if (_broker.Trust is { } trust)
+                {
+                    tls.WithCertificateValidationHandler(e => trust.Validate(e.Certificate, e.Chain, e.SslPolicyErrors));
+                }
+            });
+        }
+
+        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken);
+        if (connected.ResultCode != MqttClientConnectResultCode.Success)
+        {
+            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}".TrimEnd());
+        }
+
+        lock (_subscribed)
+        {
+            _subscribed.Clear(); // a clean start: the broker kept none
+        }
+
+        Connected(_logger, _broker.ToString(), _broker.ClientId);
+    }
+
+    /// <summary>Subscribes to the topics of the current triggers and unsubscribes from the rest; only this loop calls it.</summary>
+    private async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        var wanted = _bindings.Select(b => b.Spec.Topic).ToHashSet(StringComparer.Ordinal);
+        string[] add, remove;
+        lock (_subscribed)
+        {
+            add = [.. wanted.Where(t => !_subscribed.Contains(t))];
+            remove = [.. _subscribed.Where(t => !wanted.Contains(t))];
+        }
+
+        foreach (var topic in add)
+        {
+            var result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
+                .WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+                .Build(), cancellationToken);
+            var code = result.Items.First().ResultCode;
+            if (code > MqttClientSubscribeResultCode.GrantedQoS2)
+            {
+                SubscribeRefused(_logger, topic, code.ToString());
+                continue;
+            }
+
+            lock (_subscribed)
+            {
+                _subscribed.Add(topic);
+            }
+
+            TopicSubscribed(_logger, topic);
+        }
+
+        if (remove.Length > 0)
+        {
+            var unsubscribe = new MqttClientUnsubscribeOptionsBuilder();
+            foreach (var topic in remove)
+            {
+                unsubscribe.WithTopicFilter(topic);
+            }
+
+            await _client.UnsubscribeAsync(unsubscribe.Build(), cancellationToken);
+            lock (_subscribed)
+            {
+                _subscribed.ExceptWith(remove);
+            }
+        }
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
+    {
+        var message = e.ApplicationMessage;
+        if (message.Retain)
+        {
+            return Task.CompletedTask; // a retained message is the topic's last state, replayed on subscribing: not a new event
+        }
+
+        var topic = message.Topic;
+        byte[]? payload = null;
+        foreach (var binding in _bindings)
+        {
+            if (!MqttTopicRules.Matches(binding.Spec.Topic, topic))
+            {
+                continue;
+            }
+
+            payload ??= message.Payload.ToArray();
+            var call = new TriggerMessage(topic, payload, message.ResponseTopic, message.CorrelationData);
+            if (!binding.Lane.TryAdmit())
+            {
+                Busy(_logger, binding.Plugin.Plugin, binding.Spec.Path, topic);
+                _ = PublishFailureAsync(binding, call, TriggerProblem.Create(Protocol.Problems.ProblemTypes.Busy,
+                    $"the trigger already has {binding.Spec.MaxConcurrent} call(s) running and {binding.Spec.MaxConcurrent * WaitingPerSlot} waiting; the message was dropped",
+                    binding.Plugin.Plugin, binding.Spec.Function, binding.Spec.Path, topic));
+                continue;
+            }
+
+            _ = Task.Run(() => binding.Lane.RunAsync(() => HandleAsync(binding, call), _stopping.Token));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task HandleAsync(MqttBinding binding, TriggerMessage message)
+    {
+        var plugin = binding.Plugin.Plugin;
+        var function = binding.Spec.Function;
+        var arguments = PayloadArguments.Map(binding.Function, new(message.Payload), out var error);
+        if (arguments is null)
+        {
+            BadPayload(_logger, plugin, binding.Spec.Path, message.Topic, error!);
+            await PublishFailureAsync(binding, message, TriggerProblem.Create(Protocol.Problems.ProblemTypes.BadRequest, error!, plugin, function, binding.Spec.Path, message.Topic));
+            return;
+        }
+
+        TriggerAnswer answer;
+        try
+        {
+            answer = await _target.CallAsync(plugin, function, arguments, _stopping.Token);
+        }
+        catch (Exception ex) when (!_stopping.IsCancellationRequested)
+        {
+            var timedOut = ex is TaskCanceledException or TimeoutException;
+            CallFailed(_logger, plugin, function, binding.Spec.Path, message.Topic, timedOut ? 504 : 503, ex.Message);
+            await PublishFailureAsync(binding, message, TriggerProblem.Create(
+                timedOut ? Protocol.Problems.ProblemTypes.GatewayTimeout : Protocol.Problems.ProblemTypes.Unavailable,
+                timedOut ? "the call was not answered in time" : "the call could not be sent: " + ex.Message, plugin, function, binding.Spec.Path, message.Topic));
+            return;
+        }
+
+        if (!answer.Succeeded)
+        {
+            CallFailed(_logger, plugin, function, binding.Spec.Path, message.Topic, answer.Status, Encoding.UTF8.GetString(answer.Body.AsSpan(0, Math.Min(answer.Body.Length, 300))));
+            await PublishFailureAsync(binding, message, TriggerProblem.Of(answer, plugin, function, binding.Spec.Path, message.Topic));
+            return;
+        }
+
+        var (reply, contentType) = TriggerReply.Of(answer.Body);
+        var to = message.ResponseTopic ?? binding.Spec.Reply;
+        if (to is not null)
+        {
+            await PublishAsync(to, reply, contentType, message, 200);
+        }
+    }
+
+    /// <summary>A failure goes to the trigger's error topic, else to the message's response topic, else only to the log.</summary>
+    private Task PublishFailureAsync(MqttBinding binding, TriggerMessage message, byte[] problem)
+    {
+        var to = binding.Spec.Errors ?? message.ResponseTopic;
+        var status = System.Text.Json.JsonDocument.Parse(problem).RootElement.TryGetProperty("status", out var s) && s.TryGetInt32(out var code) ? code : 500;
+        return to is null ? Task.CompletedTask : PublishAsync(to, problem, "application/problem+json", message, status);
+    }
+
+    private async Task PublishAsync(string topic, byte[] payload, string contentType, TriggerMessage request, int status)
+    {
+        if (!IsPublishable(topic))
+        {
+            NotPublished(_logger, topic, "it is a trigger's own topic or a reserved one");
+            return;
+        }
+
+        var builder = new MqttApplicationMessageBuilder()
+            .WithTopic(topic)
+            .WithPayload(payload)
+            .WithContentType(contentType)
+            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithUserProperty("status", new ReadOnlyMemory<byte>(Encoding.ASCII.GetBytes(status.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        if (request.CorrelationData is { Length: > 0 } correlation && topic == request.ResponseTopic)
+        {
+            builder = builder.WithCorrelationData(correlation);
+        }
+
+        try
+        {
+            await _client.PublishAsync(builder.Build(), _stopping.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !_stopping.IsCancellationRequested)
+        {
+            NotPublished(_logger, topic, ex.Message);
+        }
+    }
+
+    /// <summary>
+    /// A response topic comes from whoever published the message: one that a trigger of this host subscribes to would
+    /// call a function again with each answer, and Wafer's own topics are never written here.
+    /// </summary>
+    private bool IsPublishable(string topic)
+    {
+        if (MqttTopicRules.CheckTopic(topic) is not null)
+        {
+            return false;
+        }
+
+        foreach (var binding in _bindings)
+        {
+            if (MqttTopicRules.Matches(binding.Spec.Topic, topic))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        if (_loop is not null)
+        {
+            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        if (_client.IsConnected)
+        {
+            try
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
+            {
+            }
+        }
+
+        _client.Dispose();
+        _stopping.Dispose();
+        _wake.Dispose();
+    }
+
+    private sealed record MqttBinding(string Key, PluginTriggers Plugin, MqttTriggerSpec Spec, Protocol.Metadata.FunctionMetadata? Function, TriggerLane Lane);
+
+    private sealed record TriggerMessage(string Topic, byte[] Payload, string? ResponseTopic, byte[]? CorrelationData);
+
+    [LoggerMessage(EventId = 9000, EventName = "TriggerBrokerConnected", Level = LogLevel.Information,
+        Message = "MQTT triggers connected to {Broker} as {ClientId}")]
+    private static partial void Connected(ILogger logger, string broker, string clientId);
+
+    [LoggerMessage(EventId = 9001, EventName = "TriggerBrokerConnectFailed", Level = LogLevel.Warning,
+        Message = "MQTT triggers could not connect to {Broker} or subscribe: {Reason}; retrying in {DelayMs} ms")]
+    private static partial void ConnectFailed(ILogger logger, string broker, string reason, int delayMs);
+
+    [LoggerMessage(EventId = 9002, EventName = "TriggerSubscribed", Level = LogLevel.Information,
+        Message = "MQTT trigger topic {Topic} subscribed")]
+    private static partial void TopicSubscribed(ILogger logger, string topic);
+
+    [LoggerMessage(EventId = 9003, EventName = "TriggerSubscribeRefused", Level = LogLevel.Warning,
+        Message = "The broker refused the subscription to trigger topic {Topic}: {Code} (check its access rules, docs/security.md)")]
+    private static partial void SubscribeRefused(ILogger logger, string topic, string code);
+
+    [LoggerMessage(EventId = 9004, EventName = "TriggerBusy", Level = LogLevel.Warning,
+        Message = "Trigger {Trigger} of {Plugin} is full; a message on {Topic} was dropped")]
+    private static partial void Busy(ILogger logger, string plugin, string trigger, string topic);
+
+    [LoggerMessage(EventId = 9005, EventName = "TriggerBadPayload", Level = LogLevel.Information,
+        Message = "Trigger {Trigger} of {Plugin}: a message on {Topic} was refused: {Reason}")]
+    private static partial void BadPayload(ILogger logger, string plugin, string trigger, string topic, string reason);
+
+    [LoggerMessage(EventId = 9006, EventName = "TriggerCallFailed", Level = LogLevel.Information,
+        Message = "Trigger {Trigger}: {Plugin}/{Function} for a message on {Topic} failed with {Status}: {Reason}")]
+    private static partial void CallFailed(ILogger logger, string plugin, string function, string trigger, string topic, int status, string reason);
+
+    [LoggerMessage(EventId = 9007, EventName = "TriggerAnswerNotPublished", Level = LogLevel.Warning,
+        Message = "A trigger's answer was not published to {Topic}: {Reason}")]
+    private static partial void NotPublished(ILogger logger, string topic, string reason);
+}
