@@ -28,6 +28,7 @@ public static class WaferCommands
             GatewayCommand.Create(),
             MqttPasswordCommand.Create(),
             VersionCommand.Create(),
+            CompletionCommand.Create(),
         };
         VersionCommand.ReplaceVersionOption(root);
         foreach (var server in root.Subcommands.Where(c => SettingArguments.ServerCommands.Contains(c.Name)))
