@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 command -v node >/dev/null || { echo "Node.js is required (node, npm)" >&2; exit 1; }
 
-apt_packages=(postgresql mariadb-server mosquitto clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32 prometheus)  # C and Rust guests: tests/guests/build-native.sh; prometheus: promtool checks every /metrics
+apt_packages=(postgresql mariadb-server mosquitto clang lld wasi-libc libclang-rt-dev-wasm32 rustc libstd-rust-dev-wasm32 prometheus podman runc mmdebstrap uidmap)  # C and Rust guests: tests/guests/build-native.sh; prometheus: promtool checks every /metrics; podman, runc, mmdebstrap: the container image (scripts/container.sh)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   missing=()
   for p in "${apt_packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done

@@ -2,31 +2,36 @@ using System.CommandLine;
 using Wafer.Cli;
 using Wafer.Cli.Client;
 using Wafer.Cli.Commands;
+using Wafer.Cli.Configuration;
 
 Output.Configure();
 
-var root = new RootCommand("Wafer: serve WebAssembly functions as GraphQL and HTTP APIs")
-{
-    NewCommand.Create(),
-    BuildCommand.Create(),
-    ServeCommand.Create(),
-    DevCommand.Create(),
-    RuntimeCommand.Create(),
-    OrchestratorCommand.Create(),
-    DeployCommand.Create(),
-    ListCommand.Create(),
-    DetailsCommand.Create(),
-    StopCommand.Create(),
-    LogsCommand.Create(),
-    InvokeCommand.Create(),
-    RuntimesCommand.Create(),
-    DrainCommand.Create(),
-    GatewayCommand.Create(),
-    MqttPasswordCommand.Create(),
-    VersionCommand.Create(),
-};
-VersionCommand.ReplaceVersionOption(root);
+var root = WaferCommands.Root();
 
-var parse = root.Parse(GoStyleFlags.Rewrite(root, args)); // -plugins, -refresh=10s: Go-style flags as Hypermode and Modus took them
-var code = await parse.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = ServerStart.TerminationTimeout(parse) });
+// -plugins, -refresh=10s: Go-style flags as Hypermode and Modus took them; then WAFER_* variables and the
+// configuration file fill in what the command line leaves out (docs/cli.md, "Configuration")
+var settings = SettingArguments.Resolve(root, GoStyleFlags.Rewrite(root, args), Environment.GetEnvironmentVariable);
+if (settings.Errors.Count > 0)
+{
+    return ServerStart.Refuse(settings.Errors) ?? ExitCodes.Usage;
+}
+
+SettingSources.Remember(settings.Sources);
+var parse = root.Parse(settings.Args);
+ServerStart.Verbose = parse.CommandResult.Command.Options.Any(o => o.Name == "--verbose") && parse.GetValue<bool>("--verbose");
+int code;
+try
+{
+    code = await parse.InvokeAsync(new InvocationConfiguration
+    {
+        ProcessTerminationTimeout = ServerStart.TerminationTimeout(parse),
+        EnableDefaultExceptionHandler = false, // one line, not a stack trace (ServerStart.Crashed)
+    });
+}
+catch (Exception ex) when (ex is not OperationCanceledException)
+{
+    return ServerStart.Crashed(parse.CommandResult.Command.Name, ex);
+}
+
+
 return parse.Errors.Count > 0 && code == 1 ? ExitCodes.Usage : code; // a wrong flag or argument is a usage error (docs/cli.md)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.Hosting;
+using Wafer.Cli.Configuration;
 using Wafer.Gateway.Hosting;
 
 namespace Wafer.Cli.Commands;
@@ -20,6 +21,8 @@ public static class GatewayCommand
         {
             orchestrator, port, host, token, jsonLogs, insecure,
         };
+        var settings = SettingTables.Gateway();
+        settings.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new GatewayOptions
@@ -29,7 +32,10 @@ public static class GatewayCommand
                 Host = parse.GetValue(host)!,
                 Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
             };
-            if (ServerStart.Refuse(options.Validate(standalone: true)) is { } refused)
+            var configuration = ServerStart.NewConfiguration();
+            var flagErrors = settings.Collect(parse, configuration);
+            OptionsBinding.Bind(configuration, GatewayOptions.Section, options);
+            if (ServerStart.Refuse(flagErrors.Count > 0 ? flagErrors : options.Validate(standalone: true)) is { } refused)
             {
                 return refused;
             }
@@ -39,7 +45,7 @@ public static class GatewayCommand
                 return exposed;
             }
 
-            var app = GatewayApp.Build(options, parse.GetValue(jsonLogs));
+            var app = GatewayApp.Build(options, parse.GetValue(jsonLogs), configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the gateway", $"http://{options.Host}:{options.Port}", options.Host, options.Token, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the gateway", $"http://{options.Host}:{options.Port} (--port)", cancellationToken) is { } failed)
             {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Wafer.Cli.Configuration;
 using Wafer.ControlPlane.Hosting;
 using Wafer.ControlPlane.Scheduling;
 
@@ -31,6 +32,10 @@ public static class OrchestratorCommand
         {
             mqtt, brokerPort, brokerHost, database, port, host, storage, artifacts, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
         };
+        var orchestratorSettings = SettingTables.Orchestrator();
+        orchestratorSettings.AddTo(command);
+        var gatewaySettings = SettingTables.Gateway();
+        gatewaySettings.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OrchestratorOptions
@@ -49,7 +54,10 @@ public static class OrchestratorCommand
                 MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } apiToken ? apiToken : null,
             };
-            if (ServerStart.Refuse(options.Validate()) is { } refused)
+            var configuration = ServerStart.NewConfiguration();
+            var flagErrors = orchestratorSettings.Collect(parse, configuration).Concat(gatewaySettings.Collect(parse, configuration)).ToArray();
+            OptionsBinding.Bind(configuration, "Orchestrator", options);
+            if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors : options.Validate()) is { } refused)
             {
                 return refused;
             }
@@ -59,7 +67,7 @@ public static class OrchestratorCommand
                 return exposed;
             }
 
-            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
+            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs), configuration: configuration);
             var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerHost}:{options.BrokerPort} (--brokerHost, --brokerPort)" : "");
             ServerStart.WarnIfInsecure(app, "the orchestrator", $"http://{options.Host}:{options.Port}", options.Host, options.ApiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)

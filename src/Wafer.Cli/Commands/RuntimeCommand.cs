@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Wafer.Cli.Configuration;
 using Microsoft.Extensions.Hosting;
 using Wafer.Protocol.Transport;
 using Wafer.Runtime.Agent;
@@ -43,6 +44,8 @@ public static class RuntimeCommand
         stateFlags.AddTo(command);
         var compatibility = new CompatibilityFlags();
         compatibility.AddTo(command, plugins);
+        var settings = SettingTables.Runtime();
+        settings.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(keepalive)!, out var interval))
@@ -101,14 +104,17 @@ public static class RuntimeCommand
                 return ServerStart.Usage(limitError);
             }
 
-            var flagErrors = stateFlags.Apply(parse, options).Concat(compatibility.Apply(parse, options, parse.GetValue(plugins), storagePath)).ToArray();
+            var configuration = ServerStart.NewConfiguration();
+            var flagErrors = stateFlags.Apply(parse, options).Concat(compatibility.Apply(parse, options, parse.GetValue(plugins), storagePath))
+                .Concat(settings.Collect(parse, configuration)).ToArray();
+            OptionsBinding.Bind(configuration, "Runtime", options);
             if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors : options.Validate()) is { } refused)
             {
                 return refused;
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs));
+            var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs), configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)", cancellationToken) is { } failed)
             {

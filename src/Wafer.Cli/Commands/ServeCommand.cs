@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 using Wafer.Cli.Building;
+using Wafer.Cli.Configuration;
 using Wafer.ControlPlane.Hosting;
 using Wafer.ControlPlane.Scheduling;
 using Wafer.Protocol.Manifest;
@@ -53,6 +54,10 @@ public static class ServeCommand
         stateFlags.AddTo(command);
         var compatibility = new CompatibilityFlags();
         compatibility.AddTo(command, plugins);
+        var runtimeSettings = SettingTables.Runtime();
+        runtimeSettings.AddTo(command);
+        var orchestratorSettings = SettingTables.Orchestrator();
+        orchestratorSettings.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -107,8 +112,16 @@ public static class ServeCommand
                 return ServerStart.Usage(limitError);
             }
 
+            var configuration = ServerStart.NewConfiguration();
             var flagErrors = stateFlags.Apply(parse, runtime).Concat(
-                compatibility.Apply(parse, runtime, parse.GetResult(plugins) is { Implicit: false } ? parse.GetValue(plugins) : null, storagePath)).ToArray();
+                compatibility.Apply(parse, runtime, parse.GetResult(plugins) is { Implicit: false } ? parse.GetValue(plugins) : null, storagePath))
+                .Concat(runtimeSettings.Collect(parse, configuration)).Concat(orchestratorSettings.Collect(parse, configuration)).ToArray();
+            OptionsBinding.Bind(configuration, "Runtime", runtime);
+            if (fleet is not null)
+            {
+                OptionsBinding.Bind(configuration, "Orchestrator", fleet);
+            }
+
             if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors
                     : runtime.Validate().Concat(fleet is null ? [] : BrokerPortAllowed(fleet.Validate(), fleet.BrokerPort))) is { } refused)
             {
@@ -130,7 +143,7 @@ public static class ServeCommand
                 }
 
                 // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
-                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>());
+                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>(), configuration: configuration);
                 ServerStart.WarnIfInsecure(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port}", bindHost, apiToken, parse.GetValue(insecure));
                 if (await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
                 {
@@ -143,7 +156,7 @@ public static class ServeCommand
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(runtime, url, jsonLogLines);
+            var app = RuntimeApp.Build(runtime, url, jsonLogLines, configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)") is { } runtimeFailed)
             {

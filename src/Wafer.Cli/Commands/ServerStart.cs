@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Spectre.Console;
+using Wafer.Cli.Configuration;
 using Wafer.Hosting;
 
 namespace Wafer.Cli.Commands;
@@ -27,10 +28,48 @@ internal static class ServerStart
     public static TimeSpan TerminationTimeout(ParseResult parse) =>
         Servers.Contains(parse.CommandResult.Command.Name) ? TimeSpan.FromSeconds(65) : TimeSpan.FromSeconds(2);
 
+    /// <summary>True with <c>--verbose</c>: errors that stop a command print their stack trace too.</summary>
+    public static bool Verbose { get; set; }
+
+    /// <summary>
+    /// Prints an exception nothing else handled as one line naming the command and the cause (with its stack trace
+    /// under <c>--verbose</c>); returns the failure exit code.
+    /// </summary>
+    public static int Crashed(string command, Exception exception)
+    {
+        var cause = exception is AggregateException { InnerExceptions.Count: 1 } aggregate ? aggregate.InnerExceptions[0] : exception;
+        var reasons = string.Join(": ", Chain(cause).Select(e => e.Message.ReplaceLineEndings(" ").Trim()).Distinct());
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] wafer {command} stopped: {reasons}{(Verbose ? "" : " (--verbose prints the stack trace)")}");
+        if (Verbose)
+        {
+            Console.Error.WriteLine(cause.ToString());
+        }
+
+        return ExitCodes.Failed;
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
+        }
+    }
+
+    /// <summary>
+    /// The configuration a server command gives its applications: the settings its flags collect go in here. The
+    /// host's own log line for a failed start (a stack trace) is left out unless <c>--verbose</c>: the command prints
+    /// the cause in one line (<see cref="StartAsync"/>).
+    /// </summary>
+    public static Dictionary<string, string?> NewConfiguration() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = Verbose ? "Information" : "Critical",
+    };
+
     /// <summary>Prints <paramref name="message"/> as an error; returns the usage exit code.</summary>
     public static int Usage(string message)
     {
-        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {message}");
+        AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {SettingSources.Annotate(message)}");
         return ExitCodes.Usage;
     }
 
@@ -80,21 +119,71 @@ internal static class ServerStart
         }
         catch (OptionsValidationException ex)
         {
-            await app.DisposeAsync();
+            await DisposeUnstartedAsync(app);
             return Usage(ex.Message);
         }
         catch (Exception ex) when (ex is IOException or SocketException)
         {
-            await app.DisposeAsync();
+            await DisposeUnstartedAsync(app);
             AnsiConsole.MarkupLineInterpolated(
-                $"[red]error:[/] {what} cannot listen on {listening}: {ex.Message} (another process may use the port; choose another, or 0 for a free one)");
+                $"[red]error:[/] {what} cannot listen on {Which(listening, ex)}: {ex.Message.ReplaceLineEndings(" ").Trim()} (another process may use the port; choose another, or 0 for a free one)");
+            if (Verbose)
+            {
+                Console.Error.WriteLine(ex.ToString());
+            }
+
             return ExitCodes.Failed;
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            await app.DisposeAsync();
-            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {what} could not start: {ex.Message}");
+            await DisposeUnstartedAsync(app);
+            AnsiConsole.MarkupLineInterpolated($"[red]error:[/] {what} could not start: {string.Join(": ", Chain(ex).Select(e => e.Message.ReplaceLineEndings(" ").Trim()).Distinct())}");
+            if (Verbose)
+            {
+                Console.Error.WriteLine(ex.ToString());
+            }
+
             return ExitCodes.Failed;
         }
+    }
+
+    /// <summary>
+    /// Of the addresses in <paramref name="listening"/> (<c>URL (--flag) or the broker port … (--flag)</c>), the one
+    /// <paramref name="exception"/> is about: the HTTP address Kestrel names, else the others (the broker's).
+    /// </summary>
+    private static string Which(string listening, Exception exception)
+    {
+        var alternatives = listening.Split(" or ", StringSplitOptions.TrimEntries);
+        if (alternatives.Length == 1)
+        {
+            return listening;
+        }
+
+        var messages = string.Join(" ", Chain(exception).Select(e => e.Message));
+        var http = alternatives.Where(a => a.StartsWith("http", StringComparison.Ordinal)).ToList();
+        if (http.FirstOrDefault(a => messages.Contains(a.Split(' ')[0], StringComparison.Ordinal)) is { } named)
+        {
+            return named;
+        }
+
+        return messages.Contains("Failed to bind to address", StringComparison.Ordinal) ? listening : string.Join(" or ", alternatives.Except(http));
+    }
+
+    /// <summary>
+    /// Stops, then disposes, an application whose start failed: stopped first, its background services that ended on
+    /// the way count as stopped, and the host logs no crash (with a stack trace) for them.
+    /// </summary>
+    private static async Task DisposeUnstartedAsync(WebApplication app)
+    {
+        try
+        {
+            await app.StopAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // it did not start: there may be nothing to stop
+        }
+
+        await app.DisposeAsync();
     }
 }

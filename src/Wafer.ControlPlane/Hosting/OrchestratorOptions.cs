@@ -188,10 +188,10 @@ public sealed class OrchestratorOptions
 
         if (KeepaliveGraceMissed is < 1 or > 100)
         {
-            errors.Add($"KeepaliveGraceMissed must be between 1 and 100, got {KeepaliveGraceMissed}");
+            errors.Add($"KeepaliveGraceMissed (--keepaliveGraceMissed) must be between 1 and 100, got {KeepaliveGraceMissed}");
         }
 
-        foreach (var (name, value) in new[] { ("CommandTimeout", CommandTimeout), ("DrainTimeout", DrainTimeout), ("ReconcileInterval", ReconcileInterval) })
+        foreach (var (name, value) in new[] { ("CommandTimeout (--commandTimeout)", CommandTimeout), ("DrainTimeout (--drainTimeout)", DrainTimeout), ("ReconcileInterval (--reconcileInterval)", ReconcileInterval) })
         {
             if (value < TimeSpan.FromMilliseconds(50))
             {
@@ -199,7 +199,7 @@ public sealed class OrchestratorOptions
             }
         }
 
-        foreach (var (name, value) in new[] { ("RuntimeProbeTimeout", RuntimeProbeTimeout), ("RuntimeProbeInterval", RuntimeProbeInterval) })
+        foreach (var (name, value) in new[] { ("RuntimeProbeTimeout (--runtimeProbeTimeout)", RuntimeProbeTimeout), ("RuntimeProbeInterval (--runtimeProbeInterval)", RuntimeProbeInterval) })
         {
             if (value < TimeSpan.FromMilliseconds(100) || value > TimeSpan.FromMinutes(1))
             {
@@ -209,12 +209,12 @@ public sealed class OrchestratorOptions
 
         if (RouteGrace < TimeSpan.Zero || RouteGrace > TimeSpan.FromMinutes(1))
         {
-            errors.Add($"RouteGrace must be between 0 and 1 minute, got {RouteGrace}");
+            errors.Add($"RouteGrace (--routeGrace) must be between 0 and 1 minute, got {RouteGrace}");
         }
 
         if (MaxArtifactBytes < 1024)
         {
-            errors.Add("MaxArtifactBytes must be at least 1024");
+            errors.Add($"MaxArtifactBytes (--maxArtifactBytes) must be at least 1024, got {MaxArtifactBytes}");
         }
 
         return errors;

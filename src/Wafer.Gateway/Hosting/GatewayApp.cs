@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
@@ -19,10 +20,15 @@ namespace Wafer.Gateway.Hosting;
 /// </summary>
 public static class GatewayApp
 {
-    public static WebApplication Build(GatewayOptions options, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information)
+    public static WebApplication Build(GatewayOptions options, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, IEnumerable<KeyValuePair<string, string?>>? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration); // the Gateway section's limits and timings, over appsettings.json and Gateway__* variables
+        }
+
         builder.WebHost.UseUrls($"http://{options.Host}:{options.Port}");
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
         builder.Logging.AddWaferConsole(jsonLogs, minimumLevel);

@@ -104,12 +104,12 @@ public sealed class AgentOptions
 
         if (MaxModules < 1)
         {
-            errors.Add($"Agent.MaxModules must be at least 1, got {MaxModules}");
+            errors.Add($"Agent.MaxModules (--maxModules) must be at least 1, got {MaxModules}");
         }
 
         if (ArtifactTimeout <= TimeSpan.Zero)
         {
-            errors.Add("Agent.ArtifactTimeout must be positive");
+            errors.Add($"Agent.ArtifactTimeout (--artifactTimeout) must be positive, got {ArtifactTimeout}");
         }
 
         return errors;

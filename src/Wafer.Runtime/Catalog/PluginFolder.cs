@@ -59,6 +59,27 @@ public static class PluginFolder
         return candidates;
     }
 
+    /// <summary>
+    /// Sub-folders <see cref="Scan"/> passes over that look meant as plugins: they hold <c>.wasm</c> files but neither a
+    /// <c>wafer.json</c> nor a <c>modus.json</c>, so none of their modules is served.
+    /// </summary>
+    public static IReadOnlyList<string> IgnoredFolders(string folder)
+    {
+        if (File.Exists(Path.Combine(folder, PluginManifest.FileName)) || !Directory.Exists(folder))
+        {
+            return [];
+        }
+
+        return
+        [
+            .. Directory.EnumerateDirectories(folder)
+                .Where(d => !Path.GetFileName(d).StartsWith('.') && Path.GetFileName(d) != "node_modules")
+                .Where(d => !File.Exists(Path.Combine(d, PluginManifest.FileName)) && !File.Exists(Path.Combine(d, ModusManifest.FileName)))
+                .Where(d => Directory.EnumerateFiles(d, "*.wasm").Any())
+                .Order(StringComparer.Ordinal),
+        ];
+    }
+
     /// <summary>A plugin project folder; its wasm is the manifest's <c>wasm</c> path or <c>build/NAME.wasm</c>.</summary>
     public static PluginCandidate ProjectCandidate(string directory, string manifestPath)
     {

@@ -27,6 +27,7 @@ public sealed partial class PluginReloader(
     private readonly HashSet<string> _blocked = new(StringComparer.Ordinal);
     private long _blockedTriedAt;
     private bool _warnedEmpty;
+    private readonly HashSet<string> _warnedIgnored = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _changed = new(0);
 
     public IReadOnlyCollection<PluginSourceStatus> Status => _status.Values.OrderBy(s => s.SourcePath, StringComparer.Ordinal).ToArray();
@@ -134,6 +135,14 @@ public sealed partial class PluginReloader(
             {
                 NoPlugins(logger, folder);
             }
+        }
+
+        // a sub-folder of bare .wasm files is skipped; say so once while it stays that way
+        var ignored = options.Value.S3Plugins is null ? PluginFolder.IgnoredFolders(folder) : [];
+        _warnedIgnored.IntersectWith(ignored);
+        foreach (var skipped in ignored.Where(_warnedIgnored.Add))
+        {
+            FolderIgnored(logger, skipped);
         }
 
         var present = candidates.Select(c => c.SourcePath).ToHashSet(StringComparer.Ordinal);
@@ -264,6 +273,10 @@ public sealed partial class PluginReloader(
     [LoggerMessage(EventId = 2205, EventName = "NoPluginsInFolder", Level = LogLevel.Warning,
         Message = "{Folder} holds no plugin: a plugins folder holds NAME.wasm files (with NAME.wafer.json or NAME.modus.json beside them), plugin project folders with a wafer.json, or Modus app folders with a modus.json; or it is one plugin project itself (with its wafer.json). Watching it for plugins")]
     private static partial void NoPlugins(ILogger logger, string folder);
+
+    [LoggerMessage(EventId = 2206, EventName = "FolderIgnored", Level = LogLevel.Warning,
+        Message = "{Folder} is ignored: it holds .wasm files but no wafer.json (a plugin project) or modus.json (a Modus app), and sub-folders are not searched for modules. Put NAME.wasm (with NAME.wafer.json) in the plugins folder itself, or give the folder a wafer.json")]
+    private static partial void FolderIgnored(ILogger logger, string folder);
 
     [LoggerMessage(EventId = 2204, EventName = "PluginScanFailed", Level = LogLevel.Error,
         Message = "Scanning the plugins folder failed")]

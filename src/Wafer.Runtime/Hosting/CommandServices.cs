@@ -13,7 +13,8 @@ public static class CommandServices
     {
         services.AddOptions<JobOptions>().BindConfiguration("Jobs").ValidateOnStart();
         services.AddSingleton<IValidateOptions<JobOptions>, JobOptionsValidator>();
-        services.AddOptions<HandlerOptions>().BindConfiguration("Handlers");
+        services.AddOptions<HandlerOptions>().BindConfiguration("Handlers").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<HandlerOptions>, HandlerOptionsValidator>();
         services.AddSingleton<JobRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<JobRunner>());
         return services;
@@ -23,6 +24,15 @@ public static class CommandServices
     {
         endpoints.MapWaferJobs();
         return endpoints; // handlers are a middleware (HandlerEndpoints.UseWaferHandlers)
+    }
+
+    private sealed class HandlerOptionsValidator : IValidateOptions<HandlerOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, HandlerOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 
     private sealed class JobOptionsValidator : IValidateOptions<JobOptions>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Hosting.Http;
@@ -13,10 +14,16 @@ namespace Wafer.Runtime.Hosting;
 public static class RuntimeApp
 {
     /// <param name="services">Last say over the services (tests swap in fakes here).</param>
+    /// <param name="configuration">Settings that win over the application's own configuration (sections such as <c>Jobs</c>, <c>Handlers</c>).</param>
     public static WebApplication Build(
-        RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null)
+        RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        if (configuration is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(configuration);
+        }
+
         var h2c = new H2cEndpoint();
         builder.Services.AddSingleton(h2c);
         if (!options.Agent.ListensForH2c)

@@ -135,7 +135,7 @@ public sealed partial class RuntimeOptions
 
         if (MaxRequestBytes < 1024)
         {
-            errors.Add("MaxRequestBytes must be at least 1024");
+            errors.Add($"MaxRequestBytes (--maxRequestBytes) must be at least 1024, got {MaxRequestBytes}");
         }
 
         errors.AddRange(GraphQL.Validate());

@@ -20,17 +20,17 @@ public sealed class JobOptions
         var errors = new List<string>();
         if (MaxConcurrent is < 1 or > 1000)
         {
-            errors.Add($"Jobs:MaxConcurrent must be between 1 and 1000, got {MaxConcurrent}");
+            errors.Add($"Jobs:MaxConcurrent (--maxConcurrentJobs) must be between 1 and 1000, got {MaxConcurrent}");
         }
 
         if (MaxQueued is < 0 or > 1_000_000)
         {
-            errors.Add($"Jobs:MaxQueued must be between 0 and 1000000, got {MaxQueued}");
+            errors.Add($"Jobs:MaxQueued (--maxQueuedJobs) must be between 0 and 1000000, got {MaxQueued}");
         }
 
         if (OutputLimitBytes is < 1024 or > 64 * 1024 * 1024)
         {
-            errors.Add($"Jobs:OutputLimitBytes must be between 1024 and 67108864, got {OutputLimitBytes}");
+            errors.Add($"Jobs:OutputLimitBytes (--jobOutputBytes) must be between 1024 and 67108864, got {OutputLimitBytes}");
         }
 
         return errors;

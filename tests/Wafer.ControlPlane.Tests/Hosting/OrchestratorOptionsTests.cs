@@ -43,8 +43,8 @@ public sealed class OrchestratorOptionsTests
     public void RouteGrace_BetweenZeroAndAMinute()
     {
         Assert.Empty(Errors(o => o.RouteGrace = TimeSpan.Zero));
-        Assert.Contains("RouteGrace must be between 0 and 1 minute, got -00:00:01", Errors(o => o.RouteGrace = TimeSpan.FromSeconds(-1)));
-        Assert.Contains("RouteGrace must be between 0 and 1 minute, got 00:02:00", Errors(o => o.RouteGrace = TimeSpan.FromMinutes(2)));
+        Assert.Contains("RouteGrace (--routeGrace) must be between 0 and 1 minute, got -00:00:01", Errors(o => o.RouteGrace = TimeSpan.FromSeconds(-1)));
+        Assert.Contains("RouteGrace (--routeGrace) must be between 0 and 1 minute, got 00:02:00", Errors(o => o.RouteGrace = TimeSpan.FromMinutes(2)));
     }
 
     [Fact]

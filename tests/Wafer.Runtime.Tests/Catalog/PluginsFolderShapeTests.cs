@@ -43,4 +43,28 @@ public sealed class PluginsFolderShapeTests
         Assert.Contains($"{server.PluginsPath} holds no plugin", warning);
         Assert.Contains("plugin project folders with a wafer.json", warning);
     }
+
+    [Fact]
+    public async Task SubFolderOfBareWasm_IsLoggedOnceAsIgnored_WhileTheOtherPluginsServe()
+    {
+        var log = new CapturingLoggerProvider();
+        await using var server = await RuntimeServer.StartAsync(["echo"], services: s =>
+        {
+            s.AddSingleton<ILoggerProvider>(log);
+            s.Configure<LoggerFilterOptions>(o => o.Rules.Insert(0, new LoggerFilterRule(typeof(CapturingLoggerProvider).FullName, null, LogLevel.Trace, null)));
+        });
+        var nested = Path.Combine(server.PluginsPath, "more");
+        Directory.CreateDirectory(nested);
+        File.Copy(TestGuests.Wasm("echo"), Path.Combine(nested, "other.wasm"));
+
+        var reloader = server.Services.GetRequiredService<Wafer.Runtime.Catalog.PluginReloader>();
+        await reloader.ScanAsync();
+        await reloader.ScanAsync();
+
+        var warning = Assert.Single(log.Lines, l => l.Contains("[FolderIgnored]", StringComparison.Ordinal));
+        Assert.Contains($"{nested} is ignored: it holds .wasm files but no wafer.json", warning);
+        Assert.DoesNotContain(log.Lines, l => l.Contains("[NoPluginsInFolder]", StringComparison.Ordinal));
+        Assert.False(server.Catalog.Current.PluginsByName.ContainsKey("other"));
+        Assert.True(server.Catalog.Current.PluginsByName.ContainsKey("echo"));
+    }
 }
