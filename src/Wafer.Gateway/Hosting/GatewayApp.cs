@@ -8,6 +8,7 @@ using Wafer.Gateway.Http;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
 using Wafer.Hosting.Telemetry;
+using Wafer.Hosting.Telemetry.Tracing;
 
 namespace Wafer.Gateway.Hosting;
 
@@ -49,6 +50,7 @@ public static class GatewayApp
             ? Results.Ok(new { status = "ready" })
             : GatewayProblems.NotReady());
         app.MapWaferMetrics();
+        app.MapWaferTraces(); // this gateway's own spans, not the orchestrator's
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();
         return app;
