@@ -33,7 +33,7 @@ public static class GatewayTracing
             return null;
         }
 
-        var activity = Source.StartActivity(CallSpan, ActivityKind.Server, TraceParent.From(request));
+        var activity = WaferSpans.StartEntry(Source, CallSpan, ActivityKind.Server, TraceParent.From(request));
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(TraceAttributes.Deployment, deployment);

@@ -26,7 +26,7 @@ public static class RuntimeTracing
             return null;
         }
 
-        var activity = Source.StartActivity(CallSpan, ActivityKind.Server, parent);
+        var activity = WaferSpans.StartEntry(Source, CallSpan, ActivityKind.Server, parent);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag(TraceAttributes.Plugin, function.Plugin.Name);

@@ -20,6 +20,7 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _runtimeIds;
     private string? _brokerUrl;
     private IReadOnlyDictionary<string, string>? _runtimeEnvironment;
+    private IReadOnlyDictionary<string, string>? _orchestratorEnvironment;
 
     private FleetCluster(string folder, int port, string? token, string? brokerUrl, IReadOnlyDictionary<string, string>? runtimeIds)
     {
@@ -58,9 +59,10 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <param name="runtimeIds">Runtime ids to give runtimes by name (written to their storage before they start).</param>
     /// <param name="inProcessBroker">The orchestrator runs its in-process broker on a free port, which runtimes join.</param>
     /// <param name="runtimeEnvironment">Environment variables every runtime process gets.</param>
+    /// <param name="orchestratorEnvironment">Environment variables the orchestrator process gets.</param>
     public static async Task<FleetCluster> StartAsync(
         int runtimes = 3, string? token = null, string? brokerUrl = null, IReadOnlyDictionary<string, string>? runtimeIds = null, bool inProcessBroker = false,
-        IReadOnlyDictionary<string, string>? runtimeEnvironment = null)
+        IReadOnlyDictionary<string, string>? runtimeEnvironment = null, IReadOnlyDictionary<string, string>? orchestratorEnvironment = null)
     {
         if (brokerUrl is null && !inProcessBroker)
         {
@@ -69,7 +71,7 @@ public sealed class FleetCluster : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment };
+        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment, _orchestratorEnvironment = orchestratorEnvironment };
         if (inProcessBroker)
         {
             cluster.BrokerPort = FreePort();
@@ -97,7 +99,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public async Task StartOrchestratorAsync()
     {
         string[] broker = BrokerPort is { } port ? ["--brokerPort", port.ToString(CultureInfo.InvariantCulture)] : ["--mqtt", BrokerUrl];
-        Orchestrator = WaferProcess.Start("orchestrator", [
+        Orchestrator = WaferProcess.Start("orchestrator", _orchestratorEnvironment, [
             "orchestrator",
             .. broker,
             "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),
@@ -177,10 +179,13 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
     public Task<JsonElement> DeployAsync(string name, string guest, int replicas) => DeployAsync(Api, name, guest, replicas);
 
+    /// <summary>Deploys the test guest <c>GUEST.wasm</c> with the manifest <paramref name="manifest"/> (JSON) under <paramref name="name"/>.</summary>
+    public Task<JsonElement> DeployAsync(string name, string guest, int replicas, string manifest) => DeployAsync(Api, name, guest, replicas, manifest: manifest);
+
     /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
     public static Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas) => DeployAsync(api, name, "hello", replicas);
 
-    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas, string? version = null)
+    private static async Task<JsonElement> DeployAsync(HttpClient api, string name, string guest, int replicas, string? version = null, string? manifest = null)
     {
         using var form = new MultipartFormDataContent();
         var bytes = await File.ReadAllBytesAsync(Repository.Guest(guest + ".wasm"));
@@ -194,7 +199,8 @@ public sealed class FleetCluster : IAsyncDisposable
         var wasm = new ByteArrayContent(bytes);
         wasm.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
         form.Add(wasm, "plugin", guest + ".wasm");
-        form.Add(new ByteArrayContent(await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"))), "manifest", guest + ".wafer.json");
+        var manifestBytes = manifest is not null ? Encoding.UTF8.GetBytes(manifest) : await File.ReadAllBytesAsync(Repository.Guest(guest + ".wafer.json"));
+        form.Add(new ByteArrayContent(manifestBytes), "manifest", guest + ".wafer.json");
         form.Add(new StringContent(name), "name");
         form.Add(new StringContent(replicas.ToString(CultureInfo.InvariantCulture)), "replicas");
         form.Add(new StringContent("true"), "allowShadowing"); // tests deploy one guest under several names on purpose

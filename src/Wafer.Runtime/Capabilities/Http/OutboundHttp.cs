@@ -19,6 +19,8 @@ public sealed class OutboundHttp : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(15),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        // Trace context goes out only as CapabilityTracing puts it, from the request's own span: nothing with tracing off.
+        ActivityHeadersPropagator = null,
     };
 
     private readonly HttpMessageInvoker _invoker;
