@@ -30,6 +30,8 @@ public static class OrchestratorCommand
         {
             mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
         };
+        var traces = new TracesFlag();
+        traces.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OrchestratorOptions
@@ -57,7 +59,7 @@ public static class OrchestratorCommand
                 return exposed;
             }
 
-            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs));
+            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs), services: traces.Services(parse));
             var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerHost}:{options.BrokerPort} (--brokerHost, --brokerPort)" : "");
             ServerStart.WarnIfInsecure(app, "the orchestrator", $"http://{options.Host}:{options.Port}", options.Host, options.ApiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)

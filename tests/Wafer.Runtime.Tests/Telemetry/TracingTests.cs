@@ -149,6 +149,46 @@ public sealed class TracingTests
         Assert.Equal(0, receiver.Exports);
     }
 
+    [Theory]
+    [InlineData("zipkin", null, null, "OTEL_TRACES_EXPORTER: 'zipkin' is not an exporter Wafer has")]
+    [InlineData(null, "http/json", null, "OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' is not a protocol")]
+    [InlineData(null, null, "traceidratio", "OTEL_TRACES_SAMPLER_ARG: '1.5' is not a ratio from 0 to 1")]
+    public void Options_Wrong_AreRefusedNamingTheVariable(string? exporter, string? protocol, string? sampler, string error)
+    {
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["OTEL_TRACES_EXPORTER"] = exporter,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
+            ["OTEL_TRACES_SAMPLER"] = sampler,
+            ["OTEL_TRACES_SAMPLER_ARG"] = "1.5",
+        }).Build();
+        var options = new TracingOptions();
+        options.ReadFrom(configuration);
+
+        Assert.StartsWith(error, Assert.Single(options.Errors()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Options_FromTheStandardVariables_TurnTracingOnOnlyWithAnExporterOrKeepRecent()
+    {
+        static TracingOptions Read(params (string Key, string Value)[] values)
+        {
+            var options = new TracingOptions();
+            options.ReadFrom(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
+            return options;
+        }
+
+        Assert.False(Read().Enabled);
+        var endpoint = Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4318/"));
+        Assert.Equal((true, "http://collector:4318/v1/traces"), (endpoint.Enabled, endpoint.ExportEndpoint().ToString()));
+        Assert.Equal("http://collector:4317/", Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector:4317"), ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc")).ExportEndpoint().ToString());
+        Assert.Equal("http://c/x", Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a"), ("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c/x")).ExportEndpoint().ToString());
+        Assert.False(Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a"), ("OTEL_TRACES_EXPORTER", "none")).Enabled);
+        Assert.False(Read(("OTEL_EXPORTER_OTLP_ENDPOINT", "http://a"), ("OTEL_SDK_DISABLED", "true")).Enabled);
+        Assert.Equal("http://localhost:4318/v1/traces", Read(("OTEL_TRACES_EXPORTER", "otlp")).ExportEndpoint().ToString());
+    }
+
     private static async Task<CapabilityHarness> StartAsync(OtlpReceiver receiver, Action<TracingOptions> tracing)
     {
         var harness = await CapabilityHarness.StartAsync(
