@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Wafer.Hosting.Telemetry.Tracing;
@@ -155,7 +156,7 @@ public sealed class TracingTests
     [InlineData(null, null, "traceidratio", "OTEL_TRACES_SAMPLER_ARG: '1.5' is not a ratio from 0 to 1")]
     public void Options_Wrong_AreRefusedNamingTheVariable(string? exporter, string? protocol, string? sampler, string error)
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["OTEL_TRACES_EXPORTER"] = exporter,
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = protocol,
@@ -174,7 +175,7 @@ public sealed class TracingTests
         static TracingOptions Read(params (string Key, string Value)[] values)
         {
             var options = new TracingOptions();
-            options.ReadFrom(new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+            options.ReadFrom(new ConfigurationBuilder()
                 .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, (string?)v.Value))).Build());
             return options;
         }
