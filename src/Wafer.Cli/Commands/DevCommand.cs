@@ -25,6 +25,8 @@ public static class DevCommand
         var insecure = ServerStart.InsecureOption();
 
         var command = new Command("dev", "Build, serve, and rebuild on every change") { directory, port, host, storage, token, allowFolders, insecure };
+        var traces = new TracesFlag();
+        traces.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
@@ -68,7 +70,7 @@ public static class DevCommand
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            await using var app = RuntimeApp.Build(options, url);
+            await using var app = RuntimeApp.Build(options, url, services: traces.Services(parse));
             ServerStart.WarnIfInsecure(app, "wafer dev", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "wafer dev", $"{url} (--port)", cancellationToken) is { } failed)
             {

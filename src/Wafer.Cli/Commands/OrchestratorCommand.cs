@@ -36,6 +36,8 @@ public static class OrchestratorCommand
         orchestratorSettings.AddTo(command);
         var gatewaySettings = SettingTables.Gateway();
         gatewaySettings.AddTo(command);
+        var traces = new TracesFlag();
+        traces.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OrchestratorOptions
@@ -67,7 +69,7 @@ public static class OrchestratorCommand
                 return exposed;
             }
 
-            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs), configuration: configuration);
+            var app = OrchestratorApp.Build(options, parse.GetValue(jsonLogs), services: traces.Services(parse), configuration: configuration);
             var listening = $"http://{options.Host}:{options.Port} (--port)" + (options.Mqtt is null ? $" or the broker port {options.BrokerHost}:{options.BrokerPort} (--brokerHost, --brokerPort)" : "");
             ServerStart.WarnIfInsecure(app, "the orchestrator", $"http://{options.Host}:{options.Port}", options.Host, options.ApiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the orchestrator", listening, cancellationToken) is { } failed)

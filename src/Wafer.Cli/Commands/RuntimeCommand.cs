@@ -40,6 +40,8 @@ public static class RuntimeCommand
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
+        var traces = new TracesFlag();
+        traces.AddTo(command);
         var stateFlags = new StateFlags();
         stateFlags.AddTo(command);
         var compatibility = new CompatibilityFlags();
@@ -114,7 +116,7 @@ public static class RuntimeCommand
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs), configuration: configuration);
+            var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs), services: traces.Services(parse), configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)", cancellationToken) is { } failed)
             {

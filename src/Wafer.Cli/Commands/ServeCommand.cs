@@ -50,6 +50,8 @@ public static class ServeCommand
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
+        var traces = new TracesFlag();
+        traces.AddTo(command);
         var stateFlags = new StateFlags();
         stateFlags.AddTo(command);
         var compatibility = new CompatibilityFlags();
@@ -143,7 +145,7 @@ public static class ServeCommand
                 }
 
                 // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
-                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>(), configuration: configuration);
+                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: traces.Services(parse, s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>()), configuration: configuration);
                 ServerStart.WarnIfInsecure(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port}", bindHost, apiToken, parse.GetValue(insecure));
                 if (await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
                 {
@@ -156,7 +158,7 @@ public static class ServeCommand
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(runtime, url, jsonLogLines, configuration: configuration);
+            var app = RuntimeApp.Build(runtime, url, jsonLogLines, services: traces.Services(parse), configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)") is { } runtimeFailed)
             {

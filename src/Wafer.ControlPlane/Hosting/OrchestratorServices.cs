@@ -17,6 +17,7 @@ using Wafer.Gateway.Http;
 using Wafer.Gateway.Jobs;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
+using Wafer.Hosting.Telemetry.Tracing;
 using Wafer.Protocol.Transport;
 
 namespace Wafer.ControlPlane.Hosting;
@@ -45,6 +46,7 @@ public static class OrchestratorServices
         services.AddSingleton<RuntimeLogs>();
         services.AddSingleton<FleetView>();
         services.AddSingleton<IOrchestratorAddress, OrchestratorAddress>();
+        services.AddWaferTracing("wafer-orchestrator"); // the gateway's spans, named after this process
         services.AddWaferGateway();
         services.AddOptions<GatewayOptions>().Configure<IOptions<OrchestratorOptions>>((gateway, orchestrator) => gateway.Token ??= orchestrator.Value.ApiToken);
         services.AddSingleton<FleetRouteBuilder>();
@@ -111,6 +113,7 @@ public static class OrchestratorServices
         app.MapStats();
         FleetMetrics.Register(app.Services);
         app.MapWaferMetrics();
+        app.MapWaferTraces();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

@@ -24,10 +24,14 @@ internal sealed class CallChannel
     private bool _open = true; // under _pending's lock, as is everything about the calls in flight
     private bool _closing;
 
-    private CallChannel(ConnectionContext connection)
+    /// <summary>Whether the runtime reads the frames' extension block, so calls carry their trace context (<see cref="CallTraceContext"/>).</summary>
+    private readonly bool _carriesTrace;
+
+    private CallChannel(ConnectionContext connection, bool carriesTrace)
     {
         _connection = connection;
         _output = connection.Transport.Output;
+        _carriesTrace = carriesTrace;
     }
 
     /// <summary>False once the channel takes no new call.</summary>
@@ -63,9 +67,10 @@ internal sealed class CallChannel
             throw;
         }
 
+        bool carriesTrace;
         try
         {
-            await HandshakeAsync(connection.Transport, key, cancellationToken);
+            carriesTrace = await HandshakeAsync(connection.Transport, key, cancellationToken);
         }
         catch (Exception e)
         {
@@ -73,12 +78,13 @@ internal sealed class CallChannel
             throw new CallProtocolUnsupportedException($"{host}:{port} does not speak the call protocol: {e.Message}"); // no call was sent
         }
 
-        var channel = new CallChannel(connection);
+        var channel = new CallChannel(connection, carriesTrace);
         _ = channel.ReadAnswersAsync();
         return channel;
     }
 
-    private static async Task HandshakeAsync(IDuplexPipe transport, byte[]? key, CancellationToken cancellationToken)
+    /// <summary>Runs the handshake; returns whether the runtime's verdict offered the trace-context extension.</summary>
+    private static async Task<bool> HandshakeAsync(IDuplexPipe transport, byte[]? key, CancellationToken cancellationToken)
     {
         transport.Output.Write(CallFrames.Preamble);
         await transport.Output.FlushAsync(cancellationToken);
@@ -97,6 +103,8 @@ internal sealed class CallChannel
         {
             throw new InvalidDataException(reason.Length > 0 ? reason : $"the runtime answered the credential with {verdict}");
         }
+
+        return CallTraceContext.Offered(reason);
     }
 
     /// <summary>
@@ -122,7 +130,7 @@ internal sealed class CallChannel
         await _writeLock.WaitAsync(CancellationToken.None);
         try
         {
-            CallFrames.WriteCall(_output, id, plugin, function, body.Span);
+            CallFrames.WriteCall(_output, id, plugin, function, body.Span, _carriesTrace, GatewayTracing.CurrentContext());
             await _output.FlushAsync(CancellationToken.None);
         }
         catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)

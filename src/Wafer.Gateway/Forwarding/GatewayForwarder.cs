@@ -9,6 +9,7 @@ using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Routes;
 using Wafer.Hosting.Http;
+using Wafer.Hosting.Telemetry.Tracing;
 using Wafer.Protocol.Http;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -114,7 +115,19 @@ public sealed partial class GatewayForwarder(
     public async Task CallAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
         var started = Stopwatch.GetTimestamp();
-        await CallReplicaAsync(context, replicas, plugin, function);
+        var span = GatewayTracing.StartCall(context.Request, replicas.Deployment, plugin, function); // null with tracing off
+        try
+        {
+            await CallReplicaAsync(context, replicas, plugin, function);
+        }
+        finally
+        {
+            if (span is not null)
+            {
+                GatewayTracing.EndCall(span, context.Response);
+            }
+        }
+
         metrics.Answered(replicas.Deployment, GatewayMetrics.Function, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
@@ -178,12 +191,39 @@ public sealed partial class GatewayForwarder(
     private static async ValueTask<Attempt> SendOnceAsync(Destination destination, FunctionAttempt call, CallDeadline deadline)
     {
         // A caller's Authorization or X-Time-Zone reaches the runtime only as HTTP headers (CallerContext).
-        if (call.Body is not null && !CallerContext.Carries(call.Context.Request) && await call.Client.CallAsync(destination, call.Plugin, call.Function, call.Body.Memory, deadline.Token) is { } whole)
+        var framed = call.Body is not null && !CallerContext.Carries(call.Context.Request);
+        var span = GatewayTracing.StartSend(destination, framed && destination.CallPrefix is not null ? GatewayTracing.CallProtocol : GatewayTracing.Http);
+        if (span is null)
+        {
+            return await SendOnceAsync(destination, call, framed, null, deadline);
+        }
+
+        try
+        {
+            var attempt = await SendOnceAsync(destination, call, framed, span, deadline);
+            GatewayTracing.EndSend(span, attempt.Answer.Status, null);
+            return attempt;
+        }
+        catch (Exception e)
+        {
+            GatewayTracing.EndSend(span, 0, e.Message);
+            throw;
+        }
+    }
+
+    private static async ValueTask<Attempt> SendOnceAsync(Destination destination, FunctionAttempt call, bool framed, Activity? span, CallDeadline deadline)
+    {
+        if (framed && await call.Client.CallAsync(destination, call.Plugin, call.Function, call.Body!.Memory, deadline.Token) is { } whole)
         {
             return Attempt.Answered(RuntimeAnswer.Of(whole));
         }
 
         var request = FunctionCall.Request(call.Context, destination.Prefix, call.Body);
+        if (span is not null)
+        {
+            TraceParent.Inject(request, span); // in place of the caller's: the runtime's span is this attempt's child
+        }
+
         try
         {
             return Attempt.Answered(RuntimeAnswer.Of(request, await call.Client.SendAsync(request, deadline.Token)));

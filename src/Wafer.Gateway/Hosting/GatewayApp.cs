@@ -10,6 +10,7 @@ using Wafer.Gateway.Jobs;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
 using Wafer.Hosting.Telemetry;
+using Wafer.Hosting.Telemetry.Tracing;
 
 namespace Wafer.Gateway.Hosting;
 
@@ -56,6 +57,7 @@ public static class GatewayApp
             ? Results.Ok(new { status = "ready" })
             : GatewayProblems.NotReady());
         app.MapWaferMetrics();
+        app.MapWaferTraces(); // this gateway's own spans, not the orchestrator's
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();
         app.MapWaferGatewayJobs();

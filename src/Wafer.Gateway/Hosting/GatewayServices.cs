@@ -7,6 +7,7 @@ using Wafer.Gateway.GraphQL;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
 using Wafer.Hosting.Telemetry;
+using Wafer.Hosting.Telemetry.Tracing;
 
 namespace Wafer.Gateway.Hosting;
 
@@ -24,6 +25,7 @@ public static class GatewayServices
         services.AddSingleton<RouteState>();
         services.AddSingleton<RuntimeClient>();
         services.AddWaferMetrics();
+        services.AddWaferTracing("wafer-gateway", GatewayTracing.SourceName);
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<ReplicaLoop>();
         services.AddSingleton<GatewayForwarder>();

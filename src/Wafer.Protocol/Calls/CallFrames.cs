@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using System.Text;
 
@@ -51,15 +52,28 @@ public static class CallFrames
     public const uint GoAwayId = 0;
 
     /// <summary>Writes a call of <paramref name="function"/> in <paramref name="plugin"/> with a JSON object of named arguments.</summary>
-    public static void WriteCall(IBufferWriter<byte> writer, uint id, string plugin, string function, ReadOnlySpan<byte> body)
+    public static void WriteCall(IBufferWriter<byte> writer, uint id, string plugin, string function, ReadOnlySpan<byte> body) =>
+        WriteCall(writer, id, plugin, function, body, withExtensions: false, default);
+
+    /// <summary>
+    /// Writes a call, with the extension block carrying <paramref name="trace"/> when <paramref name="withExtensions"/>
+    /// (the runtime reads it, <see cref="CallTraceContext"/>) and the call needs one.
+    /// </summary>
+    public static void WriteCall(IBufferWriter<byte> writer, uint id, string plugin, string function, ReadOnlySpan<byte> body, bool withExtensions, in ActivityContext trace)
     {
-        var length = 4 + StringBytes(plugin) + StringBytes(function) + body.Length;
+        var extensions = withExtensions && CallTraceContext.Needed(trace, body) ? CallTraceContext.Length(trace) : 0;
+        var length = 4 + StringBytes(plugin) + StringBytes(function) + extensions + body.Length;
         var span = writer.GetSpan(4 + length);
         BinaryPrimitives.WriteInt32BigEndian(span, length);
         BinaryPrimitives.WriteUInt32BigEndian(span[4..], id);
         var at = HeaderBytes;
         at += WriteString(span[at..], plugin);
         at += WriteString(span[at..], function);
+        if (extensions > 0)
+        {
+            at += CallTraceContext.Write(span[at..], trace);
+        }
+
         body.CopyTo(span[at..]);
         writer.Advance(4 + length);
     }
@@ -151,14 +165,15 @@ public static class CallFrames
         }
     }
 
-    /// <summary>Reads a call's payload.</summary>
+    /// <summary>Reads a call's payload: the names, the trace context of its extension block (default without one), the body.</summary>
     /// <exception cref="InvalidDataException">The payload is cut short.</exception>
-    public static (string Plugin, string Function, ReadOnlySequence<byte> Body) ReadCall(ReadOnlySequence<byte> payload)
+    public static (string Plugin, string Function, ActivityContext Trace, ReadOnlySequence<byte> Body) ReadCall(ReadOnlySequence<byte> payload)
     {
         var reader = new SequenceReader<byte>(payload);
         var plugin = ReadString(ref reader);
         var function = ReadString(ref reader);
-        return (plugin, function, reader.UnreadSequence);
+        var trace = CallTraceContext.Read(ref reader);
+        return (plugin, function, trace, reader.UnreadSequence);
     }
 
     /// <summary>Reads an answer's payload.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
@@ -108,7 +109,7 @@ internal sealed partial class CallProtocolConnection(
         {
             await WriteAsync(static (output, refusal) => CallHandshake.WriteVerdict(output,
                 refusal is null ? CallHandshake.Accepted : CallHandshake.Refused,
-                refusal is null ? "" : "the call port refused " + refusal), refusal);
+                refusal is null ? CallTraceContext.AcceptedReason : "the call port refused " + refusal), refusal);
         }
         catch (Exception e) when (e is IOException or ConnectionResetException or ConnectionAbortedException)
         {
@@ -157,10 +158,11 @@ internal sealed partial class CallProtocolConnection(
     private void Start(uint id, ReadOnlySequence<byte> payload)
     {
         string plugin, function;
+        ActivityContext trace;
         ReadOnlySequence<byte> body;
         try
         {
-            (plugin, function, body) = CallFrames.ReadCall(payload);
+            (plugin, function, trace, body) = CallFrames.ReadCall(payload);
         }
         catch
         {
@@ -170,12 +172,12 @@ internal sealed partial class CallProtocolConnection(
 
         Interlocked.Increment(ref _pending);
         ThreadPool.UnsafeQueueUserWorkItem(
-            static state => _ = state.Owner.RunAsync(state.Id, state.Plugin, state.Function, state.Body),
-            new Call(this, id, plugin, function, body.Length > calls.MaxRequestBytes ? null : body.ToArray()),
+            static state => _ = state.Owner.RunAsync(state.Id, state.Plugin, state.Function, state.Trace, state.Body),
+            new Call(this, id, plugin, function, trace, body.Length > calls.MaxRequestBytes ? null : body.ToArray()),
             preferLocal: false);
     }
 
-    private async Task RunAsync(uint id, string plugin, string name, byte[]? body)
+    private async Task RunAsync(uint id, string plugin, string name, ActivityContext trace, byte[]? body)
     {
         try
         {
@@ -194,7 +196,7 @@ internal sealed partial class CallProtocolConnection(
             }
             else
             {
-                answer = await calls.InvokeAsync(function, body);
+                answer = await calls.InvokeAsync(function, body, trace);
             }
 
             if (answer.Problem is null && answer.ResultBodyLength > CallFrames.MaxFrameBytes - 1024)
@@ -272,7 +274,7 @@ internal sealed partial class CallProtocolConnection(
         }
     }
 
-    private sealed record Call(CallProtocolConnection Owner, uint Id, string Plugin, string Function, byte[]? Body);
+    private sealed record Call(CallProtocolConnection Owner, uint Id, string Plugin, string Function, ActivityContext Trace, byte[]? Body);
 
     [LoggerMessage(EventId = 2750, EventName = "CallProtocolBroken", Level = LogLevel.Warning,
         Message = "Call connection {Connection} sent a broken frame and was closed: {Reason}")]

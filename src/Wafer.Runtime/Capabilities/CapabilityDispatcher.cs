@@ -67,6 +67,7 @@ public sealed partial class CapabilityDispatcher
             }
 
             var started = Stopwatch.GetTimestamp();
+            using var span = CapabilityTracing.StartOperation(operation, call); // null with tracing off
             try
             {
                 var response = capability.Invoke(operation, document.RootElement, call);
@@ -84,11 +85,14 @@ public sealed partial class CapabilityDispatcher
             }
             catch (CapabilityException ex)
             {
-                return Fail(call, operation, ex.Message);
+                var failure = Fail(call, operation, ex.Message);
+                CapabilityTracing.Failed(span, SecretScrubber.Scrub(ex.Message, call.Secrets));
+                return failure;
             }
             catch (Exception ex)
             {
                 var message = SecretScrubber.Scrub(ex.Message, call.Secrets);
+                CapabilityTracing.Failed(span, $"{operation}: the host failed: {message}");
                 HostCallCrashed(_logger, operation, call.Plugin.Name, call.Function.Name, call.CallId, ex.GetType().Name, message);
                 return HostCallResult.Failure($"{operation}: the host failed: {message}");
             }

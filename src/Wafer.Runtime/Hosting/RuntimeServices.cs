@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
+using Wafer.Hosting.Telemetry.Tracing;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Capabilities;
 using Wafer.Runtime.Catalog;
@@ -77,6 +78,7 @@ public static class RuntimeServices
         services.AddSingleton<CallCounters>();
         services.AddWaferProblems();
         services.AddWaferMetrics();
+        services.AddWaferTracing("wafer-runtime", RuntimeTracing.SourceName, CapabilityTracing.SourceName);
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<FunctionInvoker>();
         services.AddSingleton(sp => new CallSlots(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value.Slots()));
@@ -103,6 +105,7 @@ public static class RuntimeServices
         endpoints.MapWaferGraphQL();
         endpoints.MapWaferDgraphLambda();
         endpoints.MapWaferMetrics();
+        endpoints.MapWaferTraces();
         return endpoints;
     }
 }

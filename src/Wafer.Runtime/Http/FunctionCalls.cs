@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Wafer.Hosting.Http;
@@ -34,7 +35,8 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
     /// Calls <paramref name="function"/> with a JSON object of named arguments, once it has an execution slot
     /// (<see cref="CallSlots"/>): at once when one is free, else after waiting; a call turned away answers 503 unrun.
     /// </summary>
-    public ValueTask<FunctionAnswer> InvokeAsync(RegisteredFunction function, ReadOnlyMemory<byte> body)
+    /// <param name="trace">The caller's trace context (a call frame's, a request's <c>traceparent</c>); default: none.</param>
+    public ValueTask<FunctionAnswer> InvokeAsync(RegisteredFunction function, ReadOnlyMemory<byte> body, ActivityContext trace = default)
     {
         var arguments = new ArrayBufferWriter<byte>(body.Length + 16);
         if (ArgumentBinder.Bind(body.Span, function.Metadata, function.Plugin.Metadata, arguments) is { } error)
@@ -44,14 +46,14 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
 
         var admission = slots.EnterAsync(function.Share);
         return admission.IsCompletedSuccessfully
-            ? ValueTask.FromResult(Run(admission.Result, function, arguments))
-            : AdmittedAsync(admission, function, arguments);
+            ? ValueTask.FromResult(Run(admission.Result, function, arguments, trace))
+            : AdmittedAsync(admission, function, arguments, trace);
     }
 
-    private async ValueTask<FunctionAnswer> AdmittedAsync(ValueTask<Admission> admission, RegisteredFunction function, ArrayBufferWriter<byte> arguments) =>
-        Run(await admission.ConfigureAwait(false), function, arguments);
+    private async ValueTask<FunctionAnswer> AdmittedAsync(ValueTask<Admission> admission, RegisteredFunction function, ArrayBufferWriter<byte> arguments, ActivityContext trace) =>
+        Run(await admission.ConfigureAwait(false), function, arguments, trace);
 
-    private FunctionAnswer Run(Admission admission, RegisteredFunction function, ArrayBufferWriter<byte> arguments)
+    private FunctionAnswer Run(Admission admission, RegisteredFunction function, ArrayBufferWriter<byte> arguments, in ActivityContext trace)
     {
         if (admission != Admission.Entered)
         {
@@ -62,11 +64,11 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
         var share = function.Share;
         try
         {
-            outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
+            outcome = invoker.TryInvoke(function, arguments.WrittenSpan, trace);
             if (outcome is null && catalog.Current.ByQualifiedName.TryGetValue(function.QualifiedName, out var reloaded))
             {
                 function = reloaded;
-                outcome = invoker.TryInvoke(function, arguments.WrittenSpan);
+                outcome = invoker.TryInvoke(function, arguments.WrittenSpan, trace);
             }
         }
         finally

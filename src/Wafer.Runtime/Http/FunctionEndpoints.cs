@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Wafer.Hosting.Http;
 using Wafer.Protocol.Http;
+using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Runtime.Http;
 
@@ -37,7 +38,7 @@ public static class FunctionEndpoints
             return;
         }
 
-        var answer = await calls.InvokeAsync(function, body);
+        var answer = await calls.InvokeAsync(function, body, RuntimeTracing.CallerContext(context.Request));
         if (answer.CallId is not null)
         {
             context.Response.Headers[WaferHeaders.CallId] = answer.CallId;

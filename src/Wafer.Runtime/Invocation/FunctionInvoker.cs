@@ -25,7 +25,8 @@ public sealed partial class FunctionInvoker(
     /// Calls <paramref name="function"/> with the positional argument array. Returns null when that plugin version
     /// was retired before the call could start: resolve the function again and retry.
     /// </summary>
-    public CallOutcome? TryInvoke(RegisteredFunction function, ReadOnlySpan<byte> argumentsJson)
+    /// <param name="parent">The caller's trace context when it came over the wire (the call protocol, HTTP); default: the current span.</param>
+    public CallOutcome? TryInvoke(RegisteredFunction function, ReadOnlySpan<byte> argumentsJson, in ActivityContext parent = default)
     {
         var plugin = function.Plugin;
         if (!plugin.TryAcquire())
@@ -40,6 +41,7 @@ public sealed partial class FunctionInvoker(
             return new CallOutcome(callId, CallStatus.Unauthorized, null, denied, TimeSpan.Zero);
         }
 
+        var span = RuntimeTracing.StartCall(function, callId, parent); // null with tracing off
         var started = Stopwatch.GetTimestamp();
         InvocationResult result;
         var context = new GuestCallContext(logs, capabilities, callId, function, started);
@@ -55,6 +57,11 @@ public sealed partial class FunctionInvoker(
         }
 
         var outcome = ToOutcome(function, callId, result, Stopwatch.GetElapsedTime(started));
+        if (span is not null)
+        {
+            RuntimeTracing.EndCall(span, outcome);
+        }
+
         metrics.CallFinished(plugin.Name, function.Name, outcome);
         context.Finish(outcome);
         if (!outcome.Succeeded)

@@ -20,6 +20,7 @@ public sealed class FleetCluster : IAsyncDisposable
     private readonly IReadOnlyDictionary<string, string> _runtimeIds;
     private string? _brokerUrl;
     private IReadOnlyDictionary<string, string>? _runtimeEnvironment;
+    private IReadOnlyDictionary<string, string>? _orchestratorEnvironment;
 
     private FleetCluster(string folder, int port, string? token, string? brokerUrl, IReadOnlyDictionary<string, string>? runtimeIds)
     {
@@ -58,9 +59,10 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <param name="runtimeIds">Runtime ids to give runtimes by name (written to their storage before they start).</param>
     /// <param name="inProcessBroker">The orchestrator runs its in-process broker on a free port, which runtimes join.</param>
     /// <param name="runtimeEnvironment">Environment variables every runtime process gets.</param>
+    /// <param name="orchestratorEnvironment">Environment variables the orchestrator process gets.</param>
     public static async Task<FleetCluster> StartAsync(
         int runtimes = 3, string? token = null, string? brokerUrl = null, IReadOnlyDictionary<string, string>? runtimeIds = null, bool inProcessBroker = false,
-        IReadOnlyDictionary<string, string>? runtimeEnvironment = null)
+        IReadOnlyDictionary<string, string>? runtimeEnvironment = null, IReadOnlyDictionary<string, string>? orchestratorEnvironment = null)
     {
         if (brokerUrl is null && !inProcessBroker)
         {
@@ -69,7 +71,7 @@ public sealed class FleetCluster : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment };
+        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment, _orchestratorEnvironment = orchestratorEnvironment };
         if (inProcessBroker)
         {
             cluster.BrokerPort = FreePort();
@@ -97,7 +99,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public async Task StartOrchestratorAsync()
     {
         string[] broker = BrokerPort is { } port ? ["--brokerPort", port.ToString(CultureInfo.InvariantCulture)] : ["--mqtt", BrokerUrl];
-        Orchestrator = WaferProcess.Start("orchestrator", [
+        Orchestrator = WaferProcess.Start("orchestrator", _orchestratorEnvironment, [
             "orchestrator",
             .. broker,
             "--db", Path.Combine(Folder, "orchestrator", "orchestrator.db"),

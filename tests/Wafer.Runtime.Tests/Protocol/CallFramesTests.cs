@@ -37,7 +37,7 @@ public sealed class CallFramesTests
         {
             var rest = buffer;
             Assert.True(CallFrames.TryRead(ref rest, CallFrames.MaxCallFrameBytes, out var id, out var payload));
-            var (plugin, function, body) = CallFrames.ReadCall(payload);
+            var (plugin, function, _, body) = CallFrames.ReadCall(payload);
 
             Assert.Equal((7u, "hello-ünï", "greet", """{"name":"Ada"}"""), (id, plugin, function, Encoding.UTF8.GetString(body.ToArray())));
             Assert.Equal(0, rest.Length);

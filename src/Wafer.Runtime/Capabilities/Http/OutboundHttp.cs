@@ -19,6 +19,8 @@ public sealed class OutboundHttp : IDisposable
         ConnectTimeout = TimeSpan.FromSeconds(15),
         PooledConnectionLifetime = TimeSpan.FromMinutes(2),
         PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+        // Trace context goes out only as CapabilityTracing puts it, from the request's own span: nothing with tracing off.
+        ActivityHeadersPropagator = null,
     };
 
     private readonly HttpMessageInvoker _invoker;
@@ -41,17 +43,24 @@ public sealed class OutboundHttp : IDisposable
     {
         request.Version = HttpVersion.Version11;
         request.VersionPolicy = HttpVersionPolicy.RequestVersionOrLower;
+        using var span = CapabilityTracing.StartRequest(request, shownUrl); // null with tracing off
         try
         {
-            return _invoker.Send(request, budget.Token);
+            var response = _invoker.Send(request, budget.Token);
+            CapabilityTracing.Answered(span, (int)response.StatusCode);
+            return response;
         }
         catch (Exception ex) when (budget.Expired && ex is OperationCanceledException or HttpRequestException or IOException)
         {
-            throw TimedOut(request.Method, shownUrl, budget, operation);
+            var timedOut = TimedOut(request.Method, shownUrl, budget, operation);
+            CapabilityTracing.Failed(span, timedOut.Message);
+            throw timedOut;
         }
         catch (HttpRequestException ex)
         {
-            throw new CapabilityException($"{operation}: {request.Method} {shownUrl} failed: {ex.Message}");
+            var failed = new CapabilityException($"{operation}: {request.Method} {shownUrl} failed: {ex.Message}");
+            CapabilityTracing.Failed(span, failed.Message);
+            throw failed;
         }
     }
 
