@@ -42,7 +42,7 @@ public class CallFramesBenchmarks
     {
         var buffer = _call;
         CallFrames.TryRead(ref buffer, CallFrames.MaxCallFrameBytes, out _, out var payload);
-        var (plugin, function, body) = CallFrames.ReadCall(payload);
+        var (plugin, function, _, body) = CallFrames.ReadCall(payload);
         return plugin.Length + function.Length + (int)body.Length;
     }
 

@@ -108,7 +108,7 @@ public sealed class CallProtocolStub : IAsyncDisposable
                 var drop = false;
                 while (!drop && CallFrames.TryRead(ref buffer, CallFrames.MaxCallFrameBytes, out var id, out var payload))
                 {
-                    var (plugin, function, body) = CallFrames.ReadCall(payload);
+                    var (plugin, function, _, body) = CallFrames.ReadCall(payload);
                     var call = new Call(plugin, function, Encoding.UTF8.GetString(body.ToArray()));
                     LastCall = call;
                     Interlocked.Increment(ref _callCount);
