@@ -25,16 +25,18 @@ public static class OrchestratorCommand
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): deploy, stop, drain and artifact downloads need it, and the control channel is signed and its broker users derive from it" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var insecure = ServerStart.InsecureOption();
+        var realm = RealmFlag.Create();
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
+            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure, realm,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new OrchestratorOptions
             {
                 Mqtt = parse.GetValue(mqtt),
+                Realm = RealmFlag.Resolve(parse, realm),
                 BrokerPort = parse.GetValue(brokerPort),
                 BrokerHost = parse.GetValue(brokerHost)!,
                 Database = parse.GetValue(database),

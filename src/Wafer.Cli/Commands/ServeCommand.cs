@@ -40,10 +40,11 @@ public static class ServeCommand
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): the runtime's and the orchestrator's control operations need it, the control channel is signed with it, and the in-process broker then requires the credentials derived from it" };
         var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
         var insecure = ServerStart.InsecureOption();
+        var realm = RealmFlag.Create();
 
         var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
-            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, insecure,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, insecure, realm,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -81,6 +82,7 @@ public static class ServeCommand
                 Port = parse.GetValue(orchestratorPort),
                 Host = parse.GetValue(host)!,
                 BrokerPort = parse.GetValue(brokerPort),
+                Realm = RealmFlag.Resolve(parse, realm),
                 StoragePath = Path.Combine(storagePath, "orchestrator"),
                 ApiToken = apiToken,
             };
@@ -121,7 +123,7 @@ public static class ServeCommand
 
 
                 // the runtime joins the orchestrator's own broker; capacity as a stand-alone runtime's
-                runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}" };
+                runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}", Realm = fleet.Realm };
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";

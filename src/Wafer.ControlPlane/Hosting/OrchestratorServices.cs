@@ -17,6 +17,7 @@ using Wafer.Gateway.Http;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Protocol.Transport;
+using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -75,7 +76,7 @@ public static class OrchestratorServices
             {
                 var o = Options(sp);
                 return new EmbeddedBroker(
-                    new EmbeddedBroker.Settings(o.BrokerPort, o.BrokerBindAddress(), o.ApiToken, o.MqttUsername, o.MqttPassword),
+                    new EmbeddedBroker.Settings(o.BrokerPort, o.BrokerBindAddress(), o.ApiToken, o.MqttUsername, o.MqttPassword, new Topics(o.Realm)),
                     sp.GetRequiredService<ILogger<EmbeddedBroker>>());
             });
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
@@ -123,6 +124,7 @@ public static class OrchestratorServices
             : new BrokerAddress(LocalHost(options.BrokerBindAddress()), options.BrokerPort, false, null, null);
         return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword) {
             SigningToken = options.ApiToken,
+            Topics = new Topics(options.Realm),
             Trust = options.MqttCa is { } ca ? Wafer.Protocol.Transport.BrokerTrust.Load(ca, out _) : null,
         };
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MQTTnet.Protocol;
 using Wafer.Protocol.Transport;
+using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Mqtt;
 
@@ -11,7 +12,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// operator's explicit user (<c>--mqttUser</c>/<c>--mqttPassword</c>) is accepted too, unrestricted. With neither, the
 /// broker (on loopback only) accepts anyone, as before fleets had tokens.
 /// </summary>
-public sealed class BrokerAuthenticator(string? token, string? username, string? password)
+public sealed class BrokerAuthenticator(string? token, string? username, string? password, Topics topics)
 {
     public const string RuntimeClientPrefix = "wafer-runtime-";
 
@@ -22,7 +23,7 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
     {
         if (!RequiresCredentials)
         {
-            return new Outcome(BrokerRole.Unrestricted, MqttConnectReasonCode.Success, null);
+            return new Outcome(BrokerRole.Unrestricted(topics), MqttConnectReasonCode.Success, null);
         }
 
         if (string.IsNullOrEmpty(user))
@@ -35,7 +36,7 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
         if (username is not null && user == username)
         {
             return SamePassword(pass, password)
-                ? new Outcome(BrokerRole.Unrestricted, MqttConnectReasonCode.Success, null)
+                ? new Outcome(BrokerRole.Unrestricted(topics), MqttConnectReasonCode.Success, null)
                 : Refuse(MqttConnectReasonCode.BadUserNameOrPassword, $"wrong password for user '{user}'");
         }
 
@@ -49,12 +50,12 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
 
             if (user == BrokerUsers.Orchestrator)
             {
-                return new Outcome(BrokerRole.Orchestrator, MqttConnectReasonCode.Success, null);
+                return new Outcome(BrokerRole.Orchestrator(topics), MqttConnectReasonCode.Success, null);
             }
 
             // One client id per runtime: another would take over its session, and the broker would publish its last will.
             return clientId == RuntimeClientPrefix + user
-                ? new Outcome(BrokerRole.Runtime(user), MqttConnectReasonCode.Success, null)
+                ? new Outcome(BrokerRole.Runtime(topics, user), MqttConnectReasonCode.Success, null)
                 : Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, $"runtime '{user}' must connect with client id {RuntimeClientPrefix}{user}");
         }
 

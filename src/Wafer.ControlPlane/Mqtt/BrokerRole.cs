@@ -3,24 +3,27 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Mqtt;
 
 /// <summary>
-/// Who a client of the in-process broker is, and the topics that allows it (docs/security.md, "The control channel"):
-/// a runtime publishes only its own runtime topics and reads only its own commands and the orchestrator's status; the
-/// orchestrator publishes commands and its own status and errors and reads runtime topics. A client with the operator's
-/// explicit credentials (<c>--mqttUser</c>), or any client of a broker with no token and no user, may do anything.
+/// Who a client of the in-process broker is, and the topics of its realm that allows it (docs/security.md, "The control
+/// channel"): a runtime publishes only its own runtime topics and reads only its own commands and the orchestrator's
+/// status; the orchestrator publishes commands, its own status and errors and SilverLine's answers, errors and
+/// notifications, and reads runtime topics and SilverLine's control topic. Clients' create and delete requests on
+/// <c>{realm}/proc/control</c> come only from the operator's explicit user (<c>--mqttUser</c>), which may do anything, or,
+/// on a broker with no token and no user, from any client.
 /// </summary>
-public sealed record BrokerRole(BrokerRoleKind Kind, string? RuntimeId = null)
+public sealed record BrokerRole(BrokerRoleKind Kind, Topics Topics, string? RuntimeId = null)
 {
-    public static readonly BrokerRole Unrestricted = new(BrokerRoleKind.Unrestricted);
+    public static BrokerRole Unrestricted(Topics topics) => new(BrokerRoleKind.Unrestricted, topics);
 
-    public static readonly BrokerRole Orchestrator = new(BrokerRoleKind.Orchestrator);
+    public static BrokerRole Orchestrator(Topics topics) => new(BrokerRoleKind.Orchestrator, topics);
 
-    public static BrokerRole Runtime(string runtimeId) => new(BrokerRoleKind.Runtime, runtimeId);
+    public static BrokerRole Runtime(Topics topics, string runtimeId) => new(BrokerRoleKind.Runtime, topics, runtimeId);
 
     public bool MayPublish(string topic) => Kind switch
     {
         BrokerRoleKind.Unrestricted => true,
-        BrokerRoleKind.Orchestrator => topic is Topics.OrchestratorStatus or Topics.OrchestratorErrors
-                                       || (Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands"),
+        BrokerRoleKind.Orchestrator => Topics.IsOrchestratorTopic(topic)
+                                       || (Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands")
+                                       || topic == Topics.ProcControl || topic == Topics.ProcLog || topic == Topics.ProcNotifications,
         _ => topic == Topics.Announce(RuntimeId!) || topic == Topics.Status(RuntimeId!) || topic == Topics.Keepalive(RuntimeId!)
              || topic == Topics.Events(RuntimeId!),
     };
@@ -29,7 +32,7 @@ public sealed record BrokerRole(BrokerRoleKind Kind, string? RuntimeId = null)
     public bool MaySubscribe(string filter) => Kind switch
     {
         BrokerRoleKind.Unrestricted => true,
-        BrokerRoleKind.Orchestrator => filter.StartsWith(Topics.Prefix + "/runtimes/", StringComparison.Ordinal),
+        BrokerRoleKind.Orchestrator => filter.StartsWith(Topics.Prefix + "/runtimes/", StringComparison.Ordinal) || filter == Topics.ProcControl,
         _ => filter == Topics.Commands(RuntimeId!) || filter == Topics.OrchestratorStatus,
     };
 

@@ -57,10 +57,10 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     public bool IsConnected => _client.IsConnected;
 
     public async Task<bool> SendAsync(string runtimeId, Envelope command, CancellationToken cancellationToken = default) =>
-        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
+        await PublishAsync(_settings.Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
 
     public async Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default) =>
-        await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
+        await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
 
     public async Task RefuseAsync(string topic, string? requestId, string reason, CancellationToken cancellationToken = default)
     {
@@ -68,7 +68,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         if (_errorBudget.TryTake())
         {
             var error = MessageCodec.Encode(MessageTypes.Error, new ErrorBody(requestId, topic, reason));
-            await PublishAsync(Topics.OrchestratorErrors, error, retain: false, cancellationToken);
+            await PublishAsync(_settings.Topics.OrchestratorErrors, error, retain: false, cancellationToken);
         }
     }
 
@@ -122,7 +122,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         {
             try
             {
-                await PublishAsync(Topics.OrchestratorStatus, StatusPayload("offline"), retain: true, cancellationToken);
+                await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("offline"), retain: true, cancellationToken);
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -150,12 +150,12 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(Topics.OrchestratorStatus)
+            .WithWillTopic(_settings.Topics.OrchestratorStatus)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         var will = StatusPayload("offline");
         builder = builder.WithWillPayload(will);
-        if (Signature(Topics.OrchestratorStatus, will) is { } willSignature)
+        if (Signature(_settings.Topics.OrchestratorStatus, will) is { } willSignature)
         {
             builder = builder.WithWillUserProperty(MessageSignature.UserProperty, willSignature);
         }
@@ -184,11 +184,11 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         }
 
         var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(Topics.AllRuntimes).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+            .WithTopicFilter(f => f.WithTopic(_settings.Topics.AllRuntimes).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken);
         await _events.PostAsync(new BrokerConnected(), cancellationToken);
-        await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
+        await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
         LogConnected(endpoint.ToString(), _clientId);
     }
 
@@ -196,7 +196,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     {
         var message = e.ApplicationMessage;
         var topic = message.Topic;
-        if (Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands")
+        if (_settings.Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands")
         {
             return; // addressed to a runtime, not to us (a broker without no-local echoes our own commands)
         }
@@ -239,7 +239,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             return;
         }
 
-        if (Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
+        if (_settings.Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
         {
             await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain, verdict.IsWill));
         }

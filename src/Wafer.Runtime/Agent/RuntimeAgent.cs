@@ -40,6 +40,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RuntimeIdentity? _identity;
+    private readonly Topics _topics;
     private RuntimeKeys? _keys;
     private CommandGuard _guard = new(null, TimeProvider.System);
     private volatile string? _willId;
@@ -62,6 +63,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     {
         _runtime = options.Value;
         _options = _runtime.Agent;
+        _topics = new Topics(_options.Realm);
         _modules = modules;
         _load = load;
         _lifetime = lifetime;
@@ -186,7 +188,7 @@ public sealed partial class RuntimeAgent : BackgroundService
         }
 
         var id = _identity.Id;
-        await PublishAsync(Topics.Status(id), MessageTypes.Status, new StatusBody(id, StatusBody.Offline), retain: true);
+        await PublishAsync(_topics.Status(id), MessageTypes.Status, new StatusBody(id, StatusBody.Offline), retain: true);
         try
         {
             using var timeout = new CancellationTokenSource(PublishTimeout);
