@@ -55,4 +55,8 @@ public sealed class ArtifactService(ArtifactFiles files, IFleetStore store, Time
     /// <summary>The stored artifact with <paramref name="hash"/>, when both its file and its record exist.</summary>
     public async Task<ArtifactRecord?> FindAsync(string hash, CancellationToken cancellationToken = default) =>
         files.Exists(hash) ? await store.GetArtifactAsync(hash, cancellationToken) : null;
+
+    /// <summary>The newest stored artifact whose manifest is named <paramref name="name"/>.</summary>
+    public async Task<ArtifactRecord?> FindByNameAsync(string name, CancellationToken cancellationToken = default) =>
+        await store.FindArtifactByNameAsync(name, cancellationToken) is { } found && files.Exists(found.Hash) ? found : null;
 }

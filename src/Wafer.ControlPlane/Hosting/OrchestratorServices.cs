@@ -82,6 +82,8 @@ public static class OrchestratorServices
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
+        services.AddSingleton<Wafer.ControlPlane.SilverLine.ProgramModules>();
+        services.AddSingleton<Wafer.ControlPlane.SilverLine.ProcControlHandler>();
         services.AddSingleton(sp => MqttSettingsOf(Options(sp)));
         services.AddSingleton<OrchestratorMqtt>();
         services.AddSingleton<ICommandSender>(sp => sp.GetRequiredService<OrchestratorMqtt>());
@@ -101,6 +103,7 @@ public static class OrchestratorServices
         app.MapInfo();
         app.MapRuntimes();
         app.MapModules();
+        app.MapProgramModules();
         app.MapDeployments();
         app.MapArtifacts();
         app.MapGatewayRoutes();

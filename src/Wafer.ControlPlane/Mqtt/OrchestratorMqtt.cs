@@ -5,6 +5,7 @@ using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Wafer.ControlPlane.Scheduling;
+using Wafer.ControlPlane.SilverLine;
 using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Mqtt;
@@ -30,14 +31,16 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     private readonly IMqttClient _client;
     private readonly ErrorBudget _errorBudget;
     private readonly RuntimeMessageGuard _guard;
+    private readonly ProcControlHandler _procControl;
     private readonly string _clientId = "wafer-orchestrator-" + Guid.NewGuid().ToString("N")[..8];
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
 
     public OrchestratorMqtt(
         MqttSettings settings, IFleetEvents events, IOrchestratorAddress address, IHostApplicationLifetime lifetime, TimeProvider time,
-        ILogger<OrchestratorMqtt> logger)
+        ProcControlHandler procControl, ILogger<OrchestratorMqtt> logger)
     {
+        _procControl = procControl;
         _settings = settings;
         _events = events;
         _address = address;
@@ -185,6 +188,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
 
         var subscribe = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(_settings.Topics.AllRuntimes).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+            .WithTopicFilter(f => f.WithTopic(_settings.Topics.ProcControl).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken);
         await _events.PostAsync(new BrokerConnected(), cancellationToken);
@@ -206,6 +210,12 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         {
             LogEmptyMessage(topic);
             return; // a retained message being cleared
+        }
+
+        if (topic == _settings.Topics.ProcControl)
+        {
+            await OnProcControlAsync(payload);
+            return;
         }
 
         if (payload.Length > MessageCodec.MaxMessageBytes)
@@ -243,6 +253,38 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         {
             await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain, verdict.IsWill));
         }
+    }
+
+    /// <summary>
+    /// A SilverLine client's request. Handled off the receive loop (creating waits for the reconciler), answers and
+    /// errors bounded by the error budget like every refusal, so a flood of requests cannot become a flood of answers.
+    /// </summary>
+    private async Task OnProcControlAsync(ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length > MessageCodec.MaxMessageBytes)
+        {
+            await RefuseAsync(_settings.Topics.ProcControl, null, $"message of {payload.Length} bytes exceeds the {MessageCodec.MaxMessageBytes}-byte limit");
+            return;
+        }
+
+        var bytes = payload.ToArray();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _procControl.HandleAsync(bytes, async (answer, body) =>
+                {
+                    if (_errorBudget.TryTake())
+                    {
+                        await PublishAsync(answer ? _settings.Topics.ProcControl : _settings.Topics.ProcLog, body, retain: false, CancellationToken.None);
+                    }
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogPublishFailed(_settings.Topics.ProcControl, ex.Message);
+            }
+        });
     }
 
     private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)

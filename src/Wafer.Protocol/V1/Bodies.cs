@@ -68,7 +68,8 @@ public sealed record CreateModuleBody(
     string Hash,
     string ArtifactUrl,
     JsonElement Manifest,
-    IReadOnlyDictionary<string, string>? Config = null) : IMessageBody;
+    IReadOnlyDictionary<string, string>? Config = null,
+    ProgramBody? Program = null) : IMessageBody;
 
 public sealed record DeleteModuleBody(string ModuleId) : IMessageBody;
 
