@@ -26,10 +26,14 @@ public static class OrchestratorCommand
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var insecure = ServerStart.InsecureOption();
         var realm = RealmFlag.Create();
+        var config = new Option<string?>("--config")
+        {
+            Description = "SilverLine's config.json (http, http_port, realm, mqtt, mqtt_port, use_ssl, mqtt_username, pwd: a password file); flags and WAFER_* variables win",
+        };
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure, realm,
+            mqtt, brokerPort, brokerHost, database, port, host, storage, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure, realm, config,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +53,32 @@ public static class OrchestratorCommand
                 MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
                 ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } apiToken ? apiToken : null,
             };
+            if (parse.GetValue(config) is { } configPath)
+            {
+                SilverLineConfig file;
+                try
+                {
+                    file = SilverLineConfig.Read(configPath);
+                }
+                catch (FormatException ex)
+                {
+                    return ServerStart.Usage(ex.Message);
+                }
+
+                // A flag given, or the variable standing for it, wins over the file.
+                var variables = new Dictionary<string, string>
+                {
+                    ["--realm"] = RealmFlag.Variable, ["--mqttUser"] = "WAFER_MQTT_USERNAME", ["--mqttPassword"] = "WAFER_MQTT_PASSWORD",
+                };
+                file.ApplyTo(options, flag =>
+                    (command.Options.FirstOrDefault(o => o.Name == flag) is { } option && parse.GetResult(option) is { Implicit: false })
+                    || (variables.TryGetValue(flag, out var variable) && Environment.GetEnvironmentVariable(variable) is not null));
+                if (file.Ignored.Count > 0)
+                {
+                    Console.Error.WriteLine($"--config {configPath}: ignoring keys Wafer does not use: {string.Join(", ", file.Ignored)}");
+                }
+            }
+
             if (ServerStart.Refuse(options.Validate()) is { } refused)
             {
                 return refused;
