@@ -252,6 +252,11 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         if (_settings.Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
         {
             await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain, verdict.IsWill));
+            if (envelope.Body is ModuleExitedBody exited)
+            {
+                // Everyone is told, as SilverLine tells them: {realm}/proc/notif.
+                await PublishAsync(_settings.Topics.ProcNotifications, ExitedNotification.Encode(exited), retain: false, CancellationToken.None);
+            }
         }
     }
 

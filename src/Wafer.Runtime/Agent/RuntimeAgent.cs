@@ -41,6 +41,7 @@ public sealed partial class RuntimeAgent : BackgroundService
 
     private RuntimeIdentity? _identity;
     private readonly Topics _topics;
+    private readonly Programs.ProgramRunner _programs;
     private RuntimeKeys? _keys;
     private CommandGuard _guard = new(null, TimeProvider.System);
     private volatile string? _willId;
@@ -56,6 +57,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     public RuntimeAgent(
         IOptions<RuntimeOptions> options,
         PlacedModules modules,
+        Programs.ProgramRunner programs,
         LoadSampler load,
         IHostApplicationLifetime lifetime,
         IServiceProvider services,
@@ -65,6 +67,7 @@ public sealed partial class RuntimeAgent : BackgroundService
         _options = _runtime.Agent;
         _topics = new Topics(_options.Realm);
         _modules = modules;
+        _programs = programs;
         _load = load;
         _lifetime = lifetime;
         _services = services;
