@@ -224,4 +224,29 @@ public sealed class ModuleRequestTests
         Assert.Equal("ok", (await AnswerAsync(operatorClient, "o"))["data"]!["result"]!.GetValue<string>());
         Assert.Equal(1, (await host.GetJsonAsync("/api/deployments", token)).GetProperty("count").GetInt32());
     }
+
+    [Fact]
+    public async Task ModuleExited_FromItsRuntime_NotifiedOnProcNotifAndShownInItsReason()
+    {
+        await using var host = await OrchestratorHost.StartAsync();
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl, "edge");
+        await UploadAsync(host, "2mm");
+        await using var client = await MqttProbe.ConnectAsync(host.BrokerUrl, null, Control, "realm/proc/notif");
+        var uuid = Guid.NewGuid().ToString("D");
+        await Eventually.TrueAsync(async () => (await host.GetJsonAsync("/api/runtimes")).GetProperty("count").GetInt32() == 1, "the runtime joined");
+        await client.PublishAsync(Control, Create("c", uuid, "edge"));
+        await Eventually.TrueAsync(async () => (await host.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("state").GetString() == "running", "the module runs");
+
+        // What the runtime publishes when the program's run ends (the fake runtime does not run programs).
+        await client.PublishAsync(Topics.Default.Events(runtime.Id), MessageTypes.ModuleExited,
+            new ModuleExitedBody(uuid, 0, "exited", null, "2mm: 64x64 done\n", "", 1, false));
+
+        var notification = Json(await client.WaitForAsync("realm/proc/notif", _ => true, "the exited notification"));
+        Assert.Equal("exited", notification["action"]!.GetValue<string>());
+        Assert.Equal(uuid, notification["data"]!["uuid"]!.GetValue<string>());
+        Assert.Equal(0, notification["data"]!["exit_code"]!.GetValue<int>());
+        Assert.Equal("2mm: 64x64 done\n", notification["data"]!["stdout"]!.GetValue<string>());
+        await Eventually.TrueAsync(async () => (await host.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("reason").GetString() == "run 1 exited with code 0",
+            "the module's reason says how its run ended");
+    }
 }
