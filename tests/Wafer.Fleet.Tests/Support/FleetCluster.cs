@@ -177,6 +177,9 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>Deploys the test guest <c>GUEST.wasm</c> (with <c>GUEST.wafer.json</c>) under <paramref name="name"/>.</summary>
     public Task<JsonElement> DeployAsync(string name, string guest, int replicas) => DeployAsync(Api, name, guest, replicas);
 
+    /// <summary>Uploads <paramref name="guest"/> as the deployment <paramref name="name"/> of no replicas: a program modules can name as their file.</summary>
+    public Task<JsonElement> UploadAsync(string name, string guest) => DeployAsync(Api, name, guest, 0);
+
     /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
     public static Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas) => DeployAsync(api, name, "hello", replicas);
 
