@@ -39,17 +39,17 @@ internal sealed class SimRuntime(int index, string brokerHost, int brokerPort, S
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(60))
             .WithTimeout(TimeSpan.FromSeconds(30))
-            .WithWillTopic(Topics.Status(Id))
+            .WithWillTopic(Topics.Default.Status(Id))
             .WithWillPayload(MessageCodec.Encode(MessageTypes.Status, new StatusBody(Id, StatusBody.Offline)))
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
         await _client.ConnectAsync(connect, cancellationToken);
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(Topics.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(Topics.OrchestratorStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.Default.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(Topics.Default.OrchestratorStatus, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), cancellationToken);
-        await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Online), retain: true);
+        await PublishAsync(Topics.Default.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Online), retain: true);
         await AnnounceAsync();
         _loops = Task.WhenAll(InboxLoopAsync(), KeepaliveLoopAsync());
     }
@@ -70,7 +70,7 @@ internal sealed class SimRuntime(int index, string brokerHost, int brokerPort, S
         {
             try
             {
-                await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
+                await PublishAsync(Topics.Default.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
                 await _client.DisconnectAsync();
             }
             catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
@@ -83,7 +83,7 @@ internal sealed class SimRuntime(int index, string brokerHost, int brokerPort, S
     }
 
     private Task AnnounceAsync() =>
-        PublishAsync(Topics.Announce(Id), MessageTypes.Announce, new AnnounceBody(
+        PublishAsync(Topics.Default.Announce(Id), MessageTypes.Announce, new AnnounceBody(
             Id, $"sim-{index:D4}", new Dictionary<string, string> { ["sim"] = "true" }, new Capacity(2, 4096, options.MaxModules),
             ["functions"], "0.1.0-sim", $"http://127.0.0.1:9/sim-{index}", (int)Math.Ceiling(options.Keepalive.TotalSeconds),
             [.. _modules.Select(m => new ModuleReport(m.Key, m.Value.Plugin, m.Value.Hash, ModuleState.Running))]), retain: true);
@@ -98,7 +98,7 @@ internal sealed class SimRuntime(int index, string brokerHost, int brokerPort, S
             if (_client.IsConnected)
             {
                 var load = new Load(0, 0, 1.0, 40);
-                await PublishAsync(Topics.Keepalive(Id), MessageTypes.Keepalive,
+                await PublishAsync(Topics.Default.Keepalive(Id), MessageTypes.Keepalive,
                     new KeepaliveBody(Id, load, [.. _modules.Keys.Select(m => new ModuleState(m, ModuleState.Running))]), retain: false,
                     MqttQualityOfServiceLevel.AtMostOnce);
                 Interlocked.Increment(ref counters.Keepalives);
@@ -127,15 +127,15 @@ internal sealed class SimRuntime(int index, string brokerHost, int brokerPort, S
                 case CreateModuleBody create:
                     _modules[create.ModuleId] = (create.Plugin, create.Hash);
                     Interlocked.Increment(ref counters.Creates);
-                    await PublishAsync(Topics.Events(Id), MessageTypes.ModuleRunning, new ModuleRunningBody(envelope.Id, create.ModuleId, create.Plugin, create.Hash), retain: false);
+                    await PublishAsync(Topics.Default.Events(Id), MessageTypes.ModuleRunning, new ModuleRunningBody(envelope.Id, create.ModuleId, create.Plugin, create.Hash), retain: false);
                     break;
                 case DeleteModuleBody delete:
                     _modules.TryRemove(delete.ModuleId, out _);
                     Interlocked.Increment(ref counters.Deletes);
-                    await PublishAsync(Topics.Events(Id), MessageTypes.ModuleDeleted, new ModuleDeletedBody(envelope.Id, delete.ModuleId), retain: false);
+                    await PublishAsync(Topics.Default.Events(Id), MessageTypes.ModuleDeleted, new ModuleDeletedBody(envelope.Id, delete.ModuleId), retain: false);
                     break;
                 case DrainBody:
-                    await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Draining), retain: true);
+                    await PublishAsync(Topics.Default.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Draining), retain: true);
                     break;
                 case OrchestratorStatusBody { State: OrchestratorStatusBody.Online } when _seenOrchestrators.Add(envelope.Id):
                     Interlocked.Increment(ref counters.Announces);

@@ -85,13 +85,13 @@ public sealed class ControlChannelTests
         };
         var forged = MessageCodec.Encode(MessageTypes.Announce, new AnnounceBody(ids["rt-2"], "rt-2", new Dictionary<string, string>(), new Capacity(1, 1, 1),
             ["functions"], "1.0.0", "http://127.0.0.1:9", 1, []));
-        var announce = await intruder.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Announce(ids["rt-2"])).WithPayload(forged)
+        var announce = await intruder.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Default.Announce(ids["rt-2"])).WithPayload(forged)
             .WithRetainFlag(true).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
-        var command = await intruder.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Commands(ids["rt-2"]))
+        var command = await intruder.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(Topics.Default.Commands(ids["rt-2"]))
             .WithPayload(MessageCodec.Encode(MessageTypes.Shutdown, new ShutdownBody("bye"))).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         // Mosquitto grants a subscription and filters what it delivers by the read rules: nothing of rt-2's may arrive.
-        await intruder.SubscribeAsync(Topics.Commands(ids["rt-2"]), MqttQualityOfServiceLevel.AtLeastOnce);
-        await intruder.SubscribeAsync("wafer/v1/#", MqttQualityOfServiceLevel.AtLeastOnce);
+        await intruder.SubscribeAsync(Topics.Default.Commands(ids["rt-2"]), MqttQualityOfServiceLevel.AtLeastOnce);
+        await intruder.SubscribeAsync("realm/wafer/v1/#", MqttQualityOfServiceLevel.AtLeastOnce);
         var anonymous = await Assert.ThrowsAsync<InvalidOperationException>(() => ConnectAsync(mosquitto.Port, null, null, "anonymous"));
         await cluster.DeployHelloAsync("other", replicas: 2); // create_module to rt-1 and to rt-2
         await cluster.WaitForRunningAsync("other", 2, Bound);
@@ -101,7 +101,7 @@ public sealed class ControlChannelTests
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, announce.ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, command.ReasonCode);
         Assert.StartsWith("NotAuthorized", anonymous.Message, StringComparison.Ordinal);
-        Assert.Contains(Topics.Commands(ids["rt-1"]), overheard); // its own commands: allowed, so the rule is what stops the rest
+        Assert.Contains(Topics.Default.Commands(ids["rt-1"]), overheard); // its own commands: allowed, so the rule is what stops the rest
         Assert.DoesNotContain(overheard, topic => topic.Contains(ids["rt-2"], StringComparison.Ordinal));
 
         // The fleet is untouched and works: rt-2 keeps its address, both replicas answer through the gateway.

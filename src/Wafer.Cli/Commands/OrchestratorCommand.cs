@@ -27,10 +27,11 @@ public static class OrchestratorCommand
         var token = new Option<string?>("--token") { Description = "The fleet token (or WAFER_TOKEN): deploy, stop, drain and artifact downloads need it, and the control channel is signed and its broker users derive from it" };
         var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON" };
         var insecure = ServerStart.InsecureOption();
+        var realm = RealmFlag.Create();
 
         var command = new Command("orchestrator", "Run the fleet's orchestrator: REST API, artifact store, scheduler and MQTT control")
         {
-            mqtt, brokerPort, brokerHost, database, port, host, storage, artifacts, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure,
+            mqtt, brokerPort, brokerHost, database, port, host, storage, artifacts, publicUrl, mqttUser, mqttPassword, mqttCa, token, jsonLogs, insecure, realm,
         };
         var orchestratorSettings = SettingTables.Orchestrator();
         orchestratorSettings.AddTo(command);
@@ -43,6 +44,7 @@ public static class OrchestratorCommand
             var options = new OrchestratorOptions
             {
                 Mqtt = parse.GetValue(mqtt),
+                Realm = RealmFlag.Resolve(parse, realm),
                 BrokerPort = parse.GetValue(brokerPort),
                 BrokerHost = parse.GetValue(brokerHost)!,
                 Database = parse.GetValue(database),
@@ -59,6 +61,32 @@ public static class OrchestratorCommand
             var configuration = ServerStart.NewConfiguration();
             var flagErrors = orchestratorSettings.Collect(parse, configuration).Concat(gatewaySettings.Collect(parse, configuration)).ToArray();
             OptionsBinding.Bind(configuration, "Orchestrator", options);
+            if (parse.GetValue<string?>("--config") is { } configPath && SilverLineConfig.IsSilverLines(configPath))
+            {
+                SilverLineConfig file;
+                try
+                {
+                    file = SilverLineConfig.Read(configPath);
+                }
+                catch (FormatException ex)
+                {
+                    return ServerStart.Usage(ex.Message);
+                }
+
+                // A flag given, or the variable standing for it, wins over the file.
+                var variables = new Dictionary<string, string>
+                {
+                    ["--realm"] = RealmFlag.Variable, ["--mqttUser"] = "WAFER_MQTT_USERNAME", ["--mqttPassword"] = "WAFER_MQTT_PASSWORD",
+                };
+                file.ApplyTo(options, flag =>
+                    (command.Options.FirstOrDefault(o => o.Name == flag) is { } option && parse.GetResult(option) is { Implicit: false })
+                    || (variables.TryGetValue(flag, out var variable) && Environment.GetEnvironmentVariable(variable) is not null));
+                if (file.Ignored.Count > 0)
+                {
+                    Console.Error.WriteLine($"--config {configPath}: ignoring keys Wafer does not use: {string.Join(", ", file.Ignored)}");
+                }
+            }
+
             if (ServerStart.Refuse(flagErrors.Length > 0 ? flagErrors : options.Validate()) is { } refused)
             {
                 return refused;

@@ -33,10 +33,11 @@ public static class RuntimeCommand
         var noReload = new Option<bool>("--noreload") { Description = "Load the local plugins once; ignore later changes" };
         var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
         var insecure = ServerStart.InsecureOption();
+        var realm = RealmFlag.Create();
 
         var command = new Command("runtime", "Run a runtime that joins a fleet through an MQTT broker")
         {
-            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs, allowFolders, insecure, refresh, noReload,
+            join, name, labels, port, host, advertise, h2cPort, plugins, storage, database, token, mqttUser, mqttPassword, mqttCa, keepalive, jsonLogs, allowFolders, insecure, refresh, noReload, realm,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -91,6 +92,7 @@ public static class RuntimeCommand
                 Agent = new AgentOptions
                 {
                     Join = parse.GetValue(join),
+                    Realm = RealmFlag.Resolve(parse, realm),
                     Name = parse.GetValue(name),
                     Labels = labelMap,
                     AdvertisedUrl = parse.GetValue(advertise),

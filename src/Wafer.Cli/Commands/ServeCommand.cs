@@ -43,10 +43,11 @@ public static class ServeCommand
         var artifacts = new Option<string?>("--artifacts") { Description = ArtifactsDescription };
         var mqtt = new Option<string?>("--mqtt") { Description = "With --standalone: the broker the plugins' MQTT triggers subscribe on, mqtt://user:password@HOST:PORT (or WAFER_MQTT); without --standalone they use the in-process broker" };
         var insecure = ServerStart.InsecureOption();
+        var realm = RealmFlag.Create();
 
         var command = new Command("serve", "Serve the plugins in a folder, with an orchestrator that accepts deployments, in one process")
         {
-            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, artifacts, mqtt, insecure,
+            plugins, port, host, refresh, noReload, storage, database, jsonLogs, build, orchestratorPort, brokerPort, standalone, token, allowFolders, artifacts, mqtt, insecure, realm,
         };
         var limits = new RuntimeLimitFlags();
         limits.AddTo(command);
@@ -100,6 +101,7 @@ public static class ServeCommand
                 Port = parse.GetValue(orchestratorPort),
                 Host = parse.GetValue(host)!,
                 BrokerPort = parse.GetValue(brokerPort),
+                Realm = RealmFlag.Resolve(parse, realm),
                 StoragePath = Path.Combine(storagePath, "orchestrator"),
                 Artifacts = parse.GetValue(artifacts),
                 ApiToken = apiToken,
@@ -154,7 +156,7 @@ public static class ServeCommand
 
 
                 // the runtime joins the orchestrator's own broker; capacity as a stand-alone runtime's
-                runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}" };
+                runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}", Realm = fleet.Realm };
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";

@@ -53,6 +53,11 @@ public static class ConfigFile
             }
 
             var values = new List<SettingValue>();
+            if (document.RootElement.EnumerateObject().Any(p => Wafer.ControlPlane.Hosting.SilverLineConfig.MarkerKeys.Contains(p.Name)))
+            {
+                return values; // SilverLine's config.json: `wafer orchestrator` maps its keys (docs/silverline.md)
+            }
+
             foreach (var property in document.RootElement.EnumerateObject())
             {
                 if (property.Value.ValueKind == JsonValueKind.Object && sections.Contains(property.Name))

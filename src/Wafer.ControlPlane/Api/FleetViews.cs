@@ -28,11 +28,24 @@ public static class FleetViews
     {
         var runtime = fleet.Runtimes.GetValueOrDefault(m.RuntimeId);
         var addresses = baseUrl is not null;
+        var program = fleet.Deployments.GetValueOrDefault(m.Deployment)?.Program;
         return new ModuleView(
-            m.Id, m.Deployment, m.RuntimeId, FileName(m), "WA", ["wasm", "wasi"], [], [], [], [], null,
+            m.Id, program?.Name ?? m.Deployment, m.RuntimeId, program?.File ?? FileName(m), "WA", program?.Apis ?? ["wasm", "wasi"],
+            program?.Run.Argv ?? [], program?.Run.Env ?? [], program?.Run.Channels ?? [], [], null,
             m.Status == ModuleStatus.Running && runtime is { Alive: true },
             m.Deployment, m.Hash, StateNames.Of(m.Status), addresses ? m.Reason : ControlAccess.HideAddresses(m.Reason), runtime?.Name,
-            addresses ? runtime?.Url : null, ArtifactUrlOrNull(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt);
+            addresses ? runtime?.Url : null, ArtifactUrlOrNull(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt) { Restart = program?.Run.Restart };
+    }
+
+    /// <summary>A program module not placed yet (no runtime accepts it now): state <c>unplaced</c> with the scheduler's reason.</summary>
+    public static ModuleView Unplaced(FleetSnapshot fleet, Deployment d, string? baseUrl)
+    {
+        var program = d.Program!;
+        var reason = fleet.Unplaced.GetValueOrDefault(d.Name);
+        return new ModuleView(
+            d.Name, program.Name, program.Parent ?? "", program.File, "WA", program.Apis, program.Run.Argv, program.Run.Env, program.Run.Channels,
+            [], null, false, d.Name, d.Hash, "unplaced", baseUrl is not null ? reason : ControlAccess.HideAddresses(reason), null, null,
+            ArtifactUrlOrNull(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt) { Restart = program.Run.Restart };
     }
 
     /// <param name="baseUrl">The orchestrator's URL for artifact links; null when the caller may not see addresses.</param>

@@ -36,8 +36,9 @@ public static class ModuleEndpoints
         group.MapGet("/{id}", (HttpContext context, FleetView view, IOrchestratorAddress address, string id) =>
             {
                 var fleet = view.Current;
-                return fleet.Modules.TryGetValue(id, out var module)
-                    ? Results.Ok(FleetViews.Module(fleet, module, ControlAccess.HoldsToken(context) ? address.BaseUrl : null))
+                var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
+                return fleet.Modules.TryGetValue(id, out var module) ? Results.Ok(FleetViews.Module(fleet, module, baseUrl))
+                    : fleet.Deployments.TryGetValue(id, out var program) && program.Program is not null ? Results.Ok(FleetViews.Unplaced(fleet, program, baseUrl))
                     : ApiProblems.NotFound($"no module with id '{id}'");
             })
             .WithName("GetModule").WithSummary("One module by id").Produces<ModuleView>().ProducesProblem(404);

@@ -73,4 +73,8 @@ public sealed class ArtifactService(IArtifactStore artifacts, IFleetStore store,
         await store.SaveArtifactAsync(new ArtifactRecord(hash, stream.Length, null, time.GetUtcNow()), cancellationToken);
         return await store.GetArtifactAsync(hash, cancellationToken);
     }
+
+    /// <summary>The newest stored artifact whose manifest is named <paramref name="name"/>.</summary>
+    public async Task<ArtifactRecord?> FindByNameAsync(string name, CancellationToken cancellationToken = default) =>
+        await store.FindArtifactByNameAsync(name, cancellationToken) is { } found && await artifacts.ExistsAsync(found.Hash, cancellationToken) ? found : null;
 }

@@ -22,6 +22,9 @@ public sealed record Deployment(
 {
     public const int MaxReplicas = 1000;
 
+    /// <summary>Set for a SilverLine module (<c>POST /api/modules</c>, <c>{realm}/proc/control</c>): one program to run.</summary>
+    public ProgramSpec? Program { get; init; }
+
     public const string FunctionsKind = "functions";
 
     /// <summary>True when a runtime with <paramref name="labels"/> satisfies every constraint.</summary>

@@ -44,6 +44,7 @@ public static class OrchestratorApp
         to.Host = from.Host;
         to.PublicUrl = from.PublicUrl;
         to.Mqtt = from.Mqtt;
+        to.Realm = from.Realm;
         to.BrokerPort = from.BrokerPort;
         to.BrokerHost = from.BrokerHost;
         to.MqttUsername = from.MqttUsername;

@@ -25,6 +25,9 @@ public sealed class OrchestratorOptions
     /// <summary>The external MQTT broker (<c>mqtt://host:port</c>, <c>mqtts://…</c>); null runs the in-process broker on 127.0.0.1.</summary>
     public string? Mqtt { get; set; }
 
+    /// <summary>The realm every MQTT topic lies under (<c>--realm</c>, docs/protocol.md "Topics"); runtimes must join with the same.</summary>
+    public string Realm { get; set; } = Wafer.Protocol.V1.Topics.DefaultRealm;
+
     /// <summary>Port of the in-process broker (only when <see cref="Mqtt"/> is null).</summary>
     public int BrokerPort { get; set; } = DefaultBrokerPort;
 
@@ -126,6 +129,11 @@ public sealed class OrchestratorOptions
         if (Mqtt is not null && !BrokerAddress.TryParse(Mqtt, out _, out var mqttError))
         {
             errors.Add($"Mqtt (--mqtt): {mqttError}");
+        }
+
+        if (Wafer.Protocol.V1.Topics.RealmProblem(Realm) is { } realmProblem)
+        {
+            errors.Add($"Realm (--realm): {realmProblem}");
         }
 
         if (Mqtt is null && BrokerPort is < 1 or > 65535)

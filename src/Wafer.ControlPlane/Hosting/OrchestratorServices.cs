@@ -19,6 +19,7 @@ using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Hosting.Telemetry.Tracing;
 using Wafer.Protocol.Transport;
+using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Hosting;
 
@@ -78,12 +79,14 @@ public static class OrchestratorServices
             {
                 var o = Options(sp);
                 return new EmbeddedBroker(
-                    new EmbeddedBroker.Settings(o.BrokerPort, o.BrokerBindAddress(), o.ApiToken, o.MqttUsername, o.MqttPassword),
+                    new EmbeddedBroker.Settings(o.BrokerPort, o.BrokerBindAddress(), o.ApiToken, o.MqttUsername, o.MqttPassword, new Topics(o.Realm)),
                     sp.GetRequiredService<ILogger<EmbeddedBroker>>());
             });
             services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBroker>());
         }
 
+        services.AddSingleton<Wafer.ControlPlane.SilverLine.ProgramModules>();
+        services.AddSingleton<Wafer.ControlPlane.SilverLine.ProcControlHandler>();
         services.AddSingleton(sp => MqttSettingsOf(Options(sp)));
         services.AddSingleton<OrchestratorMqtt>();
         services.AddSingleton<ICommandSender>(sp => sp.GetRequiredService<OrchestratorMqtt>());
@@ -105,6 +108,7 @@ public static class OrchestratorServices
         app.MapInfo();
         app.MapRuntimes();
         app.MapModules();
+        app.MapProgramModules();
         app.MapDeployments();
         app.MapArtifacts();
         app.MapGatewayRoutes();
@@ -143,6 +147,7 @@ public static class OrchestratorServices
             : new BrokerAddress(LocalHost(options.BrokerBindAddress()), options.BrokerPort, false, null, null);
         return new MqttSettings(endpoint, options.MqttUsername, options.MqttPassword) {
             SigningToken = options.ApiToken,
+            Topics = new Topics(options.Realm),
             Trust = options.MqttCa is { } ca ? Wafer.Protocol.Transport.BrokerTrust.Load(ca, out _) : null,
         };
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using MQTTnet.Protocol;
 using Wafer.Protocol.Transport;
+using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Mqtt;
 
@@ -11,7 +12,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// operator's explicit user (<c>--mqttUser</c>/<c>--mqttPassword</c>) is accepted too, unrestricted. With neither, the
 /// broker (on loopback only) accepts anyone, as before fleets had tokens.
 /// </summary>
-public sealed class BrokerAuthenticator(string? token, string? username, string? password)
+public sealed class BrokerAuthenticator(string? token, string? username, string? password, Topics topics)
 {
     public const string RuntimeClientPrefix = "wafer-runtime-";
 
@@ -25,7 +26,7 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
     {
         if (!RequiresCredentials)
         {
-            return new Outcome(BrokerRole.Unrestricted, MqttConnectReasonCode.Success, null);
+            return new Outcome(BrokerRole.Unrestricted(topics), MqttConnectReasonCode.Success, null);
         }
 
         if (string.IsNullOrEmpty(user))
@@ -38,7 +39,7 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
         if (username is not null && user == username)
         {
             return SamePassword(pass, password)
-                ? new Outcome(BrokerRole.Unrestricted, MqttConnectReasonCode.Success, null)
+                ? new Outcome(BrokerRole.Unrestricted(topics), MqttConnectReasonCode.Success, null)
                 : Refuse(MqttConnectReasonCode.BadUserNameOrPassword, $"wrong password for user '{user}'");
         }
 
@@ -52,13 +53,13 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
 
             if (user == BrokerUsers.Orchestrator)
             {
-                return new Outcome(BrokerRole.Orchestrator, MqttConnectReasonCode.Success, null);
+                return new Outcome(BrokerRole.Orchestrator(topics), MqttConnectReasonCode.Success, null);
             }
 
             // One client id per runtime: another would take over its session, and the broker would publish its last will.
             // Its triggers (docs/manifest.md, "Triggers") connect beside it with the same id and a suffix.
             return clientId == RuntimeClientPrefix + user || clientId == RuntimeClientPrefix + user + TriggerClientSuffix
-                ? new Outcome(BrokerRole.Runtime(user), MqttConnectReasonCode.Success, null)
+                ? new Outcome(BrokerRole.Runtime(topics, user), MqttConnectReasonCode.Success, null)
                 : Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, $"runtime '{user}' must connect with client id {RuntimeClientPrefix}{user}");
         }
 

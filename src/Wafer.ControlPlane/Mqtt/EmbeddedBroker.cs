@@ -17,7 +17,7 @@ public sealed partial class EmbeddedBroker(EmbeddedBroker.Settings settings, ILo
 {
     private const string RoleItem = "wafer-role";
 
-    private readonly BrokerAuthenticator _authenticator = new(settings.Token, settings.Username, settings.Password);
+    private readonly BrokerAuthenticator _authenticator = new(settings.Token, settings.Username, settings.Password, settings.Topics);
     private MqttServer? _server;
 
     public int Port => settings.Port;
@@ -101,14 +101,15 @@ public sealed partial class EmbeddedBroker(EmbeddedBroker.Settings settings, ILo
     }
 
     /// <summary>A message without a client's session (none are injected today) is held to the strictest rule: a runtime of no id.</summary>
-    private static BrokerRole RoleOf(System.Collections.IDictionary? items) =>
-        items?[RoleItem] as BrokerRole ?? BrokerRole.Runtime("");
+    private BrokerRole RoleOf(System.Collections.IDictionary? items) =>
+        items?[RoleItem] as BrokerRole ?? BrokerRole.Runtime(settings.Topics, "");
 
     /// <summary>Where the broker listens and whom it lets in.</summary>
     /// <param name="Token">The fleet token: clients then need the credentials derived from it (or the operator's). Secret.</param>
     /// <param name="Username">The operator's explicit user, accepted unrestricted.</param>
     /// <param name="Password">Its password. Secret.</param>
-    public sealed record Settings(int Port, IPAddress Address, string? Token, string? Username, string? Password);
+    /// <param name="Topics">The realm's topics the roles are checked against.</param>
+    public sealed record Settings(int Port, IPAddress Address, string? Token, string? Username, string? Password, Wafer.Protocol.V1.Topics Topics);
 
     [LoggerMessage(EventId = 5050, EventName = "EmbeddedBrokerStarted", Level = LogLevel.Information,
         Message = "In-process MQTT broker listening on {Address} port {Port} (credentials required: {Authenticated})")]

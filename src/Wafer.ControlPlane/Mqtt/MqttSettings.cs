@@ -14,6 +14,9 @@ public sealed record MqttSettings(BrokerAddress Endpoint, string? Username, stri
     /// </summary>
     public string? SigningToken { get; init; }
 
+    /// <summary>The realm's topic names (<c>--realm</c>).</summary>
+    public Wafer.Protocol.V1.Topics Topics { get; init; } = Wafer.Protocol.V1.Topics.Default;
+
     /// <summary>The private CA an <c>mqtts://</c> broker's certificate chains to (<c>--mqttCa</c>); none: the system store.</summary>
     public BrokerTrust? Trust { get; init; }
 

@@ -5,6 +5,7 @@ using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Wafer.ControlPlane.Scheduling;
+using Wafer.ControlPlane.SilverLine;
 using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Mqtt;
@@ -30,14 +31,16 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     private readonly IMqttClient _client;
     private readonly ErrorBudget _errorBudget;
     private readonly RuntimeMessageGuard _guard;
+    private readonly ProcControlHandler _procControl;
     private readonly string _clientId = "wafer-orchestrator-" + Guid.NewGuid().ToString("N")[..8];
     private TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile bool _stopping;
 
     public OrchestratorMqtt(
         MqttSettings settings, IFleetEvents events, IOrchestratorAddress address, IHostApplicationLifetime lifetime, TimeProvider time,
-        ILogger<OrchestratorMqtt> logger)
+        ProcControlHandler procControl, ILogger<OrchestratorMqtt> logger)
     {
+        _procControl = procControl;
         _settings = settings;
         _events = events;
         _address = address;
@@ -57,10 +60,10 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     public bool IsConnected => _client.IsConnected;
 
     public async Task<bool> SendAsync(string runtimeId, Envelope command, CancellationToken cancellationToken = default) =>
-        await PublishAsync(Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
+        await PublishAsync(_settings.Topics.Commands(runtimeId), MessageCodec.Encode(command), retain: false, cancellationToken);
 
     public async Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default) =>
-        await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
+        await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
 
     public async Task RefuseAsync(string topic, string? requestId, string reason, CancellationToken cancellationToken = default)
     {
@@ -68,7 +71,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         if (_errorBudget.TryTake())
         {
             var error = MessageCodec.Encode(MessageTypes.Error, new ErrorBody(requestId, topic, reason));
-            await PublishAsync(Topics.OrchestratorErrors, error, retain: false, cancellationToken);
+            await PublishAsync(_settings.Topics.OrchestratorErrors, error, retain: false, cancellationToken);
         }
     }
 
@@ -122,7 +125,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         {
             try
             {
-                await PublishAsync(Topics.OrchestratorStatus, StatusPayload("offline"), retain: true, cancellationToken);
+                await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("offline"), retain: true, cancellationToken);
                 await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), cancellationToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
@@ -150,12 +153,12 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(10))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(Topics.OrchestratorStatus)
+            .WithWillTopic(_settings.Topics.OrchestratorStatus)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         var will = StatusPayload("offline");
         builder = builder.WithWillPayload(will);
-        if (Signature(Topics.OrchestratorStatus, will) is { } willSignature)
+        if (Signature(_settings.Topics.OrchestratorStatus, will) is { } willSignature)
         {
             builder = builder.WithWillUserProperty(MessageSignature.UserProperty, willSignature);
         }
@@ -184,11 +187,12 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         }
 
         var subscribe = new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(f => f.WithTopic(Topics.AllRuntimes).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+            .WithTopicFilter(f => f.WithTopic(_settings.Topics.AllRuntimes).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
+            .WithTopicFilter(f => f.WithTopic(_settings.Topics.ProcControl).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
             .Build();
         await _client.SubscribeAsync(subscribe, cancellationToken);
         await _events.PostAsync(new BrokerConnected(), cancellationToken);
-        await PublishAsync(Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
+        await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
         LogConnected(endpoint.ToString(), _clientId);
     }
 
@@ -196,7 +200,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     {
         var message = e.ApplicationMessage;
         var topic = message.Topic;
-        if (Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands")
+        if (_settings.Topics.TryParseRuntimeTopic(topic, out _, out var channel) && channel == "commands")
         {
             return; // addressed to a runtime, not to us (a broker without no-local echoes our own commands)
         }
@@ -206,6 +210,12 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         {
             LogEmptyMessage(topic);
             return; // a retained message being cleared
+        }
+
+        if (topic == _settings.Topics.ProcControl)
+        {
+            await OnProcControlAsync(payload);
+            return;
         }
 
         if (payload.Length > MessageCodec.MaxMessageBytes)
@@ -239,10 +249,47 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             return;
         }
 
-        if (Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
+        if (_settings.Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _))
         {
             await _events.PostAsync(new RuntimeMessage(runtimeId, topic, envelope, message.Retain, verdict.IsWill));
+            if (envelope.Body is ModuleExitedBody exited)
+            {
+                // Everyone is told, as SilverLine tells them: {realm}/proc/notif.
+                await PublishAsync(_settings.Topics.ProcNotifications, ExitedNotification.Encode(exited), retain: false, CancellationToken.None);
+            }
         }
+    }
+
+    /// <summary>
+    /// A SilverLine client's request. Handled off the receive loop (creating waits for the reconciler), answers and
+    /// errors bounded by the error budget like every refusal, so a flood of requests cannot become a flood of answers.
+    /// </summary>
+    private async Task OnProcControlAsync(ReadOnlySequence<byte> payload)
+    {
+        if (payload.Length > MessageCodec.MaxMessageBytes)
+        {
+            await RefuseAsync(_settings.Topics.ProcControl, null, $"message of {payload.Length} bytes exceeds the {MessageCodec.MaxMessageBytes}-byte limit");
+            return;
+        }
+
+        var bytes = payload.ToArray();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await _procControl.HandleAsync(bytes, async (answer, body) =>
+                {
+                    if (_errorBudget.TryTake())
+                    {
+                        await PublishAsync(answer ? _settings.Topics.ProcControl : _settings.Topics.ProcLog, body, retain: false, CancellationToken.None);
+                    }
+                }, CancellationToken.None);
+            }
+            catch (Exception ex)
+            {
+                LogPublishFailed(_settings.Topics.ProcControl, ex.Message);
+            }
+        });
     }
 
     private async Task<bool> PublishAsync(string topic, byte[] payload, bool retain, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class RuntimeMessageGuard(string? token, TimeProvider time)
     /// <summary>Checks <paramref name="envelope"/>, received on <paramref name="topic"/> (a runtime's topic) with <paramref name="signature"/>.</summary>
     public Verdict Check(string topic, Envelope envelope, ReadOnlySpan<byte> payload, string? signature)
     {
-        if (!Topics.TryParseRuntimeTopic(topic, out var runtimeId, out var channel))
+        if (!Topics.TryParseAnyRealm(topic, out _, out var runtimeId, out var channel))
         {
             return new Verdict($"topic '{topic}' is not a runtime's topic", false);
         }

@@ -46,8 +46,10 @@ public sealed partial class FleetReconciler
     {
         var deployment = _fleet.Deployments[place.Deployment];
         var now = Now;
+        // A SilverLine module keeps its uuid wherever it is placed (its deployment is named after it).
+        var id = deployment.Program is not null && !_fleet.Modules.ContainsKey(deployment.Name) ? deployment.Name : Guid.NewGuid().ToString();
         var module = new PlacedModule(
-            Guid.NewGuid().ToString(), deployment.Name, deployment.Hash, place.RuntimeId, ModuleStatus.Pending, null, NewRequestId(), now, now);
+            id, deployment.Name, deployment.Hash, place.RuntimeId, ModuleStatus.Pending, null, NewRequestId(), now, now);
         LogPlaced(module.Id, deployment.Name, _fleet.Runtimes[place.RuntimeId].Name, place.RuntimeId);
         await SaveModuleAsync(module, cancellationToken);
         await SendModuleCommandAsync(module, cancellationToken);
@@ -113,7 +115,7 @@ public sealed partial class FleetReconciler
 
         using var manifest = JsonDocument.Parse(deployment.Manifest);
         var body = new CreateModuleBody(
-            module.Id, deployment.Name, module.Hash, ArtifactUrl(module.Hash), manifest.RootElement.Clone(), deployment.Config);
+            module.Id, deployment.Name, module.Hash, ArtifactUrl(module.Hash), manifest.RootElement.Clone(), deployment.Config, deployment.Program?.Run);
         return SendAsync(module.RuntimeId, MessageTypes.CreateModule, body, cancellationToken, module.RequestId);
     }
 

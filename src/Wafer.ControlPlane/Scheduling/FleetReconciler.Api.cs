@@ -28,6 +28,12 @@ public sealed partial class FleetReconciler
     {
         var now = Now;
         var existing = _fleet.Deployments.GetValueOrDefault(apply.Deployment.Name);
+        if (existing is not null && apply.Deployment.Program is not null)
+        {
+            Complete(apply.Done, (existing, false)); // a module's uuid is taken once: the second of two racing creates is refused
+            return;
+        }
+
         var deployment = apply.Deployment with { CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now };
         await store.SaveDeploymentAsync(deployment, cancellationToken);
         _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(deployment.Name, deployment) };

@@ -28,6 +28,7 @@ public sealed partial class FleetReconciler
         FatalBody fatal => OnFatalAsync(message, fatal, cancellationToken),
         ErrorBody error => OnRuntimeErrorAsync(message, error, cancellationToken),
         JobExitedBody job => OnJobExited(message, job),
+        ModuleExitedBody exited => OnModuleExitedAsync(message, exited, cancellationToken),
         _ => Task.CompletedTask,
     };
 

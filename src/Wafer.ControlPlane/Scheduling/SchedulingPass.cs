@@ -203,7 +203,8 @@ internal sealed class SchedulingPass
         .FirstOrDefault();
 
     private static bool Fits(Deployment deployment, RuntimeNode runtime) =>
-        deployment.Accepts(runtime.Labels) && (runtime.Kinds.IsDefaultOrEmpty || runtime.Kinds.Contains(deployment.Kind));
+        deployment.Accepts(runtime.Labels) && (runtime.Kinds.IsDefaultOrEmpty || runtime.Kinds.Contains(deployment.Kind))
+        && (deployment.Program?.Parent is not { } parent || parent == runtime.Id);
 
     private bool HasRoom(RuntimeNode runtime) => runtime.Capacity.MaxModules <= 0 || Occupancy(runtime.Id) < runtime.Capacity.MaxModules;
 
@@ -247,6 +248,11 @@ internal sealed class SchedulingPass
         var matching = accepting.Where(r => Fits(deployment, r)).ToList();
         if (matching.Count == 0)
         {
+            if (deployment.Program?.Parent is { } parent)
+            {
+                return prefix + $"its parent runtime {parent} is not online and accepting modules";
+            }
+
             var constraints = deployment.Labels.Count == 0 ? "" : " with labels " + string.Join(",", deployment.Labels.Select(l => $"{l.Key}={l.Value}"));
             return prefix + $"no online runtime{constraints} supports {deployment.Kind}";
         }

@@ -48,6 +48,7 @@ internal static class ControlMigrations
               hash TEXT PRIMARY KEY, size BIGINT NOT NULL, manifest TEXT, created_ms BIGINT NOT NULL);
             """),
         new(2, "ALTER TABLE cp_runtimes ADD COLUMN h2c_url TEXT;", "ALTER TABLE cp_runtimes ADD COLUMN h2c_url TEXT;"),
+        new(3, "ALTER TABLE cp_deployments ADD COLUMN program TEXT;", "ALTER TABLE cp_deployments ADD COLUMN program TEXT;"),
     ];
 
     public static int Latest => Steps[^1].Version;

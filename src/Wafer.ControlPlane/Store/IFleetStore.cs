@@ -23,4 +23,7 @@ public interface IFleetStore
     Task SaveArtifactAsync(ArtifactRecord artifact, CancellationToken cancellationToken = default);
 
     Task<ArtifactRecord?> GetArtifactAsync(string hash, CancellationToken cancellationToken = default);
+
+    /// <summary>The newest artifact uploaded with a manifest whose <c>name</c> is <paramref name="name"/>; null when none.</summary>
+    Task<ArtifactRecord?> FindArtifactByNameAsync(string name, CancellationToken cancellationToken = default);
 }

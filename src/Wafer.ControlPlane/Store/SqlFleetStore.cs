@@ -11,7 +11,7 @@ namespace Wafer.ControlPlane.Store;
 /// <summary>The fleet state in SQLite or PostgreSQL (<see cref="ControlDatabase"/>).</summary>
 public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
 {
-    private const string DeploymentColumns = "name, hash, manifest, replicas, labels, config, created_ms, updated_ms";
+    private const string DeploymentColumns = "name, hash, manifest, replicas, labels, config, created_ms, updated_ms, program";
     private const string RuntimeColumns =
         "id, name, labels, capacity, kinds, version, url, keepalive_sec, state, drain_requested, shutdown_sent, drain_started_ms, first_seen_ms, last_seen_ms, h2c_url";
     private const string ModuleColumns = "id, deployment, hash, runtime_id, status, reason, request_id, created_ms, updated_ms";
@@ -29,13 +29,15 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.Command($"""
-            INSERT INTO cp_deployments ({DeploymentColumns}) VALUES (@name, @hash, @manifest, @replicas, @labels, @config, @created, @updated)
+            INSERT INTO cp_deployments ({DeploymentColumns}) VALUES (@name, @hash, @manifest, @replicas, @labels, @config, @created, @updated, @program)
             ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, manifest = excluded.manifest, replicas = excluded.replicas,
-              labels = excluded.labels, config = excluded.config, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms
+              labels = excluded.labels, config = excluded.config, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms,
+              program = excluded.program
             """)
             .With("name", d.Name).With("hash", d.Hash).With("manifest", d.Manifest).With("replicas", d.Replicas)
             .With("labels", JsonSerializer.Serialize(d.Labels)).With("config", JsonSerializer.Serialize(d.Config))
-            .With("created", d.CreatedAt.ToUnixTimeMilliseconds()).With("updated", d.UpdatedAt.ToUnixTimeMilliseconds());
+            .With("created", d.CreatedAt.ToUnixTimeMilliseconds()).With("updated", d.UpdatedAt.ToUnixTimeMilliseconds())
+            .With("program", d.Program is null ? null : JsonSerializer.Serialize(d.Program, MessageCodec.Json));
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -109,6 +111,25 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
             : null;
     }
 
+    public async Task<ArtifactRecord?> FindArtifactByNameAsync(string name, CancellationToken cancellationToken = default)
+    {
+        // The manifest is JSON text: narrow by a LIKE on the name, then read each candidate's name for real.
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.Command(
+                "SELECT hash, size, manifest, created_ms FROM cp_artifacts WHERE manifest LIKE @pattern ORDER BY created_ms DESC, hash")
+            .With("pattern", "%" + name + "%");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (ManifestNormalizer.NameIn(reader.NullableString(2)) == name)
+            {
+                return new ArtifactRecord(reader.GetString(0), reader.Long(1), reader.NullableString(2), reader.Time(3));
+            }
+        }
+
+        return null;
+    }
+
     private static async Task<List<T>> ReadAll<T>(DbConnection connection, string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken)
     {
         await using var command = connection.Command(sql);
@@ -124,7 +145,10 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
 
     private static Deployment ReadDeployment(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), ManifestNormalizer.KindOf(r.GetString(2)), (int)r.Long(3), Labels(r.GetString(4)),
-        Labels(r.GetString(5)), r.Time(6), r.Time(7));
+        Labels(r.GetString(5)), r.Time(6), r.Time(7))
+    {
+        Program = r.NullableString(8) is { } program ? JsonSerializer.Deserialize<ProgramSpec>(program, MessageCodec.Json) : null,
+    };
 
     private static RuntimeNode ReadRuntime(DbDataReader r) => new(
         r.GetString(0), r.GetString(1), Labels(r.GetString(2)),

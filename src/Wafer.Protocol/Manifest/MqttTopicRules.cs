@@ -14,10 +14,21 @@ public static class MqttTopicRules
     /// <summary>Null when <paramref name="topic"/> is a valid topic to publish to (no wildcards), else why it is not.</summary>
     public static string? CheckTopic(string topic) => Check(topic, wildcards: false);
 
-    /// <summary>True for topics of Wafer's protocol or the broker, which triggers never use.</summary>
-    public static bool IsReserved(string topic) =>
-        topic.StartsWith('$') || topic == "wafer" || topic.StartsWith("wafer/", StringComparison.Ordinal)
-        || topic.StartsWith("+/", StringComparison.Ordinal) || topic is "#" or "+";
+    /// <summary>
+    /// True for topics of Wafer's protocol or the broker, which triggers never use: <c>$…</c>, <c>wafer/…</c>, and a
+    /// realm's <c>{realm}/wafer/…</c> and <c>{realm}/proc/…</c> (docs/protocol.md, "Topics"), whatever the realm.
+    /// </summary>
+    public static bool IsReserved(string topic)
+    {
+        if (topic.StartsWith('$') || topic == "wafer" || topic.StartsWith("wafer/", StringComparison.Ordinal)
+            || topic.StartsWith("+/", StringComparison.Ordinal) || topic is "#" or "+")
+        {
+            return true;
+        }
+
+        var levels = topic.Split('/', 3);
+        return levels.Length > 1 && levels[1] is "wafer" or "proc";
+    }
 
     /// <summary>True when <paramref name="topic"/> (no wildcards) matches <paramref name="filter"/> by MQTT's rules.</summary>
     public static bool Matches(string filter, string topic)
@@ -65,7 +76,7 @@ public static class MqttTopicRules
 
         if (IsReserved(topic))
         {
-            return "must be a topic of your own: 'wafer/…', '$…' and filters matching every first level are reserved";
+            return "must be a topic of your own: '$…', 'wafer/…', a realm's 'REALM/wafer/…' and 'REALM/proc/…', and filters matching every first level are reserved";
         }
 
         var levels = topic.Split('/');

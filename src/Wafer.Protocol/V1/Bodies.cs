@@ -56,6 +56,16 @@ public sealed record ModuleFailedBody(string? RequestId, string ModuleId, string
 
 public sealed record ModuleDeletedBody(string? RequestId, string ModuleId) : IMessageBody;
 
+/// <summary>A program module's run ended (docs/silverline.md): how, and whether it starts again.</summary>
+/// <param name="State">How the run ended: <c>exited</c>, <c>timed_out</c> or <c>failed</c> (trap, out of memory or fuel, interrupted).</param>
+/// <param name="Reason">Why a run that did not exit by itself failed; null when it exited.</param>
+/// <param name="Stdout">The end of its standard output, bounded.</param>
+/// <param name="Stderr">The end of its standard error, bounded.</param>
+/// <param name="Run">Which run this was, from 1.</param>
+/// <param name="Restarting">True when the restart policy starts it again.</param>
+public sealed record ModuleExitedBody(
+    string ModuleId, int? ExitCode, string State, string? Reason, string Stdout, string Stderr, int Run, bool Restarting) : IMessageBody;
+
 public sealed record JobExitedBody(string JobId, string Plugin, int? ExitCode, string State) : IMessageBody;
 
 public sealed record ErrorBody(string? RequestId, string Topic, string Reason) : IMessageBody;
@@ -68,7 +78,8 @@ public sealed record CreateModuleBody(
     string Hash,
     string ArtifactUrl,
     JsonElement Manifest,
-    IReadOnlyDictionary<string, string>? Config = null) : IMessageBody;
+    IReadOnlyDictionary<string, string>? Config = null,
+    ProgramBody? Program = null) : IMessageBody;
 
 public sealed record DeleteModuleBody(string ModuleId) : IMessageBody;
 

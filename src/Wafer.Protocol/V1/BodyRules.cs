@@ -21,7 +21,8 @@ internal static class BodyRules
                               ?? NotEmpty(b.Hash, "hash")
                               ?? NotEmpty(b.ArtifactUrl, "artifactUrl")
                               ?? (b.Manifest.ValueKind == System.Text.Json.JsonValueKind.Object ? null : $"manifest must be a JSON object, got {b.Manifest.ValueKind}")
-                              ?? (b.Config is null ? null : NoNullValues(b.Config, "config")),
+                              ?? (b.Config is null ? null : NoNullValues(b.Config, "config"))
+                              ?? (b.Program is null ? null : ProgramRules.Problem(b.Program)),
         DeleteModuleBody b => NotEmpty(b.ModuleId, "moduleId"),
         OrchestratorStatusBody b => OneOf(b.State, "state", OrchestratorStatusBody.States),
         _ => null,

@@ -123,19 +123,20 @@ public static class MessageCodec
 
     private static string? CheckTopic(string topic, string type)
     {
-        if (topic == Topics.OrchestratorStatus)
+        var orchestratorChannel = Topics.OrchestratorChannelOf(topic);
+        if (orchestratorChannel == "status")
         {
             return type == MessageTypes.OrchestratorStatus
                 ? null
                 : throw new ProtocolException($"type '{type}' is not allowed on {topic}");
         }
 
-        if (topic == Topics.OrchestratorErrors)
+        if (orchestratorChannel == "errors")
         {
             return type == MessageTypes.Error ? null : throw new ProtocolException($"type '{type}' is not allowed on {topic}");
         }
 
-        if (!Topics.TryParseRuntimeTopic(topic, out var runtimeId, out var channel) || !MessageTypes.ByChannel.TryGetValue(channel, out var allowed))
+        if (!Topics.TryParseAnyRealm(topic, out _, out var runtimeId, out var channel) || !MessageTypes.ByChannel.TryGetValue(channel, out var allowed))
         {
             throw new ProtocolException($"topic '{topic}' is not a protocol version 1 topic");
         }

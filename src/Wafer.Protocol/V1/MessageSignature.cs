@@ -20,12 +20,12 @@ public static class MessageSignature
     /// <summary>The key that signs messages on <paramref name="topic"/>; null for a topic outside protocol version 1.</summary>
     public static byte[]? KeyFor(string token, string topic)
     {
-        if (topic is Topics.OrchestratorStatus or Topics.OrchestratorErrors)
+        if (Topics.OrchestratorChannelOf(topic) is not null)
         {
             return FleetKeys.Orchestrator(token);
         }
 
-        return Topics.TryParseRuntimeTopic(topic, out var runtimeId, out _) ? FleetKeys.Runtime(token, runtimeId) : null;
+        return Topics.TryParseAnyRealm(topic, out _, out var runtimeId, out _) ? FleetKeys.Runtime(token, runtimeId) : null;
     }
 
     public static string Compute(ReadOnlySpan<byte> key, string topic, ReadOnlySpan<byte> payload)

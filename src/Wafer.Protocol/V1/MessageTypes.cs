@@ -10,6 +10,7 @@ public static class MessageTypes
     public const string ModuleFailed = "module_failed";
     public const string ModuleDeleted = "module_deleted";
     public const string JobExited = "job_exited";
+    public const string ModuleExited = "module_exited";
     public const string Error = "error";
     public const string Fatal = "fatal";
     public const string CreateModule = "create_module";
@@ -24,7 +25,7 @@ public static class MessageTypes
         ["announce"] = [Announce],
         ["status"] = [Status],
         ["keepalive"] = [Keepalive],
-        ["events"] = [ModuleRunning, ModuleFailed, ModuleDeleted, JobExited, Error, Fatal],
+        ["events"] = [ModuleRunning, ModuleFailed, ModuleDeleted, JobExited, ModuleExited, Error, Fatal],
         ["commands"] = [CreateModule, DeleteModule, Drain, Shutdown],
     };
 
@@ -38,6 +39,7 @@ public static class MessageTypes
         [ModuleFailed] = typeof(ModuleFailedBody),
         [ModuleDeleted] = typeof(ModuleDeletedBody),
         [JobExited] = typeof(JobExitedBody),
+        [ModuleExited] = typeof(ModuleExitedBody),
         [Error] = typeof(ErrorBody),
         [Fatal] = typeof(FatalBody),
         [CreateModule] = typeof(CreateModuleBody),

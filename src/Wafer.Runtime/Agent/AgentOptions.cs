@@ -10,6 +10,9 @@ public sealed class AgentOptions
     /// <summary>The MQTT broker: <c>mqtt://HOST:PORT</c> or <c>mqtts://HOST:PORT</c>, optionally with <c>user:password@</c>.</summary>
     public string? Join { get; set; }
 
+    /// <summary>The realm every MQTT topic lies under (<c>--realm</c>); the orchestrator's realm.</summary>
+    public string Realm { get; set; } = Wafer.Protocol.V1.Topics.DefaultRealm;
+
     /// <summary>A readable name for this runtime; default <c>HOSTNAME-IDPREFIX</c>.</summary>
     public string? Name { get; set; }
 
@@ -67,6 +70,11 @@ public sealed class AgentOptions
         if (!BrokerAddress.TryParse(Join!, out _, out var error))
         {
             errors.Add($"Agent.Join (--join): {error}");
+        }
+
+        if (Wafer.Protocol.V1.Topics.RealmProblem(Realm) is { } realmProblem)
+        {
+            errors.Add($"Agent.Realm (--realm): {realmProblem}");
         }
 
         if (KeepaliveInterval < TimeSpan.FromMilliseconds(100) || KeepaliveInterval > TimeSpan.FromHours(1))

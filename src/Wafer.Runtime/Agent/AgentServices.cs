@@ -11,6 +11,7 @@ public static class AgentServices
         services.AddSingleton<ArtifactFetcher>();
         services.AddSingleton<ModuleStore>();
         services.AddSingleton<PlacedModules>();
+        services.AddSingleton<Programs.ProgramRunner>();
         services.AddSingleton<RuntimeAgent>();
         services.AddHostedService(sp => sp.GetRequiredService<RuntimeAgent>());
         return services;

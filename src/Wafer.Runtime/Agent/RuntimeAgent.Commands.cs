@@ -51,6 +51,7 @@ public sealed partial class RuntimeAgent
                 await CreateModuleAsync(message.Id, create, cancellationToken);
                 break;
             case DeleteModuleBody delete:
+                _programs.Stop(delete.ModuleId);
                 await _modules.DeleteAsync(delete.ModuleId, cancellationToken);
                 await PublishEventAsync(MessageTypes.ModuleDeleted, new ModuleDeletedBody(message.Id, delete.ModuleId));
                 break;
@@ -82,11 +83,17 @@ public sealed partial class RuntimeAgent
 
         foreach (var displaced in outcome.Displaced)
         {
+            _programs.Stop(displaced);
             await PublishEventAsync(MessageTypes.ModuleDeleted, new ModuleDeletedBody(requestId, displaced));
         }
 
         await PublishEventAsync(outcome.Failure is null ? MessageTypes.ModuleRunning : MessageTypes.ModuleFailed, outcome.Failure is null
             ? new ModuleRunningBody(requestId, create.ModuleId, create.Plugin, create.Hash.ToLowerInvariant())
             : new ModuleFailedBody(requestId, create.ModuleId, outcome.Failure));
+        if (outcome.Failure is null && create.Program is { } program)
+        {
+            // A program module runs as soon as it is loaded; each run's end goes to the orchestrator.
+            _programs.Start(create.ModuleId, create.Plugin, program, exited => PublishEventAsync(MessageTypes.ModuleExited, exited));
+        }
     }
 }

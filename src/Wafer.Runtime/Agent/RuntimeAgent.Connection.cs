@@ -73,8 +73,8 @@ public sealed partial class RuntimeAgent
 
         var id = _identity!.Id;
         await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-            .WithTopicFilter(Topics.Commands(id), MqttQualityOfServiceLevel.AtLeastOnce)
-            .WithTopicFilter(Topics.OrchestratorStatus, MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.Commands(id), MqttQualityOfServiceLevel.AtLeastOnce)
+            .WithTopicFilter(_topics.OrchestratorStatus, MqttQualityOfServiceLevel.AtLeastOnce)
             .Build(), timeout.Token);
         if (!await PublishStatusAsync() || !await AnnounceAsync())
         {
@@ -105,13 +105,13 @@ public sealed partial class RuntimeAgent
             .WithCleanStart(true)
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(Math.Clamp(Math.Ceiling(_options.KeepaliveInterval.TotalSeconds), 1, 60)))
             .WithTimeout(TimeSpan.FromSeconds(10))
-            .WithWillTopic(Topics.Status(id))
+            .WithWillTopic(_topics.Status(id))
             .WithWillPayload(willPayload)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         if (_keys is not null)
         {
-            builder.WithWillUserProperty(MessageSignature.UserProperty, new ReadOnlyMemory<byte>(Encoding.ASCII.GetBytes(_keys.Sign(Topics.Status(id), willPayload))));
+            builder.WithWillUserProperty(MessageSignature.UserProperty, new ReadOnlyMemory<byte>(Encoding.ASCII.GetBytes(_keys.Sign(_topics.Status(id), willPayload))));
         }
 
         // Explicit credentials (--mqttUser, or user:password@ in --join) win; with the fleet token the derived ones serve.

@@ -19,7 +19,7 @@ public sealed partial class RuntimeAgent
         }
 
         FatalError(_logger, reason);
-        if (!await PublishAsync(Topics.Events(_identity!.Id), MessageTypes.Fatal, new FatalBody(_identity.Id, reason), retain: false))
+        if (!await PublishAsync(_topics.Events(_identity!.Id), MessageTypes.Fatal, new FatalBody(_identity.Id, reason), retain: false))
         {
             FatalNotReported(_logger);
         }

@@ -20,7 +20,7 @@ public sealed partial class RuntimeAgent
                 if (_client.IsConnected)
                 {
                     var id = _identity!.Id;
-                    await PublishAsync(Topics.Keepalive(id), MessageTypes.Keepalive, new KeepaliveBody(id, _load.Sample(), _modules.States()),
+                    await PublishAsync(_topics.Keepalive(id), MessageTypes.Keepalive, new KeepaliveBody(id, _load.Sample(), _modules.States()),
                         retain: false, MqttQualityOfServiceLevel.AtMostOnce);
                 }
             }
@@ -66,7 +66,7 @@ public sealed partial class RuntimeAgent
     private Task<bool> PublishStatusAsync()
     {
         var id = _identity!.Id;
-        return PublishAsync(Topics.Status(id), MessageTypes.Status, new StatusBody(id, _draining ? StatusBody.Draining : StatusBody.Online), retain: true);
+        return PublishAsync(_topics.Status(id), MessageTypes.Status, new StatusBody(id, _draining ? StatusBody.Draining : StatusBody.Online), retain: true);
     }
 
     private Task<bool> AnnounceAsync()
@@ -74,13 +74,13 @@ public sealed partial class RuntimeAgent
         var id = _identity!.Id;
         var announce = new AnnounceBody(id, Name!, _options.Labels, LoadSampler.Capacity(_options.MaxModules), Kinds, Version, Url!,
             (int)Math.Max(1, Math.Ceiling(_options.KeepaliveInterval.TotalSeconds)), _modules.Reports(), H2cUrl, _willId);
-        return PublishAsync(Topics.Announce(id), MessageTypes.Announce, announce, retain: true);
+        return PublishAsync(_topics.Announce(id), MessageTypes.Announce, announce, retain: true);
     }
 
     /// <summary>Publishes an event; one that cannot go out now waits for the next connection.</summary>
     private async Task PublishEventAsync(string type, IMessageBody body)
     {
-        if (!await PublishAsync(Topics.Events(_identity!.Id), type, body, retain: false))
+        if (!await PublishAsync(_topics.Events(_identity!.Id), type, body, retain: false))
         {
             _outbox.Enqueue((type, body));
             while (_outbox.Count > OutboxLimit && _outbox.TryDequeue(out _))

@@ -40,6 +40,8 @@ public sealed partial class RuntimeAgent : BackgroundService
     private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RuntimeIdentity? _identity;
+    private readonly Topics _topics;
+    private readonly Programs.ProgramRunner _programs;
     private RuntimeKeys? _keys;
     private CommandGuard _guard = new(null, TimeProvider.System);
     private volatile string? _willId;
@@ -55,6 +57,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     public RuntimeAgent(
         IOptions<RuntimeOptions> options,
         PlacedModules modules,
+        Programs.ProgramRunner programs,
         LoadSampler load,
         IHostApplicationLifetime lifetime,
         IServiceProvider services,
@@ -62,7 +65,9 @@ public sealed partial class RuntimeAgent : BackgroundService
     {
         _runtime = options.Value;
         _options = _runtime.Agent;
+        _topics = new Topics(_options.Realm);
         _modules = modules;
+        _programs = programs;
         _load = load;
         _lifetime = lifetime;
         _services = services;
@@ -186,7 +191,7 @@ public sealed partial class RuntimeAgent : BackgroundService
         }
 
         var id = _identity.Id;
-        await PublishAsync(Topics.Status(id), MessageTypes.Status, new StatusBody(id, StatusBody.Offline), retain: true);
+        await PublishAsync(_topics.Status(id), MessageTypes.Status, new StatusBody(id, StatusBody.Offline), retain: true);
         try
         {
             using var timeout = new CancellationTokenSource(PublishTimeout);

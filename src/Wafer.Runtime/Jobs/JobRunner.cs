@@ -55,7 +55,10 @@ public sealed partial class JobRunner : IHostedService, IDisposable
     /// releases when the job ends. Returns the saved record (state running), or null when the queue is full or the
     /// runtime is stopping (the lease is released then).
     /// </summary>
-    public async Task<JobRecord?> SubmitAsync(LoadedPlugin plugin, JobRequest request, CancellationToken cancellationToken)
+    /// <param name="stop">Stops this job's guest (a program module deleted), beside the runtime's own shutdown.</param>
+    /// <param name="finished">Told the job's final record, however it ended.</param>
+    public async Task<JobRecord?> SubmitAsync(
+        LoadedPlugin plugin, JobRequest request, CancellationToken cancellationToken, CancellationToken stop = default, Action<JobRecord>? finished = null)
     {
         ArgumentNullException.ThrowIfNull(plugin);
         ArgumentNullException.ThrowIfNull(request);
@@ -97,7 +100,9 @@ public sealed partial class JobRunner : IHostedService, IDisposable
         {
             try
             {
-                await RunAsync(plugin, job, request);
+                using var run = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token, stop);
+                var final = await RunAsync(plugin, job, request, run.Token);
+                finished?.Invoke(final);
             }
             finally
             {
@@ -111,16 +116,17 @@ public sealed partial class JobRunner : IHostedService, IDisposable
         return job;
     }
 
-    private async Task RunAsync(LoadedPlugin plugin, JobRecord job, JobRequest request)
+    private async Task<JobRecord> RunAsync(LoadedPlugin plugin, JobRecord job, JobRequest request, CancellationToken stop)
     {
         try
         {
-            await _slots.WaitAsync(_stopping.Token);
+            await _slots.WaitAsync(stop);
         }
         catch (OperationCanceledException)
         {
-            await SaveFinalAsync(job with { State = JobRecord.Failed, Error = "interrupted: the runtime shut down before the job started", DurationMs = 0 });
-            return;
+            var interrupted = job with { State = JobRecord.Failed, Error = "interrupted: the runtime shut down before the job started", DurationMs = 0 };
+            await SaveFinalAsync(interrupted);
+            return interrupted;
         }
 
         try
@@ -142,7 +148,7 @@ public sealed partial class JobRunner : IHostedService, IDisposable
             try
             {
                 result = await Task.Factory.StartNew(
-                    () => plugin.Command!.Run(input, _stopping.Token),
+                    () => plugin.Command!.Run(input, stop),
                     CancellationToken.None,
                     TaskCreationOptions.LongRunning,
                     TaskScheduler.Default);
@@ -151,16 +157,18 @@ public sealed partial class JobRunner : IHostedService, IDisposable
             {
                 // Not a guest failure: the host could not set the run up (e.g. the stdin file).
                 JobCrashed(_logger, job.Id, plugin.Name, ex);
-                await SaveFinalAsync(started with
+                var crashed = started with
                 {
                     State = JobRecord.Failed, Error = $"the runtime could not run the job: {ex.Message}", DurationMs = clock.Elapsed.TotalMilliseconds,
-                });
-                return;
+                };
+                await SaveFinalAsync(crashed);
+                return crashed;
             }
 
             var finished = Complete(started, result);
             await SaveFinalAsync(finished);
             JobFinished(_logger, job.Id, plugin.Name, finished.State, finished.ExitCode, finished.DurationMs ?? 0);
+            return finished;
         }
         finally
         {

@@ -330,10 +330,10 @@ public sealed class DeploymentApiTests
 
         Assert.NotEmpty(runtime.Signed);
         var key = Wafer.Protocol.Security.FleetKeys.Runtime("s3cret", runtime.Id);
-        Assert.All(runtime.Signed, c => Assert.True(MessageSignature.Matches(key, Topics.Commands(runtime.Id), c.Payload, c.Signature), $"signature {c.Signature ?? "(none)"}"));
+        Assert.All(runtime.Signed, c => Assert.True(MessageSignature.Matches(key, Topics.Default.Commands(runtime.Id), c.Payload, c.Signature), $"signature {c.Signature ?? "(none)"}"));
         // bound to this runtime: the same signature does not verify for another runtime's key or topic
         var other = Guid.NewGuid().ToString("D");
-        Assert.All(runtime.Signed, c => Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime("s3cret", other), Topics.Commands(other), c.Payload, c.Signature)));
+        Assert.All(runtime.Signed, c => Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime("s3cret", other), Topics.Default.Commands(other), c.Payload, c.Signature)));
     }
 
     [Fact]

@@ -56,18 +56,18 @@ public sealed class BrokerPermissionTests
     public async Task Runtime_MayNotPublishToAnotherRuntimesTopics_NorReadItsCommands()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = Token);
-        await using var observer = await MqttProbe.ConnectAsync(Url(host, "orchestrator"), null, "wafer/v1/runtimes/#");
-        await using var b = await RuntimeAsync(host, B, null, Topics.Commands(B));
+        await using var observer = await MqttProbe.ConnectAsync(Url(host, "orchestrator"), null, "realm/wafer/v1/runtimes/#");
+        await using var b = await RuntimeAsync(host, B, null, Topics.Default.Commands(B));
         await using var a = await RuntimeAsync(host, A);
         var payload = MessageCodec.Encode(MessageTypes.Announce, Fleets.Announce(B) with { Url = "http://evil.test" });
 
-        var intoAnnounce = await a.PublishAsync(Topics.Announce(B), payload, retain: true);
-        var intoCommands = await a.PublishAsync(Topics.Commands(B), MessageCodec.Encode(MessageTypes.Drain, new DrainBody()));
-        var intoOrchestrator = await a.PublishAsync(Topics.OrchestratorStatus, MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody("online", "http://evil.test")));
-        var own = await a.PublishAsync(Topics.Keepalive(A), MessageCodec.Encode(MessageTypes.Keepalive, new KeepaliveBody(A, new Load(0, 0, 0, 1), [])));
-        var readOthers = await a.SubscribeAsync(Topics.Commands(B));
-        var readAll = await a.SubscribeAsync("wafer/v1/#");
-        var readOwn = await a.SubscribeAsync(Topics.Commands(A));
+        var intoAnnounce = await a.PublishAsync(Topics.Default.Announce(B), payload, retain: true);
+        var intoCommands = await a.PublishAsync(Topics.Default.Commands(B), MessageCodec.Encode(MessageTypes.Drain, new DrainBody()));
+        var intoOrchestrator = await a.PublishAsync(Topics.Default.OrchestratorStatus, MessageCodec.Encode(MessageTypes.OrchestratorStatus, new OrchestratorStatusBody("online", "http://evil.test")));
+        var own = await a.PublishAsync(Topics.Default.Keepalive(A), MessageCodec.Encode(MessageTypes.Keepalive, new KeepaliveBody(A, new Load(0, 0, 0, 1), [])));
+        var readOthers = await a.SubscribeAsync(Topics.Default.Commands(B));
+        var readAll = await a.SubscribeAsync("realm/wafer/v1/#");
+        var readOwn = await a.SubscribeAsync(Topics.Default.Commands(A));
 
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, intoAnnounce.ReasonCode);
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, intoCommands.ReasonCode);
@@ -76,7 +76,7 @@ public sealed class BrokerPermissionTests
         Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, Assert.Single(readOthers.Items).ResultCode);
         Assert.Equal(MqttClientSubscribeResultCode.NotAuthorized, Assert.Single(readAll.Items).ResultCode);
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single(readOwn.Items).ResultCode);
-        await observer.WaitForAsync(Topics.Keepalive(A), _ => true, "A's own keepalive goes through");
+        await observer.WaitForAsync(Topics.Default.Keepalive(A), _ => true, "A's own keepalive goes through");
         Assert.DoesNotContain(observer.Received, m => m.Topic.Contains(B, StringComparison.Ordinal));
         Assert.Empty(b.Received);
     }
@@ -85,28 +85,28 @@ public sealed class BrokerPermissionTests
     public async Task Orchestrator_PublishesCommandsButNoRuntimesMessages()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = Token);
-        await using var b = await RuntimeAsync(host, B, null, Topics.Commands(B));
+        await using var b = await RuntimeAsync(host, B, null, Topics.Default.Commands(B));
         await using var orchestrator = await MqttProbe.ConnectAsync(Url(host, "orchestrator"));
 
-        var command = await orchestrator.PublishAsync(Topics.Commands(B), MessageCodec.Encode(MessageTypes.Drain, new DrainBody()));
-        var impersonation = await orchestrator.PublishAsync(Topics.Status(B), MessageCodec.Encode(MessageTypes.Status, new StatusBody(B, StatusBody.Offline)));
+        var command = await orchestrator.PublishAsync(Topics.Default.Commands(B), MessageCodec.Encode(MessageTypes.Drain, new DrainBody()));
+        var impersonation = await orchestrator.PublishAsync(Topics.Default.Status(B), MessageCodec.Encode(MessageTypes.Status, new StatusBody(B, StatusBody.Offline)));
 
         Assert.True(command.IsSuccess, command.ReasonCode.ToString());
         Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, impersonation.ReasonCode);
-        await b.WaitForAsync(Topics.Commands(B), _ => true, "B receives the orchestrator's command");
+        await b.WaitForAsync(Topics.Default.Commands(B), _ => true, "B receives the orchestrator's command");
     }
 
     [Fact]
     public async Task RuntimesLastWill_GoesThroughTheBroker()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = Token);
-        await using var observer = await MqttProbe.ConnectAsync(Url(host, "orchestrator"), null, Topics.Status(A));
+        await using var observer = await MqttProbe.ConnectAsync(Url(host, "orchestrator"), null, Topics.Default.Status(A));
         var will = MessageCodec.Encode(MessageTypes.Status, new StatusBody(A, StatusBody.Offline));
         var a = await RuntimeAsync(host, A, o => o
-            .WithWillTopic(Topics.Status(A)).WithWillPayload(will).WithWillRetain(true).WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
+            .WithWillTopic(Topics.Default.Status(A)).WithWillPayload(will).WithWillRetain(true).WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce));
 
         a.Crash();
 
-        await observer.WaitForAsync(Topics.Status(A), p => p.AsSpan().SequenceEqual(will), "A's last will");
+        await observer.WaitForAsync(Topics.Default.Status(A), p => p.AsSpan().SequenceEqual(will), "A's last will");
     }
 }

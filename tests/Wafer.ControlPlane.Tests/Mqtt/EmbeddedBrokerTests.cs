@@ -22,10 +22,10 @@ public sealed class EmbeddedBrokerTests
     public async Task OrchestratorStatus_RetainedOnlineWithItsUrl()
     {
         await using var host = await OrchestratorHost.StartAsync();
-        await using var probe = await MqttProbe.ConnectAsync(host.BrokerUrl, null, Topics.OrchestratorStatus);
+        await using var probe = await MqttProbe.ConnectAsync(host.BrokerUrl, null, Topics.Default.OrchestratorStatus);
 
-        var online = await probe.WaitForAsync(Topics.OrchestratorStatus, _ => true, "the retained orchestrator status");
-        var body = (OrchestratorStatusBody)MessageCodec.Decode(Topics.OrchestratorStatus, online).Body;
+        var online = await probe.WaitForAsync(Topics.Default.OrchestratorStatus, _ => true, "the retained orchestrator status");
+        var body = (OrchestratorStatusBody)MessageCodec.Decode(Topics.Default.OrchestratorStatus, online).Body;
         Assert.Equal("online", body.State);
         Assert.Equal(host.Client.BaseAddress!.ToString().TrimEnd('/'), body.Url);
     }

@@ -13,8 +13,8 @@ public sealed class OrchestratorWithRuntime : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         Host = await OrchestratorHost.StartAsync();
-        Probe = await MqttProbe.ConnectAsync(Host.BrokerUrl, null, Topics.OrchestratorErrors);
-        await Probe.PublishAsync(Topics.Announce("r1"), MessageTypes.Announce, Fleets.Announce("r1") with { KeepaliveSec = 600 }, retain: true);
+        Probe = await MqttProbe.ConnectAsync(Host.BrokerUrl, null, Topics.Default.OrchestratorErrors);
+        await Probe.PublishAsync(Topics.Default.Announce("r1"), MessageTypes.Announce, Fleets.Announce("r1") with { KeepaliveSec = 600 }, retain: true);
         await Eventually.TrueAsync(() => Host.View.Current.Runtimes.ContainsKey("r1"), "r1 is known");
     }
 
@@ -34,20 +34,20 @@ public sealed class HostileMessageTests(OrchestratorWithRuntime fixture) : IClas
 
     public static TheoryData<string, string, string> Cases => new()
     {
-        { "garbage", "wafer/v1/runtimes/r1/keepalive", "not a valid envelope" },
-        { "empty-object", "wafer/v1/runtimes/r1/keepalive", "no protocol version" },
-        { "wrong-version", "wafer/v1/runtimes/r1/keepalive", "unsupported protocol version 2" },
-        { "unknown-type", "wafer/v1/runtimes/r1/events", "unknown message type 'reboot'" },
-        { "misplaced-type", "wafer/v1/runtimes/r1/announce", "not allowed on the announce channel" },
-        { "wrong-runtime-id", "wafer/v1/runtimes/r1/announce", "body names runtime 'r2'" },
-        { "missing-field", "wafer/v1/runtimes/r1/status", "invalid body" },
-        { "bad-state", "wafer/v1/runtimes/r1/status", "state" },
-        { "bad-keepalive-interval", "wafer/v1/runtimes/r1/announce", "keepaliveSec must be between 1 and 3600" },
-        { "script-url", "wafer/v1/runtimes/r1/announce", "url must be an absolute http(s) URL" },
-        { "tls-h2c-url", "wafer/v1/runtimes/r1/announce", "h2cUrl must be an absolute http URL, got 'https://r1.test:9000'" },
-        { "null-module", "wafer/v1/runtimes/r1/keepalive", "modules" },
-        { "deep-topic", "wafer/v1/runtimes/r1/status/extra", "not a protocol version 1 topic" },
-        { "huge", "wafer/v1/runtimes/r1/announce", "exceeds the 1048576-byte limit" },
+        { "garbage", "realm/wafer/v1/runtimes/r1/keepalive", "not a valid envelope" },
+        { "empty-object", "realm/wafer/v1/runtimes/r1/keepalive", "no protocol version" },
+        { "wrong-version", "realm/wafer/v1/runtimes/r1/keepalive", "unsupported protocol version 2" },
+        { "unknown-type", "realm/wafer/v1/runtimes/r1/events", "unknown message type 'reboot'" },
+        { "misplaced-type", "realm/wafer/v1/runtimes/r1/announce", "not allowed on the announce channel" },
+        { "wrong-runtime-id", "realm/wafer/v1/runtimes/r1/announce", "body names runtime 'r2'" },
+        { "missing-field", "realm/wafer/v1/runtimes/r1/status", "invalid body" },
+        { "bad-state", "realm/wafer/v1/runtimes/r1/status", "state" },
+        { "bad-keepalive-interval", "realm/wafer/v1/runtimes/r1/announce", "keepaliveSec must be between 1 and 3600" },
+        { "script-url", "realm/wafer/v1/runtimes/r1/announce", "url must be an absolute http(s) URL" },
+        { "tls-h2c-url", "realm/wafer/v1/runtimes/r1/announce", "h2cUrl must be an absolute http URL, got 'https://r1.test:9000'" },
+        { "null-module", "realm/wafer/v1/runtimes/r1/keepalive", "modules" },
+        { "deep-topic", "realm/wafer/v1/runtimes/r1/status/extra", "not a protocol version 1 topic" },
+        { "huge", "realm/wafer/v1/runtimes/r1/announce", "exceeds the 1048576-byte limit" },
     };
 
     private static byte[] Payload(string name)
@@ -97,11 +97,11 @@ public sealed class HostileMessageTests(OrchestratorWithRuntime fixture) : IClas
     [Fact]
     public async Task ValidMessage_AfterHostileOnes_StillProcessed()
     {
-        await fixture.Probe.PublishAsync(Topics.Announce("r1"), Json("not json at all"));
-        await fixture.Probe.PublishAsync(Topics.Announce("r1"), MessageTypes.Announce, Fleets.Announce("r1") with { Name = "renamed", KeepaliveSec = 600 }, retain: true);
+        await fixture.Probe.PublishAsync(Topics.Default.Announce("r1"), Json("not json at all"));
+        await fixture.Probe.PublishAsync(Topics.Default.Announce("r1"), MessageTypes.Announce, Fleets.Announce("r1") with { Name = "renamed", KeepaliveSec = 600 }, retain: true);
 
         await Eventually.TrueAsync(() => fixture.Host.View.Current.Runtimes["r1"].Name == "renamed", "the valid announce is applied");
-        await fixture.Probe.PublishAsync(Topics.Announce("r1"), MessageTypes.Announce, Fleets.Announce("r1") with { KeepaliveSec = 600 }, retain: true);
+        await fixture.Probe.PublishAsync(Topics.Default.Announce("r1"), MessageTypes.Announce, Fleets.Announce("r1") with { KeepaliveSec = 600 }, retain: true);
         await Eventually.TrueAsync(() => fixture.Host.View.Current.Runtimes["r1"].Name == "r1", "the name is restored");
     }
 }

@@ -27,7 +27,7 @@ public sealed class RuntimeMessageGuardTests
         return guard.Check(topic, envelope, payload, signature);
     }
 
-    private static string TopicRuntime(string topic) => topic.Split('/')[3];
+    private static string TopicRuntime(string topic) => topic.Split('/')[4];
 
     private static KeepaliveBody Keepalive(string id) => new(id, new Load(0, 0, 0, 10), []);
 
@@ -39,9 +39,9 @@ public sealed class RuntimeMessageGuardTests
     {
         var guard = new RuntimeMessageGuard(Token, _time);
 
-        Assert.Null(Check(guard, Topics.Announce(A), Message(MessageTypes.Announce, Announce(A))).Refusal);
-        Assert.Null(Check(guard, Topics.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A))).Refusal);
-        Assert.Null(Check(guard, Topics.Events(A), Message(MessageTypes.ModuleDeleted, new ModuleDeletedBody("r", "m"))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Events(A), Message(MessageTypes.ModuleDeleted, new ModuleDeletedBody("r", "m"))).Refusal);
     }
 
     [Fact]
@@ -49,7 +49,7 @@ public sealed class RuntimeMessageGuardTests
     {
         var guard = new RuntimeMessageGuard(Token, _time);
 
-        var verdict = Check(guard, Topics.Announce(A), Message(MessageTypes.Announce, Announce(A)), signed: false);
+        var verdict = Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A)), signed: false);
 
         Assert.Equal("announce: unsigned, and this orchestrator accepts only messages signed with the fleet token (start the runtime with --token or WAFER_TOKEN)",
             verdict.Refusal);
@@ -59,10 +59,10 @@ public sealed class RuntimeMessageGuardTests
     public void AnnounceForAnotherIdentity_SignedWithTheSendersOwnKey_Refused()
     {
         var guard = new RuntimeMessageGuard(Token, _time);
-        Assert.Null(Check(guard, Topics.Announce(A), Message(MessageTypes.Announce, Announce(A, "http://a.test"))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A, "http://a.test"))).Refusal);
 
         // B holds a key of its own, and reuses A's id with its own address
-        var verdict = Check(guard, Topics.Announce(A), Message(MessageTypes.Announce, Announce(A, "http://evil.test")), signer: B);
+        var verdict = Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A, "http://evil.test")), signer: B);
 
         Assert.Equal($"announce: the signature does not match the key of runtime '{A}' for this topic (sent by another member, or with another token)", verdict.Refusal);
     }
@@ -73,9 +73,9 @@ public sealed class RuntimeMessageGuardTests
         var guard = new RuntimeMessageGuard(Token, _time);
         var status = Message(MessageTypes.Status, new StatusBody(A, StatusBody.Online));
         var payload = MessageCodec.Encode(status);
-        var signedForAnnounce = MessageSignature.Compute(FleetKeys.Runtime(Token, A), Topics.Announce(A), payload);
+        var signedForAnnounce = MessageSignature.Compute(FleetKeys.Runtime(Token, A), Topics.Default.Announce(A), payload);
 
-        Assert.NotNull(guard.Check(Topics.Status(A), status, payload, signedForAnnounce).Refusal);
+        Assert.NotNull(guard.Check(Topics.Default.Status(A), status, payload, signedForAnnounce).Refusal);
     }
 
     [Fact]
@@ -83,11 +83,11 @@ public sealed class RuntimeMessageGuardTests
     {
         var guard = new RuntimeMessageGuard(Token, _time);
 
-        var stale = Check(guard, Topics.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A), age: TimeSpan.FromMinutes(3)));
+        var stale = Check(guard, Topics.Default.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A), age: TimeSpan.FromMinutes(3)));
 
         Assert.StartsWith("keepalive: sent at ", stale.Refusal, StringComparison.Ordinal);
         Assert.EndsWith("more than 2 minutes from the orchestrator's clock", stale.Refusal, StringComparison.Ordinal);
-        Assert.Null(Check(guard, Topics.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A), age: TimeSpan.FromMinutes(1))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A), age: TimeSpan.FromMinutes(1))).Refusal);
     }
 
     [Fact]
@@ -96,10 +96,10 @@ public sealed class RuntimeMessageGuardTests
         var guard = new RuntimeMessageGuard(Token, _time);
         var running = Message(MessageTypes.ModuleRunning, new ModuleRunningBody("req", "m-1", "web", new string('a', 64)));
 
-        Assert.Null(Check(guard, Topics.Events(A), running).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Events(A), running).Refusal);
         _time.Advance(TimeSpan.FromSeconds(30));
 
-        Assert.Equal($"module_running: message id {running.Id} was already accepted (a replay)", Check(guard, Topics.Events(A), running).Refusal);
+        Assert.Equal($"module_running: message id {running.Id} was already accepted (a replay)", Check(guard, Topics.Default.Events(A), running).Refusal);
     }
 
     [Fact]
@@ -108,12 +108,12 @@ public sealed class RuntimeMessageGuardTests
         var guard = new RuntimeMessageGuard(Token, _time);
         for (var i = 0; i < 10; i++)
         {
-            Assert.Null(Check(guard, Topics.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A))).Refusal);
+            Assert.Null(Check(guard, Topics.Default.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A))).Refusal);
         }
 
         Assert.Equal(10, guard.SeenCount);
         _time.Advance(RuntimeMessageGuard.Window + TimeSpan.FromSeconds(1));
-        Assert.Null(Check(guard, Topics.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A))).Refusal);
 
         Assert.Equal(1, guard.SeenCount);
     }
@@ -124,11 +124,11 @@ public sealed class RuntimeMessageGuardTests
         var guard = new RuntimeMessageGuard(Token, _time);
         var old = Message(MessageTypes.Announce, Announce(A, "http://old.test"), age: TimeSpan.FromMinutes(10));
         var current = Message(MessageTypes.Announce, Announce(A, "http://a.test"));
-        Assert.Null(Check(guard, Topics.Announce(A), old).Refusal);
-        Assert.Null(Check(guard, Topics.Announce(A), current).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), old).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), current).Refusal);
 
-        Assert.StartsWith("announce: sent at ", Check(guard, Topics.Announce(A), old).Refusal, StringComparison.Ordinal);
-        Assert.Null(Check(guard, Topics.Announce(A), current).Refusal); // the broker's retained copy, delivered again after a reconnect
+        Assert.StartsWith("announce: sent at ", Check(guard, Topics.Default.Announce(A), old).Refusal, StringComparison.Ordinal);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), current).Refusal); // the broker's retained copy, delivered again after a reconnect
     }
 
     [Fact]
@@ -136,15 +136,15 @@ public sealed class RuntimeMessageGuardTests
     {
         var guard = new RuntimeMessageGuard(Token, _time);
         var will = Message(MessageTypes.Status, new StatusBody(A, StatusBody.Offline), age: TimeSpan.FromHours(5));
-        Assert.Null(Check(guard, Topics.Announce(A), Message(MessageTypes.Announce, Announce(A, willId: will.Id))).Refusal);
-        Assert.Null(Check(guard, Topics.Status(A), Message(MessageTypes.Status, new StatusBody(A, StatusBody.Online))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A, willId: will.Id))).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Status(A), Message(MessageTypes.Status, new StatusBody(A, StatusBody.Online))).Refusal);
 
-        var verdict = Check(guard, Topics.Status(A), will);
+        var verdict = Check(guard, Topics.Default.Status(A), will);
 
         Assert.Equal(new RuntimeMessageGuard.Verdict(null, true), verdict);
         // another old offline status is no will: refused
         var replayed = Message(MessageTypes.Status, new StatusBody(A, StatusBody.Offline), age: TimeSpan.FromHours(4));
-        Assert.StartsWith("status: sent at ", Check(guard, Topics.Status(A), replayed).Refusal, StringComparison.Ordinal);
+        Assert.StartsWith("status: sent at ", Check(guard, Topics.Default.Status(A), replayed).Refusal, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,9 +153,9 @@ public sealed class RuntimeMessageGuardTests
         var guard = new RuntimeMessageGuard(null, _time);
         var will = Message(MessageTypes.Status, new StatusBody(A, StatusBody.Offline), age: TimeSpan.FromHours(5));
 
-        Assert.Null(Check(guard, Topics.Announce(A), Message(MessageTypes.Announce, Announce(A, willId: will.Id)), signed: false).Refusal);
-        Assert.Null(Check(guard, Topics.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A), age: TimeSpan.FromHours(1)), signed: false).Refusal);
-        Assert.True(Check(guard, Topics.Status(A), will, signed: false).IsWill);
-        Assert.False(Check(guard, Topics.Status(A), Message(MessageTypes.Status, new StatusBody(A, StatusBody.Offline)), signed: false).IsWill);
+        Assert.Null(Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A, willId: will.Id)), signed: false).Refusal);
+        Assert.Null(Check(guard, Topics.Default.Keepalive(A), Message(MessageTypes.Keepalive, Keepalive(A), age: TimeSpan.FromHours(1)), signed: false).Refusal);
+        Assert.True(Check(guard, Topics.Default.Status(A), will, signed: false).IsWill);
+        Assert.False(Check(guard, Topics.Default.Status(A), Message(MessageTypes.Status, new StatusBody(A, StatusBody.Offline)), signed: false).IsWill);
     }
 }

@@ -145,11 +145,11 @@ public sealed class LivenessTests
     public async Task StaleCheck_AnsweredAfterTheRuntimeCameBackAndWasLostAgain_Ignored()
     {
         var h = await RunningOnAsync("a");
-        await h.Reconciler.HandleAsync(new RuntimeMessage("a", Topics.Status("a"), new Envelope(1, MessageTypes.Status, "w1", h.Time.GetUtcNow(),
+        await h.Reconciler.HandleAsync(new RuntimeMessage("a", Topics.Default.Status("a"), new Envelope(1, MessageTypes.Status, "w1", h.Time.GetUtcNow(),
             new StatusBody("a", StatusBody.Offline)), IsWill: true)); // a check is asked for, not answered yet
         var lostAt = h.Time.GetUtcNow();
         h.Time.Advance(TimeSpan.FromSeconds(1));
-        await h.Reconciler.HandleAsync(new RuntimeMessage("a", Topics.Status("a"), new Envelope(1, MessageTypes.Status, "s1", h.Time.GetUtcNow(),
+        await h.Reconciler.HandleAsync(new RuntimeMessage("a", Topics.Default.Status("a"), new Envelope(1, MessageTypes.Status, "s1", h.Time.GetUtcNow(),
             new StatusBody("a", StatusBody.Online))));
         h.Time.Advance(TimeSpan.FromSeconds(1));
         await h.Reconciler.HandleAsync(new BrokerDisconnected()); // lost again, later

@@ -307,7 +307,7 @@ public sealed class ReconcilerTests
         await h.SendAsync(impostor, MessageTypes.ModuleFailed, new ModuleFailedBody(null, module.Id, "lies"));
 
         var (topic, _, reason) = Assert.Single(h.Refusals.Refused);
-        Assert.Equal($"wafer/v1/runtimes/{impostor}/events", topic);
+        Assert.Equal($"realm/wafer/v1/runtimes/{impostor}/events", topic);
         Assert.Contains($"placed on runtime '{module.RuntimeId}'", reason);
         Assert.Same(before, h.Fleet.Modules);
     }

@@ -29,9 +29,11 @@ public sealed class FakeRuntime : IAsyncDisposable
 
     private readonly byte[]? _key;
     private readonly string? _token;
+    private readonly Topics _topics;
 
-    private FakeRuntime(string id, WebApplication http, string url, string? token)
+    private FakeRuntime(string id, WebApplication http, string url, string? token, Topics topics)
     {
+        _topics = topics;
         Id = id;
         _http = http;
         Url = url;
@@ -67,7 +69,11 @@ public sealed class FakeRuntime : IAsyncDisposable
         StartAsync(brokerUrl, id, token: null, labels);
 
     /// <summary>Starts a fake runtime; with <paramref name="token"/>, its id must be a UUID (a broker user name).</summary>
-    public static async Task<FakeRuntime> StartAsync(string brokerUrl, string? id, string? token, params (string Key, string Value)[] labels)
+    public static Task<FakeRuntime> StartAsync(string brokerUrl, string? id, string? token, params (string Key, string Value)[] labels) =>
+        StartInRealmAsync(brokerUrl, Topics.Default, id, token, labels);
+
+    /// <summary>Starts a fake runtime that speaks on the topics of <paramref name="topics"/>' realm.</summary>
+    public static async Task<FakeRuntime> StartInRealmAsync(string brokerUrl, Topics topics, string? id = null, string? token = null, params (string Key, string Value)[] labels)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -82,7 +88,7 @@ public sealed class FakeRuntime : IAsyncDisposable
         }));
         await http.StartAsync();
         var url = http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var runtime = new FakeRuntime(id ?? Guid.NewGuid().ToString("D"), http, url, token);
+        var runtime = new FakeRuntime(id ?? Guid.NewGuid().ToString("D"), http, url, token, topics);
         await runtime.ConnectAsync(brokerUrl, labels);
         return runtime;
     }
@@ -96,22 +102,22 @@ public sealed class FakeRuntime : IAsyncDisposable
             .WithTcpServer(uri.Host, uri.Port)
             .WithClientId("wafer-runtime-" + Id)
             .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithWillTopic(Topics.Status(Id))
+            .WithWillTopic(_topics.Status(Id))
             .WithWillPayload(willPayload)
             .WithWillRetain(true)
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
         if (_key is not null)
         {
-            builder.WithWillUserProperty(MessageSignature.UserProperty, Signature(Topics.Status(Id), willPayload));
+            builder.WithWillUserProperty(MessageSignature.UserProperty, Signature(_topics.Status(Id), willPayload));
             builder.WithCredentials(Id, FleetKeys.BrokerPassword(_token!, Id));
         }
 
         var connected = await _client.ConnectAsync(builder.Build());
         Assert.Equal(MqttClientConnectResultCode.Success, connected.ResultCode);
-        await _client.SubscribeAsync(Topics.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce);
-        await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Online), retain: true);
+        await _client.SubscribeAsync(_topics.Commands(Id), MqttQualityOfServiceLevel.AtLeastOnce);
+        await PublishAsync(_topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Online), retain: true);
         var announce = Fleets.Announce(Id, labels: labels) with { Url = Url, Modules = [], WillId = will.Id };
-        await PublishAsync(Topics.Announce(Id), MessageTypes.Announce, announce, retain: true);
+        await PublishAsync(_topics.Announce(Id), MessageTypes.Announce, announce, retain: true);
     }
 
     /// <summary>
@@ -138,20 +144,20 @@ public sealed class FakeRuntime : IAsyncDisposable
                 if (reason is null)
                 {
                     Modules[create.ModuleId] = create;
-                    await PublishAsync(Topics.Events(Id), MessageTypes.ModuleRunning, new ModuleRunningBody(command.Id, create.ModuleId, create.Plugin, create.Hash));
+                    await PublishAsync(_topics.Events(Id), MessageTypes.ModuleRunning, new ModuleRunningBody(command.Id, create.ModuleId, create.Plugin, create.Hash));
                 }
                 else
                 {
-                    await PublishAsync(Topics.Events(Id), MessageTypes.ModuleFailed, new ModuleFailedBody(command.Id, create.ModuleId, reason));
+                    await PublishAsync(_topics.Events(Id), MessageTypes.ModuleFailed, new ModuleFailedBody(command.Id, create.ModuleId, reason));
                 }
 
                 break;
             case DeleteModuleBody delete:
                 Modules.TryRemove(delete.ModuleId, out _);
-                await PublishAsync(Topics.Events(Id), MessageTypes.ModuleDeleted, new ModuleDeletedBody(command.Id, delete.ModuleId));
+                await PublishAsync(_topics.Events(Id), MessageTypes.ModuleDeleted, new ModuleDeletedBody(command.Id, delete.ModuleId));
                 break;
             case DrainBody:
-                await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Draining), retain: true);
+                await PublishAsync(_topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Draining), retain: true);
                 break;
         }
     }
@@ -193,7 +199,7 @@ public sealed class FakeRuntime : IAsyncDisposable
         {
             if (_client.IsConnected)
             {
-                await PublishAsync(Topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
+                await PublishAsync(_topics.Status(Id), MessageTypes.Status, new StatusBody(Id, StatusBody.Offline), retain: true);
                 await _client.DisconnectAsync();
             }
         }

@@ -32,6 +32,10 @@ public sealed class InMemoryFleetStore : IFleetStore
     public Task<ArtifactRecord?> GetArtifactAsync(string hash, CancellationToken cancellationToken = default) =>
         Task.FromResult(Artifacts.GetValueOrDefault(hash));
 
+    public Task<ArtifactRecord?> FindArtifactByNameAsync(string name, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Artifacts.Values.Where(a => Wafer.ControlPlane.Artifacts.ManifestNormalizer.NameIn(a.Manifest) == name)
+            .OrderByDescending(a => a.CreatedAt).FirstOrDefault());
+
     private static Task Do(Action action)
     {
         action();

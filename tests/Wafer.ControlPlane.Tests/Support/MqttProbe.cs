@@ -84,10 +84,10 @@ public sealed class MqttProbe : IAsyncDisposable
     /// <summary>Waits for an <c>error</c> from the orchestrator about <paramref name="topic"/> and returns its body.</summary>
     public async Task<ErrorBody> WaitForErrorAsync(string topic, string reasonPart)
     {
-        var payload = await WaitForAsync(Topics.OrchestratorErrors, p =>
-            MessageCodec.Decode(Topics.OrchestratorErrors, p).Body is ErrorBody e && e.Topic == topic && e.Reason.Contains(reasonPart, StringComparison.Ordinal),
+        var payload = await WaitForAsync(Topics.Default.OrchestratorErrors, p =>
+            MessageCodec.Decode(Topics.Default.OrchestratorErrors, p).Body is ErrorBody e && e.Topic == topic && e.Reason.Contains(reasonPart, StringComparison.Ordinal),
             $"an error about {topic} mentioning '{reasonPart}'");
-        return (ErrorBody)MessageCodec.Decode(Topics.OrchestratorErrors, payload).Body;
+        return (ErrorBody)MessageCodec.Decode(Topics.Default.OrchestratorErrors, payload).Body;
     }
 
     public Task DisconnectAsync() => _client.DisconnectAsync();

@@ -58,7 +58,7 @@ public sealed class ReconcilerHarness
     {
         var channel = MessageTypes.ByChannel.First(c => c.Value.Contains(type)).Key;
         var envelope = new Envelope(Envelope.Version, type, id ?? Guid.NewGuid().ToString("N"), Time.GetUtcNow(), body);
-        return HandleAsync(new RuntimeMessage(runtimeId, $"wafer/v1/runtimes/{runtimeId}/{channel}", envelope, retained, will));
+        return HandleAsync(new RuntimeMessage(runtimeId, $"realm/wafer/v1/runtimes/{runtimeId}/{channel}", envelope, retained, will));
     }
 
     /// <summary>The broker publishes runtime <paramref name="id"/>'s last will (retained offline status).</summary>

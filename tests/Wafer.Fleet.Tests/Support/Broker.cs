@@ -6,7 +6,7 @@ namespace Wafer.Fleet.Tests.Support;
 /// <summary>The shared test Mosquitto: clearing what earlier tests left retained (it is never stopped: tests that stop a broker start their own, <see cref="Mosquitto"/>).</summary>
 public static class Broker
 {
-    /// <summary>Removes every retained <c>wafer/v1/…</c> message so a test starts from an empty fleet.</summary>
+    /// <summary>Removes every retained <c>realm/wafer/v1/…</c> message so a test starts from an empty fleet.</summary>
     public static async Task ClearRetainedAsync()
     {
         var uri = new Uri(Repository.BrokerUrl);
@@ -31,7 +31,7 @@ public static class Broker
         }
 
         await client.ConnectAsync(builder.Build());
-        await client.SubscribeAsync("wafer/v1/#", MqttQualityOfServiceLevel.AtLeastOnce);
+        await client.SubscribeAsync("realm/wafer/v1/#", MqttQualityOfServiceLevel.AtLeastOnce);
         await Task.Delay(500);
         string[] found;
         lock (topics)

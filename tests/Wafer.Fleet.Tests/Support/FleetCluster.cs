@@ -182,6 +182,9 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>Deploys the test guest <c>GUEST.wasm</c> under <paramref name="name"/> with a manifest of the test's own.</summary>
     public Task<JsonElement> DeployWithManifestAsync(string name, string guest, int replicas, string manifest) => DeployAsync(Api, name, guest, replicas, manifest: manifest);
 
+    /// <summary>Uploads <paramref name="guest"/> as the deployment <paramref name="name"/> of no replicas: a program modules can name as their file.</summary>
+    public Task<JsonElement> UploadAsync(string name, string guest) => DeployAsync(Api, name, guest, 0);
+
     /// <summary>Deploys the hello test guest to the orchestrator <paramref name="api"/> points at.</summary>
     public static Task<JsonElement> DeployHelloAsync(HttpClient api, string name, int replicas) => DeployAsync(api, name, "hello", replicas);
 

@@ -45,10 +45,11 @@ public sealed class AgentHarness : IAsyncDisposable
 
     public IHostApplicationLifetime Lifetime => Runtime.Services.GetRequiredService<IHostApplicationLifetime>();
 
-    public static async Task<AgentHarness> StartAsync(Action<RuntimeOptions>? configure = null, Action<IServiceCollection>? services = null)
+    /// <param name="realm">The realm the runtime joins and the orchestrator listens in.</param>
+    public static async Task<AgentHarness> StartAsync(Action<RuntimeOptions>? configure = null, Action<IServiceCollection>? services = null, string realm = Topics.DefaultRealm)
     {
         var broker = await TestBroker.StartAsync();
-        var harness = new AgentHarness(broker, await FakeOrchestrator.ConnectAsync(broker), await ArtifactServer.StartAsync(), configure, services);
+        var harness = new AgentHarness(broker, await FakeOrchestrator.ConnectAsync(broker, new Topics(realm)), await ArtifactServer.StartAsync(), configure, services);
         await harness.StartRuntimeAsync();
         return harness;
     }
@@ -62,6 +63,7 @@ public sealed class AgentHarness : IAsyncDisposable
             o.Agent.Name = "edge-1";
             o.Agent.Labels = new Dictionary<string, string> { ["zone"] = "a" };
             o.Agent.KeepaliveInterval = Keepalive;
+            o.Agent.Realm = Orchestrator.Topics.Realm;
             _configure?.Invoke(o);
             Orchestrator.SigningToken = o.Agent.ControlToken; // a real orchestrator signs with the token it shares
         }, StoragePath, _services);

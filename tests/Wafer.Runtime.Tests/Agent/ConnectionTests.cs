@@ -27,7 +27,7 @@ public sealed class ConnectionTests
         Assert.Equal([new ModuleReport("m-1", "echo", hash, ModuleState.Running)], announce.Body<AnnounceBody>().Modules);
         var status = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status);
         Assert.Equal(StatusBody.Online, status.Body<StatusBody>().State);
-        Assert.NotNull(await fleet.Broker.RetainedAsync(Topics.Announce(fleet.RuntimeId)));
+        Assert.NotNull(await fleet.Broker.RetainedAsync(Topics.Default.Announce(fleet.RuntimeId)));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class ConnectionTests
         var will = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status);
         Assert.Equal(StatusBody.Offline, will.Body<StatusBody>().State);
         Assert.True(will.Retain);
-        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(fleet.RuntimeId)))!.Body).State);
+        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(fleet.RuntimeId)))!.Body).State);
         Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
 
         fleet.Broker.RefuseConnections = false;

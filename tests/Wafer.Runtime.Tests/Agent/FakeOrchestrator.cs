@@ -19,9 +19,10 @@ public sealed class FakeOrchestrator : IAsyncDisposable
     private readonly List<Received> _received = [];
     private readonly TestBroker _broker;
 
-    private FakeOrchestrator(TestBroker broker)
+    private FakeOrchestrator(TestBroker broker, Topics topics)
     {
         _broker = broker;
+        Topics = topics;
         _client.ApplicationMessageReceivedAsync += e =>
         {
             var topic = e.ApplicationMessage.Topic;
@@ -65,9 +66,12 @@ public sealed class FakeOrchestrator : IAsyncDisposable
         }
     }
 
-    public static async Task<FakeOrchestrator> ConnectAsync(TestBroker broker)
+    /// <summary>The realm's topics it listens and sends on.</summary>
+    public Topics Topics { get; }
+
+    public static async Task<FakeOrchestrator> ConnectAsync(TestBroker broker, Topics? topics = null)
     {
-        var orchestrator = new FakeOrchestrator(broker);
+        var orchestrator = new FakeOrchestrator(broker, topics ?? Topics.Default);
         await orchestrator.ReconnectAsync();
         return orchestrator;
     }

@@ -30,9 +30,23 @@ public sealed class JoinTests
         Assert.Equal(1, body.KeepaliveSec);
         Assert.Empty(body.Modules);
 
-        Assert.Equal(StatusBody.Online, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(id)))!.Body).State);
-        Assert.NotNull(await fleet.Broker.RetainedAsync(Topics.Announce(id)));
+        Assert.Equal(StatusBody.Online, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(id)))!.Body).State);
+        Assert.NotNull(await fleet.Broker.RetainedAsync(Topics.Default.Announce(id)));
         Assert.Equal(id, File.ReadAllText(Path.Combine(fleet.StoragePath, "runtime-id")).Trim());
+    }
+
+    [Fact]
+    public async Task Join_InAnotherRealm_PublishesUnderThatRealmOnly()
+    {
+        await using var fleet = await AgentHarness.StartAsync(realm: "lab");
+        var id = fleet.RuntimeId;
+
+        var announce = await fleet.Orchestrator.WaitForAsync(id, MessageTypes.Announce);
+
+        Assert.Equal($"lab/wafer/v1/runtimes/{id}/announce", announce.Topic);
+        Assert.Equal(StatusBody.Online, ((StatusBody)(await fleet.Broker.RetainedAsync($"lab/wafer/v1/runtimes/{id}/status"))!.Body).State);
+        Assert.Null(await fleet.Broker.RetainedAsync(Topics.Default.Status(id)));
+        Assert.Null(await fleet.Broker.RetainedAsync(Topics.Default.Announce(id)));
     }
 
     [Fact]
@@ -120,7 +134,7 @@ public sealed class JoinTests
 
         await fleet.StopRuntimeAsync();
 
-        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(id)))!.Body).State);
+        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(id)))!.Body).State);
         Assert.DoesNotContain(fleet.Orchestrator.All, r => r.Type == MessageTypes.Fatal);
         await fleet.StartRuntimeAsync();
     }
@@ -134,7 +148,7 @@ public sealed class JoinTests
 
         await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status, r => r.Body<StatusBody>().State == StatusBody.Offline);
         await RuntimeServer.WaitUntilAsync(() => fleet.Lifetime.ApplicationStopping.IsCancellationRequested, FakeOrchestrator.Deadline, "the host to stop");
-        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(fleet.RuntimeId)))!.Body).State);
+        Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(fleet.RuntimeId)))!.Body).State);
         Assert.False(fleet.Agent.IsConnected);
     }
 

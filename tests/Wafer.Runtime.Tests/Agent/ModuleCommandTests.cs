@@ -201,7 +201,7 @@ public sealed class ModuleCommandTests
 
         var status = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status, r => r.Body<StatusBody>().State == StatusBody.Draining);
         Assert.True(status.Retain);
-        Assert.Equal(StatusBody.Draining, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(fleet.RuntimeId)))!.Body).State);
+        Assert.Equal(StatusBody.Draining, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(fleet.RuntimeId)))!.Body).State);
         var (request, _) = await fleet.CreateAsync("m-2", guest: "counter", plugin: "counter");
         Assert.Equal("runtime is draining and accepts no new modules", (await fleet.AnswerAsync(request)).Body<ModuleFailedBody>().Reason);
         Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
@@ -214,12 +214,12 @@ public sealed class ModuleCommandTests
         await using var fleet = await AgentHarness.StartAsync();
         await fleet.RunAsync("m-1");
         var version = fleet.Runtime.Catalog.Current.Version;
-        var commands = Topics.Commands(fleet.RuntimeId);
+        var commands = Topics.Default.Commands(fleet.RuntimeId);
 
         await fleet.Orchestrator.PublishAsync(commands, "not json"u8.ToArray(), retain: false);
         await fleet.Orchestrator.PublishAsync(commands, """{"v":2,"type":"drain","id":"r-v2","sentAt":"2026-11-23T10:00:00Z","body":{}}"""u8.ToArray(), retain: false);
         await fleet.Orchestrator.PublishAsync(commands, """{"v":1,"type":"delete_module","id":"r-null","sentAt":"2026-11-23T10:00:00Z","body":{"moduleId":null}}"""u8.ToArray(), retain: false);
-        await fleet.Orchestrator.PublishAsync(Topics.OrchestratorStatus, """{"v":1,"type":"drain","id":"r-topic","sentAt":"2026-11-23T10:00:00Z","body":{}}"""u8.ToArray(), retain: false);
+        await fleet.Orchestrator.PublishAsync(Topics.Default.OrchestratorStatus, """{"v":1,"type":"drain","id":"r-topic","sentAt":"2026-11-23T10:00:00Z","body":{}}"""u8.ToArray(), retain: false);
 
         var errors = new List<ErrorBody>();
         await RuntimeServer.WaitUntilAsync(() =>
@@ -230,11 +230,11 @@ public sealed class ModuleCommandTests
         Assert.Contains(errors, e => e.RequestId is null && e.Topic == commands && e.Reason.StartsWith("message is not a valid envelope", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.RequestId == "r-v2" && e.Reason == "unsupported protocol version 2; this peer speaks version 1");
         Assert.Contains(errors, e => e.RequestId == "r-null" && e.Reason.StartsWith("delete_module: invalid body", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.RequestId == "r-topic" && e.Topic == Topics.OrchestratorStatus);
+        Assert.Contains(errors, e => e.RequestId == "r-topic" && e.Topic == Topics.Default.OrchestratorStatus);
 
         Assert.Equal(version, fleet.Runtime.Catalog.Current.Version);
         Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
         Assert.False(fleet.Agent.IsDraining);
-        Assert.Equal(StatusBody.Online, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Status(fleet.RuntimeId)))!.Body).State);
+        Assert.Equal(StatusBody.Online, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(fleet.RuntimeId)))!.Body).State);
     }
 }

@@ -48,7 +48,7 @@ public sealed class SignedCommandTests
 
         var request = await fleet.Orchestrator.SendAsync(fleet.RuntimeId, MessageTypes.Drain, new DrainBody());
 
-        Assert.Equal($"refused drain: the signature does not match this runtime's key for {Topics.Commands(fleet.RuntimeId)} (signed for another runtime or topic, or with another token)",
+        Assert.Equal($"refused drain: the signature does not match this runtime's key for {Topics.Default.Commands(fleet.RuntimeId)} (signed for another runtime or topic, or with another token)",
             (await RefusalOfAsync(fleet, request)).Reason);
         Assert.DoesNotContain(fleet.Orchestrator.All, r => r.Type == MessageTypes.Status && r.Body<StatusBody>().State == StatusBody.Draining);
     }
@@ -61,12 +61,12 @@ public sealed class SignedCommandTests
         await fleet.RunAsync("m-1");
         var delete = Envelope.Create(MessageTypes.DeleteModule, new DeleteModuleBody("m-1"));
         var payload = MessageCodec.Encode(delete);
-        var signature = fleet.Orchestrator.Sign(Topics.Commands(fleet.RuntimeId), payload);
+        var signature = fleet.Orchestrator.Sign(Topics.Default.Commands(fleet.RuntimeId), payload);
 
-        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, signature);
+        await fleet.Orchestrator.PublishAsync(Topics.Default.Commands(fleet.RuntimeId), payload, retain: false, signature);
         await fleet.Orchestrator.AnswerToAsync(fleet.RuntimeId, delete.Id, MessageTypes.ModuleDeleted);
         await fleet.RunAsync("m-1");
-        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, signature);
+        await fleet.Orchestrator.PublishAsync(Topics.Default.Commands(fleet.RuntimeId), payload, retain: false, signature);
 
         Assert.Equal("refused delete_module: the same signed command was already carried out (a replay)", (await RefusalOfAsync(fleet, delete.Id)).Reason);
         Assert.Single(fleet.Runtime.Catalog.Current.Plugins);
@@ -79,7 +79,7 @@ public sealed class SignedCommandTests
         var old = new Envelope(Envelope.Version, MessageTypes.Drain, "req-old", DateTimeOffset.UtcNow - TimeSpan.FromMinutes(30), new DrainBody());
         var payload = MessageCodec.Encode(old);
 
-        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, fleet.Orchestrator.Sign(Topics.Commands(fleet.RuntimeId), payload));
+        await fleet.Orchestrator.PublishAsync(Topics.Default.Commands(fleet.RuntimeId), payload, retain: false, fleet.Orchestrator.Sign(Topics.Default.Commands(fleet.RuntimeId), payload));
 
         Assert.StartsWith("refused drain: sent at ", (await RefusalOfAsync(fleet, "req-old")).Reason, StringComparison.Ordinal);
     }
@@ -94,9 +94,9 @@ public sealed class SignedCommandTests
         var create = Envelope.Create(MessageTypes.CreateModule,
             new CreateModuleBody("m-1", "echo", hash, url, JsonDocument.Parse("{}").RootElement.Clone()));
         var payload = MessageCodec.Encode(create);
-        var capturedSignature = fleet.Orchestrator.Sign(Topics.Commands(other), payload); // as the orchestrator sent it to the other runtime
+        var capturedSignature = fleet.Orchestrator.Sign(Topics.Default.Commands(other), payload); // as the orchestrator sent it to the other runtime
 
-        await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, capturedSignature);
+        await fleet.Orchestrator.PublishAsync(Topics.Default.Commands(fleet.RuntimeId), payload, retain: false, capturedSignature);
 
         Assert.StartsWith("refused create_module: the signature does not match this runtime's key", (await RefusalOfAsync(fleet, create.Id)).Reason, StringComparison.Ordinal);
         Assert.Empty(fleet.Runtime.Catalog.Current.Plugins);
@@ -114,7 +114,7 @@ public sealed class SignedCommandTests
         foreach (var command in new[] { drain, shutdown })
         {
             var payload = MessageCodec.Encode(command);
-            await fleet.Orchestrator.PublishAsync(Topics.Commands(fleet.RuntimeId), payload, retain: false, fleet.Orchestrator.Sign(Topics.Commands(other), payload));
+            await fleet.Orchestrator.PublishAsync(Topics.Default.Commands(fleet.RuntimeId), payload, retain: false, fleet.Orchestrator.Sign(Topics.Default.Commands(other), payload));
         }
 
         Assert.StartsWith("refused drain: the signature does not match", (await RefusalOfAsync(fleet, drain.Id)).Reason, StringComparison.Ordinal);
@@ -132,7 +132,7 @@ public sealed class SignedCommandTests
         var announces = fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce);
 
         await fleet.Orchestrator.PublishStatusAsync("online", signed: false);
-        var refused = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Error, r => r.Body<ErrorBody>().Topic == Topics.OrchestratorStatus);
+        var refused = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Error, r => r.Body<ErrorBody>().Topic == Topics.Default.OrchestratorStatus);
         Assert.Equal("refused orchestrator_status: unsigned, and this runtime accepts only messages signed with the fleet token", refused.Body<ErrorBody>().Reason);
         Assert.Equal(announces, fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce));
 
@@ -147,15 +147,15 @@ public sealed class SignedCommandTests
         var payload = "{\"v\":1}"u8.ToArray();
         var (a, b) = (Guid.NewGuid().ToString("D"), Guid.NewGuid().ToString("D"));
         var key = Wafer.Protocol.Security.FleetKeys.Runtime(Token, a);
-        var signature = MessageSignature.Compute(key, Topics.Commands(a), payload);
+        var signature = MessageSignature.Compute(key, Topics.Default.Commands(a), payload);
         Assert.Matches("^sha256=[0-9a-f]{64}$", signature);
-        Assert.True(MessageSignature.Matches(key, Topics.Commands(a), payload, signature));
-        Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime("other", a), Topics.Commands(a), payload, signature));
-        Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime(Token, b), Topics.Commands(b), payload, signature));
-        Assert.False(MessageSignature.Matches(key, Topics.Events(a), payload, signature));
-        Assert.False(MessageSignature.Matches(key, Topics.Commands(a), "{\"v\":2}"u8.ToArray(), signature));
-        Assert.False(MessageSignature.Matches(key, Topics.Commands(a), payload, null));
-        Assert.False(MessageSignature.Matches(key, Topics.Commands(a), payload, signature[..^1] + "g"));
-        Assert.Null(new CommandGuard(null, TimeProvider.System).Check(Topics.Commands(a), Envelope.Create(MessageTypes.Drain, new DrainBody()), payload, null));
+        Assert.True(MessageSignature.Matches(key, Topics.Default.Commands(a), payload, signature));
+        Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime("other", a), Topics.Default.Commands(a), payload, signature));
+        Assert.False(MessageSignature.Matches(Wafer.Protocol.Security.FleetKeys.Runtime(Token, b), Topics.Default.Commands(b), payload, signature));
+        Assert.False(MessageSignature.Matches(key, Topics.Default.Events(a), payload, signature));
+        Assert.False(MessageSignature.Matches(key, Topics.Default.Commands(a), "{\"v\":2}"u8.ToArray(), signature));
+        Assert.False(MessageSignature.Matches(key, Topics.Default.Commands(a), payload, null));
+        Assert.False(MessageSignature.Matches(key, Topics.Default.Commands(a), payload, signature[..^1] + "g"));
+        Assert.Null(new CommandGuard(null, TimeProvider.System).Check(Topics.Default.Commands(a), Envelope.Create(MessageTypes.Drain, new DrainBody()), payload, null));
     }
 }

@@ -21,7 +21,7 @@ public sealed class SignedMessageTests
         await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Keepalive);
         var key = FleetKeys.Runtime(Token, fleet.RuntimeId);
 
-        var published = fleet.Orchestrator.All.Where(r => r.Topic.StartsWith($"wafer/v1/runtimes/{fleet.RuntimeId}/", StringComparison.Ordinal)).ToList();
+        var published = fleet.Orchestrator.All.Where(r => r.Topic.StartsWith($"realm/wafer/v1/runtimes/{fleet.RuntimeId}/", StringComparison.Ordinal)).ToList();
         Assert.Contains(published, r => r.Type == MessageTypes.ModuleRunning);
         Assert.All(published, r => Assert.True(MessageSignature.Matches(key, r.Topic, r.Payload, r.Signature), $"{r.Type} on {r.Topic}: signature {r.Signature ?? "(none)"}"));
         Assert.Equal((fleet.RuntimeId, FleetKeys.BrokerPassword(Token, fleet.RuntimeId)), fleet.Broker.Presented[fleet.ClientId]);

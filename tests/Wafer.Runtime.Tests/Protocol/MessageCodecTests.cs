@@ -16,28 +16,28 @@ public sealed class MessageCodecTests
     public static TheoryData<string, string, IMessageBody> Examples => new()
     {
         {
-            Topics.Announce(Runtime), MessageTypes.Announce,
+            Topics.Default.Announce(Runtime), MessageTypes.Announce,
             new AnnounceBody(Runtime, "edge-1", new Dictionary<string, string> { ["zone"] = "a" }, new Capacity(2, 24000, 100),
                 ["functions", "jobs", "http"], "0.1.0", "http://127.0.0.1:8687", 5, [new ModuleReport("m-1", "hello", Hash, ModuleState.Running)])
         },
-        { Topics.Status(Runtime), MessageTypes.Status, new StatusBody(Runtime, StatusBody.Draining) },
-        { Topics.Keepalive(Runtime), MessageTypes.Keepalive, new KeepaliveBody(Runtime, new Load(3, 120.5, 35, 410), [new ModuleState("m-1", ModuleState.Running)]) },
-        { Topics.Events(Runtime), MessageTypes.ModuleRunning, new ModuleRunningBody("r-1", "m-1", "hello", Hash) },
-        { Topics.Events(Runtime), MessageTypes.ModuleFailed, new ModuleFailedBody("r-1", "m-1", "hash mismatch: expected a, got b") },
-        { Topics.Events(Runtime), MessageTypes.ModuleDeleted, new ModuleDeletedBody(null, "m-1") },
-        { Topics.Events(Runtime), MessageTypes.JobExited, new JobExitedBody("j-1", "tool", null, "killed") },
-        { Topics.Events(Runtime), MessageTypes.Error, new ErrorBody(null, Topics.Commands(Runtime), "not JSON") },
-        { Topics.Events(Runtime), MessageTypes.Fatal, new FatalBody(Runtime, "out of disk") },
+        { Topics.Default.Status(Runtime), MessageTypes.Status, new StatusBody(Runtime, StatusBody.Draining) },
+        { Topics.Default.Keepalive(Runtime), MessageTypes.Keepalive, new KeepaliveBody(Runtime, new Load(3, 120.5, 35, 410), [new ModuleState("m-1", ModuleState.Running)]) },
+        { Topics.Default.Events(Runtime), MessageTypes.ModuleRunning, new ModuleRunningBody("r-1", "m-1", "hello", Hash) },
+        { Topics.Default.Events(Runtime), MessageTypes.ModuleFailed, new ModuleFailedBody("r-1", "m-1", "hash mismatch: expected a, got b") },
+        { Topics.Default.Events(Runtime), MessageTypes.ModuleDeleted, new ModuleDeletedBody(null, "m-1") },
+        { Topics.Default.Events(Runtime), MessageTypes.JobExited, new JobExitedBody("j-1", "tool", null, "killed") },
+        { Topics.Default.Events(Runtime), MessageTypes.Error, new ErrorBody(null, Topics.Default.Commands(Runtime), "not JSON") },
+        { Topics.Default.Events(Runtime), MessageTypes.Fatal, new FatalBody(Runtime, "out of disk") },
         {
-            Topics.Commands(Runtime), MessageTypes.CreateModule,
+            Topics.Default.Commands(Runtime), MessageTypes.CreateModule,
             new CreateModuleBody("m-1", "hello", Hash, "http://127.0.0.1:8680/api/artifacts/" + Hash, Manifest, new Dictionary<string, string> { ["k"] = "v" })
         },
-        { Topics.Commands(Runtime), MessageTypes.CreateModule, new CreateModuleBody("m-2", "hello", Hash, "http://x/a", Manifest, null) },
-        { Topics.Commands(Runtime), MessageTypes.DeleteModule, new DeleteModuleBody("m-1") },
-        { Topics.Commands(Runtime), MessageTypes.Drain, new DrainBody() },
-        { Topics.Commands(Runtime), MessageTypes.Shutdown, new ShutdownBody("drained") },
-        { Topics.OrchestratorStatus, MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(OrchestratorStatusBody.Online, "http://127.0.0.1:8680") },
-        { Topics.OrchestratorErrors, MessageTypes.Error, new ErrorBody("r-9", Topics.Announce(Runtime), "bad") },
+        { Topics.Default.Commands(Runtime), MessageTypes.CreateModule, new CreateModuleBody("m-2", "hello", Hash, "http://x/a", Manifest, null) },
+        { Topics.Default.Commands(Runtime), MessageTypes.DeleteModule, new DeleteModuleBody("m-1") },
+        { Topics.Default.Commands(Runtime), MessageTypes.Drain, new DrainBody() },
+        { Topics.Default.Commands(Runtime), MessageTypes.Shutdown, new ShutdownBody("drained") },
+        { Topics.Default.OrchestratorStatus, MessageTypes.OrchestratorStatus, new OrchestratorStatusBody(OrchestratorStatusBody.Online, "http://127.0.0.1:8680") },
+        { Topics.Default.OrchestratorErrors, MessageTypes.Error, new ErrorBody("r-9", Topics.Default.Announce(Runtime), "bad") },
     };
 
     [Theory]
@@ -70,14 +70,14 @@ public sealed class MessageCodecTests
     [Fact]
     public void Decode_UnknownFields_AreIgnored()
     {
-        var envelope = Decode(Topics.Status(Runtime), Message("status", $$"""{"runtimeId":"{{Runtime}}","state":"online","extra":1}""", extra: ",\"trace\":\"x\""));
+        var envelope = Decode(Topics.Default.Status(Runtime), Message("status", $$"""{"runtimeId":"{{Runtime}}","state":"online","extra":1}""", extra: ",\"trace\":\"x\""));
         Assert.Equal(StatusBody.Online, ((StatusBody)envelope.Body).State);
     }
 
     [Fact]
     public void Decode_CreateModuleWithoutConfig_IsAccepted()
     {
-        var envelope = Decode(Topics.Commands(Runtime), Message("create_module", """{"moduleId":"m","plugin":"p","hash":"h","artifactUrl":"u","manifest":{}}"""));
+        var envelope = Decode(Topics.Default.Commands(Runtime), Message("create_module", """{"moduleId":"m","plugin":"p","hash":"h","artifactUrl":"u","manifest":{}}"""));
         Assert.Null(((CreateModuleBody)envelope.Body).Config);
     }
 
@@ -85,7 +85,7 @@ public sealed class MessageCodecTests
     public void Decode_SentAtWithOffset_IsAccepted()
     {
         var json = Message("drain", "{}").Replace("2026-11-23T10:00:00.000Z", "2026-11-23T11:00:00+01:00", StringComparison.Ordinal);
-        var envelope = Decode(Topics.Commands(Runtime), json);
+        var envelope = Decode(Topics.Default.Commands(Runtime), json);
         Assert.Equal(new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.Zero), envelope.SentAt);
     }
 
@@ -96,34 +96,34 @@ public sealed class MessageCodecTests
     [InlineData("null", "message is JSON null")]
     [InlineData("""{"v":1,"type":"drain","id":"r","sentAt":"2026-11-23T10:00:00Z","body":{}} trailing""", "message is not a valid envelope")]
     public void Decode_NotAnEnvelope_IsRefused(string payload, string reason) =>
-        AssertRefused(Topics.Commands(Runtime), payload, reason);
+        AssertRefused(Topics.Default.Commands(Runtime), payload, reason);
 
     [Theory]
     [InlineData("""{"v":2,"type":"drain","id":"r","sentAt":"2026-11-23T10:00:00Z","body":{}}""", "unsupported protocol version 2; this peer speaks version 1")]
     [InlineData("""{"v":"1","type":"drain","id":"r","sentAt":"2026-11-23T10:00:00Z","body":{}}""", "message is not a valid envelope")]
     [InlineData("""{"type":"drain","id":"r","sentAt":"2026-11-23T10:00:00Z","body":{}}""", "message has no protocol version (v)")]
     public void Decode_WrongVersion_IsRefused(string payload, string reason) =>
-        AssertRefused(Topics.Commands(Runtime), payload, reason);
+        AssertRefused(Topics.Default.Commands(Runtime), payload, reason);
 
     [Theory]
     [InlineData("launch_rockets", "unknown message type 'launch_rockets'")]
     [InlineData("", "unknown message type ''")]
     public void Decode_UnknownType_IsRefused(string type, string reason) =>
-        AssertRefused(Topics.Commands(Runtime), Message(type, "{}"), reason);
+        AssertRefused(Topics.Default.Commands(Runtime), Message(type, "{}"), reason);
 
     [Theory]
     [InlineData("commands", "announce", "type 'announce' is not allowed on the commands channel")]
     [InlineData("events", "create_module", "type 'create_module' is not allowed on the events channel")]
     [InlineData("status", "keepalive", "type 'keepalive' is not allowed on the status channel")]
-    [InlineData("bogus", "drain", "topic 'wafer/v1/runtimes/RT/bogus' is not a protocol version 1 topic")]
+    [InlineData("bogus", "drain", "topic 'realm/wafer/v1/runtimes/RT/bogus' is not a protocol version 1 topic")]
     public void Decode_TypeOnTheWrongChannel_IsRefused(string channel, string type, string reason) =>
-        AssertRefused($"wafer/v1/runtimes/{Runtime}/{channel}", Message(type, "{}"), reason.Replace("RT", Runtime, StringComparison.Ordinal));
+        AssertRefused($"realm/wafer/v1/runtimes/{Runtime}/{channel}", Message(type, "{}"), reason.Replace("RT", Runtime, StringComparison.Ordinal));
 
     [Fact]
     public void Decode_TypeOnTheOrchestratorTopics_IsChecked()
     {
-        AssertRefused(Topics.OrchestratorStatus, Message("drain", "{}"), "type 'drain' is not allowed on wafer/v1/orchestrator/status");
-        AssertRefused(Topics.OrchestratorErrors, Message("status", "{}"), "type 'status' is not allowed on wafer/v1/orchestrator/errors");
+        AssertRefused(Topics.Default.OrchestratorStatus, Message("drain", "{}"), "type 'drain' is not allowed on realm/wafer/v1/orchestrator/status");
+        AssertRefused(Topics.Default.OrchestratorErrors, Message("status", "{}"), "type 'status' is not allowed on realm/wafer/v1/orchestrator/errors");
         AssertRefused("wafer/v2/runtimes/x/commands", Message("drain", "{}"), "is not a protocol version 1 topic");
     }
 
@@ -163,7 +163,7 @@ public sealed class MessageCodecTests
     [Fact]
     public void Decode_MissingBody_IsRefused()
     {
-        AssertRefused(Topics.Commands(Runtime), """{"v":1,"type":"drain","id":"r-1","sentAt":"2026-11-23T10:00:00Z"}""", "drain: body is missing");
+        AssertRefused(Topics.Default.Commands(Runtime), """{"v":1,"type":"drain","id":"r-1","sentAt":"2026-11-23T10:00:00Z"}""", "drain: body is missing");
     }
 
     [Theory]
@@ -172,7 +172,7 @@ public sealed class MessageCodecTests
     [InlineData("""{"v":1,"type":"drain","id":"r","sentAt":"2026-11-23","body":{}}""", "sentAt '2026-11-23' is not an RFC 3339 time")]
     [InlineData("""{"v":1,"type":"drain","id":"r","sentAt":"2026-11-23T10:00:00","body":{}}""", "sentAt '2026-11-23T10:00:00' is not an RFC 3339 time")]
     public void Decode_BadEnvelopeField_IsRefused(string payload, string reason) =>
-        AssertRefused(Topics.Commands(Runtime), payload, reason);
+        AssertRefused(Topics.Default.Commands(Runtime), payload, reason);
 
     [Theory]
     [InlineData("announce")]
@@ -196,15 +196,15 @@ public sealed class MessageCodecTests
     public void Decode_Oversize_IsRefusedBeforeParsing()
     {
         var padding = new string(' ', MessageCodec.MaxMessageBytes);
-        AssertRefused(Topics.Commands(Runtime), Message("drain", "{}") + padding, $"exceeds the {MessageCodec.MaxMessageBytes}-byte limit");
+        AssertRefused(Topics.Default.Commands(Runtime), Message("drain", "{}") + padding, $"exceeds the {MessageCodec.MaxMessageBytes}-byte limit");
     }
 
     [Fact]
     public void Refusal_CarriesTheMessageIdWhenItCouldBeRead()
     {
-        var ex = Assert.Throws<ProtocolException>(() => Decode(Topics.Commands(Runtime), Message("delete_module", "{}")));
+        var ex = Assert.Throws<ProtocolException>(() => Decode(Topics.Default.Commands(Runtime), Message("delete_module", "{}")));
         Assert.Equal("r-1", ex.MessageId);
-        Assert.Null(Assert.Throws<ProtocolException>(() => Decode(Topics.Commands(Runtime), "nope")).MessageId);
+        Assert.Null(Assert.Throws<ProtocolException>(() => Decode(Topics.Default.Commands(Runtime), "nope")).MessageId);
     }
 
     private static string Message(string type, string body, string extra = "") =>
@@ -220,12 +220,12 @@ public sealed class MessageCodecTests
 
     private static string TopicOf(string type) => type switch
     {
-        "announce" => Topics.Announce(Runtime),
-        "status" => Topics.Status(Runtime),
-        "keepalive" => Topics.Keepalive(Runtime),
-        "orchestrator_status" => Topics.OrchestratorStatus,
-        _ when MessageTypes.ByChannel["commands"].Contains(type) => Topics.Commands(Runtime),
-        _ => Topics.Events(Runtime),
+        "announce" => Topics.Default.Announce(Runtime),
+        "status" => Topics.Default.Status(Runtime),
+        "keepalive" => Topics.Default.Keepalive(Runtime),
+        "orchestrator_status" => Topics.Default.OrchestratorStatus,
+        _ when MessageTypes.ByChannel["commands"].Contains(type) => Topics.Default.Commands(Runtime),
+        _ => Topics.Default.Events(Runtime),
     };
 
     private static string BodyJson(IMessageBody body) => JsonSerializer.Serialize(body, body.GetType(), MessageCodec.Json);

@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Manifest;
+using Wafer.Protocol.V1;
+using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Jobs;
+using Wafer.Runtime.Storage;
+
+namespace Wafer.Runtime.Programs;
+
+/// <summary>
+/// Runs the program modules placed here (docs/silverline.md): each starts at once, through the <see cref="JobRunner"/>
+/// (its WASI sandbox, limits, bounded output and concurrency), with its <c>argv</c> (after the module id as
+/// <c>argv[0]</c>) and <c>env</c>; each run's end is reported, and its restart policy decides whether it runs again,
+/// after a backoff that doubles from <see cref="FirstBackoff"/> to <see cref="MaxBackoff"/>. Deleting the module stops
+/// its guest.
+/// </summary>
+public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ILogger<ProgramRunner> logger) : IDisposable
+{
+    public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most bytes of each output stream an exit report carries (its end).</summary>
+    public const int ReportedOutputChars = 16 * 1024;
+
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
+
+    /// <summary>Starts <paramref name="moduleId"/>'s program (the loaded plugin <paramref name="plugin"/>); <paramref name="exited"/> hears each run's end.</summary>
+    public void Start(string moduleId, string plugin, ProgramBody program, Func<ModuleExitedBody, Task> exited)
+    {
+        var stop = new CancellationTokenSource();
+        if (_running.TryRemove(moduleId, out var previous))
+        {
+            previous.Cancel(); // placed again (a new version): the old run stops
+        }
+
+        _running[moduleId] = stop;
+        _ = Task.Run(() => SuperviseAsync(moduleId, plugin, program, exited, stop));
+    }
+
+    /// <summary>Stops the module's program, if it runs here; no report follows.</summary>
+    public void Stop(string moduleId)
+    {
+        if (_running.TryRemove(moduleId, out var stop))
+        {
+            stop.Cancel();
+            ProgramStopped(logger, moduleId);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var stop in _running.Values)
+        {
+            stop.Cancel();
+        }
+    }
+
+    private async Task SuperviseAsync(string moduleId, string plugin, ProgramBody program, Func<ModuleExitedBody, Task> exited, CancellationTokenSource stop)
+    {
+        var backoff = FirstBackoff;
+        for (var run = 1; !stop.IsCancellationRequested; run++)
+        {
+            var final = await RunOnceAsync(moduleId, plugin, program, stop.Token);
+            if (stop.IsCancellationRequested)
+            {
+                return; // deleted or replaced: whoever stopped it reports
+            }
+
+            var failed = final.State != JobRecord.Exited || final.ExitCode != 0;
+            var restarting = program.Restart == RestartPolicy.Always || (program.Restart == RestartPolicy.OnFailure && failed);
+            ProgramExited(logger, moduleId, run, final.State, final.ExitCode, final.Error ?? "", restarting);
+            try
+            {
+                await exited(new ModuleExitedBody(moduleId, final.ExitCode, final.State, final.Error, Tail(final.Stdout), Tail(final.Stderr), run, restarting));
+            }
+            catch (Exception ex)
+            {
+                ProgramReportFailed(logger, moduleId, ex.Message);
+            }
+
+            if (!restarting)
+            {
+                _running.TryRemove(new KeyValuePair<string, CancellationTokenSource>(moduleId, stop));
+                return;
+            }
+
+            // A run that lasted a while was healthy: start over from the first backoff.
+            backoff = final.DurationMs is { } ms && ms > MaxBackoff.TotalMilliseconds ? FirstBackoff : backoff;
+            try
+            {
+                await Task.Delay(backoff, stop.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+        }
+    }
+
+    private async Task<JobRecord> RunOnceAsync(string moduleId, string plugin, ProgramBody program, CancellationToken stop)
+    {
+        var failedToStart = new JobRecord("", plugin, JobRecord.Failed, [], new Dictionary<string, string>(), null, "", "", false, false, null, DateTimeOffset.UtcNow, null);
+        if (!catalog.Current.PluginsByName.TryGetValue(plugin, out var loaded) || loaded.Type != PluginType.Command || !loaded.TryAcquire())
+        {
+            return failedToStart with { Error = $"the program '{plugin}' is not loaded as a command plugin here" };
+        }
+
+        var finished = new TaskCompletionSource<JobRecord>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in program.Env)
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            env[entry[..equals]] = entry[(equals + 1)..];
+        }
+
+        // JobRunner puts the plugin's name (the module's id) first in argv, as a shell puts the program's.
+        JobRecord? job;
+        try
+        {
+            job = await jobs.SubmitAsync(loaded, new JobRequest(plugin, program.Argv, env, ""), CancellationToken.None, stop, r => finished.TrySetResult(r));
+        }
+        catch (Exception ex)
+        {
+            return failedToStart with { Error = $"the runtime could not start the program: {ex.Message}" };
+        }
+
+        if (job is null)
+        {
+            return failedToStart with { Error = "the runtime's job queue is full or it is stopping" };
+        }
+
+        ProgramStarted(logger, moduleId, job.Id);
+        return await finished.Task;
+    }
+
+    private static string Tail(string text) => text.Length <= ReportedOutputChars ? text : text[^ReportedOutputChars..];
+
+    [LoggerMessage(EventId = 2780, EventName = "ProgramStarted", Level = LogLevel.Information, Message = "Program module {ModuleId} started (job {JobId})")]
+    private static partial void ProgramStarted(ILogger logger, string moduleId, string jobId);
+
+    [LoggerMessage(EventId = 2781, EventName = "ProgramExited", Level = LogLevel.Information,
+        Message = "Program module {ModuleId} run {Run} ended {State} (exit code {ExitCode}) {Reason}; restarting: {Restarting}")]
+    private static partial void ProgramExited(ILogger logger, string moduleId, int run, string state, int? exitCode, string reason, bool restarting);
+
+    [LoggerMessage(EventId = 2782, EventName = "ProgramStopped", Level = LogLevel.Information, Message = "Program module {ModuleId} stopped")]
+    private static partial void ProgramStopped(ILogger logger, string moduleId);
+
+    [LoggerMessage(EventId = 2783, EventName = "ProgramReportFailed", Level = LogLevel.Warning,
+        Message = "Could not report the end of program module {ModuleId}: {Reason}")]
+    private static partial void ProgramReportFailed(ILogger logger, string moduleId, string reason);
+}
