@@ -14,6 +14,7 @@ using Wafer.ControlPlane.Scheduling;
 using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
+using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Protocol.Transport;
@@ -107,6 +108,7 @@ public static class OrchestratorServices
         app.MapStats();
         FleetMetrics.Register(app.Services);
         app.MapWaferMetrics();
+        app.MapWaferConsole();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
+using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
 using Wafer.Hosting.Telemetry;
@@ -49,6 +50,7 @@ public static class GatewayApp
             ? Results.Ok(new { status = "ready" })
             : GatewayProblems.NotReady());
         app.MapWaferMetrics();
+        app.MapWaferConsole();
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();
         return app;

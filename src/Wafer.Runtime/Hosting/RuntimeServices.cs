@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Runtime.Agent;
@@ -70,6 +71,7 @@ public static class RuntimeServices
         services.AddSingleton<SqlRetention>();
         services.AddSingleton<StateRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<StateRetention>());
+        services.AddSingleton<CallLogTail>();
         services.AddSingleton<CallLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();
@@ -96,10 +98,12 @@ public static class RuntimeServices
         endpoints.MapWaferInfo();
         endpoints.MapWaferPluginControl();
         endpoints.MapWaferState();
+        endpoints.MapWaferLogStream();
         endpoints.MapWaferCommands();
         endpoints.MapWaferGraphQL();
         endpoints.MapWaferDgraphLambda();
         endpoints.MapWaferMetrics();
+        endpoints.MapWaferConsole();
         return endpoints;
     }
 }
