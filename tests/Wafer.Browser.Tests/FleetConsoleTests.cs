@@ -2,7 +2,8 @@ namespace Wafer.Browser.Tests;
 
 /// <summary>
 /// The fleet page an orchestrator serves, in Chromium against a real fleet of processes (an orchestrator with its
-/// in-process broker and two runtimes): deploy an uploaded .wasm, a refused action showing the server's problem, a drain.
+/// in-process broker and two runtimes): deploy an uploaded .wasm, a refused action showing the server's problem, a drain;
+/// and the same page through a gateway.
 /// </summary>
 public sealed class FleetConsoleTests(Chromium chromium)
 {
@@ -43,8 +44,17 @@ public sealed class FleetConsoleTests(Chromium chromium)
         await Eventually.TrueAsync(async () => (await RuntimeAsync(fleet, "rt-1")).GetProperty("drainRequested").GetBoolean(), "rt-1 is draining", TimeSpan.FromSeconds(30), fleet);
         await Assertions.Expect(rt1.GetByTestId("runtime-state")).ToContainTextAsync("drain", new() { Timeout = 30_000 });
         await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("deployment greeter created", new() { Timeout = 30_000 });
+        await watched.ScreenshotAsync("fleet");
 
         watched.AssertNoProblems();
+
+        // a gateway serves the same console, its /api/… passed to the orchestrator
+        var (_, gatewayClient) = await fleet.StartGatewayAsync();
+        await using var throughGateway = await chromium.OpenAsync(gatewayClient.BaseAddress!);
+        await throughGateway.Page.GotoAsync("/");
+        await Assertions.Expect(throughGateway.Page.Locator("[data-deployment=greeter]")).ToContainTextAsync("greeter", new() { Timeout = 30_000 });
+        await Assertions.Expect(throughGateway.Page.Locator("[data-runtime=rt-2]")).ToBeVisibleAsync();
+        throughGateway.AssertNoProblems();
     }
 
     private static async Task<JsonElement> RuntimeAsync(FleetCluster fleet, string name) =>

@@ -24,8 +24,10 @@ public sealed class RuntimeConsoleTests(Chromium chromium, ConsoleRuntime server
         await Assertions.Expect(page.GetByTestId("tail-state")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
         await page.GetByRole(AriaRole.Link, new() { Name = "Inferences", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("inferences-page")).ToContainTextAsync("No inferences recorded yet");
+        await watched.ScreenshotAsync("inferences");
         await page.GetByRole(AriaRole.Link, new() { Name = "Jobs", Exact = true }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("jobs-page")).ToContainTextAsync("No jobs yet");
+        await watched.ScreenshotAsync("jobs");
 
         watched.AssertNoProblems();
     }
@@ -52,6 +54,7 @@ public sealed class RuntimeConsoleTests(Chromium chromium, ConsoleRuntime server
         await page.Keyboard.PressAsync("Escape"); // the completion list would cover the run button
         await page.Locator(".graphiql-execute-button").ClickAsync();
         await Assertions.Expect(page.Locator(".graphiql-response")).ToContainTextAsync("Hello, world!", new() { Timeout = 30_000 });
+        await watched.ScreenshotAsync("explorer");
 
         watched.AssertNoProblems();
     }
@@ -87,6 +90,7 @@ public sealed class RuntimeConsoleTests(Chromium chromium, ConsoleRuntime server
         var line = page.GetByTestId("log-line").Filter(new() { HasText = "info: " + marker });
         await Assertions.Expect(line).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Assertions.Expect(line).ToContainTextAsync("hello/logAll");
+        await watched.ScreenshotAsync("logs");
         watched.AssertNoProblems();
     }
 
@@ -106,6 +110,7 @@ public sealed class RuntimeConsoleTests(Chromium chromium, ConsoleRuntime server
 
         // counts since start: at least these three calls, none failed; the charts have a p50 once a scrape saw calls
         await Assertions.Expect(greet.GetByTestId("call-count")).ToHaveTextAsync(new Regex(@"^([3-9]|\d\d+) calls, 0 failed since start$"), new() { Timeout = 30_000 });
+        await watched.ScreenshotAsync("functions");
         watched.AssertNoProblems();
     }
 }

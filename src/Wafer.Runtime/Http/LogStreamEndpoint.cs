@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Hosting;
 using Wafer.Hosting.Http;
 using Wafer.Protocol.Problems;
 using Wafer.Runtime.Logs;
@@ -23,25 +24,30 @@ public static class LogStreamEndpoint
 
     public static IEndpointRouteBuilder MapWaferLogStream(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/logs/stream", (HttpContext context, CallLogTail tail, string? plugin, string? function, string? callId) =>
+        endpoints.MapGet("/api/logs/stream", (
+            HttpContext context, CallLogTail tail, IHostApplicationLifetime lifetime, string? plugin, string? function, string? callId) =>
         {
             var reader = tail.Subscribe(new CallLogFilter(Blank(plugin), Blank(function), Blank(callId)));
             return reader is null
                 ? Problems.WithRetryAfter(Problems.Create(ProblemTypes.Busy, $"{CallLogTail.MaxReaders} clients are already reading the live log; retry later"), 5)
-                : Results.Extensions.LogStream(reader, context.RequestAborted);
+                : Results.Extensions.LogStream(reader, context.RequestAborted, lifetime.ApplicationStopping);
         });
         return endpoints;
     }
 
     private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 
-    private static IResult LogStream(this IResultExtensions _, CallLogTail.Reader reader, CancellationToken aborted) => new StreamResult(reader, aborted);
+    private static IResult LogStream(this IResultExtensions _, CallLogTail.Reader reader, CancellationToken aborted, CancellationToken stopping) =>
+        new StreamResult(reader, aborted, stopping);
 
-    private sealed class StreamResult(CallLogTail.Reader reader, CancellationToken aborted) : IResult
+    /// <summary>Ends when the client leaves or the server stops: an open stream must not hold up a shutdown.</summary>
+    private sealed class StreamResult(CallLogTail.Reader reader, CancellationToken clientAborted, CancellationToken stopping) : IResult
     {
         public async Task ExecuteAsync(HttpContext context)
         {
             using var _ = reader;
+            using var ended = CancellationTokenSource.CreateLinkedTokenSource(clientAborted, stopping);
+            var aborted = ended.Token;
             var response = context.Response;
             response.ContentType = "text/event-stream; charset=utf-8";
             response.Headers.CacheControl = "no-cache";
@@ -86,7 +92,7 @@ public static class LogStreamEndpoint
             }
             catch (OperationCanceledException) when (aborted.IsCancellationRequested)
             {
-                // the client left
+                // the client left, or the server stops
             }
         }
     }

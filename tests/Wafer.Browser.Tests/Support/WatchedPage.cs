@@ -60,6 +60,22 @@ public sealed class WatchedPage : IAsyncDisposable
 
     public IReadOnlyCollection<string> Problems => _problems.ToArray();
 
+    /// <summary>
+    /// Saves the page as DIR/NAME.png when WAFER_CONSOLE_SCREENSHOTS names a folder (scripts/console-screenshots.sh
+    /// sets it to docs/console); does nothing otherwise.
+    /// </summary>
+    public async Task ScreenshotAsync(string name)
+    {
+        if (Environment.GetEnvironmentVariable(ScreenshotsVariable) is { Length: > 0 } folder)
+        {
+            Directory.CreateDirectory(folder);
+            await Page.WaitForTimeoutAsync(2500); // let the charts and live views draw a few points first
+            await Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, name + ".png") });
+        }
+    }
+
+    public const string ScreenshotsVariable = "WAFER_CONSOLE_SCREENSHOTS";
+
     public void AssertNoProblems() => Assert.True(_problems.IsEmpty, string.Join('\n', _problems));
 
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
