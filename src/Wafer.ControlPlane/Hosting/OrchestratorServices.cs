@@ -15,6 +15,7 @@ using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Jobs;
+using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Hosting.Telemetry.Tracing;
@@ -118,6 +119,7 @@ public static class OrchestratorServices
         FleetMetrics.Register(app.Services);
         app.MapWaferMetrics();
         app.MapWaferTraces();
+        app.MapWaferConsole();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected
                 ? Results.Ok(new { status = "ready" })

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Jobs;
+using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
 using Wafer.Hosting.Telemetry;
@@ -58,6 +59,7 @@ public static class GatewayApp
             : GatewayProblems.NotReady());
         app.MapWaferMetrics();
         app.MapWaferTraces(); // this gateway's own spans, not the orchestrator's
+        app.MapWaferConsole();
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();
         app.MapWaferGatewayJobs();

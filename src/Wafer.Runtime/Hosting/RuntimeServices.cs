@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
 using Wafer.Hosting.Telemetry.Tracing;
@@ -72,6 +73,7 @@ public static class RuntimeServices
         services.AddSingleton<SqlRetention>();
         services.AddSingleton<StateRetention>();
         services.AddHostedService(sp => sp.GetRequiredService<StateRetention>());
+        services.AddSingleton<CallLogTail>();
         services.AddSingleton<CallLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<CallLogWriter>());
         services.AddSingleton<GuestLogSink>();
@@ -101,11 +103,13 @@ public static class RuntimeServices
         endpoints.MapWaferInfo();
         endpoints.MapWaferPluginControl();
         endpoints.MapWaferState();
+        endpoints.MapWaferLogStream();
         endpoints.MapWaferCommands();
         endpoints.MapWaferGraphQL();
         endpoints.MapWaferDgraphLambda();
         endpoints.MapWaferMetrics();
         endpoints.MapWaferTraces();
+        endpoints.MapWaferConsole();
         return endpoints;
     }
 }

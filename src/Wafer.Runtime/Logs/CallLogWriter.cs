@@ -9,9 +9,10 @@ namespace Wafer.Runtime.Logs;
 /// <summary>
 /// Stores call log lines in batches off the call path, so a call never waits for the database. Lines still
 /// queued at shutdown are written before the process stops. When the database falls far behind, or does not answer,
-/// lines are dropped and counted, and the server log says so at most every <see cref="ReportInterval"/>.
+/// lines are dropped and counted, and the server log says so at most every <see cref="ReportInterval"/>. Live readers
+/// (<see cref="CallLogTail"/>) get each line as it leaves the queue.
 /// </summary>
-public sealed partial class CallLogWriter(ICallLogStore store, StateDatabaseHealth health, ILogger<CallLogWriter> logger) : BackgroundService
+public sealed partial class CallLogWriter(ICallLogStore store, StateDatabaseHealth health, CallLogTail tail, ILogger<CallLogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 256;
     private const int QueueCapacity = 100_000;
@@ -59,6 +60,7 @@ public sealed partial class CallLogWriter(ICallLogStore store, StateDatabaseHeal
     {
         while (_queue.Reader.TryRead(out var line))
         {
+            tail.Publish(line); // live readers see the line whether or not the database takes it
             batch.Add(line);
             if (batch.Count == BatchSize)
             {

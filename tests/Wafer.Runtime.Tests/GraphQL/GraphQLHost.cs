@@ -65,6 +65,7 @@ public sealed class GraphQLHost : IAsyncDisposable
         builder.Services.AddSingleton<ICallLogStore, SqlCallLogStore>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<StateDatabaseHealth>();
+        builder.Services.AddSingleton<CallLogTail>();
         builder.Services.AddSingleton<CallLogWriter>();
         builder.Services.AddSingleton<GuestLogSink>();
         builder.Services.AddSingleton<CallCounters>();
