@@ -16,7 +16,6 @@ public sealed record SilverLineConfig(
     /// <summary>The keys read; any other is listed in <see cref="Ignored"/>.</summary>
     public static readonly IReadOnlyList<string> Keys = ["http", "http_port", "realm", "mqtt", "mqtt_port", "use_ssl", "mqtt_username", "pwd", "debug", "log_dir"];
 
-    /// <summary>Reads <paramref name="path"/>; throws <see cref="FormatException"/> naming the file and the key at fault.</summary>
     /// <summary>Keys only SilverLine's file has: a file holding one is read as SilverLine's, not as Wafer's configuration file.</summary>
     public static readonly IReadOnlyList<string> MarkerKeys = ["http_port", "mqtt_port", "use_ssl", "mqtt_username", "pwd"];
 
@@ -36,6 +35,7 @@ public sealed record SilverLineConfig(
         }
     }
 
+    /// <summary>Reads <paramref name="path"/>; throws <see cref="FormatException"/> naming the file and the key at fault.</summary>
     public static SilverLineConfig Read(string path)
     {
         JsonElement root;
