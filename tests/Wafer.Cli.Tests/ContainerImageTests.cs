@@ -30,6 +30,10 @@ public sealed class ContainerImageTests
         // the hello example, built on the host, mounted read-only as the plugins folder
         var plugins = Path.Combine(Path.GetTempPath(), "wafer-container-" + Guid.NewGuid().ToString("N")[..8]);
         CopyFolder(Path.Combine(root, "examples", "hello"), Path.Combine(plugins, "hello"));
+        // The example names the SDK relative to the repository; the copy names the same folder absolutely.
+        var package = Path.Combine(plugins, "hello", "package.json");
+        File.WriteAllText(package, File.ReadAllText(package).Replace("file:../../sdk/assemblyscript",
+            "file:" + Path.Combine(root, "sdk", "assemblyscript"), StringComparison.Ordinal));
         var (buildCode, buildOutput) = await CliProcess.RunAsync(plugins, TimeSpan.FromMinutes(5), "build", Path.Combine(plugins, "hello"));
         Assert.True(buildCode == 0, buildOutput);
 
@@ -98,7 +102,8 @@ public sealed class ContainerImageTests
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(from, file);
-            if (relative.StartsWith("node_modules", StringComparison.Ordinal) || relative.StartsWith("build", StringComparison.Ordinal))
+            if (relative.StartsWith("node_modules", StringComparison.Ordinal) || relative.StartsWith("build", StringComparison.Ordinal)
+                || relative == "package-lock.json") // it records the SDK's path relative to the repository
             {
                 continue;
             }
