@@ -36,6 +36,29 @@ public sealed class TriggerTopicPermissionTests
     }
 
     [Fact]
+    public async Task RuntimeTriggerClient_CannotReachTheRealmsOwnTopics()
+    {
+        await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = Token);
+        await using var triggers = await MqttProbe.ConnectAsync(Url(host, A), b => b.WithClientId("wafer-runtime-" + A + "-triggers"));
+
+        // The realm's protocol and SilverLine topics are not user topics, whatever a trigger names.
+        foreach (var topic in new[] { "realm/wafer/v1/orchestrator/status", $"realm/wafer/v1/runtimes/{Guid.NewGuid():D}/announce", "realm/proc/control" })
+        {
+            var published = await triggers.PublishAsync(topic, "{}"u8.ToArray());
+            Assert.True(published.ReasonCode == MqttClientPublishReasonCode.NotAuthorized, $"{topic}: {published.ReasonCode}");
+        }
+
+        foreach (var filter in new[] { "realm/#", "realm/+/v1/runtimes/#", "realm/wafer/v1/runtimes/+/commands", "+/proc/control" })
+        {
+            var subscribed = await triggers.SubscribeAsync(filter);
+            Assert.True(Assert.Single(subscribed.Items).ResultCode == MqttClientSubscribeResultCode.NotAuthorized, $"{filter}: {subscribed.Items.Single().ResultCode}");
+        }
+
+        var own = await triggers.SubscribeAsync("realm-sensors/#"); // a user topic that only looks like the realm
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, Assert.Single(own.Items).ResultCode);
+    }
+
+    [Fact]
     public async Task Orchestrator_ReadsAndWritesUserTopics()
     {
         await using var host = await OrchestratorHost.StartAsync(o => o.ApiToken = Token);

@@ -47,6 +47,8 @@ public sealed class ManifestTriggersTests
     [InlineData("""{ "triggers": [ { "mqtt": "a", "cron": "* * * * *", "function": "f" } ] }""", "exactly one of")]
     [InlineData("""{ "triggers": [ { "mqtt": "a" } ] }""", "$.triggers[0].function is missing")]
     [InlineData("""{ "triggers": [ { "mqtt": "wafer/v1/runtimes/+/commands", "function": "f" } ] }""", "$.triggers[0].mqtt 'wafer/v1/runtimes/+/commands' must be a topic of your own")]
+    [InlineData("""{ "triggers": [ { "mqtt": "realm/wafer/v1/orchestrator/status", "function": "f" } ] }""", "$.triggers[0].mqtt 'realm/wafer/v1/orchestrator/status' must be a topic of your own")]
+    [InlineData("""{ "triggers": [ { "mqtt": "lab/proc/control", "function": "f" } ] }""", "$.triggers[0].mqtt 'lab/proc/control' must be a topic of your own")]
     [InlineData("""{ "triggers": [ { "mqtt": "#", "function": "f" } ] }""", "must be a topic of your own")]
     [InlineData("""{ "triggers": [ { "mqtt": "$SYS/x", "function": "f" } ] }""", "must be a topic of your own")]
     [InlineData("""{ "triggers": [ { "mqtt": "a/#/b", "function": "f" } ] }""", "'#' only as its whole last level")]
