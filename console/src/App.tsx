@@ -73,7 +73,7 @@ export function App() {
         {infoError && <p className="error">Could not ask the server what it is: {infoError}</p>}
         {info && (
           <Suspense fallback={<p className="muted">Loading…</p>}>
-            {page === 'explorer' && <ExplorerPage kind={info.kind} />}
+            {page === 'explorer' && <ExplorerPage kind={info.kind} query={route.params.get('query') ?? undefined} />}
             {page === 'functions' && <FunctionsPage />}
             {page === 'logs' && <LogsPage initial={route.params} />}
             {page === 'inferences' && <InferencesPage />}

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using GraphQL;
 using GraphQL.Transport;
@@ -12,8 +13,8 @@ namespace Wafer.GraphQL;
 /// <summary>
 /// GraphQL over HTTP (the graphql-over-http draft; docs/graphql.md, "HTTP") for one schema source.
 /// <c>POST</c> takes <c>application/json</c>; <c>GET</c> takes the <c>query</c>, <c>operationName</c>,
-/// <c>variables</c> and <c>extensions</c> parameters and runs queries only (a mutation is 405), or serves the
-/// explorer page to a client that prefers HTML. The answer is <c>application/graphql-response+json</c> or
+/// <c>variables</c> and <c>extensions</c> parameters and runs queries only (a mutation is 405), or sends a client
+/// that prefers HTML (a browser) to the console's explorer, the query it gave filled in. The answer is <c>application/graphql-response+json</c> or
 /// <c>application/json</c> by the client's <c>Accept</c> (406 when it takes neither). A request that could not be
 /// read is 4xx; one refused before running (parse, validation or a limit) is 400 as graphql-response+json and 200
 /// as json; one that ran is 200, with its field errors. A client accepting only <c>text/event-stream</c> gets its
@@ -31,9 +32,11 @@ public sealed class GraphQLHttpHandler
     private readonly int _maxRequestBytes;
     private readonly GraphQLRequestRunner _runner;
     private readonly int _maxOpenStreams;
+    private readonly ActivitySource? _tracing;
     private int _openStreams;
 
-    public GraphQLHttpHandler(ISchemaSource source, GraphQLOptions options, int maxRequestBytes)
+    /// <param name="tracing">The server's activity source for the <c>wafer.graphql</c> span of each request; null records none.</param>
+    public GraphQLHttpHandler(ISchemaSource source, GraphQLOptions options, int maxRequestBytes, ActivitySource? tracing = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(options);
@@ -41,6 +44,7 @@ public sealed class GraphQLHttpHandler
         _maxRequestBytes = maxRequestBytes;
         _runner = new GraphQLRequestRunner(source, options);
         _maxOpenStreams = options.MaxOpenSubscriptions;
+        _tracing = tracing;
     }
 
     public async Task PostAsync(HttpContext context)
@@ -108,10 +112,8 @@ public sealed class GraphQLHttpHandler
 
         if (mediaType == GraphQLMediaTypes.Html)
         {
-            context.Response.ContentType = "text/html; charset=utf-8";
-            context.Response.Headers.CacheControl = "no-cache";
             context.Response.Headers.Vary = HeaderNames.Accept;
-            await context.Response.WriteAsync(GraphQLExplorerPage.Html, context.RequestAborted);
+            context.Response.Redirect(ConsoleExplorer(parameters["query"]));
             return;
         }
 
@@ -131,14 +133,38 @@ public sealed class GraphQLHttpHandler
         return context.Response.WriteAsync(_source.Current.Sdl, context.RequestAborted);
     }
 
+    /// <summary>The console's explorer page (served at <c>/</c> by every Wafer server), opening <paramref name="query"/> when one was given.</summary>
+    public static string ConsoleExplorer(string? query) =>
+        string.IsNullOrEmpty(query) ? "/#/explorer" : "/#/explorer?query=" + Uri.EscapeDataString(query);
+
     private async Task RunAsync(HttpContext context, GraphQLRequest request, string mediaType, bool viaGet)
+    {
+        var span = GraphQLRequestSpan.Start(_tracing, context.Request, request); // null with tracing off
+        if (span is null)
+        {
+            await AnswerAsync(context, request, mediaType, viaGet);
+            return;
+        }
+
+        ExecutionResult? result = null;
+        try
+        {
+            result = await AnswerAsync(context, request, mediaType, viaGet);
+        }
+        finally
+        {
+            GraphQLRequestSpan.End(span, result);
+        }
+    }
+
+    private async Task<ExecutionResult> AnswerAsync(HttpContext context, GraphQLRequest request, string mediaType, bool viaGet)
     {
         var streamed = mediaType == GraphQLMediaTypes.EventStream;
         var outcome = await _runner.RunAsync(request, viaGet, streamed, context);
         if (streamed && !outcome.MutationOverGet)
         {
             await StreamAsync(context, outcome.Result);
-            return;
+            return outcome.Result;
         }
 
         var response = context.Response;
@@ -146,11 +172,12 @@ public sealed class GraphQLHttpHandler
         {
             response.Headers.Allow = HttpMethods.Post;
             await WriteAsync(context, mediaType, StatusCodes.Status405MethodNotAllowed, outcome.Result);
-            return;
+            return outcome.Result;
         }
 
         var refused = !outcome.Result.Executed && mediaType == GraphQLMediaTypes.GraphQLResponse;
         await WriteAsync(context, mediaType, refused ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK, outcome.Result);
+        return outcome.Result;
     }
 
     private async Task StreamAsync(HttpContext context, ExecutionResult result)

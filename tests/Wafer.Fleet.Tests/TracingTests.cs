@@ -82,6 +82,61 @@ public sealed class TracingTests
         Assert.Contains(receiver.Spans, s => s.Name == "wafer.gateway.send" && s.SpanId == failed.ParentSpanId && s.ParentSpanId == failedAtGateway.SpanId);
     }
 
+    [Fact]
+    public async Task GraphQLFieldsAndHandlerRoutes_ThroughTheGateway_AreSpansOfTheCallersTrace()
+    {
+        const string graphQLTrace = "5bd66ef5095369c7b0d1f8f4bd33716a";
+        const string handlerTrace = "6e0c63257de34c926f9efcd03899b6a2";
+        await using var receiver = await OtlpReceiver.StartAsync();
+        var otel = new Dictionary<string, string> { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Origin, ["OTEL_BSP_SCHEDULE_DELAY"] = "200" };
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 1, runtimeEnvironment: otel, orchestratorEnvironment: otel);
+        await cluster.DeployAsync("faults", "faults", 1);
+        await cluster.DeployAsync("wagi", "c-wagi", 1);
+        await cluster.WaitForRunningAsync("faults", 1, Bound);
+        await cluster.WaitForRunningAsync("wagi", 1, Bound);
+        await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/routes")).GetProperty("deployments").GetArrayLength() == 2,
+            "the routes hold both deployments", Bound, cluster);
+
+        // Two fields, one of them failing: one request span, a send and a runtime call under it per field.
+        using var graphql = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent("""{"query":"query Sums { ok: divide(a: 6, b: 3) bad: divide(a: 1, b: 0) }","operationName":"Sums"}""", Encoding.UTF8, "application/json"),
+        };
+        graphql.Headers.Add("traceparent", $"00-{graphQLTrace}-{CallerSpan}-01");
+        using var answered = await cluster.Api.SendAsync(graphql);
+        Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
+
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(graphQLTrace).Count >= 5), "the GraphQL request's five spans exported", Bound, cluster);
+        var spans = receiver.Trace(graphQLTrace);
+        var request = Assert.Single(spans, s => s.Name == "wafer.graphql");
+        Assert.Equal(("wafer-orchestrator", CallerSpan, 2, "Sums", "1"),
+            (request.Service, request.ParentSpanId, request.StatusCode, request.Attribute("graphql.operation.name"), request.Attribute("wafer.graphql.errors")));
+        var sends = spans.Where(s => s.Name == "wafer.gateway.send").ToList();
+        Assert.Equal(2, sends.Count);
+        Assert.All(sends, send => Assert.Equal((request.SpanId, "call-protocol"), (send.ParentSpanId, send.Attribute("wafer.transport"))));
+        var calls = spans.Where(s => s.Name == "wafer.call").ToList();
+        Assert.Equal(["ok", "trap"], calls.Select(c => c.Attribute("wafer.outcome")).Order().ToArray());
+        Assert.All(calls, call => Assert.Contains(sends, send => send.SpanId == call.ParentSpanId));
+
+        // A handler route: the gateway's span, its send over HTTP, and the runtime's span of the program's run.
+        using var handler = new HttpRequestMessage(HttpMethod.Get, "/wagi/hello");
+        handler.Headers.Add("traceparent", $"00-{handlerTrace}-{CallerSpan}-01");
+        using var served = await cluster.Api.SendAsync(handler);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        var callId = served.Headers.GetValues("X-Wafer-Call-Id").Single();
+
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(handlerTrace).Count >= 3), "the handler request's three spans exported", Bound, cluster);
+        spans = receiver.Trace(handlerTrace);
+        var routed = Assert.Single(spans, s => s.Name == "wafer.gateway.handler");
+        Assert.Equal(("wafer-orchestrator", CallerSpan, "wagi", "/wagi/hello", "200"),
+            (routed.Service, routed.ParentSpanId, routed.Attribute("wafer.deployment"), routed.Attribute("url.path"), routed.Attribute("http.response.status_code")));
+        var send = Assert.Single(spans, s => s.Name == "wafer.gateway.send");
+        Assert.Equal((routed.SpanId, "http"), (send.ParentSpanId, send.Attribute("wafer.transport")));
+        var run = Assert.Single(spans, s => s.Name == "wafer.handler");
+        Assert.Equal(("wafer-runtime", send.SpanId, "/wagi/...", callId, "200"),
+            (run.Service, run.ParentSpanId, run.Attribute("http.route"), run.Attribute("wafer.call_id"), run.Attribute("http.response.status_code")));
+    }
+
     /// <summary>A loopback server standing in for the API a plugin calls; keeps the <c>traceparent</c> of each request.</summary>
     private sealed class Upstream : IAsyncDisposable
     {

@@ -18,7 +18,7 @@ const starter = `# Functions are fields of Query (reads) and Mutation.
 }
 `;
 
-export default function ExplorerPage({ kind }: { kind: string }) {
+export default function ExplorerPage({ kind, query }: { kind: string; query?: string }) {
   const fetcher = useMemo(() => graphqlFetcher('/graphql'), []);
   const token = getToken();
   return (
@@ -27,6 +27,7 @@ export default function ExplorerPage({ kind }: { kind: string }) {
         <GraphiQL
           fetcher={fetcher}
           defaultQuery={starter}
+          initialQuery={query}
           initialHeaders={token ? JSON.stringify({ Authorization: `Bearer ${token}` }, null, 2) : undefined}
           isHeadersEditorEnabled
           defaultEditorToolsVisibility="variables"

@@ -118,7 +118,7 @@ public static class OrchestratorServices
         app.MapStats();
         FleetMetrics.Register(app.Services);
         app.MapWaferMetrics();
-        app.MapWaferTraces();
+        app.MapWaferTraces(ControlAccess.HoldsToken);
         app.MapWaferConsole();
         app.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         app.MapGet("/readyz", (FleetView view, OrchestratorMqtt mqtt) => view.IsReady && mqtt.IsConnected

@@ -37,7 +37,19 @@ public sealed partial class GatewayForwarder(
     public async Task ForwardAsync(HttpContext context, ReplicaSet replicas)
     {
         var started = Stopwatch.GetTimestamp();
-        await ForwardToReplicaAsync(context, replicas);
+        var span = GatewayTracing.StartHandler(context.Request, replicas.Deployment); // null with tracing off
+        try
+        {
+            await ForwardToReplicaAsync(context, replicas);
+        }
+        finally
+        {
+            if (span is not null)
+            {
+                GatewayTracing.EndCall(span, context.Response);
+            }
+        }
+
         metrics.Answered(replicas.Deployment, GatewayMetrics.Handler, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
@@ -69,11 +81,15 @@ public sealed partial class GatewayForwarder(
     private async ValueTask<Attempt> ForwardOnceAsync(HttpContext context, Destination destination)
     {
         context.Response.Headers[WaferHeaders.Runtime] = destination.RuntimeName;
-        var error = await forwarder.SendAsync(context, destination.Prefix, client.Invoker, _requestConfig, HttpTransformer.Default);
+        var span = GatewayTracing.StartSend(destination, GatewayTracing.Http); // null with tracing off
+        var error = await forwarder.SendAsync(context, destination.Prefix, client.Invoker, _requestConfig, span is null ? HttpTransformer.Default : TraceContextTransformer.Instance);
         if (error == ForwarderError.None)
         {
+            GatewayTracing.EndSend(span, context.Response.StatusCode, null);
             return Attempt.Answered(new RuntimeAnswer(context.Response.StatusCode));
         }
+
+        GatewayTracing.EndSend(span, 0, error.ToString());
 
         var exception = context.Features.Get<IForwarderErrorFeature>()?.Exception;
         var failure = FailureOf(error, exception, context);

@@ -20,6 +20,8 @@ public static class GatewayTracing
 
     public const string SendSpan = "wafer.gateway.send";
 
+    public const string HandlerSpan = "wafer.gateway.handler";
+
     public const string CallProtocol = "call-protocol";
 
     public const string Http = "http";
@@ -39,6 +41,25 @@ public static class GatewayTracing
             activity.SetTag(TraceAttributes.Deployment, deployment);
             activity.SetTag(TraceAttributes.Plugin, plugin);
             activity.SetTag(TraceAttributes.Function, function);
+        }
+
+        return activity;
+    }
+
+    /// <summary>The span of a request a deployment's handler route answers, a child of the caller's <c>traceparent</c>.</summary>
+    public static Activity? StartHandler(HttpRequest request, string deployment)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = WaferSpans.StartEntry(Source, HandlerSpan, ActivityKind.Server, TraceParent.From(request));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(TraceAttributes.Deployment, deployment);
+            activity.SetTag(TraceAttributes.HttpMethod, request.Method);
+            activity.SetTag(TraceAttributes.UrlPath, request.Path.Value);
         }
 
         return activity;
@@ -112,6 +133,8 @@ public static class GatewayTracing
     }
 
     /// <summary>The context a call to a runtime carries: the current gateway span's, default without one (tracing off).</summary>
-    public static ActivityContext CurrentContext() =>
-        Activity.Current is { } current && current.Source == Source ? current.Context : default;
+    public static ActivityContext CurrentContext() => Current()?.Context ?? default;
+
+    /// <summary>The gateway's span this code runs under; null without one (tracing off).</summary>
+    public static Activity? Current() => Activity.Current is { } current && current.Source == Source ? current : null;
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
+using Wafer.Hosting.Telemetry.Tracing;
 using Wafer.Protocol.Calls;
 using Wafer.Protocol.Http;
 using Wafer.Protocol.Security;
@@ -125,6 +126,11 @@ public sealed class RuntimeClient : IDisposable
             Content = new ReadOnlyMemoryContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         caller?.ApplyTo(request);
+        if (GatewayTracing.Current() is { } span)
+        {
+            TraceParent.Inject(request, span);
+        }
+
         using var response = await SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var callId = response.Headers.TryGetValues(WaferHeaders.CallId, out var ids) ? ids.FirstOrDefault() : null;

@@ -55,8 +55,22 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
         }
     }
 
-    private async ValueTask<Attempt> SendOnceAsync(Destination destination, byte[] body, CallDeadline deadline) =>
-        Attempt.Answered(RuntimeAnswer.Of(await client.CallWholeAsync(destination, function.Plugin, function.Function.Name, body, deadline.Token, CallerContext.Current)));
+    private async ValueTask<Attempt> SendOnceAsync(Destination destination, byte[] body, CallDeadline deadline)
+    {
+        var caller = CallerContext.Current;
+        var span = GatewayTracing.StartSend(destination, caller is null && destination.CallPrefix is not null ? GatewayTracing.CallProtocol : GatewayTracing.Http);
+        try
+        {
+            var answer = await client.CallWholeAsync(destination, function.Plugin, function.Function.Name, body, deadline.Token, caller);
+            GatewayTracing.EndSend(span, answer.Status, null);
+            return Attempt.Answered(RuntimeAnswer.Of(answer));
+        }
+        catch (Exception e) when (span is not null)
+        {
+            GatewayTracing.EndSend(span, 0, e.Message);
+            throw;
+        }
+    }
 
     /// <summary>The positional array as an object keyed by parameter name, the runtime's REST input.</summary>
     private byte[] Named(ReadOnlyMemory<byte> argumentsJson)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Jobs;
@@ -58,7 +59,7 @@ public static class GatewayApp
             ? Results.Ok(new { status = "ready" })
             : GatewayProblems.NotReady());
         app.MapWaferMetrics();
-        app.MapWaferTraces(); // this gateway's own spans, not the orchestrator's
+        app.MapWaferTraces(context => BearerToken.Check(context.Request, context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.Token) == BearerCheck.Passed); // this gateway's own spans
         app.MapWaferConsole();
         app.Map("/api/{**rest}", (HttpContext context, ControlPassthrough control) => control.ForwardAsync(context));
         app.MapWaferGateway();

@@ -27,7 +27,7 @@ public static class GatewayEndpoints
         var graphql = new Lazy<GraphQLHttpHandler>(() =>
         {
             var options = services.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            return new GraphQLHttpHandler(services.GetRequiredService<GatewaySchemaSource>(), options.GraphQL, options.MaxRequestBytes);
+            return new GraphQLHttpHandler(services.GetRequiredService<GatewaySchemaSource>(), options.GraphQL, options.MaxRequestBytes, GatewayTracing.Source);
         });
         return endpoints.MapGraphQL(GraphQLEndpoints.Route, graphql);
     }

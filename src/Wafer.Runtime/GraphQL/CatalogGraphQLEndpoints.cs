@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Wafer.GraphQL;
 using Wafer.Runtime.Hosting;
+using Wafer.Runtime.Telemetry;
 
 namespace Wafer.Runtime.GraphQL;
 
@@ -17,7 +18,7 @@ public static class CatalogGraphQLEndpoints
         var handler = new Lazy<GraphQLHttpHandler>(() =>
         {
             var options = services.GetService<IOptions<RuntimeOptions>>()?.Value ?? new RuntimeOptions();
-            return new GraphQLHttpHandler(services.GetRequiredService<GraphQLSchemaProvider>(), options.GraphQL, options.MaxRequestBytes);
+            return new GraphQLHttpHandler(services.GetRequiredService<GraphQLSchemaProvider>(), options.GraphQL, options.MaxRequestBytes, RuntimeTracing.Source);
         });
         return endpoints.MapGraphQL(GraphQLEndpoints.Route, handler);
     }

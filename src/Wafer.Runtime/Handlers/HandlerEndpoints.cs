@@ -80,7 +80,7 @@ public static partial class HandlerEndpoints
 
         try
         {
-            await RunAsync(context, services, catalog, route, path, method, body);
+            await AcquireAndRunAsync(context, services, catalog, route, path, method, body);
         }
         finally
         {
@@ -88,7 +88,7 @@ public static partial class HandlerEndpoints
         }
     }
 
-    private static async Task RunAsync(HttpContext context, IServiceProvider services, PluginCatalog catalog, HandlerRoute route, string path, string method, byte[] body)
+    private static async Task AcquireAndRunAsync(HttpContext context, IServiceProvider services, PluginCatalog catalog, HandlerRoute route, string path, string method, byte[] body)
     {
         var plugin = route.Plugin;
         if (!plugin.TryAcquire())
@@ -106,6 +106,23 @@ public static partial class HandlerEndpoints
 
         var callId = CallIds.Next();
         context.Response.Headers[WaferHeaders.CallId] = callId;
+        var span = RuntimeTracing.StartHandler(context.Request, plugin.Name, route.Route.Path, callId); // null with tracing off
+        try
+        {
+            await RunAsync(context, services, route, plugin, callId, body);
+        }
+        finally
+        {
+            if (span is not null)
+            {
+                RuntimeTracing.EndHandler(span, context.Response.StatusCode);
+            }
+        }
+    }
+
+    /// <summary>Runs the acquired <paramref name="plugin"/>'s program for the request and answers with what it wrote.</summary>
+    private static async Task RunAsync(HttpContext context, IServiceProvider services, HandlerRoute route, LoadedPlugin plugin, string callId, byte[] body)
+    {
         var options = services.GetRequiredService<IOptions<HandlerOptions>>().Value;
         CommandResult result;
         try

@@ -108,7 +108,7 @@ public static class RuntimeServices
         endpoints.MapWaferGraphQL();
         endpoints.MapWaferDgraphLambda();
         endpoints.MapWaferMetrics();
-        endpoints.MapWaferTraces();
+        endpoints.MapWaferTraces(context => BearerToken.Check(context.Request, context.RequestServices.GetRequiredService<IOptions<RuntimeOptions>>().Value.ApiToken) == BearerCheck.Passed);
         endpoints.MapWaferConsole();
         return endpoints;
     }

@@ -16,6 +16,8 @@ public static class RuntimeTracing
 
     public const string CallSpan = "wafer.call";
 
+    public const string HandlerSpan = "wafer.handler";
+
     public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>The span of one call of <paramref name="function"/>, child of <paramref name="parent"/> (default: the current span).</summary>
@@ -47,6 +49,42 @@ public static class RuntimeTracing
             {
                 activity.SetTag(TraceAttributes.ErrorType, outcome.Cause);
                 activity.SetStatus(ActivityStatusCode.Error, outcome.Message is { } message ? outcome.Cause + ": " + message : outcome.Cause);
+            }
+        }
+
+        activity.Dispose();
+    }
+
+    /// <summary>The span of one request a plugin's handler route answers (WAGI), child of the caller's <c>traceparent</c>.</summary>
+    public static Activity? StartHandler(Microsoft.AspNetCore.Http.HttpRequest request, string plugin, string route, string callId)
+    {
+        if (!Source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = WaferSpans.StartEntry(Source, HandlerSpan, ActivityKind.Server, TraceParent.From(request));
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag(TraceAttributes.Plugin, plugin);
+            activity.SetTag(TraceAttributes.HttpRoute, route);
+            activity.SetTag(TraceAttributes.HttpMethod, request.Method);
+            activity.SetTag(TraceAttributes.UrlPath, request.Path.Value);
+            activity.SetTag(TraceAttributes.CallId, callId);
+        }
+
+        return activity;
+    }
+
+    /// <summary>Records the status the handler answered; a 5xx (the program failed, or its answer was not CGI) is an error.</summary>
+    public static void EndHandler(Activity activity, int status)
+    {
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag(TraceAttributes.HttpStatus, status);
+            if (status >= 500)
+            {
+                activity.SetStatus(ActivityStatusCode.Error, $"answered {status}");
             }
         }
 

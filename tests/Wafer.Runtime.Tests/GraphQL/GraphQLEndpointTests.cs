@@ -83,18 +83,15 @@ public sealed class GraphQLEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_ServesTheSelfContainedExplorer()
+    public async Task Get_FromABrowser_IsSentToTheConsolesExplorer()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/graphql");
         request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
-        var response = await _host.Client.SendAsync(request);
-        var html = await response.Content.ReadAsStringAsync();
+        using var response = await _host.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<textarea id=\"query\"", html);
-        Assert.Contains("fetch(endpoint", html);
-        Assert.DoesNotContain("https://", html);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/#/explorer", response.Headers.Location?.OriginalString);
+        Assert.Contains("Accept", response.Headers.Vary);
     }
 
     [Theory]

@@ -36,7 +36,7 @@ public sealed class GraphQLHost : IAsyncDisposable
         _app = app;
         _wasm = wasm;
         _cache = cache;
-        Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
+        Client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public HttpClient Client { get; }

@@ -100,13 +100,12 @@ public sealed class GraphQLOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Get_BrowserWithAQuery_GetsTheExplorer()
+    public async Task Get_BrowserWithAQuery_IsSentToTheConsolesExplorerWithItsQuery()
     {
-        var (response, body) = await _host.GetAsync("/graphql?query=%7Bhello%7D", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
+        var (response, _) = await _host.GetAsync("/graphql?query=%7B%20hello%20%7D", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("<textarea id=\"query\"", body);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.Equal("/#/explorer?query=%7B%20hello%20%7D", response.Headers.Location?.OriginalString);
     }
 
     [Theory]

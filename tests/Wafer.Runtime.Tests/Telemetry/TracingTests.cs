@@ -61,6 +61,59 @@ public sealed class TracingTests
     }
 
     [Fact]
+    public async Task GraphQLRequest_UnderTheCallersTraceparent_IsOneSpan_WithEachFieldsCallUnderIt()
+    {
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var harness = await StartAsync(receiver, o => { o.KeepRecent = true; o.Exporter = "none"; });
+        var url = JsonSerializer.Serialize(harness.Upstream.Origin + "/api/hello");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/graphql")
+        {
+            Content = new StringContent(JsonSerializer.Serialize(new { query = $"{{ a: fetchGet(url: {url}) {{ __typename }} b: fetchGet(url: {url}) {{ __typename }} }}" }),
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("traceparent", $"00-{CallerTrace}-{CallerSpan}-01");
+        using var response = await harness.Runtime.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var spans = (await harness.Runtime.Client.GetFromJsonAsync<JsonElement>($"/api/traces/{CallerTrace}")).GetProperty("spans").EnumerateArray().ToList();
+        var graphql = Assert.Single(spans, s => s.GetProperty("name").GetString() == "wafer.graphql");
+        Assert.Equal((CallerSpan, "server", "unset"), (graphql.GetProperty("parentSpanId").GetString(), graphql.GetProperty("kind").GetString(), graphql.GetProperty("status").GetString()));
+        var calls = spans.Where(s => s.GetProperty("name").GetString() == "wafer.call").ToList();
+        Assert.Equal(2, calls.Count);
+        Assert.All(calls, call => Assert.Equal(graphql.GetProperty("spanId").GetString(), call.GetProperty("parentSpanId").GetString()));
+    }
+
+    [Fact]
+    public async Task Traces_ShowAddressesOnlyToHoldersOfTheToken()
+    {
+        const string token = "trace-reader-token";
+        await using var receiver = await OtlpReceiver.StartAsync();
+        await using var harness = await CapabilityHarness.StartAsync(
+            app => app.MapGet("/api/hello", () => Results.Text("hello", "text/plain")),
+            _ => """{ "name": "hostcall" }""",
+            configure: (o, _) => o.ApiToken = token,
+            services: s => s.Configure<TracingOptions>(o => { o.KeepRecent = true; o.Exporter = "none"; }));
+        var client = harness.Runtime.Client;
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        await harness.DeployAsync($$"""
+            { "name": "capabilities", "connections": { "api": { "type": "http", "baseUrl": "{{harness.Upstream.Origin}}/api/" } } }
+            """, name: "capabilities", guest: "capabilities");
+        var (response, _) = await harness.Runtime.PostJsonAsync("/functions/capabilities/fetchGet", JsonSerializer.Serialize(new { url = harness.Upstream.Origin + "/api/hello" }));
+        var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
+
+        static string? OutboundUrl(JsonElement trace) =>
+            trace.GetProperty("spans").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "GET").GetProperty("attributes").GetProperty("url.full").GetString();
+        Assert.Equal(harness.Upstream.Origin + "/api/hello", OutboundUrl(await client.GetFromJsonAsync<JsonElement>($"/api/traces?callId={callId}")));
+
+        client.DefaultRequestHeaders.Authorization = null;
+        var unseen = await client.GetFromJsonAsync<JsonElement>($"/api/traces?callId={callId}");
+        Assert.Equal("[address hidden]", OutboundUrl(unseen));
+        var listed = await client.GetFromJsonAsync<JsonElement>("/api/traces");
+        Assert.DoesNotContain(harness.Upstream.Origin, listed.GetRawText(), StringComparison.Ordinal);
+        Assert.Equal("capabilities", unseen.GetProperty("spans")[0].GetProperty("attributes").GetProperty("wafer.plugin").GetString());
+    }
+
+    [Fact]
     public async Task Trap_WithTracingOn_IsAnErrorSpanNamingTheCause()
     {
         await using var receiver = await OtlpReceiver.StartAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wafer.Hosting.Http;
 
 namespace Wafer.Hosting.Telemetry.Tracing;
 
@@ -38,4 +39,11 @@ public sealed record SpanView(
             span.StatusDescription,
             attributes);
     }
+
+    /// <summary>This span as a caller without the token sees it: every address in its texts hidden (<see cref="AddressText"/>).</summary>
+    public SpanView WithoutAddresses() => this with
+    {
+        StatusDescription = StatusDescription is null ? null : AddressText.Hide(StatusDescription),
+        Attributes = Attributes.ToDictionary(a => a.Key, a => a.Value is string text ? AddressText.Hide(text) : a.Value, StringComparer.Ordinal),
+    };
 }

@@ -29,4 +29,16 @@ public static class TraceAttributes
     public const string HttpStatus = "http.response.status_code";
 
     public const string Url = "url.full";
+
+    /// <summary>The handler route (its declared path) that answered a request.</summary>
+    public const string HttpRoute = "http.route";
+
+    /// <summary>The path of a request a handler route answered.</summary>
+    public const string UrlPath = "url.path";
+
+    /// <summary>A GraphQL request's operation name, when it gave one.</summary>
+    public const string GraphQLOperation = "graphql.operation.name";
+
+    /// <summary>How many errors a GraphQL answer carried.</summary>
+    public const string GraphQLErrors = "wafer.graphql.errors";
 }
