@@ -2,15 +2,15 @@ namespace Wafer.Browser.Tests;
 
 /// <summary>
 /// The fleet page an orchestrator serves, in Chromium against a real fleet of processes (an orchestrator with its
-/// in-process broker and two runtimes): deploy an uploaded .wasm, a refused action showing the server's problem, a drain;
-/// and the same page through a gateway.
+/// in-process broker and two runtimes): deploy an uploaded .wasm, scale it, a refused action showing the server's
+/// problem, a drain, the same page through a gateway, and stopping the deployment.
 /// </summary>
 public sealed class FleetConsoleTests(Chromium chromium)
 {
     private const string Token = "console-fleet-token";
 
     [Fact]
-    public async Task FleetPage_DeploysAWasm_ShowsAWrongTokensProblem_AndDrainsARuntime()
+    public async Task FleetPage_DeploysAndScalesAWasm_ShowsAWrongTokensProblem_DrainsARuntime_AndStops()
     {
         await using var fleet = await FleetCluster.StartAsync(runtimes: 2, token: Token, inProcessBroker: true);
         await using var watched = await chromium.OpenAsync(fleet.Api.BaseAddress!);
@@ -28,7 +28,14 @@ public sealed class FleetConsoleTests(Chromium chromium)
         await deploy.GetByRole(AriaRole.Button, new() { Name = "Deploy" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("deploy greeter: accepted", new() { Timeout = 30_000 });
         await fleet.WaitForRunningAsync("greeter", 2, TimeSpan.FromSeconds(60));
-        await Assertions.Expect(page.Locator("[data-deployment=greeter]")).ToContainTextAsync("running 2/2", new() { Timeout = 30_000 });
+        var greeter = page.Locator("[data-deployment=greeter]");
+        await Assertions.Expect(greeter).ToContainTextAsync("running 2/2", new() { Timeout = 30_000 });
+
+        await greeter.GetByLabel("replicas of greeter").FillAsync("1");
+        await greeter.GetByRole(AriaRole.Button, new() { Name = "Scale" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("scale greeter to 1: accepted", new() { Timeout = 30_000 });
+        await Eventually.TrueAsync(async () => (await DeploymentAsync(fleet, "greeter")).GetProperty("replicas").GetInt32() == 1, "greeter wants one replica", TimeSpan.FromSeconds(30), fleet);
+        await Assertions.Expect(greeter).ToContainTextAsync("running 1/1", new() { Timeout = 60_000 });
 
         var rt1 = page.Locator("[data-runtime=rt-1]");
         watched.Expect(401, "/api/runtimes/");
@@ -55,7 +62,18 @@ public sealed class FleetConsoleTests(Chromium chromium)
         await Assertions.Expect(throughGateway.Page.Locator("[data-deployment=greeter]")).ToContainTextAsync("greeter", new() { Timeout = 30_000 });
         await Assertions.Expect(throughGateway.Page.Locator("[data-runtime=rt-2]")).ToBeVisibleAsync();
         throughGateway.AssertNoProblems();
+
+        // Stop asks first; accepted, the deployment leaves the fleet and the page.
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+        await greeter.GetByRole(AriaRole.Button, new() { Name = "Stop" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("stop greeter: accepted", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("deployment")).ToHaveCountAsync(0, new() { Timeout = 30_000 });
+        Assert.Equal(0, (await fleet.GetJsonAsync("/api/deployments")).GetProperty("deployments").GetArrayLength());
+        watched.AssertNoProblems();
     }
+
+    private static async Task<JsonElement> DeploymentAsync(FleetCluster fleet, string name) =>
+        (await fleet.GetJsonAsync("/api/deployments")).GetProperty("deployments").EnumerateArray().Single(d => d.GetProperty("name").GetString() == name);
 
     private static async Task<JsonElement> RuntimeAsync(FleetCluster fleet, string name) =>
         (await fleet.GetJsonAsync("/api/runtimes")).GetProperty("runtimes").EnumerateArray().Single(r => r.GetProperty("name").GetString() == name);

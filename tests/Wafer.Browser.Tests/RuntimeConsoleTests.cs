@@ -96,6 +96,30 @@ public sealed class RuntimeConsoleTests(Chromium chromium, ConsoleRuntime server
     }
 
     [Fact]
+    public async Task Spans_OfACall_OpenFromItsLogLine()
+    {
+        await using var watched = await chromium.OpenAsync(server.Url);
+        var page = watched.Page;
+        await page.GotoAsync("/#/logs?plugin=hello");
+        await Assertions.Expect(page.GetByTestId("tail-state")).ToHaveTextAsync("live", new() { Timeout = 30_000 });
+        var marker = "traced-" + Guid.NewGuid().ToString("N")[..8];
+        var (status, body, response) = await server.Runtime.PostAsync("/functions/hello/logAll", JsonSerializer.Serialize(new { message = marker }));
+        Assert.True(status == HttpStatusCode.OK, body);
+        var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
+
+        var line = page.GetByTestId("log-line").Filter(new() { HasText = "info: " + marker });
+        await line.GetByRole(AriaRole.Link, new() { Name = "spans" }).ClickAsync(new() { Timeout = 30_000 });
+        var trace = page.GetByTestId("trace-page");
+        await Assertions.Expect(trace).ToContainTextAsync("of call " + callId);
+        var span = trace.GetByTestId("span");
+        await Assertions.Expect(span).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Assertions.Expect(span).ToContainTextAsync("wafer.call");
+        await Assertions.Expect(span).ToContainTextAsync(new Regex(@"\d+\.\d\d ms"));
+        await watched.ScreenshotAsync("spans");
+        watched.AssertNoProblems();
+    }
+
+    [Fact]
     public async Task Functions_ChartCallsReadFromMetrics()
     {
         await using var watched = await chromium.OpenAsync(server.Url);

@@ -55,6 +55,29 @@ public sealed partial class ServeTests : IDisposable
     }
 
     [Fact]
+    public async Task Serve_WithTraces_EitherPortShowsTheWholeTraceOfACallThroughItsGateway()
+    {
+        using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0", "--traces");
+        var (runtimeUrl, orchestratorUrl) = await StartupLineAsync(serve);
+        using var api = new HttpClient { BaseAddress = new Uri(orchestratorUrl), Timeout = TimeSpan.FromSeconds(30) };
+        await FleetCluster.DeployHelloAsync(api, "greeter", replicas: 1);
+        await Until(serve, async () => await FleetCluster.CallHelloAsync(orchestratorUrl, "greeter") is not null, "the deployment answers through the orchestrator's gateway");
+
+        using var call = await api.PostAsync("/functions/greeter/hello", new StringContent("{}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, call.StatusCode);
+        var callId = call.Headers.GetValues("X-Wafer-Call-Id").Single();
+
+        using var runtime = new HttpClient { BaseAddress = new Uri(runtimeUrl), Timeout = TimeSpan.FromSeconds(30) };
+        foreach (var port in new[] { api, runtime })
+        {
+            var trace = JsonDocument.Parse(await port.GetStringAsync($"/api/traces?callId={callId}")).RootElement;
+            var names = trace.GetProperty("spans").EnumerateArray().Select(s => (s.GetProperty("name").GetString(), s.GetProperty("service").GetString())).ToList();
+            Assert.Contains(("wafer.gateway.call", "wafer-orchestrator"), names);
+            Assert.Contains(("wafer.call", "wafer-runtime"), names);
+        }
+    }
+
+    [Fact]
     public async Task Serve_CtrlCDuringALongCall_TheCallIsAnswered_ServeExitsCleanly()
     {
         File.Copy(Repository.Guest("loop.wasm"), Path.Combine(_folder, "plugins", "loop.wasm"));

@@ -9,11 +9,15 @@ export interface Span {
 
 let tracingKnown: Promise<boolean> | undefined;
 
-/** Whether this server keeps recent spans (GET /api/traces answers); a 404 means tracing is off and span views stay hidden. */
+/**
+ * Whether this server keeps recent spans: with tracing off every /api/traces answer is a 404 whose problem says
+ * `"tracing": "off"` (a 404 for a call it kept no span of says nothing); span views stay hidden then.
+ */
 export function useTracing(): boolean {
   const [on, setOn] = useState(false);
   useEffect(() => {
-    tracingKnown ??= fetch('/api/traces?callId=-', { headers: { Accept: 'application/json' } }).then(r => r.status !== 404, () => false);
+    tracingKnown ??= fetch('/api/traces?callId=-', { headers: { Accept: 'application/json' } })
+      .then(async r => r.status !== 404 || (await r.json().catch(() => ({})))?.tracing !== 'off', () => false);
     let stopped = false;
     tracingKnown.then(v => !stopped && setOn(v));
     return () => { stopped = true; };
@@ -24,8 +28,8 @@ export function useTracing(): boolean {
 /** The spans of one call (or one trace) as a waterfall: each span's bar placed on the trace's time line, children indented. */
 export function TracePage({ callId, traceId }: { callId: string; traceId: string }) {
   const path = traceId ? `/api/traces/${encodeURIComponent(traceId)}` : '/api/traces' + query({ callId });
-  const { data, error } = usePoll(() => getJson<Span[]>(path), 0, [path]);
-  const spans = data ?? [];
+  const { data, error } = usePoll(() => getJson<{ traceId: string; spans: Span[] }>(path), 0, [path]);
+  const spans = data?.spans ?? [];
   const starts = spans.map(s => Date.parse(s.start));
   const t0 = Math.min(...starts);
   const t1 = Math.max(...spans.map((s, i) => starts[i] + s.durationMs));

@@ -139,6 +139,7 @@ public static class ServeCommand
 
             var jsonLogLines = parse.GetValue(jsonLogs);
             WebApplication? orchestrator = null;
+            var spans = TracesFlag.OneStore();
             if (fleet is not null)
             {
                 if (fleet.BrokerPort == 0)
@@ -147,7 +148,11 @@ public static class ServeCommand
                 }
 
                 // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
-                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: traces.Services(parse, s => s.AddSingleton<IHostLifetime, NoSignalsLifetime>()), configuration: configuration);
+                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: traces.Services(parse, s =>
+                {
+                    s.AddSingleton<IHostLifetime, NoSignalsLifetime>();
+                    spans(s);
+                }), configuration: configuration);
                 ServerStart.WarnIfInsecure(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port}", bindHost, apiToken, parse.GetValue(insecure));
                 if (await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
                 {
@@ -160,7 +165,7 @@ public static class ServeCommand
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(runtime, url, jsonLogLines, services: traces.Services(parse), configuration: configuration);
+            var app = RuntimeApp.Build(runtime, url, jsonLogLines, services: traces.Services(parse, spans), configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)") is { } runtimeFailed)
             {

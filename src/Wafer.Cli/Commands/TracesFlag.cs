@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Wafer.Hosting.Telemetry.Tracing;
 
 namespace Wafer.Cli.Commands;
@@ -29,5 +30,24 @@ internal sealed class TracesFlag
                 services.Configure<TracingOptions>(o => o.KeepRecent = true);
             }
         };
+    }
+
+    /// <summary>
+    /// One store of recent spans for the servers of one process (<c>wafer serve</c>: the orchestrator with its gateway,
+    /// and the runtime), so either port's <c>/api/traces</c> and console show a call's whole trace. Made by the first
+    /// server that asks, sized by its options (every server of the process reads the same ones).
+    /// </summary>
+    public static Action<IServiceCollection> OneStore()
+    {
+        var gate = new Lock();
+        RecentTraces? store = null;
+        return services => services.AddSingleton(sp =>
+        {
+            lock (gate)
+            {
+                var options = sp.GetRequiredService<IOptions<TracingOptions>>().Value;
+                return store ??= new RecentTraces(options.RecentTraces, options.SpansPerTrace);
+            }
+        });
     }
 }
