@@ -50,7 +50,9 @@ public sealed class FleetConsoleTests(Chromium chromium)
         await Assertions.Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("drain rt-1: accepted", new() { Timeout = 30_000 });
         await Eventually.TrueAsync(async () => (await RuntimeAsync(fleet, "rt-1")).GetProperty("drainRequested").GetBoolean(), "rt-1 is draining", TimeSpan.FromSeconds(30), fleet);
         await Assertions.Expect(rt1.GetByTestId("runtime-state")).ToContainTextAsync("drain", new() { Timeout = 30_000 });
-        await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("deployment greeter created", new() { Timeout = 30_000 });
+        // the orchestrator's own events, newest first
+        await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("Draining runtime rt-1", new() { Timeout = 30_000 });
+        await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("Deployment greeter -> ");
         await watched.ScreenshotAsync("fleet");
 
         watched.AssertNoProblems();

@@ -1,4 +1,4 @@
-import { FormEvent, useEffect, useRef, useState } from 'react';
+import { FormEvent, useEffect, useState } from 'react';
 import { getJson, request, sendJson } from '../api';
 import { Sparkline } from '../components/Sparkline';
 import { dateTime, json, perSecond, time } from '../format';
@@ -17,51 +17,19 @@ interface Deployment {
   modules: Module[];
 }
 interface Stats { reconciler: Record<string, unknown>; fleet: Record<string, number> }
-interface FleetEvent { at: string; text: string }
+/** One of the orchestrator's events (GET /api/events): its reconciler's named log events. */
+interface FleetEvent { id: number; time: string; level: string; name: string; message: string }
 
 const historyLength = 60;
-
-/** What changed between two looks at the fleet, in words: the console's event list. */
-function changes(before: { runtimes: Runtime[]; deployments: Deployment[] } | undefined, runtimes: Runtime[], deployments: Deployment[]): string[] {
-  if (!before) return [];
-  const out: string[] = [];
-  const oldRuntimes = new Map(before.runtimes.map(r => [r.uuid, r]));
-  for (const r of runtimes) {
-    const old = oldRuntimes.get(r.uuid);
-    if (!old) out.push(`runtime ${r.name} joined (${r.state})`);
-    else if (old.state !== r.state) out.push(`runtime ${r.name}: ${old.state} → ${r.state}`);
-    oldRuntimes.delete(r.uuid);
-  }
-  for (const r of oldRuntimes.values()) out.push(`runtime ${r.name} left`);
-  const oldDeployments = new Map(before.deployments.map(d => [d.name, d]));
-  for (const d of deployments) {
-    const old = oldDeployments.get(d.name);
-    if (!old) out.push(`deployment ${d.name} created (${d.status.state}, ${d.status.running}/${d.status.desired})`);
-    else if (old.status.state !== d.status.state || old.status.running !== d.status.running || old.status.desired !== d.status.desired) {
-      out.push(`deployment ${d.name}: ${old.status.state} ${old.status.running}/${old.status.desired} → ${d.status.state} ${d.status.running}/${d.status.desired}${d.status.reason ? ' (' + d.status.reason + ')' : ''}`);
-    }
-    oldDeployments.delete(d.name);
-  }
-  for (const d of oldDeployments.values()) out.push(`deployment ${d.name} removed`);
-  return out;
-}
 
 export function FleetPage() {
   const runtimes = usePoll(async () => (await getJson<{ runtimes: Runtime[] }>('/api/runtimes')).runtimes, 2000);
   const deployments = usePoll(async () => (await getJson<{ deployments: Deployment[] }>('/api/deployments')).deployments, 2000);
   const stats = usePoll(() => getJson<Stats>('/api/stats'), 5000);
-  const [events, setEvents] = useState<FleetEvent[]>([]);
+  const feed = usePoll(async () => (await getJson<{ last: number; events: FleetEvent[] }>('/api/events?limit=200')).events.reverse(), 2000);
+  const events = feed.data ?? [];
   const [loads, setLoads] = useState<Map<string, { calls: number; cpu: number }[]>>(new Map());
   const [outcome, setOutcome] = useState<{ ok: boolean; text: string } | undefined>();
-  const previous = useRef<{ runtimes: Runtime[]; deployments: Deployment[] } | undefined>(undefined);
-
-  useEffect(() => {
-    if (!runtimes.data || !deployments.data) return;
-    const found = changes(previous.current, runtimes.data, deployments.data);
-    previous.current = { runtimes: runtimes.data, deployments: deployments.data };
-    if (found.length) setEvents(old => [...found.map(text => ({ at: new Date().toISOString(), text })), ...old].slice(0, 200));
-  }, [runtimes.data, deployments.data]);
-
   useEffect(() => {
     if (!runtimes.data) return;
     setLoads(old => {
@@ -144,11 +112,12 @@ export function FleetPage() {
         <DeployForm onDeploy={(form, name) => act(`deploy ${name}`, () => request('/api/deployments', { method: 'POST', body: form }))} />
       </section>
       <section className="card">
-        <h2>Events <small>seen by this page</small></h2>
+        <h2>Events <small>the newest first</small></h2>
+        {feed.error && <p className="error">{feed.error}</p>}
         <ul className="events" data-testid="events">
-          {events.map((e, i) => <li key={i}><span className="muted">{time(e.at)}</span> {e.text}</li>)}
+          {events.map(e => <li key={e.id} className={`level-${e.level}`} title={e.name}><span className="muted">{time(e.time)}</span> {e.message}</li>)}
         </ul>
-        {events.length === 0 && <p className="muted">Changes to runtimes and deployments appear here while the page is open.</p>}
+        {feed.data && events.length === 0 && <p className="muted">Nothing has happened in the fleet since the orchestrator started.</p>}
       </section>
       <p className="muted">Runtimes seen last: {runtimes.data?.map(r => `${r.name} ${dateTime(r.lastSeen)}`).join(', ')}</p>
     </div>

@@ -46,6 +46,10 @@ public static class OrchestratorServices
         services.AddSingleton<IArtifactStore>(sp => ArtifactStoreOf(Options(sp)));
         services.AddSingleton<ArtifactService>();
         services.AddSingleton<RuntimeLogs>();
+        services.AddSingleton<FleetEventLog>();
+        services.AddSingleton<ILoggerProvider>(sp => sp.GetRequiredService<FleetEventLog>());
+        // the feed keeps the reconciler's events whatever level the console shows
+        services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(FleetEventLog).FullName, FleetEventLog.Category, LogLevel.Information, null)));
         services.AddSingleton<FleetView>();
         services.AddSingleton<IOrchestratorAddress, OrchestratorAddress>();
         services.AddWaferTracing("wafer-orchestrator"); // the gateway's spans, named after this process
@@ -107,6 +111,7 @@ public static class OrchestratorServices
         app.UseWaferGatewayHandlers();
         app.MapOpenApi();
         app.MapInfo();
+        app.MapEvents();
         app.MapRuntimes();
         app.MapModules();
         app.MapProgramModules();

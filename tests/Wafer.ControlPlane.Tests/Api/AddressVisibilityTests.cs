@@ -16,7 +16,7 @@ public sealed class AddressVisibilityTests
 
     private const string QuotedAddress = "http://10.9.8.7:8680/api/artifacts/x";
 
-    private static readonly string[] ReadPaths = ["/api/runtimes", "/api/runtimes/{runtime}", "/api/modules", "/api/modules/{module}", "/api/deployments", "/api/deployments/web", "/api/deployments/broken"];
+    private static readonly string[] ReadPaths = ["/api/runtimes", "/api/runtimes/{runtime}", "/api/modules", "/api/modules/{module}", "/api/deployments", "/api/deployments/web", "/api/deployments/broken", "/api/events"];
 
     private static async Task<(OrchestratorHost Host, FakeRuntime Runtime, FakeRuntime Failing, string ModuleId)> StartFleetAsync()
     {
@@ -122,6 +122,10 @@ public sealed class AddressVisibilityTests
 
         var broken = JsonDocument.Parse(await ReadAsync(host, "/api/deployments/broken", Token)).RootElement;
         Assert.Contains($"download failed: GET {QuotedAddress} answered 500", broken.GetProperty("status").GetProperty("reason").GetString());
+
+        var events = JsonDocument.Parse(await ReadAsync(host, "/api/events", Token)).RootElement.GetProperty("events").EnumerateArray().ToList();
+        Assert.Contains(events, e => e.GetProperty("name").GetString() == "RuntimeAnnounced" && e.GetProperty("fields").GetProperty("Url").GetString() == runtime.Url);
+        Assert.Contains(events, e => e.GetProperty("name").GetString() == "ModuleFailed" && e.GetProperty("message").GetString()!.Contains(QuotedAddress, StringComparison.Ordinal));
     }
 
     [Fact]
