@@ -44,9 +44,6 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         _ = Task.Run(() => SuperviseAsync(moduleId, plugin, program, reports, stop));
     }
 
-    /// <summary>True while <paramref name="moduleId"/>'s program runs here or waits to restart.</summary>
-    public bool IsSupervised(string moduleId) => _running.ContainsKey(moduleId);
-
     /// <summary>Stops the module's program, if it runs here; no report follows.</summary>
     public void Stop(string moduleId)
     {
