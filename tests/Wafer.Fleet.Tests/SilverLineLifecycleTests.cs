@@ -10,6 +10,8 @@ namespace Wafer.Fleet.Tests;
 /// Program modules through faults, with real orchestrator and runtime processes over the real Mosquitto
 /// (docs/silverline.md, "State"): a runtime restarted on its storage runs its programs again, a wall-clock limit stops a
 /// run, and a runtime killed with SIGKILL moves its <c>always</c> module to another runtime and loses its <c>never</c> one.
+/// Each fleet has its own broker (the orchestrator's in-process one): runtimes of other fleets on a shared broker would
+/// be placement candidates too.
 /// </summary>
 [Trait("Category", "Fleet")]
 public sealed class SilverLineLifecycleTests
@@ -23,7 +25,7 @@ public sealed class SilverLineLifecycleTests
 
         public ConcurrentQueue<JsonElement> Received { get; } = new();
 
-        public static async Task<Notifications> ListenAsync()
+        public static async Task<Notifications> ListenAsync(FleetCluster cluster)
         {
             var listener = new Notifications();
             listener._client.ApplicationMessageReceivedAsync += e =>
@@ -31,7 +33,7 @@ public sealed class SilverLineLifecycleTests
                 listener.Received.Enqueue(JsonDocument.Parse(Encoding.UTF8.GetString(e.ApplicationMessage.Payload)).RootElement.GetProperty("data").Clone());
                 return Task.CompletedTask;
             };
-            var broker = new Uri(Repository.BrokerUrl);
+            var broker = new Uri(cluster.BrokerUrl);
             var options = new MqttClientOptionsBuilder().WithTcpServer(broker.Host, broker.Port);
             if (broker.UserInfo.Split(':', 2) is [var user, var password])
             {
@@ -81,9 +83,9 @@ public sealed class SilverLineLifecycleTests
     [Fact]
     public async Task RuntimeRestart_SameStorage_ItsAlwaysProgramRunsAgain()
     {
-        await using var cluster = await FleetCluster.StartAsync(runtimes: 1);
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 1, inProcessBroker: true);
         await cluster.UploadAsync("c-job", "c-job");
-        await using var notifications = await Notifications.ListenAsync();
+        await using var notifications = await Notifications.ListenAsync(cluster);
         var uuid = await CreateAsync(cluster, """ "parent":"rt-1","args":{"argv":["hello"]},"restart":"always" """);
         var first = await notifications.NextAsync(uuid, "the first run's exited notification", cluster);
         Assert.True(first.GetProperty("restarting").GetBoolean());
@@ -104,9 +106,9 @@ public sealed class SilverLineLifecycleTests
     [Fact]
     public async Task WallClockSeconds_BusyProgram_StoppedWithWallClockLimitAndEnded()
     {
-        await using var cluster = await FleetCluster.StartAsync(runtimes: 1);
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 1, inProcessBroker: true);
         await cluster.UploadAsync("c-job", "c-job");
-        await using var notifications = await Notifications.ListenAsync();
+        await using var notifications = await Notifications.ListenAsync(cluster);
         // The manifest's own timeoutMs is 3 s: the module's 1 s stops the busy loop first.
         var uuid = await CreateAsync(cluster, """ "args":{"argv":["loop"]},"wallClockSeconds":1 """);
 
@@ -123,9 +125,9 @@ public sealed class SilverLineLifecycleTests
     [Fact]
     public async Task RuntimeKilled_AlwaysModuleRunsAgainOnTheOther_NeverModuleLost()
     {
-        await using var cluster = await FleetCluster.StartAsync(runtimes: 1);
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 1, inProcessBroker: true);
         await cluster.UploadAsync("c-job", "c-job");
-        await using var notifications = await Notifications.ListenAsync();
+        await using var notifications = await Notifications.ListenAsync(cluster);
         var always = await CreateAsync(cluster, """ "args":{"argv":["hello"]},"restart":"always" """);
         await notifications.NextAsync(always, "the always module's first exit", cluster);
         // c-job with room for a long sleep: it still runs when its runtime is killed.
