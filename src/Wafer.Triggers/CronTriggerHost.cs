@@ -51,7 +51,7 @@ public sealed partial class CronTriggerHost(ITriggerTarget target, TimeProvider 
                 var schedule = new Schedule(plugin, spec, CronExpression.Parse(spec.Schedule, spec.HasSeconds ? CronFormat.IncludeSeconds : CronFormat.Standard), new CancellationTokenSource());
                 _running[key] = schedule;
                 schedule.Loop = Task.Run(() => RunAsync(schedule, schedule.Stop.Token));
-                Scheduled(logger, plugin.Plugin, spec.Path, spec.Schedule);
+                Scheduled(logger, plugin.Plugin, spec.Path, spec.Schedule, schedule.Zone.Id);
             }
         }
     }
@@ -62,7 +62,7 @@ public sealed partial class CronTriggerHost(ITriggerTarget target, TimeProvider 
         var after = time.GetUtcNow().UtcDateTime;
         while (!stop.IsCancellationRequested)
         {
-            if (schedule.Expression.GetNextOccurrence(after, TimeZoneInfo.Utc) is not { } next)
+            if (schedule.Expression.GetNextOccurrence(after, schedule.Zone) is not { } next)
             {
                 return; // a schedule with no future occurrence
             }
@@ -150,11 +150,14 @@ public sealed partial class CronTriggerHost(ITriggerTarget target, TimeProvider 
     private sealed record Schedule(PluginTriggers Plugin, CronTriggerSpec Spec, CronExpression Expression, CancellationTokenSource Stop)
     {
         public Task? Loop { get; set; }
+
+        /// <summary>The zone the schedule is read in (docs/manifest.md, "Triggers": what DST changes do).</summary>
+        public TimeZoneInfo Zone { get; } = Spec.TimeZone is { } id ? TimeZoneInfo.FindSystemTimeZoneById(id) : TimeZoneInfo.Utc;
     }
 
     [LoggerMessage(EventId = 9100, EventName = "CronTriggerScheduled", Level = LogLevel.Information,
-        Message = "Cron trigger {Trigger} of {Plugin} scheduled: '{Schedule}' (UTC)")]
-    private static partial void Scheduled(ILogger logger, string plugin, string trigger, string schedule);
+        Message = "Cron trigger {Trigger} of {Plugin} scheduled: '{Schedule}' ({Zone})")]
+    private static partial void Scheduled(ILogger logger, string plugin, string trigger, string schedule, string zone);
 
     [LoggerMessage(EventId = 9101, EventName = "CronTriggerFired", Level = LogLevel.Debug,
         Message = "Cron trigger {Trigger} of {Plugin} fired for {Occurrence:O}: {Status}")]

@@ -59,8 +59,12 @@ public sealed class SilverLineModuleTests
         Assert.Equal("exited", exited.GetProperty("action").GetString());
         Assert.Equal(0, data.GetProperty("exit_code").GetInt32());
         Assert.Equal("environ=2\nSEED=7\nMODE=bench\n", data.GetProperty("stdout").GetString());
+        // The notification goes out as the orchestrator records the exit: wait for the record.
+        await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("state").GetString() == "exited",
+            "the module's state is exited", Bound, cluster);
         var module = await cluster.GetJsonAsync($"/api/modules/{uuid}");
         Assert.Equal(cluster.RuntimeId("rt-1"), module.GetProperty("parent").GetString());
         Assert.Equal("run 1 exited with code 0", module.GetProperty("reason").GetString());
+        Assert.Equal(0, module.GetProperty("exitCode").GetInt32());
     }
 }

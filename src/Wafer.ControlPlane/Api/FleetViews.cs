@@ -29,24 +29,59 @@ public static class FleetViews
         var runtime = fleet.Runtimes.GetValueOrDefault(m.RuntimeId);
         var addresses = baseUrl is not null;
         var program = fleet.Deployments.GetValueOrDefault(m.Deployment)?.Program;
-        return new ModuleView(
+        // A program module's state is its program's once its runtime runs it (docs/silverline.md, "State").
+        var state = program?.Status is { } status && m.Status == ModuleStatus.Running ? status.State : StateNames.Of(m.Status);
+        var view = new ModuleView(
             m.Id, program?.Name ?? m.Deployment, m.RuntimeId, program?.File ?? FileName(m), "WA", program?.Apis ?? ["wasm", "wasi"],
             program?.Run.Argv ?? [], program?.Run.Env ?? [], program?.Run.Channels ?? [], [], null,
             m.Status == ModuleStatus.Running && runtime is { Alive: true },
-            m.Deployment, m.Hash, StateNames.Of(m.Status), addresses ? m.Reason : ControlAccess.HideAddresses(m.Reason), runtime?.Name,
-            addresses ? runtime?.Url : null, ArtifactUrlOrNull(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt) { Restart = program?.Run.Restart };
+            m.Deployment, m.Hash, state, addresses ? m.Reason : ControlAccess.HideAddresses(m.Reason), runtime?.Name,
+            addresses ? runtime?.Url : null, ArtifactUrlOrNull(baseUrl, m.Hash), m.CreatedAt, m.UpdatedAt);
+        return program is null ? view : WithProgram(view, program);
     }
 
-    /// <summary>A program module not placed yet (no runtime accepts it now): state <c>unplaced</c> with the scheduler's reason.</summary>
+    /// <summary>A program module whose placed module is gone: ended for good (its state kept), or not placed yet (<c>unplaced</c>).</summary>
     public static ModuleView Unplaced(FleetSnapshot fleet, Deployment d, string? baseUrl)
     {
         var program = d.Program!;
+        if (program.Status is { IsFinal: true } status)
+        {
+            var runtime = fleet.Runtimes.GetValueOrDefault(status.RuntimeId);
+            return WithProgram(new ModuleView(
+                d.Name, program.Name, status.RuntimeId, program.File, "WA", program.Apis, program.Run.Argv, program.Run.Env, program.Run.Channels,
+                [], null, false, d.Name, d.Hash, status.State, ProgramReason(status), runtime?.Name, null,
+                ArtifactUrlOrNull(baseUrl, d.Hash), d.CreatedAt, status.At), program);
+        }
+
         var reason = fleet.Unplaced.GetValueOrDefault(d.Name);
-        return new ModuleView(
+        return WithProgram(new ModuleView(
             d.Name, program.Name, program.Parent ?? "", program.File, "WA", program.Apis, program.Run.Argv, program.Run.Env, program.Run.Channels,
             [], null, false, d.Name, d.Hash, "unplaced", baseUrl is not null ? reason : ControlAccess.HideAddresses(reason), null, null,
-            ArtifactUrlOrNull(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt) { Restart = program.Run.Restart };
+            ArtifactUrlOrNull(baseUrl, d.Hash), d.CreatedAt, d.UpdatedAt), program);
     }
+
+    /// <summary>Program deployments with no placed module (ended, or waiting to be placed): <c>GET /api/modules</c> lists them too.</summary>
+    public static IEnumerable<Deployment> ProgramsWithoutModule(FleetSnapshot fleet)
+    {
+        var placed = fleet.Modules.Values.Select(m => m.Deployment).ToHashSet(StringComparer.Ordinal);
+        return fleet.Deployments.Values.Where(d => d.Program is not null && !placed.Contains(d.Name));
+    }
+
+    private static ModuleView WithProgram(ModuleView view, ProgramSpec program) => view with
+    {
+        Restart = program.Run.Restart,
+        WallClockSeconds = program.Run.WallClockSeconds,
+        Run = program.Status?.Run,
+        ExitCode = program.Status?.ExitCode,
+        Ended = program.Status?.State is ProgramStatus.Exited or ProgramStatus.Lost or ProgramStatus.Restarting ? program.Status.Ended : null,
+        NextAttemptAt = program.Status?.NextAttemptAt,
+    };
+
+    /// <summary>How an ended program's last run ended, in the words of a placed module's reason.</summary>
+    private static string? ProgramReason(ProgramStatus status) =>
+        status.Ended == "exited" ? $"run {status.Run} exited with code {status.ExitCode}"
+        : status.State == ProgramStatus.Lost || status.Ended == "drained" ? status.Reason
+        : $"run {status.Run} ended {status.Ended}: {status.Reason}";
 
     /// <param name="baseUrl">The orchestrator's URL for artifact links; null when the caller may not see addresses.</param>
     /// <param name="placed">The modules of <paramref name="d"/> when the caller has them grouped already (a list).</param>

@@ -27,6 +27,10 @@ public static class ModuleEndpoints
                     .Where(m => (deployment is null || m.Deployment == deployment) && (runtimeIds is null || runtimeIds.Contains(m.RuntimeId)))
                     .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
                     .Select(m => FleetViews.Module(fleet, m, baseUrl))
+                    .Concat(runtimeIds is null
+                        ? FleetViews.ProgramsWithoutModule(fleet).Where(d => deployment is null || d.Name == deployment)
+                            .OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => FleetViews.Unplaced(fleet, d, baseUrl))
+                        : [])
                     .ToList();
                 return Results.Ok(new ModuleList(modules.Count, modules));
             })

@@ -35,4 +35,24 @@ public sealed record ModuleView(
     /// <summary>A program module's restart policy (docs/silverline.md); null for a replica of a deployment.</summary>
     [JsonPropertyName("restart")]
     public string? Restart { get; init; }
+
+    /// <summary>A program module's wall-clock limit per run, in seconds; null when it has none.</summary>
+    [JsonPropertyName("wallClockSeconds")]
+    public int? WallClockSeconds { get; init; }
+
+    /// <summary>A program module's last run (from 1, as its runtime counts them); null before the first starts.</summary>
+    [JsonPropertyName("run")]
+    public int? Run { get; init; }
+
+    /// <summary>The exit code of a program module's last run, once it has exited.</summary>
+    [JsonPropertyName("exitCode")]
+    public int? ExitCode { get; init; }
+
+    /// <summary>How a program module's last run ended: <c>exited</c>, <c>timed_out</c>, <c>wall_clock_limit</c>, <c>failed</c>, <c>lost</c> or <c>drained</c>.</summary>
+    [JsonPropertyName("ended")]
+    public string? Ended { get; init; }
+
+    /// <summary>When a <c>restarting</c> program module's next run starts.</summary>
+    [JsonPropertyName("nextAttemptAt")]
+    public DateTimeOffset? NextAttemptAt { get; init; }
 }

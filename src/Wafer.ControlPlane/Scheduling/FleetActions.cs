@@ -14,3 +14,9 @@ public sealed record ForgetModule(string ModuleId, string Reason) : FleetAction;
 
 /// <summary>Tell a drained runtime it may stop (send <c>shutdown</c>).</summary>
 public sealed record GrantShutdown(string RuntimeId) : FleetAction;
+
+/// <summary>
+/// A program module's program has ended for good without running to its end (<paramref name="State"/> <c>lost</c>: its
+/// runtime died; <c>exited</c>: a drain stopped it), as its <c>never</c> restart policy says; it is not placed again.
+/// </summary>
+public sealed record EndProgram(string Deployment, string State, string Ended, string Reason) : FleetAction;

@@ -33,6 +33,9 @@ public sealed partial class FleetReconciler
                 case ForgetModule forget when _fleet.Modules.TryGetValue(forget.ModuleId, out var module):
                     await ForgetAsync(module, forget.Reason, cancellationToken);
                     break;
+                case EndProgram end:
+                    await EndProgramAsync(end, cancellationToken);
+                    break;
                 case GrantShutdown shutdown when _fleet.Runtimes.TryGetValue(shutdown.RuntimeId, out var runtime):
                     LogShutdownGranted(runtime.Name, runtime.Id);
                     await SaveRuntimeAsync(runtime with { ShutdownSent = true }, cancellationToken);

@@ -4,18 +4,28 @@ using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Scheduling;
 
-// Program modules (docs/silverline.md): how their runs end.
+// Program modules (docs/silverline.md): their state as their runs start and end.
 public sealed partial class FleetReconciler
 {
+    private async Task OnModuleStartedAsync(RuntimeMessage message, ModuleStartedBody body, CancellationToken cancellationToken)
+    {
+        if (ProgramOn(message.RuntimeId, body.ModuleId) is not var (module, deployment, program) || program.Status is { IsFinal: true })
+        {
+            return;
+        }
+
+        await SaveProgramStatusAsync(deployment, program,
+            new ProgramStatus(ProgramStatus.Running, module.RuntimeId, body.Run, null, null, null, null, Now), cancellationToken);
+    }
+
     /// <summary>
     /// A program's run ended: its module's reason says how (exit code and state, or why it failed, and whether it
-    /// restarts). The module stays placed: with restart <c>never</c> it has ended and occupies its slot until deleted,
-    /// as SilverLine keeps an exited module's row.
+    /// restarts), and its state becomes <c>restarting</c> or, for good, <c>exited</c> (<c>lost</c> when a restarted runtime
+    /// found it interrupted). A program that ended for good is then removed from its runtime; its state stays.
     /// </summary>
     private async Task OnModuleExitedAsync(RuntimeMessage message, ModuleExitedBody body, CancellationToken cancellationToken)
     {
-        if (!_fleet.Modules.TryGetValue(body.ModuleId, out var module) || module.RuntimeId != message.RuntimeId
-            || module.Status != ModuleStatus.Running)
+        if (ProgramOn(message.RuntimeId, body.ModuleId) is not var (module, deployment, program) || module.Status != ModuleStatus.Running)
         {
             return; // not ours, another runtime's, or already being deleted
         }
@@ -24,10 +34,46 @@ public sealed partial class FleetReconciler
         var reason = $"run {body.Run} {how}" + (body.Restarting ? "; restarting" : "");
         LogProgramExited(body.ModuleId, message.RuntimeId, reason);
         await SaveModuleAsync(module with { Reason = reason, UpdatedAt = Now }, cancellationToken);
+        var state = body.Restarting ? ProgramStatus.Restarting : body.State == ProgramStatus.Lost ? ProgramStatus.Lost : ProgramStatus.Exited;
+        await SaveProgramStatusAsync(deployment, program,
+            new ProgramStatus(state, module.RuntimeId, body.Run, body.ExitCode, body.State, body.Reason, body.Restarting ? body.RestartAt : null, Now),
+            cancellationToken);
+    }
+
+    /// <summary>The scheduler's word that a program ended for good without finishing (its runtime lost, or drained).</summary>
+    private async Task EndProgramAsync(EndProgram end, CancellationToken cancellationToken)
+    {
+        if (!_fleet.Deployments.TryGetValue(end.Deployment, out var deployment) || deployment.Program is not { } program || program.Status is { IsFinal: true })
+        {
+            return;
+        }
+
+        LogProgramEnded(end.Deployment, end.State, end.Reason);
+        var last = program.Status;
+        var runtimeId = _fleet.Modules.GetValueOrDefault(end.Deployment)?.RuntimeId ?? last?.RuntimeId ?? "";
+        await SaveProgramStatusAsync(deployment, program,
+            new ProgramStatus(end.State, runtimeId, last?.Run ?? 0, null, end.Ended, end.Reason, null, Now), cancellationToken);
+    }
+
+    private (PlacedModule Module, Deployment Deployment, ProgramSpec Program)? ProgramOn(string runtimeId, string moduleId) =>
+        _fleet.Modules.TryGetValue(moduleId, out var module) && module.RuntimeId == runtimeId
+        && _fleet.Deployments.TryGetValue(module.Deployment, out var deployment) && deployment.Program is { } program
+            ? (module, deployment, program)
+            : null;
+
+    private async Task SaveProgramStatusAsync(Deployment deployment, ProgramSpec program, ProgramStatus status, CancellationToken cancellationToken)
+    {
+        var updated = deployment with { Program = program with { Status = status } };
+        await store.SaveDeploymentAsync(updated, cancellationToken);
+        _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(updated.Name, updated) };
         _dirty = true;
     }
 
     [LoggerMessage(EventId = 5380, EventName = "ProgramModuleExited", Level = LogLevel.Information,
         Message = "Program module {ModuleId} on runtime {RuntimeId}: {Reason}")]
     private partial void LogProgramExited(string moduleId, string runtimeId, string reason);
+
+    [LoggerMessage(EventId = 5381, EventName = "ProgramModuleEnded", Level = LogLevel.Warning,
+        Message = "Program module {ModuleId} is {State}: {Reason}")]
+    private partial void LogProgramEnded(string moduleId, string state, string reason);
 }

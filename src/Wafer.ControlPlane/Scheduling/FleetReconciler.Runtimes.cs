@@ -29,6 +29,7 @@ public sealed partial class FleetReconciler
         ErrorBody error => OnRuntimeErrorAsync(message, error, cancellationToken),
         JobExitedBody job => OnJobExited(message, job),
         ModuleExitedBody exited => OnModuleExitedAsync(message, exited, cancellationToken),
+        ModuleStartedBody started => OnModuleStartedAsync(message, started, cancellationToken),
         _ => Task.CompletedTask,
     };
 
@@ -233,6 +234,7 @@ public sealed partial class FleetReconciler
     {
         var now = Now;
         var wanted = _fleet.Deployments.TryGetValue(plugin, out var deployment) && deployment.Hash == hash && state == "running"
+                     && deployment.Program?.Status is not { IsFinal: true }
                      && runtime.Accepting && !_fleet.ModulesOn(runtime.Id).Any(m => m.Deployment == plugin && m.Occupies);
         if (wanted)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Wafer.ControlPlane.Fleet;
+using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Scheduling;
 
@@ -13,6 +14,7 @@ internal sealed class SchedulingPass
     private readonly ImmutableDictionary<string, string>.Builder _unplaced = ImmutableDictionary.CreateBuilder<string, string>(StringComparer.Ordinal);
     private readonly HashSet<string> _gone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _removing = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _ended = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _occupancy = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _hosts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PlacedModule>> _byDeployment = new(StringComparer.Ordinal);
@@ -51,6 +53,12 @@ internal sealed class SchedulingPass
             if (!_runtimes.TryGetValue(module.RuntimeId, out var runtime) || !runtime.Alive)
             {
                 found.Add((module, true, "its runtime is offline"));
+                if (module.Status is ModuleStatus.Pending or ModuleStatus.Running
+                    && _fleet.Deployments.GetValueOrDefault(module.Deployment)?.Program is { Run.Restart: RestartPolicy.Never, Status: not { IsFinal: true } })
+                {
+                    EndProgram(module.Deployment, ProgramStatus.Lost, ProgramStatus.Lost,
+                        $"its runtime {runtime?.Name ?? module.RuntimeId} was lost while it ran; its restart policy is never");
+                }
             }
             else if (!_fleet.Deployments.TryGetValue(module.Deployment, out var deployment))
             {
@@ -106,6 +114,10 @@ internal sealed class SchedulingPass
             .ToList();
         var current = live.Where(m => m.Hash == deployment.Hash && _runtimes[m.RuntimeId] is { Accepting: true } r && Fits(deployment, r)).ToList();
         var leaving = live.Where(m => !current.Contains(m)).ToList();
+        if (deployment.Program is { } program && ReconcileProgram(deployment, program, live, leaving))
+        {
+            return;
+        }
 
         if (current.Count > deployment.Replicas)
         {
@@ -161,6 +173,59 @@ internal sealed class SchedulingPass
             {
                 _unplaced[deployment.Name] = Explain(deployment, deployment.Replicas - need);
             }
+        }
+    }
+
+    /// <summary>
+    /// A program module is never run twice at once: an ended program is removed and not placed again; one leaving its
+    /// runtime (a drain) stops there first and is placed again under its uuid once gone (<c>always</c>,
+    /// <c>on-failure</c>), or ends there (<c>never</c>). True when that settles the deployment for this pass.
+    /// </summary>
+    private bool ReconcileProgram(Deployment deployment, ProgramSpec program, List<PlacedModule> live, List<PlacedModule> leaving)
+    {
+        if (program.Status is { IsFinal: true } || _ended.Contains(deployment.Name))
+        {
+            foreach (var module in live)
+            {
+                Remove(module, "its program has ended");
+            }
+
+            return true;
+        }
+
+        if (leaving.Count > 0)
+        {
+            foreach (var module in leaving)
+            {
+                var runtime = _runtimes[module.RuntimeId];
+                if (program.Run.Restart == RestartPolicy.Never)
+                {
+                    EndProgram(deployment.Name, ProgramStatus.Exited, "drained", $"stopped: its runtime {runtime.Name} is draining and its restart policy is never");
+                    Remove(module, $"its runtime {runtime.Name} is draining; restart policy never: stopped, not moved");
+                }
+                else
+                {
+                    Remove(module, runtime.Accepting ? "its runtime no longer matches the module" : $"moved off the draining runtime {runtime.Name}");
+                }
+            }
+
+            return true;
+        }
+
+        if (ModulesOf(deployment.Name).FirstOrDefault(m => m.Status == ModuleStatus.Deleting && !_gone.Contains(m.Id)) is { } stopping)
+        {
+            _unplaced[deployment.Name] = $"waiting for the program to stop on runtime {stopping.RuntimeId} before it is placed again";
+            return true;
+        }
+
+        return false;
+    }
+
+    private void EndProgram(string deployment, string state, string ended, string reason)
+    {
+        if (_ended.Add(deployment))
+        {
+            _actions.Add(new EndProgram(deployment, state, ended, reason));
         }
     }
 

@@ -68,7 +68,7 @@ public static class ModuleRequestReader
         }
 
         env.AddRange(Strings(data, "env", "data.env") ?? []);
-        var program = new ProgramBody(argv, env, Channels(data), Optional(data, "restart") ?? RestartPolicy.Never);
+        var program = new ProgramBody(argv, env, Channels(data), Optional(data, "restart") ?? RestartPolicy.Never, WallClockSeconds(data));
         if (ProgramRules.Problem(program) is { } problem)
         {
             throw Refuse("invalid field", problem);
@@ -134,6 +134,12 @@ public static class ModuleRequestReader
         !owner.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null ? null
         : value.ValueKind == JsonValueKind.String ? value.GetString()
         : throw Refuse("invalid field", $"{name} must be a string, got {value.ValueKind}");
+
+    /// <summary>Wafer's <c>wallClockSeconds</c>: a whole number of seconds (its range is <see cref="ProgramRules"/>').</summary>
+    private static int? WallClockSeconds(JsonElement data) =>
+        !data.TryGetProperty("wallClockSeconds", out var value) || value.ValueKind == JsonValueKind.Null ? null
+        : value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var seconds) ? seconds
+        : throw Refuse("invalid field", $"wallClockSeconds must be a whole number of seconds from 1 to {ProgramRules.MaxWallClockSeconds}, got {value.GetRawText()}");
 
     private static List<string>? Strings(JsonElement owner, string name, string path) =>
         Field(owner, name) is { ValueKind: not JsonValueKind.Null } value ? Strings(value, path) : null;

@@ -15,13 +15,14 @@ public sealed record ProgramView(
     [property: JsonPropertyName("apis")] IReadOnlyList<string> Apis,
     [property: JsonPropertyName("args")] ProgramArgsView Args,
     [property: JsonPropertyName("channels")] IReadOnlyList<ChannelBody> Channels,
-    [property: JsonPropertyName("restart")] string Restart)
+    [property: JsonPropertyName("restart")] string Restart,
+    [property: JsonPropertyName("wallClockSeconds")] int? WallClockSeconds)
 {
     public static ProgramView Of(Deployment deployment)
     {
         var program = deployment.Program ?? throw new ArgumentException($"deployment {deployment.Name} is not a module", nameof(deployment));
         return new ProgramView("module", deployment.Name, program.Name, program.Parent, program.File, deployment.Hash, program.Apis,
-            new ProgramArgsView(program.Run.Argv, program.Run.Env), program.Run.Channels, program.Run.Restart);
+            new ProgramArgsView(program.Run.Argv, program.Run.Env), program.Run.Channels, program.Run.Restart, program.Run.WallClockSeconds);
     }
 }
 

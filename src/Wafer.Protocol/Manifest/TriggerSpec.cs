@@ -19,10 +19,15 @@ public sealed record MqttTriggerSpec(string Topic, string Function, string? Repl
 }
 
 /// <summary>
-/// Fires on <see cref="Schedule"/> (cron, five fields or six with seconds first, UTC): calls <see cref="Function"/> with
-/// <see cref="ArgumentsJson"/> (functions plugins), or starts a job of the plugin itself with <see cref="Job"/> (command plugins).
+/// Fires on <see cref="Schedule"/> (cron, five fields or six with seconds first, in <see cref="TimeZone"/>): calls
+/// <see cref="Function"/> with <see cref="ArgumentsJson"/> (functions plugins), or starts a job of the plugin itself with
+/// <see cref="Job"/> (command plugins).
 /// </summary>
-public sealed record CronTriggerSpec(string Schedule, bool HasSeconds, string? Function, string ArgumentsJson, CronJobSpec? Job) : TriggerSpec;
+public sealed record CronTriggerSpec(string Schedule, bool HasSeconds, string? Function, string ArgumentsJson, CronJobSpec? Job) : TriggerSpec
+{
+    /// <summary>The IANA time zone the schedule is read in (<c>Europe/Paris</c>); null: UTC.</summary>
+    public string? TimeZone { get; init; }
+}
 
 /// <summary>The job a cron trigger of a command plugin starts: its <c>args</c>, <c>env</c> and <c>stdin</c> as in <c>POST /jobs</c>.</summary>
 public sealed record CronJobSpec(ValueList<string> Args, ManifestMap<string> Env, string Stdin);

@@ -104,7 +104,7 @@ internal static class TriggersReader
 
     private static CronTriggerSpec ReadCron(JsonElement element, string path)
     {
-        string? schedule = null, function = null, arguments = null;
+        string? schedule = null, function = null, arguments = null, timeZone = null;
         var hasSeconds = false;
         CronJobSpec? job = null;
         foreach (var property in element.EnumerateObject())
@@ -126,8 +126,11 @@ internal static class TriggersReader
                 case "job":
                     job = ReadJob(property.Value, p);
                     break;
+                case "timezone":
+                    timeZone = CheckTimeZone(ManifestValues.NonEmptyString(property.Value, p).Trim(), p);
+                    break;
                 default:
-                    throw new ManifestException($"{p} is not a key of a cron trigger (cron, function, args, job)");
+                    throw new ManifestException($"{p} is not a key of a cron trigger (cron, timezone, function, args, job)");
             }
         }
 
@@ -141,7 +144,18 @@ internal static class TriggersReader
             throw new ManifestException($"{path}.args are a function's arguments; a job takes \"job\": {{\"args\": [...]}}");
         }
 
-        return new CronTriggerSpec(schedule!, hasSeconds, function, arguments ?? "{}", job) { Path = path };
+        return new CronTriggerSpec(schedule!, hasSeconds, function, arguments ?? "{}", job) { Path = path, TimeZone = timeZone };
+    }
+
+    /// <summary>An IANA time zone this machine knows (its tz database); Windows names are refused, so a manifest means one thing everywhere.</summary>
+    private static string CheckTimeZone(string id, string path)
+    {
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) || !zone.HasIanaId)
+        {
+            throw new ManifestException($"{path} '{id}' is not an IANA time zone (such as \"Europe/Paris\" or \"UTC\")");
+        }
+
+        return id;
     }
 
     /// <summary>Five fields (minute first) or six (second first), as Cronos reads them; true for six.</summary>

@@ -57,14 +57,21 @@ public sealed record ModuleFailedBody(string? RequestId, string ModuleId, string
 public sealed record ModuleDeletedBody(string? RequestId, string ModuleId) : IMessageBody;
 
 /// <summary>A program module's run ended (docs/silverline.md): how, and whether it starts again.</summary>
-/// <param name="State">How the run ended: <c>exited</c>, <c>timed_out</c> or <c>failed</c> (trap, out of memory or fuel, interrupted).</param>
+/// <param name="State">How the run ended: <c>exited</c>, <c>timed_out</c> (the manifest's <c>timeoutMs</c>), <c>wall_clock_limit</c>
+/// (the module's <c>wallClockSeconds</c>), <c>failed</c> (trap, out of memory or fuel) or <c>lost</c> (the runtime stopped
+/// while it ran and its policy is <c>never</c>).</param>
 /// <param name="Reason">Why a run that did not exit by itself failed; null when it exited.</param>
 /// <param name="Stdout">The end of its standard output, bounded.</param>
 /// <param name="Stderr">The end of its standard error, bounded.</param>
 /// <param name="Run">Which run this was, from 1.</param>
 /// <param name="Restarting">True when the restart policy starts it again.</param>
+/// <param name="RestartAt">When the next run starts, while <paramref name="Restarting"/>.</param>
 public sealed record ModuleExitedBody(
-    string ModuleId, int? ExitCode, string State, string? Reason, string Stdout, string Stderr, int Run, bool Restarting) : IMessageBody;
+    string ModuleId, int? ExitCode, string State, string? Reason, string Stdout, string Stderr, int Run, bool Restarting,
+    DateTimeOffset? RestartAt = null) : IMessageBody;
+
+/// <summary>A program module's run <paramref name="Run"/> (from 1 in this runtime process) started.</summary>
+public sealed record ModuleStartedBody(string ModuleId, int Run) : IMessageBody;
 
 public sealed record JobExitedBody(string JobId, string Plugin, int? ExitCode, string State) : IMessageBody;
 

@@ -11,6 +11,7 @@ public static class MessageTypes
     public const string ModuleDeleted = "module_deleted";
     public const string JobExited = "job_exited";
     public const string ModuleExited = "module_exited";
+    public const string ModuleStarted = "module_started";
     public const string Error = "error";
     public const string Fatal = "fatal";
     public const string CreateModule = "create_module";
@@ -25,7 +26,7 @@ public static class MessageTypes
         ["announce"] = [Announce],
         ["status"] = [Status],
         ["keepalive"] = [Keepalive],
-        ["events"] = [ModuleRunning, ModuleFailed, ModuleDeleted, JobExited, ModuleExited, Error, Fatal],
+        ["events"] = [ModuleRunning, ModuleFailed, ModuleDeleted, JobExited, ModuleExited, ModuleStarted, Error, Fatal],
         ["commands"] = [CreateModule, DeleteModule, Drain, Shutdown],
     };
 
@@ -40,6 +41,7 @@ public static class MessageTypes
         [ModuleDeleted] = typeof(ModuleDeletedBody),
         [JobExited] = typeof(JobExitedBody),
         [ModuleExited] = typeof(ModuleExitedBody),
+        [ModuleStarted] = typeof(ModuleStartedBody),
         [Error] = typeof(ErrorBody),
         [Fatal] = typeof(FatalBody),
         [CreateModule] = typeof(CreateModuleBody),

@@ -13,6 +13,9 @@ public static class ProgramRules
     public const int MaxPathLength = 128;
     public const int MaxTopicLength = 256;
 
+    /// <summary>The longest wall-clock limit a module may ask for: one week.</summary>
+    public const int MaxWallClockSeconds = 7 * 24 * 3600;
+
     public static readonly IReadOnlyList<string> Modes = ["r", "w", "rw"];
 
     /// <summary>The first problem with <paramref name="program"/>, or null when it may run.</summary>
@@ -53,7 +56,9 @@ public static class ProgramRules
 
         return ChannelsProblem(program.Channels)
                ?? (RestartPolicy.All.Contains(program.Restart) ? null
-                   : $"restart is '{program.Restart}'; expected one of {string.Join(", ", RestartPolicy.All)}");
+                   : $"restart is '{program.Restart}'; expected one of {string.Join(", ", RestartPolicy.All)}")
+               ?? (program.WallClockSeconds is not { } seconds || seconds is >= 1 and <= MaxWallClockSeconds ? null
+                   : $"wallClockSeconds is {seconds}; expected a whole number of seconds from 1 to {MaxWallClockSeconds}");
     }
 
     private static string? ChannelsProblem(IReadOnlyList<ChannelBody> channels)

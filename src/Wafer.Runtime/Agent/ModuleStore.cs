@@ -51,6 +51,26 @@ public sealed partial class ModuleStore(IOptions<RuntimeOptions> options, Plugin
         }
     }
 
+    /// <summary>Records that a program module's program has ended for good, so a restart does not run it again.</summary>
+    public void MarkEnded(string moduleId)
+    {
+        var path = RecordPath(moduleId);
+        try
+        {
+            lock (files.Gate)
+            {
+                if (File.Exists(path) && JsonSerializer.Deserialize<StoredModule>(File.ReadAllBytes(path), Json) is { Ended: false } module)
+                {
+                    DurableFiles.Write(path, JsonSerializer.SerializeToUtf8Bytes(module with { Ended = true }, Json));
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            SaveFailed(logger, moduleId, Root, ex.Message);
+        }
+    }
+
     /// <summary>Forgets a module; its wasm goes too when no other module or upload names it.</summary>
     /// <param name="hashStillUsed">Another module being placed uses the hash (its record may not be written yet).</param>
     public void Delete(string moduleId, string hash, bool hashStillUsed)

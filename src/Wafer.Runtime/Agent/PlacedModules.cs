@@ -100,9 +100,10 @@ public sealed partial class PlacedModules(
         }
     }
 
-    /// <summary>Serves again the modules kept on disk by an earlier run (before the runtime rejoins).</summary>
-    public void Restore()
+    /// <summary>Serves again the modules kept on disk by an earlier run (before the runtime rejoins); returns those served.</summary>
+    public IReadOnlyList<StoredModule> Restore()
     {
+        var restored = new List<StoredModule>();
         _gate.Wait();
         try
         {
@@ -128,6 +129,7 @@ public sealed partial class PlacedModules(
 
                     Serve(stored.ModuleId, stored.Plugin, stored.Hash, wasm, ReadManifest(stored.Manifest, stored.Config, stored.Plugin));
                     ModuleRestored(logger, stored.ModuleId, stored.Plugin, stored.Hash[..12]);
+                    restored.Add(stored);
                 }
                 catch (ModuleRefusedException ex)
                 {
@@ -137,12 +139,16 @@ public sealed partial class PlacedModules(
             }
 
             Publish();
+            return restored;
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    /// <summary>A program module's program ended for good: a restart of this runtime leaves it ended.</summary>
+    public void ProgramEnded(string moduleId) => store.MarkEnded(moduleId);
 
     private async Task<CreateOutcome> CreateLockedAsync(CreateModuleBody command, CancellationToken cancellationToken)
     {
@@ -295,7 +301,7 @@ public sealed partial class PlacedModules(
     }
 
     private static StoredModule ToStored(CreateModuleBody command, string hash) =>
-        new(command.ModuleId, command.Plugin, hash, command.Manifest, command.Config);
+        new(command.ModuleId, command.Plugin, hash, command.Manifest, command.Config, command.Program);
 
     private static bool IsPlaced(LoadedPlugin plugin) => plugin.Owner == PluginOwner.Placement;
 

@@ -72,6 +72,7 @@ public sealed partial class RuntimeAgent
     private async Task CreateModuleAsync(string requestId, CreateModuleBody create, CancellationToken cancellationToken)
     {
         CreateOutcome outcome;
+        var unchanged = _modules.IsRunning(create.ModuleId, create.Hash);
         if (_draining && !_modules.IsRunning(create.ModuleId, create.Hash))
         {
             outcome = new CreateOutcome("runtime is draining and accepts no new modules", []);
@@ -90,10 +91,10 @@ public sealed partial class RuntimeAgent
         await PublishEventAsync(outcome.Failure is null ? MessageTypes.ModuleRunning : MessageTypes.ModuleFailed, outcome.Failure is null
             ? new ModuleRunningBody(requestId, create.ModuleId, create.Plugin, create.Hash.ToLowerInvariant())
             : new ModuleFailedBody(requestId, create.ModuleId, outcome.Failure));
-        if (outcome.Failure is null && create.Program is { } program)
+        if (outcome.Failure is null && create.Program is { } program && !unchanged)
         {
-            // A program module runs as soon as it is loaded; each run's end goes to the orchestrator.
-            _programs.Start(create.ModuleId, create.Plugin, program, exited => PublishEventAsync(MessageTypes.ModuleExited, exited));
+            // A program module runs as soon as it is loaded (the same command again leaves its run alone).
+            _programs.Start(create.ModuleId, create.Plugin, program, ProgramReports(create.ModuleId));
         }
     }
 }

@@ -72,4 +72,12 @@ public sealed partial class RuntimeAgent
     [LoggerMessage(EventId = 2716, EventName = "FleetTokenMissing", Level = LogLevel.Error,
         Message = "The orchestrator at {Url} accepts only messages signed with the fleet token and this runtime has none, so it refuses what this runtime sends. Start the runtime with --token (or WAFER_TOKEN) set to the fleet's token")]
     private static partial void FleetTokenMissing(ILogger logger, string url);
+
+    [LoggerMessage(EventId = 2717, EventName = "ProgramRestored", Level = LogLevel.Information,
+        Message = "Program module {ModuleId} runs again after this runtime's restart (restart policy {Restart})")]
+    private static partial void ProgramRestored(ILogger logger, string moduleId, string restart);
+
+    [LoggerMessage(EventId = 2718, EventName = "ProgramLost", Level = LogLevel.Warning,
+        Message = "Program module {ModuleId} was running when this runtime stopped; its restart policy is never, so it is reported lost")]
+    private static partial void ProgramLost(ILogger logger, string moduleId);
 }

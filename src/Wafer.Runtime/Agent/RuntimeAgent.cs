@@ -42,6 +42,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     private RuntimeIdentity? _identity;
     private readonly Topics _topics;
     private readonly Programs.ProgramRunner _programs;
+    private IReadOnlyList<StoredModule> _restored = [];
     private RuntimeKeys? _keys;
     private CommandGuard _guard = new(null, TimeProvider.System);
     private volatile string? _willId;
@@ -109,7 +110,7 @@ public sealed partial class RuntimeAgent : BackgroundService
         _keys = _options.ControlToken is { Length: > 0 } token ? new RuntimeKeys(token, _identity.Id) : null;
         _guard = new CommandGuard(_keys, TimeProvider.System);
         Name = _options.Name ?? $"{Dns.GetHostName().ToLowerInvariant()}-{_identity.Id[..8]}";
-        _modules.Restore();
+        _restored = _modules.Restore();
         _onStarted = _lifetime.ApplicationStarted.Register(() =>
         {
             try
@@ -144,6 +145,7 @@ public sealed partial class RuntimeAgent : BackgroundService
                 WarmedUp(_logger, warmUp?.TotalMilliseconds ?? -1);
             }
 
+            RunRestoredPrograms();
             AgentStarted(_logger, _identity!.Id, Name!, Url!, _broker.ToString());
             var keepalive = KeepaliveLoopAsync(stoppingToken);
             var inbox = InboxLoopAsync(stoppingToken);

@@ -20,13 +20,19 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>The state of a run stopped by the module's own <see cref="ProgramBody.WallClockSeconds"/>.</summary>
+    public const string WallClockLimit = "wall_clock_limit";
+
+    /// <summary>The state reported for a run the runtime's own stop interrupted, when the policy does not start it again.</summary>
+    public const string Lost = "lost";
+
     /// <summary>The most bytes of each output stream an exit report carries (its end).</summary>
     public const int ReportedOutputChars = 16 * 1024;
 
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _running = new(StringComparer.Ordinal);
 
-    /// <summary>Starts <paramref name="moduleId"/>'s program (the loaded plugin <paramref name="plugin"/>); <paramref name="exited"/> hears each run's end.</summary>
-    public void Start(string moduleId, string plugin, ProgramBody program, Func<ModuleExitedBody, Task> exited)
+    /// <summary>Starts <paramref name="moduleId"/>'s program (the loaded plugin <paramref name="plugin"/>); <paramref name="reports"/> hears each run's start and end.</summary>
+    public void Start(string moduleId, string plugin, ProgramBody program, ProgramReports reports)
     {
         var stop = new CancellationTokenSource();
         if (_running.TryRemove(moduleId, out var previous))
@@ -35,7 +41,7 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         }
 
         _running[moduleId] = stop;
-        _ = Task.Run(() => SuperviseAsync(moduleId, plugin, program, exited, stop));
+        _ = Task.Run(() => SuperviseAsync(moduleId, plugin, program, reports, stop));
     }
 
     /// <summary>Stops the module's program, if it runs here; no report follows.</summary>
@@ -56,12 +62,12 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         }
     }
 
-    private async Task SuperviseAsync(string moduleId, string plugin, ProgramBody program, Func<ModuleExitedBody, Task> exited, CancellationTokenSource stop)
+    private async Task SuperviseAsync(string moduleId, string plugin, ProgramBody program, ProgramReports reports, CancellationTokenSource stop)
     {
         var backoff = FirstBackoff;
         for (var run = 1; !stop.IsCancellationRequested; run++)
         {
-            var final = await RunOnceAsync(moduleId, plugin, program, stop.Token);
+            var final = await RunOnceAsync(moduleId, plugin, program, run, reports, stop.Token);
             if (stop.IsCancellationRequested)
             {
                 return; // deleted or replaced: whoever stopped it reports
@@ -69,15 +75,13 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
 
             var failed = final.State != JobRecord.Exited || final.ExitCode != 0;
             var restarting = program.Restart == RestartPolicy.Always || (program.Restart == RestartPolicy.OnFailure && failed);
+
+            // A run that lasted a while was healthy: start over from the first backoff.
+            backoff = final.DurationMs is { } ms && ms > MaxBackoff.TotalMilliseconds ? FirstBackoff : backoff;
+            DateTimeOffset? restartAt = restarting ? DateTimeOffset.UtcNow + backoff : null;
             ProgramExited(logger, moduleId, run, final.State, final.ExitCode, final.Error ?? "", restarting);
-            try
-            {
-                await exited(new ModuleExitedBody(moduleId, final.ExitCode, final.State, final.Error, Tail(final.Stdout), Tail(final.Stderr), run, restarting));
-            }
-            catch (Exception ex)
-            {
-                ProgramReportFailed(logger, moduleId, ex.Message);
-            }
+            await ReportAsync(moduleId, () => reports.Exited(new ModuleExitedBody(
+                moduleId, final.ExitCode, final.State, final.Error, Tail(final.Stdout), Tail(final.Stderr), run, restarting, restartAt)));
 
             if (!restarting)
             {
@@ -85,8 +89,6 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
                 return;
             }
 
-            // A run that lasted a while was healthy: start over from the first backoff.
-            backoff = final.DurationMs is { } ms && ms > MaxBackoff.TotalMilliseconds ? FirstBackoff : backoff;
             try
             {
                 await Task.Delay(backoff, stop.Token);
@@ -100,7 +102,19 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         }
     }
 
-    private async Task<JobRecord> RunOnceAsync(string moduleId, string plugin, ProgramBody program, CancellationToken stop)
+    private async Task ReportAsync(string moduleId, Func<Task> report)
+    {
+        try
+        {
+            await report();
+        }
+        catch (Exception ex)
+        {
+            ProgramReportFailed(logger, moduleId, ex.Message);
+        }
+    }
+
+    private async Task<JobRecord> RunOnceAsync(string moduleId, string plugin, ProgramBody program, int run, ProgramReports reports, CancellationToken stop)
     {
         var failedToStart = new JobRecord("", plugin, JobRecord.Failed, [], new Dictionary<string, string>(), null, "", "", false, false, null, DateTimeOffset.UtcNow, null);
         if (!catalog.Current.PluginsByName.TryGetValue(plugin, out var loaded) || loaded.Type != PluginType.Command || !loaded.TryAcquire())
@@ -116,11 +130,18 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
             env[entry[..equals]] = entry[(equals + 1)..];
         }
 
+        // The module's wall-clock limit stops the run as a delete would; the report says which it was.
+        using var wallClock = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        if (program.WallClockSeconds is { } seconds)
+        {
+            wallClock.CancelAfter(TimeSpan.FromSeconds(seconds));
+        }
+
         // JobRunner puts the plugin's name (the module's id) first in argv, as a shell puts the program's.
         JobRecord? job;
         try
         {
-            job = await jobs.SubmitAsync(loaded, new JobRequest(plugin, program.Argv, env, ""), CancellationToken.None, stop, r => finished.TrySetResult(r));
+            job = await jobs.SubmitAsync(loaded, new JobRequest(plugin, program.Argv, env, ""), CancellationToken.None, wallClock.Token, r => finished.TrySetResult(r));
         }
         catch (Exception ex)
         {
@@ -133,7 +154,11 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         }
 
         ProgramStarted(logger, moduleId, job.Id);
-        return await finished.Task;
+        await ReportAsync(moduleId, () => reports.Started(new ModuleStartedBody(moduleId, run)));
+        var final = await finished.Task;
+        return wallClock.IsCancellationRequested && !stop.IsCancellationRequested && final.State != JobRecord.Exited
+            ? final with { State = WallClockLimit, Error = $"stopped after {program.WallClockSeconds} s, the module's wallClockSeconds" }
+            : final;
     }
 
     private static string Tail(string text) => text.Length <= ReportedOutputChars ? text : text[^ReportedOutputChars..];

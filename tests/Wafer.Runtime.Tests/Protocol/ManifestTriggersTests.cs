@@ -59,6 +59,8 @@ public sealed class ManifestTriggersTests
     [InlineData("""{ "triggers": [ { "mqtt": "a", "function": "f", "qos": 2 } ] }""", "$.triggers[0].qos is not a key of an MQTT trigger")]
     [InlineData("""{ "triggers": [ { "cron": "* * * *", "function": "f" } ] }""", "must be a cron expression of 5 fields")]
     [InlineData("""{ "triggers": [ { "cron": "61 * * * *", "function": "f" } ] }""", "$.triggers[0].cron is not a valid cron expression")]
+    [InlineData("""{ "triggers": [ { "cron": "0 9 * * *", "timezone": "Mars/Olympus", "function": "f" } ] }""", "$.triggers[0].timezone 'Mars/Olympus' is not an IANA time zone")]
+    [InlineData("""{ "triggers": [ { "cron": "0 9 * * *", "timezone": "", "function": "f" } ] }""", "$.triggers[0].timezone")]
     [InlineData("""{ "triggers": [ { "cron": "* * * * *" } ] }""", "exactly one of \"function\" (to call) or \"job\"")]
     [InlineData("""{ "triggers": [ { "cron": "* * * * *", "job": {} } ] }""", "$.triggers[0].job starts a job of this plugin, which needs \"type\": \"command\"")]
     [InlineData("""{ "type": "command", "triggers": [ { "mqtt": "a", "function": "f" } ] }""", "an MQTT trigger calls a function; a command plugin has none")]
