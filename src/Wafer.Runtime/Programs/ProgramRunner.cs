@@ -4,6 +4,7 @@ using Wafer.Protocol.Manifest;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Jobs;
+using Wafer.Runtime.Programs.Channels;
 using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Programs;
@@ -15,7 +16,7 @@ namespace Wafer.Runtime.Programs;
 /// after a backoff that doubles from <see cref="FirstBackoff"/> to <see cref="MaxBackoff"/>. Deleting the module stops
 /// its guest.
 /// </summary>
-public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ILogger<ProgramRunner> logger) : IDisposable
+public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ChannelClient channels, ILogger<ProgramRunner> logger) : IDisposable
 {
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -118,22 +119,39 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
 
         // JobRunner puts the plugin's name (the module's id) first in argv, as a shell puts the program's.
         JobRecord? job;
+        BoundChannels? bound;
         try
         {
-            job = await jobs.SubmitAsync(loaded, new JobRequest(plugin, program.Argv, env, ""), CancellationToken.None, stop, r => finished.TrySetResult(r));
+            bound = program.Channels.Count == 0 ? null : channels.Bind(moduleId, program.Channels);
+        }
+        catch (InvalidOperationException ex)
+        {
+            loaded.Release();
+            return failedToStart with { Error = ex.Message };
+        }
+
+        try
+        {
+            using var endReads = stop.Register(() => bound?.EndReads()); // a stopped module's reads end (end of file)
+            var request = new JobRequest(plugin, program.Argv, env, "") { Channels = bound?.Channels ?? [] };
+            job = await jobs.SubmitAsync(loaded, request, CancellationToken.None, stop, r => finished.TrySetResult(r));
+            if (job is null)
+            {
+                bound?.Dispose();
+                return failedToStart with { Error = "the runtime's job queue is full or it is stopping" };
+            }
+
+            ProgramStarted(logger, moduleId, job.Id);
+            return await finished.Task;
         }
         catch (Exception ex)
         {
             return failedToStart with { Error = $"the runtime could not start the program: {ex.Message}" };
         }
-
-        if (job is null)
+        finally
         {
-            return failedToStart with { Error = "the runtime's job queue is full or it is stopping" };
+            bound?.Dispose();
         }
-
-        ProgramStarted(logger, moduleId, job.Id);
-        return await finished.Task;
     }
 
     private static string Tail(string text) => text.Length <= ReportedOutputChars ? text : text[^ReportedOutputChars..];

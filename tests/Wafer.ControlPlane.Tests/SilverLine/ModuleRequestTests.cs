@@ -109,6 +109,8 @@ public sealed class ModuleRequestTests
     [InlineData("""{"object_id":"x","action":"create","type":"req","data":{"type":"module","file":"2mm.wasm","args":{"env":["=x"]}}}""", "invalid field", "args.env[0] must be KEY=VALUE")]
     [InlineData("""{"object_id":"x","action":"create","type":"req","data":{"type":"module","file":"2mm.wasm","channels":[{"path":"../etc","mode":"r","topic":"t"}]}}""", "invalid field", "channels[0].path '../etc'")]
     [InlineData("""{"object_id":"x","action":"create","type":"req","data":{"type":"module","file":"2mm.wasm","channels":[{"path":"out","mode":"w","topic":"a/#"}]}}""", "invalid field", "has a wildcard")]
+    [InlineData("""{"object_id":"x","action":"create","type":"req","data":{"type":"module","file":"2mm.wasm","channels":[{"path":"in","mode":"r","topic":"realm/proc/control"}]}}""", "invalid field", "channels[0].topic 'realm/proc/control' must be a topic of your own")]
+    [InlineData("""{"object_id":"x","action":"create","type":"req","data":{"type":"module","file":"2mm.wasm","channels":[{"path":"out","mode":"w","topic":"realm/wafer/runtimes/x/commands"}]}}""", "invalid field", "must be a topic of your own")]
     [InlineData("""{"object_id":"x","action":"create","type":"req","data":{"type":"module","file":"2mm.wasm","restart":"sometimes"}}""", "invalid field", "restart is 'sometimes'")]
     [InlineData("""{"object_id":"x","action":"launch","type":"req","data":{}}""", "invalid action/type", "action 'launch'")]
     [InlineData("""{"object_id":"x","action":"delete","type":"req","data":{"type":"module","uuid":"7d3f0a52-4bb4-4bd2-9f0e-2f6a1f0c9f11"}}""", "invalid Module Name/UUID", "no module with uuid")]
