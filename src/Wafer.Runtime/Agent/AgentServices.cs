@@ -17,6 +17,7 @@ public static class AgentServices
         services.AddSingleton(sp => new Programs.Channels.ChannelClient(
             () => Triggers.RuntimeTriggers.ResolveBroker(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value, sp, "-channels"),
             sp.GetRequiredService<ILogger<Programs.Channels.ChannelClient>>()));
+        services.AddSingleton<Programs.Output.ModuleOutputs>();
         services.AddSingleton<Programs.ProgramRunner>();
         services.AddSingleton<RuntimeAgent>();
         services.AddHostedService(sp => sp.GetRequiredService<RuntimeAgent>());

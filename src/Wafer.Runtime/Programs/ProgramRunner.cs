@@ -5,6 +5,7 @@ using Wafer.Protocol.V1;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Jobs;
 using Wafer.Runtime.Programs.Channels;
+using Wafer.Runtime.Programs.Output;
 using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Programs;
@@ -16,7 +17,7 @@ namespace Wafer.Runtime.Programs;
 /// after a backoff that doubles from <see cref="FirstBackoff"/> to <see cref="MaxBackoff"/>. Deleting the module stops
 /// its guest.
 /// </summary>
-public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ChannelClient channels, ILogger<ProgramRunner> logger) : IDisposable
+public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ChannelClient channels, ModuleOutputs outputs, ILogger<ProgramRunner> logger) : IDisposable
 {
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -42,6 +43,7 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
     /// <summary>Stops the module's program, if it runs here; no report follows.</summary>
     public void Stop(string moduleId)
     {
+        outputs.Forget(moduleId);
         if (_running.TryRemove(moduleId, out var stop))
         {
             stop.Cancel();
@@ -62,7 +64,7 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         var backoff = FirstBackoff;
         for (var run = 1; !stop.IsCancellationRequested; run++)
         {
-            var final = await RunOnceAsync(moduleId, plugin, program, stop.Token);
+            var final = await RunOnceAsync(moduleId, plugin, program, run, stop.Token);
             if (stop.IsCancellationRequested)
             {
                 return; // deleted or replaced: whoever stopped it reports
@@ -101,7 +103,7 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         }
     }
 
-    private async Task<JobRecord> RunOnceAsync(string moduleId, string plugin, ProgramBody program, CancellationToken stop)
+    private async Task<JobRecord> RunOnceAsync(string moduleId, string plugin, ProgramBody program, int run, CancellationToken stop)
     {
         var failedToStart = new JobRecord("", plugin, JobRecord.Failed, [], new Dictionary<string, string>(), null, "", "", false, false, null, DateTimeOffset.UtcNow, null);
         if (!catalog.Current.PluginsByName.TryGetValue(plugin, out var loaded) || loaded.Type != PluginType.Command || !loaded.TryAcquire())
@@ -130,10 +132,15 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
             return failedToStart with { Error = ex.Message };
         }
 
+        ModuleOutput? output = null;
         try
         {
             using var endReads = stop.Register(() => bound?.EndReads()); // a stopped module's reads end (end of file)
-            var request = new JobRequest(plugin, program.Argv, env, "") { Channels = bound?.Channels ?? [] };
+            output = outputs.Begin(moduleId, run);
+            var request = new JobRequest(plugin, program.Argv, env, "")
+            {
+                Channels = bound?.Channels ?? [], StdoutObserver = output.Stdout.Append, StderrObserver = output.Stderr.Append,
+            };
             job = await jobs.SubmitAsync(loaded, request, CancellationToken.None, stop, r => finished.TrySetResult(r));
             if (job is null)
             {
@@ -151,6 +158,7 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         finally
         {
             bound?.Dispose();
+            output?.Ended();
         }
     }
 
