@@ -19,6 +19,9 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
     /// <summary>The client id suffix of a runtime's trigger client (<c>wafer-runtime-{id}-triggers</c>).</summary>
     public const string TriggerClientSuffix = "-triggers";
 
+    /// <summary>The client id suffix of a runtime's client for program modules' channels (<c>wafer-runtime-{id}-channels</c>).</summary>
+    public const string ChannelClientSuffix = "-channels";
+
     /// <summary>True when anonymous clients are refused.</summary>
     public bool RequiresCredentials => token is not null || username is not null;
 
@@ -57,8 +60,10 @@ public sealed class BrokerAuthenticator(string? token, string? username, string?
             }
 
             // One client id per runtime: another would take over its session, and the broker would publish its last will.
-            // Its triggers (docs/manifest.md, "Triggers") connect beside it with the same id and a suffix.
+            // Its triggers (docs/manifest.md, "Triggers") and its modules' channels (docs/silverline.md) connect beside it
+            // with the same id and a suffix.
             return clientId == RuntimeClientPrefix + user || clientId == RuntimeClientPrefix + user + TriggerClientSuffix
+                   || clientId == RuntimeClientPrefix + user + ChannelClientSuffix
                 ? new Outcome(BrokerRole.Runtime(topics, user), MqttConnectReasonCode.Success, null)
                 : Refuse(MqttConnectReasonCode.ClientIdentifierNotValid, $"runtime '{user}' must connect with client id {RuntimeClientPrefix}{user}");
         }

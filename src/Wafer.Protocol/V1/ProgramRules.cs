@@ -1,3 +1,4 @@
+using Wafer.Protocol.Manifest;
 namespace Wafer.Protocol.V1;
 
 /// <summary>
@@ -100,6 +101,12 @@ public static class ProgramRules
             if (channel.Writes && channel.Topic.IndexOfAny(['+', '#']) >= 0)
             {
                 return $"channels[{i}].topic '{channel.Topic}' has a wildcard; a channel the module writes (mode {channel.Mode}) needs one topic";
+            }
+
+            // The rule of triggers' topics: a module reads and writes user topics, never the protocol's.
+            if (MqttTopicRules.CheckFilter(channel.Topic) is { } topicProblem)
+            {
+                return $"channels[{i}].topic '{channel.Topic}' {topicProblem}";
             }
         }
 

@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Wafer.Runtime.Hosting;
 
 namespace Wafer.Runtime.Agent;
 
@@ -11,6 +14,10 @@ public static class AgentServices
         services.AddSingleton<ArtifactFetcher>();
         services.AddSingleton<ModuleStore>();
         services.AddSingleton<PlacedModules>();
+        services.AddSingleton(sp => new Programs.Channels.ChannelClient(
+            () => Triggers.RuntimeTriggers.ResolveBroker(sp.GetRequiredService<IOptions<RuntimeOptions>>().Value, sp, "-channels"),
+            sp.GetRequiredService<ILogger<Programs.Channels.ChannelClient>>()));
+        services.AddSingleton<Programs.Output.ModuleOutputs>();
         services.AddSingleton<Programs.ProgramRunner>();
         services.AddSingleton<RuntimeAgent>();
         services.AddHostedService(sp => sp.GetRequiredService<RuntimeAgent>());

@@ -1,3 +1,4 @@
+using Wafer.Runtime.Programs.Output;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -23,6 +24,7 @@ public static class CommandServices
     public static IEndpointRouteBuilder MapWaferCommands(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapWaferJobs();
+        endpoints.MapWaferModuleOutput();
         return endpoints; // handlers are a middleware (HandlerEndpoints.UseWaferHandlers)
     }
 

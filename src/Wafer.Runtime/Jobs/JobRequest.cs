@@ -6,6 +6,15 @@ namespace Wafer.Runtime.Jobs;
 /// <summary>The body of <c>POST /jobs</c>, validated: <c>{"plugin": …, "args": […], "env": {…}, "stdin": "…"}</c>.</summary>
 public sealed record JobRequest(string Plugin, IReadOnlyList<string> Args, IReadOnlyDictionary<string, string> Env, string Stdin)
 {
+    /// <summary>Files the host serves to the run (a program module's channels); never set from a request body.</summary>
+    public IReadOnlyList<Wafer.Wasm.Wasi.Channels.ICommandChannel> Channels { get; init; } = [];
+
+    /// <summary>Hears stdout while the run goes on (a program module's live output).</summary>
+    public Wafer.Wasm.Wasi.WasiOutputObserver? StdoutObserver { get; init; }
+
+    /// <summary>Hears stderr while the run goes on.</summary>
+    public Wafer.Wasm.Wasi.WasiOutputObserver? StderrObserver { get; init; }
+
     private const string Shape = "expected {\"plugin\": \"name\", \"args\": [\"…\"], \"env\": {\"NAME\": \"value\"}, \"stdin\": \"…\"}";
 
     /// <summary>Parses the body; returns null and a message saying what is wrong when it is not a valid request.</summary>

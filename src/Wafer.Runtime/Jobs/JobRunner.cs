@@ -142,6 +142,9 @@ public sealed partial class JobRunner : IHostedService, IDisposable
                 FolderReadOnly = plugin.Manifest.Files?.ReadOnly ?? false,
                 StdoutLimitBytes = _options.OutputLimitBytes,
                 StderrLimitBytes = _options.OutputLimitBytes,
+                Channels = request.Channels,
+                StdoutObserver = request.StdoutObserver,
+                StderrObserver = request.StderrObserver,
             };
             var clock = Stopwatch.StartNew();
             CommandResult result;

@@ -4,6 +4,8 @@ using Wafer.Protocol.Manifest;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Jobs;
+using Wafer.Runtime.Programs.Channels;
+using Wafer.Runtime.Programs.Output;
 using Wafer.Runtime.Storage;
 
 namespace Wafer.Runtime.Programs;
@@ -15,7 +17,7 @@ namespace Wafer.Runtime.Programs;
 /// after a backoff that doubles from <see cref="FirstBackoff"/> to <see cref="MaxBackoff"/>. Deleting the module stops
 /// its guest.
 /// </summary>
-public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ILogger<ProgramRunner> logger) : IDisposable
+public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ChannelClient channels, ModuleOutputs outputs, ILogger<ProgramRunner> logger) : IDisposable
 {
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -47,6 +49,7 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
     /// <summary>Stops the module's program, if it runs here; no report follows.</summary>
     public void Stop(string moduleId)
     {
+        outputs.Forget(moduleId);
         if (_running.TryRemove(moduleId, out var stop))
         {
             stop.Cancel();
@@ -139,23 +142,47 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
 
         // JobRunner puts the plugin's name (the module's id) first in argv, as a shell puts the program's.
         JobRecord? job;
+        BoundChannels? bound;
         try
         {
-            job = await jobs.SubmitAsync(loaded, new JobRequest(plugin, program.Argv, env, ""), CancellationToken.None, wallClock.Token, r => finished.TrySetResult(r));
+            bound = program.Channels.Count == 0 ? null : channels.Bind(moduleId, program.Channels);
+        }
+        catch (InvalidOperationException ex)
+        {
+            loaded.Release();
+            return failedToStart with { Error = ex.Message };
+        }
+
+        ModuleOutput? output = null;
+        JobRecord final;
+        try
+        {
+            using var endReads = wallClock.Token.Register(() => bound?.EndReads()); // a stopped module's reads end (end of file)
+            output = outputs.Begin(moduleId, run);
+            var request = new JobRequest(plugin, program.Argv, env, "")
+            {
+                Channels = bound?.Channels ?? [], StdoutObserver = output.Stdout.Append, StderrObserver = output.Stderr.Append,
+            };
+            job = await jobs.SubmitAsync(loaded, request, CancellationToken.None, wallClock.Token, r => finished.TrySetResult(r));
+            if (job is null)
+            {
+                return failedToStart with { Error = "the runtime's job queue is full or it is stopping" };
+            }
+
+            ProgramStarted(logger, moduleId, job.Id);
+            await ReportAsync(moduleId, () => reports.Started(new ModuleStartedBody(moduleId, run)));
+            final = await finished.Task;
         }
         catch (Exception ex)
         {
             return failedToStart with { Error = $"the runtime could not start the program: {ex.Message}" };
         }
-
-        if (job is null)
+        finally
         {
-            return failedToStart with { Error = "the runtime's job queue is full or it is stopping" };
+            bound?.Dispose();
+            output?.Ended();
         }
 
-        ProgramStarted(logger, moduleId, job.Id);
-        await ReportAsync(moduleId, () => reports.Started(new ModuleStartedBody(moduleId, run)));
-        var final = await finished.Task;
         return wallClock.IsCancellationRequested && !stop.IsCancellationRequested && final.State != JobRecord.Exited
             ? final with { State = WallClockLimit, Error = $"stopped after {program.WallClockSeconds} s, the module's wallClockSeconds" }
             : final;

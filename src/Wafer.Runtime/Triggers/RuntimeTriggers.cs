@@ -38,11 +38,14 @@ public sealed class RuntimeTriggers(PluginCatalog catalog, IOptions<RuntimeOptio
         return Task.CompletedTask;
     }
 
+    private TriggerBroker? Broker(RuntimeOptions o) => ResolveBroker(o, services, "-triggers");
+
     /// <summary>
-    /// The fleet's broker when joined, as this runtime's own broker user (a client id of its own beside the agent's);
-    /// else the <c>--mqtt</c> broker; else none.
+    /// The fleet's broker when joined, as this runtime's own broker user (a client id of its own beside the agent's,
+    /// its id and <paramref name="suffix"/>); else the <c>--mqtt</c> broker; else none. Triggers and program modules'
+    /// channels each connect with one.
     /// </summary>
-    private TriggerBroker? Broker(RuntimeOptions o)
+    internal static TriggerBroker? ResolveBroker(RuntimeOptions o, IServiceProvider services, string suffix)
     {
         if (o.Agent.Enabled && BrokerAddress.TryParse(o.Agent.Join!, out var fleet, out _)
             && services.GetRequiredService<RuntimeAgent>().RuntimeId is { } id)
@@ -56,11 +59,11 @@ public sealed class RuntimeTriggers(PluginCatalog catalog, IOptions<RuntimeOptio
             }
 
             var trust = o.Agent.MqttCa is { } ca ? BrokerTrust.Load(ca, out _) : null;
-            return new TriggerBroker(fleet, user, password, trust, TriggerClientId(id));
+            return new TriggerBroker(fleet, user, password, trust, "wafer-runtime-" + id + suffix);
         }
 
         return o.Triggers.Mqtt is { } url && BrokerAddress.TryParse(url, out var endpoint, out _)
-            ? new TriggerBroker(endpoint, null, null, null, "wafer-triggers-" + Guid.NewGuid().ToString("N")[..12])
+            ? new TriggerBroker(endpoint, null, null, null, "wafer" + suffix + "-" + Guid.NewGuid().ToString("N")[..12])
             : null;
     }
 

@@ -20,6 +20,18 @@ public sealed record CommandInput
     /// <summary>Whether the guest may only read in <see cref="FolderPath"/>.</summary>
     public bool FolderReadOnly { get; init; }
 
+    /// <summary>Files the host serves while the guest runs (a program module's channels), each at its own path.</summary>
+    public IReadOnlyList<Channels.ICommandChannel> Channels { get; init; } = [];
+
+    /// <summary>
+    /// Told each piece of stdout as the guest writes it, on Wasmtime's output thread (it must not block); what is
+    /// kept for the result is unchanged.
+    /// </summary>
+    public WasiOutputObserver? StdoutObserver { get; init; }
+
+    /// <summary>Told each piece of stderr as the guest writes it, as <see cref="StdoutObserver"/>.</summary>
+    public WasiOutputObserver? StderrObserver { get; init; }
+
     /// <summary>Bytes of stdout kept; the rest is counted and reported as truncated.</summary>
     public int StdoutLimitBytes { get; init; } = DefaultOutputLimitBytes;
 

@@ -4,6 +4,7 @@ using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
 using Wafer.Wasm.Invocation;
+using Wafer.Wasm.Wasi.Channels;
 using Wasmtime;
 
 namespace Wafer.Wasm.Wasi;
@@ -24,6 +25,8 @@ public sealed class CommandModule : IDisposable
     private readonly long _memoryCap;
     private readonly ulong _checkTicks;
     private readonly Action _unloaded;
+    private readonly Lazy<Linker> _channelLinker;
+    private readonly Lazy<Module> _passthrough;
     private volatile bool _disposed;
 
     internal CommandModule(
@@ -41,6 +44,8 @@ public sealed class CommandModule : IDisposable
         LoadedFromCache = loadedFromCache;
         _memoryCap = Math.Min(limits.MemoryBytes, options.PoolMaxMemoryBytes);
         _checkTicks = EpochTicker.TicksFor(Math.Min(CheckIntervalMs, limits.TimeoutMs), options.EpochTickMs);
+        _channelLinker = new Lazy<Linker>(() => ChannelImports.CreateLinker(engine.Linker));
+        _passthrough = new Lazy<Module>(() => Module.FromText(engine.Engine, "wafer-wasi-passthrough", WasiPassthrough.Text));
     }
 
     public string Name { get; }
@@ -65,9 +70,11 @@ public sealed class CommandModule : IDisposable
 
         var stdout = new OutputCapture(input.StdoutLimitBytes);
         var stderr = new OutputCapture(input.StderrLimitBytes);
+        // Preopens are numbered after stdin, stdout and stderr, the plugin folder first.
+        var channels = input.Channels.Count == 0 ? null : ChannelFiles.Create(input.Channels, 3 + (input.FolderPath is null ? 0 : 1));
         var stdinPath = input.Stdin.IsEmpty ? null : StdinFile.Create(input.Stdin.Span);
         var started = Stopwatch.GetTimestamp();
-        var state = new CommandRunState(started, TimeSpan.FromMilliseconds(Limits.TimeoutMs), cancellationToken);
+        var state = new CommandRunState(started, TimeSpan.FromMilliseconds(Limits.TimeoutMs), cancellationToken) { Channels = channels };
         try
         {
             using var store = new Store(_engine.Engine, state);
@@ -83,7 +90,7 @@ public sealed class CommandModule : IDisposable
                 ((CommandRunState)s.GetData()!).Check();
                 return _checkTicks;
             });
-            store.SetWasiConfiguration(Configure(input, stdinPath, stdout, stderr));
+            store.SetWasiConfiguration(Configure(input, stdinPath, stdout, stderr, channels));
 
             Memory? memory = null;
             CommandStatus status;
@@ -92,8 +99,13 @@ public sealed class CommandModule : IDisposable
             try
             {
                 state.Check();
-                var instance = _engine.Linker.Instantiate(store, _module);
+                var instance = (channels is null ? _engine.Linker : _channelLinker.Value).Instantiate(store, _module);
                 memory = instance.GetMemory("memory");
+                if (channels is not null)
+                {
+                    channels.Passthrough = memory is null ? null : WasiPassthrough.Create(_engine.Engine, _passthrough.Value, store, memory);
+                }
+
                 instance.GetAction("_start")!.Invoke();
                 status = CommandStatus.Exited;
                 exitCode = 0;
@@ -124,16 +136,17 @@ public sealed class CommandModule : IDisposable
         finally
         {
             StdinFile.Delete(stdinPath);
+            channels?.Dispose();
         }
     }
 
-    private static WasiConfiguration Configure(CommandInput input, string? stdinPath, OutputCapture stdout, OutputCapture stderr)
+    private static WasiConfiguration Configure(CommandInput input, string? stdinPath, OutputCapture stdout, OutputCapture stderr, ChannelFiles? channels)
     {
         var wasi = new WasiConfiguration()
             .WithArgs(input.Args)
             .WithEnvironmentVariables(input.Env.Select(kv => (kv.Key, kv.Value)))
-            .WithStandardOutputCallback(stdout.Write)
-            .WithStandardErrorCallback(stderr.Write);
+            .WithStandardOutputCallback(Observed(stdout, input.StdoutObserver))
+            .WithStandardErrorCallback(Observed(stderr, input.StderrObserver));
         if (stdinPath is not null)
         {
             wasi.WithStandardInput(stdinPath);
@@ -144,8 +157,27 @@ public sealed class CommandModule : IDisposable
             wasi.WithPreopenedDirectory(input.FolderPath, GrantedFolder.GuestPath, mutable: !input.FolderReadOnly);
         }
 
+        foreach (var (host, guest) in channels?.Folders ?? [])
+        {
+            wasi.WithPreopenedDirectory(host, guest, mutable: false);
+        }
+
         return wasi;
     }
+
+    private static WasiOutputCallback Observed(OutputCapture capture, WasiOutputObserver? observer) =>
+        observer is null ? capture.Write : data =>
+        {
+            capture.Write(data);
+            try
+            {
+                observer(data);
+            }
+            catch (Exception)
+            {
+                // An observer's fault must not close the guest's stream (Wasmtime would fail every later write).
+            }
+        };
 
     private (CommandStatus, string) Classify(WasmtimeException exception, CommandRunState state, Memory? memory)
     {
@@ -191,6 +223,16 @@ public sealed class CommandModule : IDisposable
 
         _disposed = true;
         _module.Dispose();
+        if (_channelLinker.IsValueCreated)
+        {
+            _channelLinker.Value.Dispose();
+        }
+
+        if (_passthrough.IsValueCreated)
+        {
+            _passthrough.Value.Dispose();
+        }
+
         _unloaded();
     }
 }

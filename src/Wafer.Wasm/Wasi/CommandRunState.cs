@@ -10,6 +10,9 @@ internal sealed class CommandRunState(long startTimestamp, TimeSpan timeout, Can
 {
     public CancellationToken CancellationToken => cancellationToken;
 
+    /// <summary>The run's channel files, when it has channels.</summary>
+    public Channels.ChannelFiles? Channels { get; init; }
+
     /// <summary>The code the guest passed to <c>proc_exit</c>, once it has.</summary>
     public int? ExitCode { get; private set; }
 
