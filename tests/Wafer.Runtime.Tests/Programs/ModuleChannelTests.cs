@@ -33,11 +33,11 @@ public sealed class ModuleChannelTests
 
         programs.Start(module, "c-module", new ProgramBody(
             ["echo", "/ch/in", "/ch/out", "echo: "], [],
-            [new ChannelBody("/ch/in", "r", prefix + "/in"), new ChannelBody("/ch/out", "w", prefix + "/out")]), e =>
+            [new ChannelBody("/ch/in", "r", prefix + "/in"), new ChannelBody("/ch/out", "w", prefix + "/out")]), new ProgramReports(_ => Task.CompletedTask, e =>
         {
             exits.Enqueue(e);
             return Task.CompletedTask;
-        });
+        }));
         await RuntimeServer.WaitUntilAsync(() => channels.IsSubscribed([prefix + "/in"]), Bound, "the input channel's topic is subscribed");
         foreach (var text in new[] { "one", "two", "three" })
         {
@@ -65,7 +65,7 @@ public sealed class ModuleChannelTests
         var module = Guid.NewGuid().ToString();
 
         programs.Start(module, "c-module", new ProgramBody(
-            ["echo", "/chat", "/chat", "re: "], [], [new ChannelBody("/chat", "rw", prefix + "/chat")]), _ => Task.CompletedTask);
+            ["echo", "/chat", "/chat", "re: "], [], [new ChannelBody("/chat", "rw", prefix + "/chat")]), new ProgramReports(_ => Task.CompletedTask, _ => Task.CompletedTask));
         await RuntimeServer.WaitUntilAsync(() => channels.IsSubscribed([prefix + "/chat"]), Bound, "the channel's topic is subscribed");
         await probe.PublishAsync(prefix + "/chat", "hello"u8.ToArray());
 

@@ -21,11 +21,11 @@ public sealed class ModuleOutputTests
         var module = Guid.NewGuid().ToString();
         var exited = new TaskCompletionSource<ModuleExitedBody>(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        programs.Start(module, "c-module", new ProgramBody(["ticks", "3", "1500"], [], []), e =>
+        programs.Start(module, "c-module", new ProgramBody(["ticks", "3", "1500"], [], []), new ProgramReports(_ => Task.CompletedTask, e =>
         {
             exited.TrySetResult(e);
             return Task.CompletedTask;
-        });
+        }));
         JsonElement live = default;
         await RuntimeServer.WaitUntilAsync(() =>
         {
