@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -17,7 +18,7 @@ public sealed class FailureTests(HostFixture fixture)
         var result = module.Invoke(0, "[]"u8, RecordingContext.None);
 
         clock.Stop();
-        Assert.Equal(InvocationStatus.Timeout, result.Status);
+        Assert.Equal(CallStatus.Timeout, result.Status);
         Assert.Equal("timed out after 200 ms", result.Message);
         Assert.InRange(clock.ElapsedMilliseconds, 190, 3000);
         AssertHostServes();
@@ -35,13 +36,13 @@ public sealed class FailureTests(HostFixture fixture)
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 100; i++)
         {
-            Assert.Equal(InvocationStatus.Ok, echo.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Ok, echo.Invoke(0, "[1]"u8, RecordingContext.None).Status);
         }
 
         clock.Stop();
         Assert.False(looping.IsCompleted, "the loop should still be running");
         Assert.True(clock.ElapsedMilliseconds < 1000, $"100 calls took {clock.ElapsedMilliseconds} ms beside a spinning guest");
-        Assert.Equal(InvocationStatus.Timeout, (await looping).Status);
+        Assert.Equal(CallStatus.Timeout, (await looping).Status);
     }
 
     [Fact]
@@ -52,7 +53,7 @@ public sealed class FailureTests(HostFixture fixture)
 
         var result = module.Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.OutOfFuel, result.Status);
+        Assert.Equal(CallStatus.OutOfFuel, result.Status);
         Assert.Equal("ran out of fuel (100000 units)", result.Message);
         Assert.True(clock.ElapsedMilliseconds < 2000);
         AssertHostServes();
@@ -65,7 +66,7 @@ public sealed class FailureTests(HostFixture fixture)
 
         var result = module.Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.OutOfMemory, result.Status);
+        Assert.Equal(CallStatus.OutOfMemory, result.Status);
         Assert.Contains("2 MiB of its 2 MiB cap", result.Message, StringComparison.Ordinal);
         AssertHostServes();
     }
@@ -75,7 +76,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("unreachable").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wasm trap: wasm `unreachable` instruction executed", result.Message);
         AssertHostServes();
     }
@@ -85,7 +86,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("divzero").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wasm trap: integer divide by zero", result.Message);
         AssertHostServes();
     }
@@ -95,7 +96,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("recursion").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Contains("call stack exhausted", result.Message, StringComparison.Ordinal);
         AssertHostServes();
     }
@@ -105,7 +106,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("abort").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Abort, result.Status);
+        Assert.Equal(CallStatus.Abort, result.Status);
         Assert.Equal("boom at plugin.c:12", result.Message);
         AssertHostServes();
     }
@@ -115,7 +116,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("as-abort").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Abort, result.Status);
+        Assert.Equal(CallStatus.Abort, result.Status);
         Assert.Equal("boom at assembly/index.ts:3:5", result.Message);
     }
 
@@ -124,7 +125,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("as-abort").Invoke(1, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Abort, result.Status);
+        Assert.Equal(CallStatus.Abort, result.Status);
         Assert.Equal("abort", result.Message);
     }
 
@@ -136,7 +137,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module(fixtureName).Invoke(function, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal(expected, result.Message);
         AssertHostServes();
     }
@@ -146,7 +147,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("oob").Invoke(2, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.StartsWith("memory fault at wasm address 0x7ffffff0", result.Message, StringComparison.Ordinal);
         Assert.EndsWith("wasm trap: out of bounds memory access", result.Message, StringComparison.Ordinal);
     }
@@ -156,7 +157,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("bad-alloc").Invoke(0, "[1,2,3]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.StartsWith("wafer_alloc returned pointer 2147483632", result.Message, StringComparison.Ordinal);
         AssertHostServes();
     }
@@ -166,7 +167,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("log").Invoke(0, "[]"u8, new ThrowingContext());
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wafer.log: the host could not record the line: log sink is down", result.Message);
         AssertHostServes();
     }
@@ -178,14 +179,14 @@ public sealed class FailureTests(HostFixture fixture)
         var grow = fixture.Module("grow", new PluginLimits { MemoryMb = 1 });
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(InvocationStatus.Trap, fixture.Module("unreachable").Invoke(0, "[]"u8, RecordingContext.None).Status);
-            Assert.Equal(InvocationStatus.Abort, fixture.Module("abort").Invoke(0, "[]"u8, RecordingContext.None).Status);
-            Assert.Equal(InvocationStatus.OutOfMemory, grow.Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Trap, fixture.Module("unreachable").Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Abort, fixture.Module("abort").Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.OutOfMemory, grow.Invoke(0, "[]"u8, RecordingContext.None).Status);
         }
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(InvocationStatus.Timeout, loop.Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Timeout, loop.Invoke(0, "[]"u8, RecordingContext.None).Status);
         }
 
         AssertHostServes();
@@ -194,7 +195,7 @@ public sealed class FailureTests(HostFixture fixture)
     private void AssertHostServes()
     {
         var result = fixture.Module("echo").Invoke(0, "[\"still here\"]"u8, RecordingContext.None);
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal("[\"still here\"]", Encoding.UTF8.GetString(result.Output!));
     }
 
