@@ -54,6 +54,9 @@ public static class CallStatuses
     /// </summary>
     public static string Code(this CallStatus status) => status == CallStatus.Ok ? "ok" : status.Problem().Name;
 
+    /// <summary>True when <paramref name="code"/> is a <see cref="CallStatus"/> this side knows (a newer peer may send more).</summary>
+    public static bool IsKnown(byte code) => code < Types.Length;
+
     /// <summary>The status a code names, when it names one (a problem's <c>cause</c> read back).</summary>
     public static bool TryParse(string? code, out CallStatus status)
     {
