@@ -10,6 +10,7 @@ public sealed class CacheTests(ITestOutputHelper output) : IDisposable
     private readonly string _cacheDirectory = TempDirectory.Create("wafer-cache-tests");
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Load_SecondTime_ComesFromTheCacheQuickly()
     {
         var bytes = Guests.Bytes("echo");

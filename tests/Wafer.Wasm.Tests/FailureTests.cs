@@ -10,6 +10,7 @@ namespace Wafer.Wasm.Tests;
 public sealed class FailureTests(HostFixture fixture)
 {
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Invoke_EndlessLoop_TimesOutNearTheLimit()
     {
         var module = fixture.Module("loop", new PluginLimits { TimeoutMs = 200 });
@@ -25,6 +26,7 @@ public sealed class FailureTests(HostFixture fixture)
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Invoke_EndlessLoop_DoesNotStallOtherCalls()
     {
         var loop = fixture.Module("loop", new PluginLimits { TimeoutMs = 1500 });
@@ -46,6 +48,7 @@ public sealed class FailureTests(HostFixture fixture)
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Invoke_EndlessLoopWithFuel_RunsOutOfFuel()
     {
         var module = fixture.Module("loop", new PluginLimits { Fuel = 100_000, TimeoutMs = 10_000 });

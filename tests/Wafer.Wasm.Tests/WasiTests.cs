@@ -65,6 +65,7 @@ public sealed class WasiTests(HostFixture fixture)
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Command_Cancelled_StopsWithinMilliseconds()
     {
         using var command = fixture.Host.LoadCommand(Guests.Bytes("wasi-spin"), "wasi-spin", PluginLimits.Default);

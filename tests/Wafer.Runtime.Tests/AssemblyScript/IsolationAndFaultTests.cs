@@ -45,6 +45,7 @@ public sealed class IsolationAndFaultTests(AssemblyScriptServer fixture) : IClas
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task EndlessLoop_TimesOutWithinBounds()
     {
         var watch = Stopwatch.StartNew();
