@@ -24,7 +24,7 @@ public class CallFramesBenchmarks
         CallFrames.WriteCall(call, 7, "hello", "greet", Body);
         _call = new ReadOnlySequence<byte>(call.WrittenMemory.ToArray());
         var answer = new ArrayBufferWriter<byte>();
-        CallFrames.WriteAnswerHead(answer, 7, 200, "67d0dd-2a", "application/json", Result.Length);
+        CallFrames.WriteAnswerHead(answer, 7, CallStatus.Ok, "67d0dd-2a", "application/json", Result.Length);
         answer.Write(Result);
         _answer = new ReadOnlySequence<byte>(answer.WrittenMemory.ToArray());
     }
@@ -50,7 +50,7 @@ public class CallFramesBenchmarks
     public int WriteAnswer()
     {
         _writer.ResetWrittenCount();
-        CallFrames.WriteAnswerHead(_writer, 7, 200, "67d0dd-2a", "application/json", Result.Length);
+        CallFrames.WriteAnswerHead(_writer, 7, CallStatus.Ok, "67d0dd-2a", "application/json", Result.Length);
         _writer.Write(Result);
         return _writer.WrittenCount;
     }
@@ -60,7 +60,7 @@ public class CallFramesBenchmarks
     {
         var buffer = _answer;
         CallFrames.TryRead(ref buffer, CallFrames.MaxFrameBytes, out _, out var payload);
-        var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
+        var (status, _, callId, contentType, body) = CallFrames.ReadAnswer(payload);
         return status + callId!.Length + contentType.Length + (int)body.Length;
     }
 }

@@ -58,7 +58,7 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
 
         if (outcome is null)
         {
-            throw Failed("unavailable", "the plugin was unloaded during the call", null);
+            throw Failed(CallStatus.Unavailable.Code(), "the plugin was unloaded during the call", null);
         }
 
         if (!outcome.Succeeded)

@@ -3,4 +3,4 @@ using System.Data.Common;
 namespace Wafer.Storage;
 
 /// <summary>A SQLite state database whose file is damaged: SQLite refuses it, or its integrity check finds faults.</summary>
-public sealed class StateDatabaseCorruptException(string message, Exception? inner = null) : DbException(message, inner);
+internal sealed class StateDatabaseCorruptException(string message, Exception? inner = null) : DbException(message, inner);

@@ -12,7 +12,7 @@ namespace Wafer.Triggers;
 /// trigger is still running is skipped (and logged), so a slow function never piles up calls. The host runs in one
 /// place per fleet (the orchestrator, or a runtime on its own), which is what makes each occurrence fire once.
 /// </summary>
-public sealed partial class CronTriggerHost(ITriggerTarget target, TimeProvider time, ILogger logger) : IAsyncDisposable
+internal sealed partial class CronTriggerHost(ITriggerTarget target, TimeProvider time, ILogger logger) : IAsyncDisposable
 {
     private readonly Dictionary<string, Schedule> _running = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Wafer.Triggers;
 
 /// <summary>The MQTT trigger host's log events (band 9000-9999).</summary>
-public sealed partial class MqttTriggerHost
+internal sealed partial class MqttTriggerHost
 {
     [LoggerMessage(EventId = 9000, EventName = "TriggerBrokerConnected", Level = LogLevel.Information,
         Message = "MQTT triggers connected to {Broker} as {ClientId}")]

@@ -14,7 +14,7 @@ namespace Wafer.Triggers;
 /// <see cref="ITriggerTarget"/>, and its result or problem is published. One loop connects (again, with backoff) and
 /// keeps the subscriptions equal to the current triggers.
 /// </summary>
-public sealed partial class MqttTriggerHost : IAsyncDisposable
+internal sealed partial class MqttTriggerHost : IAsyncDisposable
 {
     /// <summary>Messages of one trigger that may wait for a free slot, per slot.</summary>
     public const int WaitingPerSlot = 64;

@@ -10,7 +10,7 @@ namespace Wafer.Triggers;
 /// parameter, a string, gets the whole payload as that string (UTF-8); any other function gets the payload as a JSON
 /// object of named arguments, an empty payload meaning <c>{}</c>. The runtime then checks the arguments as for any call.
 /// </summary>
-public static class PayloadArguments
+internal static class PayloadArguments
 {
     public static byte[]? Map(FunctionMetadata? function, ReadOnlySequence<byte> payload, out string? error)
     {

@@ -26,9 +26,9 @@ public sealed partial class TriggerHost : IAsyncDisposable
         Mqtt?.Start();
     }
 
-    public CronTriggerHost Cron { get; }
+    internal CronTriggerHost Cron { get; }
 
-    public MqttTriggerHost? Mqtt { get; }
+    internal MqttTriggerHost? Mqtt { get; }
 
     public void Apply(IReadOnlyList<PluginTriggers> plugins)
     {

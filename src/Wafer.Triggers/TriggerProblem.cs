@@ -9,7 +9,7 @@ namespace Wafer.Triggers;
 /// one, else one of the trigger's, with where the call came from (<c>trigger</c>, <c>plugin</c>, <c>function</c>,
 /// <c>topic</c>) added.
 /// </summary>
-public static class TriggerProblem
+internal static class TriggerProblem
 {
     public static byte[] Of(TriggerAnswer answer, string plugin, string function, string trigger, string topic)
     {

@@ -7,7 +7,7 @@ namespace Wafer.Triggers;
 /// What a successful call publishes: a string result as its UTF-8 text (<c>text/plain</c>), as a single string
 /// parameter takes the payload; any other result as JSON; a <c>void</c> function's as an empty payload.
 /// </summary>
-public static class TriggerReply
+internal static class TriggerReply
 {
     public static (byte[] Payload, string ContentType) Of(byte[] answer)
     {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
@@ -106,7 +107,7 @@ public sealed class WasmModule : IDisposable
         }
 
         instance.State.End();
-        var healthy = result.Status is InvocationStatus.Ok or InvocationStatus.GuestError;
+        var healthy = result.Status is CallStatus.Ok or CallStatus.GuestError;
         if (_pool is not null && healthy)
         {
             _pool.Return(instance);
@@ -121,7 +122,7 @@ public sealed class WasmModule : IDisposable
             instance.Dispose();
         }
 
-        if (result.Status != InvocationStatus.Ok && _logger.IsEnabled(LogLevel.Debug))
+        if (result.Status != CallStatus.Ok && _logger.IsEnabled(LogLevel.Debug))
         {
             WasmLog.InvocationFailed(_logger, Name, functionIndex, result.Status, result.Message);
         }
@@ -160,9 +161,9 @@ public sealed class WasmModule : IDisposable
             var output = instance.State.Result;
             return code switch
             {
-                0 => new(InvocationStatus.Ok, output ?? "null"u8.ToArray(), null),
-                1 when output is not null => new(InvocationStatus.GuestError, output, GuestText.Utf8(output, _textLimits.MessageBytes)),
-                _ => new(InvocationStatus.GuestError, null, $"guest error (wafer_invoke returned {code})"),
+                0 => new(CallStatus.Ok, output ?? "null"u8.ToArray(), null),
+                1 when output is not null => new(CallStatus.GuestError, output, GuestText.Utf8(output, _textLimits.MessageBytes)),
+                _ => new(CallStatus.GuestError, null, $"guest error (wafer_invoke returned {code})"),
             };
         }
         catch (WasmtimeException ex)
@@ -172,7 +173,7 @@ public sealed class WasmModule : IDisposable
         catch (GuestFaultException)
         {
             // Raised by the host between guest calls (e.g. a bad pointer from wafer_alloc); the cause is recorded.
-            return new(instance.State.FailureStatus ?? InvocationStatus.Trap, null, instance.State.FailureMessage);
+            return new(instance.State.FailureStatus ?? CallStatus.Trap, null, instance.State.FailureMessage);
         }
     }
 

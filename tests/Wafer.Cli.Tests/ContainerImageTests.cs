@@ -17,6 +17,7 @@ public sealed class ContainerImageTests
     private const string Image = "localhost/wafer:test";
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Image_ServesTheMountedPlugins_AsNonRoot_AndIsHealthy()
     {
         Assert.True(File.Exists("/usr/bin/podman"), "podman is not installed: scripts/install-test-deps.sh installs it (with runc and mmdebstrap)");

@@ -121,6 +121,7 @@ public sealed class ControlChannelTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task BrokerStoppedWithSigtermUnderLoad_CallsKeepSucceeding_ARuntimeThatDiesMeanwhileStillLeaves()
     {
         var (ids, users) = await FleetUsersAsync(3);

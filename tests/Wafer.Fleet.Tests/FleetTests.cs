@@ -27,6 +27,7 @@ public sealed class FleetTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Deploy_ReplicaCallableOnARuntimeProcess()
     {
         await using var cluster = await FleetCluster.StartAsync();
@@ -63,6 +64,7 @@ public sealed class FleetTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Sigkill_RuntimeHostingAReplica_ServingElsewhereWithinBound()
     {
         await using var cluster = await FleetCluster.StartAsync();
@@ -87,6 +89,7 @@ public sealed class FleetTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Drain_ModulesMoveThenTheRuntimeExits()
     {
         await using var cluster = await FleetCluster.StartAsync();
@@ -114,6 +117,7 @@ public sealed class FleetTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task BrokerRestart_RuntimesReconnect_NothingLost()
     {
         // A broker of the test's own (the shared one is never stopped), with a shared user and no fleet token.
@@ -143,6 +147,7 @@ public sealed class FleetTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task OrchestratorRestart_StateRecovered_RuntimesResynced()
     {
         await using var cluster = await FleetCluster.StartAsync();

@@ -37,6 +37,7 @@ public sealed class FleetTriggerTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task CronTrigger_TwoReplicas_FiresOncePerOccurrence()
     {
         await using var cluster = await FleetCluster.StartAsync(runtimes: 2, inProcessBroker: true);

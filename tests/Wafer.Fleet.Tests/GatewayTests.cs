@@ -99,6 +99,7 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Gateway_RuntimeKilledUnderLoad_NoFailedCallAfterItIsOffline()
     {
         await using var cluster = await FleetCluster.StartAsync();
@@ -158,6 +159,7 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Gateway_RuntimeHungUnderLoad_NewCallsGoToTheOtherWithinTwoSeconds()
     {
         await using var cluster = await FleetCluster.StartAsync(runtimes: 2);
@@ -324,6 +326,7 @@ public sealed class GatewayTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task StandaloneGateway_FollowsTheOrchestratorAndGuardsControlOperations()
     {
         const string token = "gateway-test-token";

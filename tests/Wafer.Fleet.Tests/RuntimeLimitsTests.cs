@@ -22,6 +22,7 @@ public sealed class RuntimeLimitsTests
     private static readonly TimeSpan LoopLimit = TimeSpan.FromSeconds(2);
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task EndlessLoops_32AtOnce_GreetStaysFast_LoopsEndOnTime_ExcessTurnedAway()
     {
         await using var runtime = await LoneRuntime.StartAsync(
@@ -80,6 +81,7 @@ public sealed class RuntimeLimitsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task CallPort_PeerThatNeverReadsAnswers_MemoryStaysBounded_OthersServed()
     {
         await using var runtime = await LoneRuntime.StartAsync(new Dictionary<string, string?> { ["echo"] = null, ["hello"] = null });

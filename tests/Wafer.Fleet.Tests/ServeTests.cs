@@ -78,6 +78,7 @@ public sealed partial class ServeTests : IDisposable
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Serve_CtrlCDuringALongCall_TheCallIsAnswered_ServeExitsCleanly()
     {
         File.Copy(Repository.Guest("loop.wasm"), Path.Combine(_folder, "plugins", "loop.wasm"));

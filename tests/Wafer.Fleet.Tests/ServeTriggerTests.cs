@@ -6,6 +6,7 @@ namespace Wafer.Fleet.Tests;
 public sealed partial class ServeTests
 {
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Serve_FolderPluginCronTrigger_FiresOncePerOccurrence()
     {
         File.Copy(Repository.Guest("c-job.wasm"), Path.Combine(_folder, "plugins", "ticker.wasm"));

@@ -79,6 +79,7 @@ public sealed class GraphQLClientsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task ReplicaSlowerThanTheDeadline_FieldFailsWithDeadlineExceeded()
     {
         await using var slow = await StubRuntime.StartAsync("slow", async context =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -9,6 +10,7 @@ public sealed class CacheTests(ITestOutputHelper output) : IDisposable
     private readonly string _cacheDirectory = TempDirectory.Create("wafer-cache-tests");
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Load_SecondTime_ComesFromTheCacheQuickly()
     {
         var bytes = Guests.Bytes("echo");
@@ -27,7 +29,7 @@ public sealed class CacheTests(ITestOutputHelper output) : IDisposable
         using var second = host.Load(bytes, "echo", PluginLimits.Default, false);
         Assert.True(second.LoadedFromCache);
         Assert.True(second.LoadTime < TimeSpan.FromMilliseconds(200), $"cached load took {second.LoadTime.TotalMilliseconds} ms");
-        Assert.Equal(InvocationStatus.Ok, second.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+        Assert.Equal(CallStatus.Ok, second.Invoke(0, "[1]"u8, RecordingContext.None).Status);
         Assert.True(logger.Has("ModuleCompiled"));
         Assert.True(logger.Has("ModuleLoadedFromCache"));
 
@@ -53,7 +55,7 @@ public sealed class CacheTests(ITestOutputHelper output) : IDisposable
         using var module = restarted.Load(bytes, "counter", PluginLimits.Default, false);
 
         Assert.True(module.LoadedFromCache);
-        Assert.Equal(InvocationStatus.Ok, module.Invoke(0, "[]"u8, RecordingContext.None).Status);
+        Assert.Equal(CallStatus.Ok, module.Invoke(0, "[]"u8, RecordingContext.None).Status);
     }
 
     [Theory]
@@ -73,7 +75,7 @@ public sealed class CacheTests(ITestOutputHelper output) : IDisposable
 
         Assert.False(module.LoadedFromCache);
         Assert.True(logger.Has("CacheEntryCorrupt"));
-        Assert.Equal(InvocationStatus.Ok, module.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+        Assert.Equal(CallStatus.Ok, module.Invoke(0, "[1]"u8, RecordingContext.None).Status);
         using var repaired = host.Load(bytes, "echo", PluginLimits.Default, false);
         Assert.True(repaired.LoadedFromCache);
     }
@@ -104,7 +106,7 @@ public sealed class CacheTests(ITestOutputHelper output) : IDisposable
 
         using var module = host.Load(Guests.Bytes("echo"), "echo", PluginLimits.Default, false);
 
-        Assert.Equal(InvocationStatus.Ok, module.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+        Assert.Equal(CallStatus.Ok, module.Invoke(0, "[1]"u8, RecordingContext.None).Status);
         Assert.True(logger.Has("CacheWriteFailed"));
     }
 

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -23,10 +24,10 @@ public sealed class CapacityTests : IDisposable
 
         var refused = echo.Invoke(0, "[1]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.OutOfMemory, refused.Status);
+        Assert.Equal(CallStatus.OutOfMemory, refused.Status);
         Assert.Contains("concurrent", refused.Message, StringComparison.Ordinal);
-        Assert.All(await Task.WhenAll(busy), r => Assert.Equal(InvocationStatus.Timeout, r.Status));
-        Assert.Equal(InvocationStatus.Ok, echo.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+        Assert.All(await Task.WhenAll(busy), r => Assert.Equal(CallStatus.Timeout, r.Status));
+        Assert.Equal(CallStatus.Ok, echo.Invoke(0, "[1]"u8, RecordingContext.None).Status);
     }
 
     public void Dispose() => TempDirectory.Delete(_cacheDirectory);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -9,6 +10,7 @@ namespace Wafer.Wasm.Tests;
 public sealed class FailureTests(HostFixture fixture)
 {
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Invoke_EndlessLoop_TimesOutNearTheLimit()
     {
         var module = fixture.Module("loop", new PluginLimits { TimeoutMs = 200 });
@@ -17,13 +19,14 @@ public sealed class FailureTests(HostFixture fixture)
         var result = module.Invoke(0, "[]"u8, RecordingContext.None);
 
         clock.Stop();
-        Assert.Equal(InvocationStatus.Timeout, result.Status);
+        Assert.Equal(CallStatus.Timeout, result.Status);
         Assert.Equal("timed out after 200 ms", result.Message);
         Assert.InRange(clock.ElapsedMilliseconds, 190, 3000);
         AssertHostServes();
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Invoke_EndlessLoop_DoesNotStallOtherCalls()
     {
         var loop = fixture.Module("loop", new PluginLimits { TimeoutMs = 1500 });
@@ -35,16 +38,17 @@ public sealed class FailureTests(HostFixture fixture)
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < 100; i++)
         {
-            Assert.Equal(InvocationStatus.Ok, echo.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Ok, echo.Invoke(0, "[1]"u8, RecordingContext.None).Status);
         }
 
         clock.Stop();
         Assert.False(looping.IsCompleted, "the loop should still be running");
         Assert.True(clock.ElapsedMilliseconds < 1000, $"100 calls took {clock.ElapsedMilliseconds} ms beside a spinning guest");
-        Assert.Equal(InvocationStatus.Timeout, (await looping).Status);
+        Assert.Equal(CallStatus.Timeout, (await looping).Status);
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Invoke_EndlessLoopWithFuel_RunsOutOfFuel()
     {
         var module = fixture.Module("loop", new PluginLimits { Fuel = 100_000, TimeoutMs = 10_000 });
@@ -52,7 +56,7 @@ public sealed class FailureTests(HostFixture fixture)
 
         var result = module.Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.OutOfFuel, result.Status);
+        Assert.Equal(CallStatus.OutOfFuel, result.Status);
         Assert.Equal("ran out of fuel (100000 units)", result.Message);
         Assert.True(clock.ElapsedMilliseconds < 2000);
         AssertHostServes();
@@ -65,7 +69,7 @@ public sealed class FailureTests(HostFixture fixture)
 
         var result = module.Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.OutOfMemory, result.Status);
+        Assert.Equal(CallStatus.OutOfMemory, result.Status);
         Assert.Contains("2 MiB of its 2 MiB cap", result.Message, StringComparison.Ordinal);
         AssertHostServes();
     }
@@ -75,7 +79,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("unreachable").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wasm trap: wasm `unreachable` instruction executed", result.Message);
         AssertHostServes();
     }
@@ -85,7 +89,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("divzero").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wasm trap: integer divide by zero", result.Message);
         AssertHostServes();
     }
@@ -95,7 +99,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("recursion").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Contains("call stack exhausted", result.Message, StringComparison.Ordinal);
         AssertHostServes();
     }
@@ -105,7 +109,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("abort").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Abort, result.Status);
+        Assert.Equal(CallStatus.Abort, result.Status);
         Assert.Equal("boom at plugin.c:12", result.Message);
         AssertHostServes();
     }
@@ -115,7 +119,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("as-abort").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Abort, result.Status);
+        Assert.Equal(CallStatus.Abort, result.Status);
         Assert.Equal("boom at assembly/index.ts:3:5", result.Message);
     }
 
@@ -124,7 +128,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("as-abort").Invoke(1, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Abort, result.Status);
+        Assert.Equal(CallStatus.Abort, result.Status);
         Assert.Equal("abort", result.Message);
     }
 
@@ -136,7 +140,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module(fixtureName).Invoke(function, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal(expected, result.Message);
         AssertHostServes();
     }
@@ -146,7 +150,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("oob").Invoke(2, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.StartsWith("memory fault at wasm address 0x7ffffff0", result.Message, StringComparison.Ordinal);
         Assert.EndsWith("wasm trap: out of bounds memory access", result.Message, StringComparison.Ordinal);
     }
@@ -156,7 +160,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("bad-alloc").Invoke(0, "[1,2,3]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.StartsWith("wafer_alloc returned pointer 2147483632", result.Message, StringComparison.Ordinal);
         AssertHostServes();
     }
@@ -166,7 +170,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("log").Invoke(0, "[]"u8, new ThrowingContext());
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wafer.log: the host could not record the line: log sink is down", result.Message);
         AssertHostServes();
     }
@@ -178,14 +182,14 @@ public sealed class FailureTests(HostFixture fixture)
         var grow = fixture.Module("grow", new PluginLimits { MemoryMb = 1 });
         for (var i = 0; i < 20; i++)
         {
-            Assert.Equal(InvocationStatus.Trap, fixture.Module("unreachable").Invoke(0, "[]"u8, RecordingContext.None).Status);
-            Assert.Equal(InvocationStatus.Abort, fixture.Module("abort").Invoke(0, "[]"u8, RecordingContext.None).Status);
-            Assert.Equal(InvocationStatus.OutOfMemory, grow.Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Trap, fixture.Module("unreachable").Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Abort, fixture.Module("abort").Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.OutOfMemory, grow.Invoke(0, "[]"u8, RecordingContext.None).Status);
         }
 
         for (var i = 0; i < 5; i++)
         {
-            Assert.Equal(InvocationStatus.Timeout, loop.Invoke(0, "[]"u8, RecordingContext.None).Status);
+            Assert.Equal(CallStatus.Timeout, loop.Invoke(0, "[]"u8, RecordingContext.None).Status);
         }
 
         AssertHostServes();
@@ -194,7 +198,7 @@ public sealed class FailureTests(HostFixture fixture)
     private void AssertHostServes()
     {
         var result = fixture.Module("echo").Invoke(0, "[\"still here\"]"u8, RecordingContext.None);
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal("[\"still here\"]", Encoding.UTF8.GetString(result.Output!));
     }
 

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Wasm.Tests.Support;
 
 namespace Wafer.Wasm.Tests;
@@ -28,7 +29,7 @@ public sealed class GuestTextTests(HostFixture fixture)
 
         var result = fixture.Module("log-flood").Invoke(function, "[]"u8, context);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal(3, context.Lines.Count);
         var total = function == 0 ? 200_000 : 238_000;
         Assert.Equal(total - 3, context.DroppedLines);

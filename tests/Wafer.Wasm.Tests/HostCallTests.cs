@@ -1,4 +1,5 @@
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wafer.Wasm.Tests.Support;
 
 namespace Wafer.Wasm.Tests;
@@ -12,7 +13,7 @@ public sealed class HostCallTests(HostFixture fixture)
         var context = new CapabilityContext(HostCallResult.Success("{\"value\":\"hi\"}"u8.ToArray()));
         var result = fixture.Module("hostcall").Invoke(0, "[\"config.get\",\"{\\\"key\\\":\\\"k\\\"}\"]"u8, context);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal("\"{\\\"value\\\":\\\"hi\\\"}\"", Encoding.UTF8.GetString(result.Output!));
         Assert.Equal(("config.get", "{\"key\":\"k\"}"), context.Calls.Single());
     }
@@ -23,7 +24,7 @@ public sealed class HostCallTests(HostFixture fixture)
         var context = new CapabilityContext(HostCallResult.Failure("http.fetch: denied"));
         var result = fixture.Module("hostcall").Invoke(0, "[\"http.fetch\",\"{}\"]"u8, context);
 
-        Assert.Equal(InvocationStatus.GuestError, result.Status);
+        Assert.Equal(CallStatus.GuestError, result.Status);
         Assert.Equal("http.fetch: denied", result.Message);
     }
 
@@ -32,7 +33,7 @@ public sealed class HostCallTests(HostFixture fixture)
     {
         var result = fixture.Module("hostcall").Invoke(0, "[\"http.fetch\",\"{}\"]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.GuestError, result.Status);
+        Assert.Equal(CallStatus.GuestError, result.Status);
         Assert.Equal("http.fetch: host capabilities are not available to this call", result.Message);
     }
 
@@ -41,7 +42,7 @@ public sealed class HostCallTests(HostFixture fixture)
     {
         var result = fixture.Module("hostcall").Invoke(0, "[\"sql.query\",\"{}\"]"u8, new ThrowingContext());
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("wafer.host_call: the host failed to run sql.query: database on fire", result.Message);
     }
 
@@ -55,7 +56,7 @@ public sealed class HostCallTests(HostFixture fixture)
         var context = new CapabilityContext(HostCallResult.Success("{}"u8.ToArray()));
         var result = fixture.Module("hostcall-faults").Invoke(function, "[]"u8, context);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.StartsWith(expected, result.Message);
     }
 

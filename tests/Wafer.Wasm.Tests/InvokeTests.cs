@@ -1,4 +1,5 @@
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -11,7 +12,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var result = fixture.Module("echo").Invoke(0, "[\"héllo\",42]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal("[\"héllo\",42]", Text(result.Output));
         Assert.Null(result.Message);
     }
@@ -29,7 +30,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var result = fixture.Module("echo").Invoke(2, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal("null", Text(result.Output));
     }
 
@@ -38,7 +39,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var result = fixture.Module("echo").Invoke(0, [], RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Empty(result.Output!);
     }
 
@@ -49,7 +50,7 @@ public sealed class InvokeTests(HostFixture fixture)
 
         var result = fixture.Module("echo").Invoke(0, args, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal(args, result.Output);
     }
 
@@ -80,9 +81,9 @@ public sealed class InvokeTests(HostFixture fixture)
         var none = RecordingContext.None;
 
         Assert.Equal("1", Text(module.Invoke(0, "[]"u8, none).Output));
-        Assert.Equal(InvocationStatus.GuestError, module.Invoke(2, "[]"u8, none).Status);
+        Assert.Equal(CallStatus.GuestError, module.Invoke(2, "[]"u8, none).Status);
         Assert.Equal("3", Text(module.Invoke(0, "[]"u8, none).Output));
-        Assert.Equal(InvocationStatus.Trap, module.Invoke(1, "[]"u8, none).Status);
+        Assert.Equal(CallStatus.Trap, module.Invoke(1, "[]"u8, none).Status);
         Assert.Equal("1", Text(module.Invoke(0, "[]"u8, none).Output));
     }
 
@@ -91,7 +92,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var result = fixture.Module("guest-error").Invoke(0, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.GuestError, result.Status);
+        Assert.Equal(CallStatus.GuestError, result.Status);
         Assert.Equal("name must not be empty", result.Message);
         Assert.Equal("name must not be empty", Text(result.Output));
     }
@@ -101,7 +102,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var result = fixture.Module("guest-error").Invoke(1, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.GuestError, result.Status);
+        Assert.Equal(CallStatus.GuestError, result.Status);
         Assert.Null(result.Output);
         Assert.Equal("guest error (wafer_invoke returned 7)", result.Message);
     }
@@ -113,7 +114,7 @@ public sealed class InvokeTests(HostFixture fixture)
 
         var result = fixture.Module("log").Invoke(0, "[]"u8, context);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         var lines = context.Lines;
         Assert.Equal(
             [
@@ -157,7 +158,7 @@ public sealed class InvokeTests(HostFixture fixture)
 
         var result = module.Invoke(0, "[7]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal("[7]", Text(result.Output));
     }
 
@@ -173,7 +174,7 @@ public sealed class InvokeTests(HostFixture fixture)
             var args = Encoding.UTF8.GetBytes($"[{i}]");
             var echo = module.Invoke(0, args, RecordingContext.None);
             var count = reused.Invoke(0, "[]"u8, RecordingContext.None);
-            if (echo.Status != InvocationStatus.Ok || !echo.Output!.AsSpan().SequenceEqual(args) || count.Status != InvocationStatus.Ok)
+            if (echo.Status != CallStatus.Ok || !echo.Output!.AsSpan().SequenceEqual(args) || count.Status != CallStatus.Ok)
             {
                 Interlocked.Increment(ref failures);
             }

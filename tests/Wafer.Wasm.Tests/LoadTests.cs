@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -72,7 +73,7 @@ public sealed class LoadTests(HostFixture fixture)
 
         using var module = Load(Guests.Bytes("echo"));
 
-        Assert.Equal(InvocationStatus.Ok, module.Invoke(0, "[1]"u8, RecordingContext.None).Status);
+        Assert.Equal(CallStatus.Ok, module.Invoke(0, "[1]"u8, RecordingContext.None).Status);
     }
 
     private WasmModule Load(byte[] bytes) => fixture.Host.Load(bytes, "test", PluginLimits.Default, false);

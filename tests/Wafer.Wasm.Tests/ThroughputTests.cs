@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 
@@ -47,7 +48,7 @@ public sealed class ThroughputTests(HostFixture fixture, ITestOutputHelper outpu
             {
                 for (var i = 0; i < 100; i++)
                 {
-                    if (module.Invoke(0, args, context).Status != InvocationStatus.Ok)
+                    if (module.Invoke(0, args, context).Status != CallStatus.Ok)
                     {
                         throw new InvalidOperationException("call failed");
                     }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Tests.Support;
 using Wafer.Wasm.Wasi;
@@ -16,7 +17,7 @@ public sealed class WasiTests(HostFixture fixture)
 
         var result = fixture.Module("wasi-print").Invoke(0, "[]"u8, context);
 
-        Assert.Equal(InvocationStatus.Ok, result.Status);
+        Assert.Equal(CallStatus.Ok, result.Status);
         Assert.Equal([(GuestLogLevel.Info, "printed line"), (GuestLogLevel.Warning, "warned line")], context.Lines);
     }
 
@@ -25,7 +26,7 @@ public sealed class WasiTests(HostFixture fixture)
     {
         var result = fixture.Module("wasi-print").Invoke(1, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.GuestError, result.Status);
+        Assert.Equal(CallStatus.GuestError, result.Status);
         Assert.Equal("guest error (wafer_invoke returned 58)", result.Message);
     }
 
@@ -34,7 +35,7 @@ public sealed class WasiTests(HostFixture fixture)
     {
         var result = fixture.Module("wasi-print").Invoke(2, "[]"u8, RecordingContext.None);
 
-        Assert.Equal(InvocationStatus.Trap, result.Status);
+        Assert.Equal(CallStatus.Trap, result.Status);
         Assert.Equal("the guest called proc_exit(3) during a function call", result.Message);
     }
 
@@ -64,6 +65,7 @@ public sealed class WasiTests(HostFixture fixture)
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Command_Cancelled_StopsWithinMilliseconds()
     {
         using var command = fixture.Host.LoadCommand(Guests.Bytes("wasi-spin"), "wasi-spin", PluginLimits.Default);

@@ -217,7 +217,7 @@ internal sealed class CallChannel
         }
 
         // Read before the call leaves the table: a broken answer breaks the connection, failing this call with the rest.
-        var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
+        var (status, cause, callId, contentType, body) = CallFrames.ReadAnswer(payload);
         TaskCompletionSource<CallAnswer>? call;
         lock (_pending)
         {
@@ -225,7 +225,7 @@ internal sealed class CallChannel
             CloseIfDone();
         }
 
-        call?.TrySetResult(new CallAnswer(status, callId, contentType, body.ToArray()));
+        call?.TrySetResult(new CallAnswer(status, cause, callId, contentType, body.ToArray()));
     }
 
     // Under _pending's lock: after the runtime's goodbye, close our side once nothing is owed, so the runtime's ends too.
@@ -244,8 +244,11 @@ internal sealed class CallChannel
     }
 }
 
-/// <summary>A runtime's answer to one call.</summary>
-public sealed record CallAnswer(int Status, string? CallId, string ContentType, byte[] Body);
+/// <summary>
+/// A runtime's answer to one call: its HTTP status and how the call ended (<see cref="CallStatus"/>, which the call
+/// protocol's answer frames carry; null over HTTP for a failure, whose problem's <c>cause</c> names it).
+/// </summary>
+public sealed record CallAnswer(int Status, CallStatus? Cause, string? CallId, string ContentType, byte[] Body);
 
 /// <summary>The channel took no new call (the runtime is going away, or the connection broke); nothing was sent.</summary>
 internal sealed class CallChannelClosedException() : Exception("the call channel takes no new call");

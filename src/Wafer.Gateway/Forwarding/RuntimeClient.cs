@@ -134,7 +134,8 @@ public sealed class RuntimeClient : IDisposable
         using var response = await SendAsync(request, cancellationToken);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken);
         var callId = response.Headers.TryGetValues(WaferHeaders.CallId, out var ids) ? ids.FirstOrDefault() : null;
-        return new CallAnswer((int)response.StatusCode, callId, response.Content.Headers.ContentType?.ToString() ?? "", bytes);
+        var status = (int)response.StatusCode;
+        return new CallAnswer(status, status is >= 200 and < 300 ? CallStatus.Ok : null, callId, response.Content.Headers.ContentType?.ToString() ?? "", bytes);
     }
 
     public void Dispose()

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
-using Microsoft.AspNetCore.Http;
 using Wafer.Gateway.Forwarding;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Routes;
@@ -30,8 +29,8 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
             static (destination, state, deadline) => state.Caller.SendOnceAsync(destination, state.Body, deadline), deadline);
         if (outcome.NoReplica)
         {
-            metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, StatusCodes.Status503ServiceUnavailable, clock.Elapsed);
-            throw Failed("no_replica", $"no healthy runtime serves '{function.Plugin}' right now", null);
+            metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, CallStatus.NoReplica.HttpStatus(), clock.Elapsed);
+            throw Failed(CallStatus.NoReplica.Code(), $"no healthy runtime serves '{function.Plugin}' right now", null);
         }
 
         var attempt = outcome.Attempt;
@@ -43,15 +42,15 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
                 metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, answer.Status, clock.Elapsed);
                 return answer.Status is >= 200 and < 300
                     ? new CallOutcome(answer.CallId ?? "", CallStatus.Ok, ResultOf(answer.Body), null, clock.Elapsed)
-                    : throw Refusal(answer.Body, answer.CallId, answer.Status);
+                    : throw Refusal(answer);
             case CallFailure.ClientGone:
                 throw new OperationCanceledException(cancellationToken);
             case CallFailure.TimedOut:
-                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, StatusCodes.Status504GatewayTimeout, clock.Elapsed);
-                throw Failed("gateway_timeout", $"runtime '{runtime}' did not answer in time: {attempt.Reason}", null);
+                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, CallStatus.GatewayTimeout.HttpStatus(), clock.Elapsed);
+                throw Failed(CallStatus.GatewayTimeout.Code(), $"runtime '{runtime}' did not answer in time: {attempt.Reason}", null);
             default:
-                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, StatusCodes.Status502BadGateway, clock.Elapsed);
-                throw Failed("bad_gateway", $"runtime '{runtime}' failed: {AddressText.Hide(attempt.Reason ?? "")}", null);
+                metrics.Answered(replicas.Deployment, GatewayMetrics.GraphQLField, CallStatus.BadGateway.HttpStatus(), clock.Elapsed);
+                throw Failed(CallStatus.BadGateway.Code(), $"runtime '{runtime}' failed: {AddressText.Hide(attempt.Reason ?? "")}", null);
         }
     }
 
@@ -101,15 +100,18 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
             : "null"u8.ToArray();
     }
 
-    /// <summary>The runtime's problem details as a field error: its cause, and its detail without the name prefix.</summary>
-    private FunctionCallError Refusal(byte[] problem, string? callId, int status)
+    /// <summary>
+    /// The runtime's problem details as a field error: its cause (the answer frame's, else the problem's), and its
+    /// detail without the name prefix.
+    /// </summary>
+    private FunctionCallError Refusal(CallAnswer answer)
     {
-        string cause = "http_" + status, detail = "";
+        string cause = answer.Cause is { } known ? known.Code() : "http_" + answer.Status, detail = "";
         try
         {
-            using var document = JsonDocument.Parse(problem);
+            using var document = JsonDocument.Parse(answer.Body);
             var root = document.RootElement;
-            if (root.TryGetProperty("cause", out var c) && c.ValueKind == JsonValueKind.String)
+            if (answer.Cause is null && root.TryGetProperty("cause", out var c) && c.ValueKind == JsonValueKind.String)
             {
                 cause = c.GetString()!;
             }
@@ -124,7 +126,7 @@ internal sealed class ForwardingFunctionCaller(SchemaFunction function, ReplicaS
         }
 
         var prefix = $"{function.QualifiedName} failed: {cause}: ";
-        return Failed(cause, detail.StartsWith(prefix, StringComparison.Ordinal) ? detail[prefix.Length..] : detail, callId);
+        return Failed(cause, detail.StartsWith(prefix, StringComparison.Ordinal) ? detail[prefix.Length..] : detail, answer.CallId);
     }
 
     private FunctionCallError Failed(string cause, string message, string? callId) =>

@@ -31,13 +31,7 @@ public static class Problems
 
     public static IResult Ambiguous(string detail) => Create(ProblemTypes.Ambiguous, detail);
 
-    public static IResult TooLarge(long limit) => Create(ProblemTypes.TooLarge, $"the request body exceeds {limit} bytes");
-
-    public static IResult Unavailable(string function) =>
-        Create(ProblemTypes.Unavailable, $"{function} was unloaded during the call; retry", function);
-
-    /// <summary>A call that reached a runtime already stopping, which did not run it.</summary>
-    public static IResult Stopping() => Create(ProblemTypes.Unavailable, "the runtime is stopping and did not run the call; retry");
+    public static IResult TooLarge(long limit) => Of(CallProblem.TooLarge(limit));
 
     /// <summary>The state database (call logs, inferences, jobs) does not answer; functions are still served.</summary>
     public static IResult StateUnavailable(string detail) =>
@@ -51,29 +45,15 @@ public static class Problems
     public static IResult StorageFailed(string detail) =>
         Create(ProblemTypes.StorageFailed, detail);
 
-    /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
-    public static IResult ResultTooLarge(string function, int bytes, int limit) =>
-        Create(ProblemTypes.ResultTooLarge,
-            $"the answer of {bytes} bytes is over the {limit} bytes a call from a gateway can carry; call the runtime over HTTP", function);
-
-    public static IResult CallFailed(string qualifiedName, CallOutcome outcome)
+    /// <summary>
+    /// A function call's problem (<see cref="CallProblem"/>), as every transport answers it: its type, title and status
+    /// from <see cref="CallStatuses"/>, with <c>Retry-After</c> when it has one.
+    /// </summary>
+    public static IResult Of(CallProblem problem)
     {
-        var type = ProblemTypes.Named(outcome.Cause);
-        var status = outcome.Status switch
-        {
-            CallStatus.Timeout => StatusCodes.Status504GatewayTimeout,
-            CallStatus.Unauthorized => StatusCodes.Status401Unauthorized,
-            _ => StatusCodes.Status500InternalServerError,
-        };
-        var extensions = new Dictionary<string, object?>
-        {
-            ["cause"] = type.Name,
-            ["function"] = qualifiedName,
-            ["callId"] = outcome.CallId,
-            ["durationMs"] = Math.Round(outcome.Duration.TotalMilliseconds, 3),
-        };
-        return Results.Problem(detail: $"{qualifiedName} failed: {outcome.Cause}: {outcome.Message}", statusCode: status, title: type.Title,
-            type: type.Uri, extensions: extensions);
+        ArgumentNullException.ThrowIfNull(problem);
+        var result = Create(problem.Type, problem.Detail, problem.Function, extensions: problem.Extensions());
+        return problem.RetryAfterSeconds is { } seconds ? WithRetryAfter(result, seconds) : result;
     }
 
     /// <summary>A problem of <paramref name="type"/> with its usual status (or <paramref name="status"/>) and the given extensions.</summary>

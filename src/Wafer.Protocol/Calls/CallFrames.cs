@@ -9,7 +9,7 @@ namespace Wafer.Protocol.Calls;
 /// <summary>
 /// The call protocol between gateways and runtimes (docs/call-protocol.md): after a preamble each way, a stream of
 /// length-prefixed frames, calls one way and answers the other, matched by id, many in flight on one connection.
-/// A function call is a name and a small body in, a status and a body out; sent this way it skips HTTP on both
+/// A function call is a name and a small body in, a status (with its cause, <see cref="CallStatus"/>) and a body out; sent this way it skips HTTP on both
 /// sides. Integers are big-endian; strings are UTF-8 with a 16-bit length.
 /// </summary>
 public static class CallFrames
@@ -19,7 +19,7 @@ public static class CallFrames
     /// HTTP/2's connection preface (24 bytes), so a server that speaks only HTTP/2 refuses it at once rather than
     /// waiting for more, and unlike any HTTP/1.1 request line a server would accept.
     /// </summary>
-    public static ReadOnlySpan<byte> Preamble => "CALL * WAFER/2\r\n\r\nGW\r\n\r\n"u8;
+    public static ReadOnlySpan<byte> Preamble => "CALL * WAFER/3\r\n\r\nGW\r\n\r\n"u8;
 
     /// <summary>
     /// Whether <paramref name="buffer"/> agrees with the preamble so far: all of it when it holds that many bytes, its
@@ -78,15 +78,23 @@ public static class CallFrames
         writer.Advance(4 + length);
     }
 
-    /// <summary>Writes the head of an answer whose body (<paramref name="bodyLength"/> bytes) the caller writes next.</summary>
-    public static void WriteAnswerHead(IBufferWriter<byte> writer, uint id, int status, string? callId, string contentType, int bodyLength)
+    /// <summary>
+    /// Writes the head of an answer whose body (<paramref name="bodyLength"/> bytes) the caller writes next:
+    /// <paramref name="cause"/>'s code and HTTP status (<see cref="CallStatuses"/>), the call id, the content type.
+    /// </summary>
+    public static void WriteAnswerHead(IBufferWriter<byte> writer, uint id, CallStatus cause, string? callId, string contentType, int bodyLength) =>
+        WriteAnswerHead(writer, id, cause.HttpStatus(), cause, callId, contentType, bodyLength);
+
+    /// <summary>Writes the head of an answer with an HTTP status of its own (a peer's, or a test's).</summary>
+    public static void WriteAnswerHead(IBufferWriter<byte> writer, uint id, int status, CallStatus cause, string? callId, string contentType, int bodyLength)
     {
-        var headLength = 4 + 2 + StringBytes(callId ?? "") + StringBytes(contentType);
+        var headLength = 4 + 2 + 1 + StringBytes(callId ?? "") + StringBytes(contentType);
         var span = writer.GetSpan(4 + headLength);
         BinaryPrimitives.WriteInt32BigEndian(span, headLength + bodyLength);
         BinaryPrimitives.WriteUInt32BigEndian(span[4..], id);
         BinaryPrimitives.WriteUInt16BigEndian(span[HeaderBytes..], checked((ushort)status));
-        var at = HeaderBytes + 2;
+        span[HeaderBytes + 2] = (byte)cause;
+        var at = HeaderBytes + 3;
         at += WriteString(span[at..], callId ?? "");
         WriteString(span[at..], contentType);
         writer.Advance(4 + headLength);
@@ -176,19 +184,20 @@ public static class CallFrames
         return (plugin, function, trace, reader.UnreadSequence);
     }
 
-    /// <summary>Reads an answer's payload.</summary>
+    /// <summary>Reads an answer's payload; a cause code this side does not know reads as null (the status still holds).</summary>
     /// <exception cref="InvalidDataException">The payload is cut short.</exception>
-    public static (int Status, string? CallId, string ContentType, ReadOnlySequence<byte> Body) ReadAnswer(ReadOnlySequence<byte> payload)
+    public static (int Status, CallStatus? Cause, string? CallId, string ContentType, ReadOnlySequence<byte> Body) ReadAnswer(ReadOnlySequence<byte> payload)
     {
         var reader = new SequenceReader<byte>(payload);
-        if (!reader.TryReadBigEndian(out short status))
+        if (!reader.TryReadBigEndian(out short status) || !reader.TryRead(out var code))
         {
-            throw new InvalidDataException("an answer frame without a status");
+            throw new InvalidDataException("an answer frame without a status and a cause");
         }
 
         var callId = ReadString(ref reader);
         var contentType = ReadString(ref reader);
-        return ((ushort)status, callId.Length == 0 ? null : callId, contentType, reader.UnreadSequence);
+        CallStatus? cause = CallStatuses.IsKnown(code) ? (CallStatus)code : null;
+        return ((ushort)status, cause, callId.Length == 0 ? null : callId, contentType, reader.UnreadSequence);
     }
 
     private static int StringBytes(string value)

@@ -3,9 +3,7 @@ using System.Diagnostics;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Wafer.Hosting.Http;
 using Wafer.Protocol.Calls;
 using Wafer.Runtime.Http;
 
@@ -23,7 +21,7 @@ namespace Wafer.Runtime.Calls;
 /// elsewhere), and the connection ends when the gateway closes its side.
 /// </summary>
 internal sealed partial class CallProtocolConnection(
-    ConnectionContext connection, FunctionCalls calls, CallPortGuard guard, IServiceProvider services, ILogger<CallProtocolConnection> logger)
+    ConnectionContext connection, FunctionCalls calls, CallPortGuard guard, ILogger<CallProtocolConnection> logger)
 {
     private readonly PipeWriter _output = connection.Transport.Output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -184,7 +182,7 @@ internal sealed partial class CallProtocolConnection(
             FunctionAnswer answer;
             if (_stopping)
             {
-                answer = new FunctionAnswer(null, null, Problems.Stopping());
+                answer = new FunctionAnswer(null, null, CallProblem.Stopping());
             }
             else if (calls.Resolve(plugin, name, out var function) is { } notFound)
             {
@@ -192,7 +190,7 @@ internal sealed partial class CallProtocolConnection(
             }
             else if (body is null)
             {
-                answer = new FunctionAnswer(null, null, Problems.TooLarge(calls.MaxRequestBytes));
+                answer = new FunctionAnswer(null, null, CallProblem.TooLarge(calls.MaxRequestBytes));
             }
             else
             {
@@ -201,7 +199,7 @@ internal sealed partial class CallProtocolConnection(
 
             if (answer.Problem is null && answer.ResultBodyLength > CallFrames.MaxFrameBytes - 1024)
             {
-                answer = answer with { Problem = Problems.ResultTooLarge(plugin + "/" + name, answer.ResultBodyLength, CallFrames.MaxFrameBytes - 1024) };
+                answer = answer with { Problem = CallProblem.ResultTooLarge(plugin + "/" + name, answer.ResultBodyLength, CallFrames.MaxFrameBytes - 1024) };
             }
 
             if (answer.Problem is { } problem)
@@ -212,7 +210,7 @@ internal sealed partial class CallProtocolConnection(
             {
                 await WriteAsync(static (output, state) =>
                 {
-                    CallFrames.WriteAnswerHead(output, state.Id, StatusCodes.Status200OK, state.Answer.CallId, "application/json", state.Answer.ResultBodyLength);
+                    CallFrames.WriteAnswerHead(output, state.Id, CallStatus.Ok, state.Answer.CallId, "application/json", state.Answer.ResultBodyLength);
                     state.Answer.WriteResultBody(output);
                 }, (Id: id, Answer: answer));
             }
@@ -232,19 +230,19 @@ internal sealed partial class CallProtocolConnection(
         }
     }
 
-    /// <summary>A problem written exactly as the HTTP endpoint writes it, into a buffer.</summary>
-    private async Task WriteProblemAsync(uint id, string? callId, IResult problem)
+    /// <summary>
+    /// A problem with the fields and bytes the HTTP endpoint answers (<see cref="CallProblem.WriteJson"/>), behind a head
+    /// carrying its cause.
+    /// </summary>
+    private Task WriteProblemAsync(uint id, string? callId, CallProblem problem)
     {
-        var context = new DefaultHttpContext { RequestServices = services };
-        using var body = new MemoryStream();
-        context.Response.Body = body;
-        await problem.ExecuteAsync(context);
-        await WriteAsync(static (output, state) =>
+        var body = new ArrayBufferWriter<byte>(256);
+        problem.WriteJson(body);
+        return WriteAsync(static (output, state) =>
         {
-            var bytes = state.Body.GetBuffer().AsSpan(0, (int)state.Body.Length);
-            CallFrames.WriteAnswerHead(output, state.Id, state.Status, state.CallId, state.ContentType, bytes.Length);
-            output.Write(bytes);
-        }, (Id: id, CallId: callId, Status: context.Response.StatusCode, ContentType: context.Response.ContentType ?? "application/problem+json", Body: body));
+            CallFrames.WriteAnswerHead(output, state.Id, state.Problem.Status, state.CallId, CallProblem.ContentType, state.Body.WrittenCount);
+            output.Write(state.Body.WrittenSpan);
+        }, (Id: id, CallId: callId, Problem: problem, Body: body));
     }
 
     private async Task GoAwayAsync()

@@ -61,7 +61,6 @@ public static class CallProtocolListener
                     connection,
                     services.GetRequiredService<FunctionCalls>(),
                     services.GetRequiredService<CallPortGuard>(),
-                    services,
                     services.GetRequiredService<ILogger<CallProtocolConnection>>());
                 await served.RunAsync();
                 return;

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Wafer.Hosting.Http;
-using Wafer.Protocol.Problems;
+using Wafer.Protocol.Calls;
 
 namespace Wafer.Runtime.Execution;
 
@@ -11,8 +11,11 @@ public static class BusyProblems
     /// A call turned away unrun because the runtime's execution slots are taken, with <c>Retry-After</c>: the gateway
     /// may send it to another replica, a client may try again shortly.
     /// </summary>
-    public static IResult Busy(string function, Admission admission, CallSlotsOptions limits) =>
-        Problems.WithRetryAfter(Problems.Create(ProblemTypes.Busy, Detail(function, admission, limits), function), 1);
+    public static IResult Busy(string function, Admission admission, CallSlotsOptions limits) => Problems.Of(Call(function, admission, limits));
+
+    /// <summary>The same refusal as a call's problem, which every transport answers (<see cref="CallProblem.Busy"/>).</summary>
+    public static CallProblem Call(string function, Admission admission, CallSlotsOptions limits) =>
+        CallProblem.Busy(function, Detail(function, admission, limits));
 
     /// <summary>Which limit turned the call of <paramref name="function"/> away, naming its flag.</summary>
     public static string Detail(string function, Admission admission, CallSlotsOptions limits) => admission switch

@@ -21,7 +21,7 @@ internal sealed class RegisteredFunctionCaller(RegisteredFunction function, Plug
         var share = function.Share;
         if (await slots.EnterAsync(share).ConfigureAwait(false) is var admission and not Admission.Entered)
         {
-            throw new FunctionCallError(function.Plugin.Name, function.Name, "busy", BusyProblems.Detail(function.QualifiedName, admission, slots.Options), null);
+            throw new FunctionCallError(function.Plugin.Name, function.Name, CallStatus.Busy.Code(), BusyProblems.Detail(function.QualifiedName, admission, slots.Options), null);
         }
 
         try

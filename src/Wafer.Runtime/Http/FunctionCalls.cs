@@ -1,8 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
-using Wafer.Hosting.Http;
 using Wafer.Protocol.Calls;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Execution;
@@ -22,13 +20,13 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
     public int MaxRequestBytes { get; } = options.Value.MaxRequestBytes;
 
     /// <summary>Finds the function, or returns the 404 or 409 problem saying why not.</summary>
-    public IResult? Resolve(string? plugin, string name, out RegisteredFunction function)
+    public CallProblem? Resolve(string? plugin, string name, out RegisteredFunction function)
     {
         var resolved = FunctionResolver.Resolve(catalog.Current, plugin, name);
         function = resolved.Function!;
         return resolved.Function is not null ? null
-            : resolved.Ambiguous ? Problems.Ambiguous(resolved.Error!)
-            : Problems.NotFound(resolved.Error!);
+            : resolved.Ambiguous ? CallProblem.Ambiguous(resolved.Error!)
+            : CallProblem.NotFound(resolved.Error!);
     }
 
     /// <summary>
@@ -41,7 +39,7 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
         var arguments = new ArrayBufferWriter<byte>(body.Length + 16);
         if (ArgumentBinder.Bind(body.Span, function.Metadata, function.Plugin.Metadata, arguments) is { } error)
         {
-            return ValueTask.FromResult(new FunctionAnswer(null, null, Problems.BadRequest(error, function.QualifiedName)));
+            return ValueTask.FromResult(new FunctionAnswer(null, null, CallProblem.BadRequest(error, function.QualifiedName)));
         }
 
         var admission = slots.EnterAsync(function.Share);
@@ -57,7 +55,7 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
     {
         if (admission != Admission.Entered)
         {
-            return new FunctionAnswer(null, null, BusyProblems.Busy(function.QualifiedName, admission, slots.Options));
+            return new FunctionAnswer(null, null, BusyProblems.Call(function.QualifiedName, admission, slots.Options));
         }
 
         CallOutcome? outcome;
@@ -78,12 +76,12 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
 
         if (outcome is null)
         {
-            return new FunctionAnswer(null, null, Problems.Unavailable(function.QualifiedName));
+            return new FunctionAnswer(null, null, CallProblem.Unavailable(function.QualifiedName));
         }
 
         return outcome.Succeeded
             ? new FunctionAnswer(outcome.CallId, outcome.ResultJson!, null)
-            : new FunctionAnswer(outcome.CallId, null, Problems.CallFailed(function.QualifiedName, outcome));
+            : new FunctionAnswer(outcome.CallId, null, CallProblem.Failed(function.QualifiedName, outcome));
     }
 }
 
@@ -91,7 +89,7 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
 /// What a call answers: the guest's result JSON (sent as <c>{"result": …}</c>), or a problem; <see cref="CallId"/>
 /// when the call ran.
 /// </summary>
-public readonly record struct FunctionAnswer(string? CallId, byte[]? ResultJson, IResult? Problem)
+public readonly record struct FunctionAnswer(string? CallId, byte[]? ResultJson, CallProblem? Problem)
 {
     public static ReadOnlySpan<byte> ResultPrefix => "{\"result\":"u8;
 

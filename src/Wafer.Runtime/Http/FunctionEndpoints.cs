@@ -27,7 +27,7 @@ public static class FunctionEndpoints
     {
         if (calls.Resolve(plugin, name, out var function) is { } notFound)
         {
-            await notFound.ExecuteAsync(context);
+            await Problems.Of(notFound).ExecuteAsync(context);
             return;
         }
 
@@ -46,7 +46,7 @@ public static class FunctionEndpoints
 
         if (answer.Problem is { } problem)
         {
-            await problem.ExecuteAsync(context);
+            await Problems.Of(problem).ExecuteAsync(context);
             return;
         }
 

@@ -74,18 +74,7 @@ public sealed partial class FunctionInvoker(
 
     private CallOutcome ToOutcome(RegisteredFunction function, string callId, InvocationResult result, TimeSpan elapsed)
     {
-        var status = result.Status switch
-        {
-            InvocationStatus.Ok => CallStatus.Ok,
-            InvocationStatus.GuestError => CallStatus.GuestError,
-            InvocationStatus.Timeout => CallStatus.Timeout,
-            InvocationStatus.OutOfMemory => CallStatus.OutOfMemory,
-            InvocationStatus.OutOfFuel => CallStatus.OutOfFuel,
-            InvocationStatus.Abort => CallStatus.Abort,
-            InvocationStatus.BadResult => CallStatus.BadResult,
-            _ => CallStatus.Trap,
-        };
-
+        var status = result.Status; // the engine's value is the call's (CallStatus), guest failures only
         if (status != CallStatus.Ok)
         {
             var message = result.Message ?? (result.Output is { } bytes ? GuestText.Utf8(bytes, logs.Limits.ErrorMessageBytes) : null);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Modus;
 using Wafer.Runtime.Modus.Codec;
 using Wafer.Runtime.Modus.Host;
@@ -109,7 +110,7 @@ internal sealed class ModusAbi : IModuleAbi
                     catch (AsCodecException ex)
                     {
                         heap.UnpinAll();
-                        return new InvocationResult(InvocationStatus.GuestError, null, $"argument '{parameter.Name}': {ex.Message}");
+                        return new InvocationResult(CallStatus.GuestError, null, $"argument '{parameter.Name}': {ex.Message}");
                     }
                 }
             }
@@ -124,12 +125,12 @@ internal sealed class ModusAbi : IModuleAbi
             var output = Result(target.Result, values[0], heap, out var error);
             heap.UnpinAll();
             return error is null
-                ? new InvocationResult(InvocationStatus.Ok, output, null)
-                : new InvocationResult(InvocationStatus.BadResult, null, error);
+                ? new InvocationResult(CallStatus.Ok, output, null)
+                : new InvocationResult(CallStatus.BadResult, null, error);
         }
         catch (AsCodecException ex)
         {
-            return new InvocationResult(InvocationStatus.Trap, null, ex.Message);
+            return new InvocationResult(CallStatus.Trap, null, ex.Message);
         }
     }
 
@@ -168,7 +169,7 @@ internal sealed class ModusAbi : IModuleAbi
         }
         catch (AsCodecException ex)
         {
-            throw session.Fail(InvocationStatus.Trap, $"{plan.Declared.Name}: the guest passed a bad argument: {ex.Message}");
+            throw session.Fail(CallStatus.Trap, $"{plan.Declared.Name}: the guest passed a bad argument: {ex.Message}");
         }
 
         if (plan.Function is null)
@@ -215,14 +216,14 @@ internal sealed class ModusAbi : IModuleAbi
         heap.UnpinAll();
     }
 
-    public (InvocationStatus Status, string Message) Exited(int code, IGuestSession session)
+    public (CallStatus Status, string Message) Exited(int code, IGuestSession session)
     {
         var state = ModusCallState.Of(session);
         return code switch
         {
-            255 => (InvocationStatus.Abort, state.Fatal ?? "aborted (exit code 255)"),
-            0 => (InvocationStatus.GuestError, "the guest exited (code 0) before it returned"),
-            _ => (InvocationStatus.GuestError, state.Errors.Count > 0 ? string.Join("\n", state.Errors) : $"the guest exited with code {code}"),
+            255 => (CallStatus.Abort, state.Fatal ?? "aborted (exit code 255)"),
+            0 => (CallStatus.GuestError, "the guest exited (code 0) before it returned"),
+            _ => (CallStatus.GuestError, state.Errors.Count > 0 ? string.Join("\n", state.Errors) : $"the guest exited with code {code}"),
         };
     }
 

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
 using Wasmtime;
@@ -40,7 +41,7 @@ internal static class AbiLinker
         var state = HostImports.State(caller);
         if (state.Session is not { } session || state.Context is null)
         {
-            throw state.Fail(InvocationStatus.Trap, $"{import.QualifiedName}: no call is in progress");
+            throw state.Fail(CallStatus.Trap, $"{import.QualifiedName}: no call is in progress");
         }
 
         Span<WasmValue> values = stackalloc WasmValue[arguments.Length];
@@ -62,7 +63,7 @@ internal static class AbiLinker
         }
         catch (Exception ex) when (state.FailureStatus is null)
         {
-            throw state.Fail(InvocationStatus.Trap, $"{import.QualifiedName}: the host failed: {ex.Message}");
+            throw state.Fail(CallStatus.Trap, $"{import.QualifiedName}: the host failed: {ex.Message}");
         }
 
         for (var i = 0; i < resultTypes.Length; i++)

@@ -1,3 +1,5 @@
+using Wafer.Protocol.Calls;
+
 namespace Wafer.Wasm.Abi;
 
 /// <summary>
@@ -27,5 +29,5 @@ public interface IGuestSession
     void Call(int export, Span<WasmValue> argumentsAndResults);
 
     /// <summary>Records why the call ends and returns the exception to throw; the status and message win over any trap's.</summary>
-    Exception Fail(InvocationStatus status, string message);
+    Exception Fail(CallStatus status, string message);
 }

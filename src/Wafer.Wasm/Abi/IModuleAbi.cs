@@ -1,3 +1,5 @@
+using Wafer.Protocol.Calls;
+
 namespace Wafer.Wasm.Abi;
 
 /// <summary>
@@ -31,5 +33,5 @@ public interface IModuleAbi
     void HostCall(int handler, IGuestSession session, ReadOnlySpan<WasmValue> arguments, Span<WasmValue> results);
 
     /// <summary>How the call ends when the guest calls WASI <c>proc_exit(code)</c>.</summary>
-    (InvocationStatus Status, string Message) Exited(int code, IGuestSession session);
+    (CallStatus Status, string Message) Exited(int code, IGuestSession session);
 }

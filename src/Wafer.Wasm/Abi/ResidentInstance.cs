@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
 using Wafer.Wasm.Invocation;
@@ -67,14 +68,14 @@ public sealed class ResidentInstance : IDisposable
         }
         catch (GuestFaultException)
         {
-            result = new(instance.State.FailureStatus ?? InvocationStatus.Trap, null, instance.State.FailureMessage);
+            result = new(instance.State.FailureStatus ?? CallStatus.Trap, null, instance.State.FailureMessage);
         }
         finally
         {
             instance.State.End();
         }
 
-        if (result.Status is not (InvocationStatus.Ok or InvocationStatus.GuestError or InvocationStatus.BadResult))
+        if (result.Status is not (CallStatus.Ok or CallStatus.GuestError or CallStatus.BadResult))
         {
             Logging.WasmLog.InstanceDiscarded(_logger, "resident instance", result.Status);
             instance.Dispose();

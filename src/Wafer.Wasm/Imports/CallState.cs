@@ -1,3 +1,5 @@
+using Wafer.Protocol.Calls;
+
 namespace Wafer.Wasm.Imports;
 
 /// <summary>
@@ -29,7 +31,7 @@ internal sealed class CallState(TextLimits limits)
     public byte[]? PendingResponse { get; set; }
 
     /// <summary>Set by a host import that ended the call (abort, bad pointer); wins over the trap's own cause.</summary>
-    public InvocationStatus? FailureStatus { get; private set; }
+    public CallStatus? FailureStatus { get; private set; }
 
     public string? FailureMessage { get; private set; }
 
@@ -52,7 +54,7 @@ internal sealed class CallState(TextLimits limits)
     }
 
     /// <summary>Records why the call ends and returns the exception that unwinds the guest.</summary>
-    public GuestFaultException Fail(InvocationStatus status, string message)
+    public GuestFaultException Fail(CallStatus status, string message)
     {
         FailureStatus = status;
         FailureMessage = message;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wasmtime;
 
 namespace Wafer.Wasm.Imports;
@@ -15,7 +16,7 @@ internal static class GuestMemory
         }
 
         // Only before the instance is ready, i.e. from the start function.
-        var exported = caller.GetMemory("memory") ?? throw state.Fail(InvocationStatus.Trap, $"{import}: the module exports no memory");
+        var exported = caller.GetMemory("memory") ?? throw state.Fail(CallStatus.Trap, $"{import}: the module exports no memory");
         return state.Memory = LinearMemory.Wrap(exported);
     }
 
@@ -27,7 +28,7 @@ internal static class GuestMemory
         var size = memory.GetLength();
         if (start + length > size)
         {
-            throw state.Fail(InvocationStatus.Trap,
+            throw state.Fail(CallStatus.Trap,
                 $"{import}: range [{start}, {start + length}) is outside guest memory ({size} bytes)");
         }
 
@@ -42,7 +43,7 @@ internal static class GuestMemory
         var size = memory.GetLength();
         if (start + length > size)
         {
-            throw state.Fail(InvocationStatus.Trap,
+            throw state.Fail(CallStatus.Trap,
                 $"{import}: range [{start}, {start + length}) is outside guest memory ({size} bytes)");
         }
 
@@ -79,7 +80,7 @@ internal static class GuestMemory
         var address = (uint)ptr;
         if (address < 4)
         {
-            throw state.Fail(InvocationStatus.Trap, $"{import}: string pointer {address} is outside guest memory");
+            throw state.Fail(CallStatus.Trap, $"{import}: string pointer {address} is outside guest memory");
         }
 
         var header = Read(memory, state, (int)(address - 4), 4, import);

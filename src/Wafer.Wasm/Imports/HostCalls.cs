@@ -1,4 +1,5 @@
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wasmtime;
 
 namespace Wafer.Wasm.Imports;
@@ -39,7 +40,7 @@ internal static class HostCalls
             }
             catch (Exception ex)
             {
-                throw state.Fail(InvocationStatus.Trap, $"wafer.host_call: the host failed to run {operation}: {ex.Message}");
+                throw state.Fail(CallStatus.Trap, $"wafer.host_call: the host failed to run {operation}: {ex.Message}");
             }
         }
 
@@ -57,7 +58,7 @@ internal static class HostCalls
     {
         var state = HostImports.State(caller);
         var pending = state.PendingResponse
-            ?? throw state.Fail(InvocationStatus.Trap, "wafer.host_response: no response is pending (call wafer.host_call first)");
+            ?? throw state.Fail(CallStatus.Trap, "wafer.host_response: no response is pending (call wafer.host_call first)");
         var memory = GuestMemory.Of(caller, state, "wafer.host_response");
         pending.CopyTo(GuestMemory.Writable(memory, state, ptr, pending.Length, "wafer.host_response"));
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wasmtime;
 
 namespace Wafer.Wasm.Imports;
@@ -67,7 +68,7 @@ internal static class HostImports
         var state = State(caller);
         var memory = GuestMemory.Of(caller, state, "wafer.abort");
         var message = GuestText.Utf8(GuestMemory.Read(memory, state, ptr, len, "wafer.abort"), state.Limits.MessageBytes);
-        throw state.Fail(InvocationStatus.Abort, message.Length == 0 ? "aborted" : message);
+        throw state.Fail(CallStatus.Abort, message.Length == 0 ? "aborted" : message);
     }
 
     private static void EnvAbort(Caller caller, int messagePtr, int filePtr, int line, int column)
@@ -82,7 +83,7 @@ internal static class HostImports
             text = string.Create(CultureInfo.InvariantCulture, $"{text} at {file}:{(uint)line}:{(uint)column}");
         }
 
-        throw state.Fail(InvocationStatus.Abort, text);
+        throw state.Fail(CallStatus.Abort, text);
     }
 
     private static void Trace(Caller caller, int messagePtr, int count, double a0, double a1, double a2, double a3, double a4)
@@ -120,7 +121,7 @@ internal static class HostImports
         }
         catch (Exception ex)
         {
-            throw state.Fail(InvocationStatus.Trap, $"{import}: the host could not record the line: {ex.Message}");
+            throw state.Fail(CallStatus.Trap, $"{import}: the host could not record the line: {ex.Message}");
         }
     }
 

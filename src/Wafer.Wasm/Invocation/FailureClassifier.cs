@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Imports;
 using Wasmtime;
@@ -26,19 +27,19 @@ internal static class FailureClassifier
             switch (trap.Type)
             {
                 case TrapCode.Interrupt:
-                    return new(InvocationStatus.Timeout, null, $"timed out after {limits.TimeoutMs} ms");
+                    return new(CallStatus.Timeout, null, $"timed out after {limits.TimeoutMs} ms");
                 case TrapCode.OutOfFuel:
-                    return new(InvocationStatus.OutOfFuel, null, $"ran out of fuel ({limits.Fuel} units)");
+                    return new(CallStatus.OutOfFuel, null, $"ran out of fuel ({limits.Fuel} units)");
             }
 
             var message = Cause(trap.Message);
             if (IsOutOfMemory(trap.Type, memoryBytes, memoryCap))
             {
-                return new(InvocationStatus.OutOfMemory, null,
+                return new(CallStatus.OutOfMemory, null,
                     $"out of memory: {message} with linear memory at {Mib(memoryBytes)} of its {Mib(memoryCap)} cap");
             }
 
-            return new(InvocationStatus.Trap, null, message);
+            return new(CallStatus.Trap, null, message);
         }
 
         // Not a trap: instantiation refused (memory or pool limits) or a host import failed without a cause.
@@ -47,10 +48,10 @@ internal static class FailureClassifier
             (text.Contains("limit", StringComparison.OrdinalIgnoreCase) || text.Contains("exceed", StringComparison.OrdinalIgnoreCase)) ||
             text.Contains("concurrent", StringComparison.OrdinalIgnoreCase))
         {
-            return new(InvocationStatus.OutOfMemory, null, $"out of memory: {text}");
+            return new(CallStatus.OutOfMemory, null, $"out of memory: {text}");
         }
 
-        return new(InvocationStatus.Trap, null, text);
+        return new(CallStatus.Trap, null, text);
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using Wafer.Protocol.Calls;
 using Wafer.Wasm.Abi;
 using Wafer.Wasm.Native;
 
@@ -44,7 +45,7 @@ internal sealed unsafe partial class GuestInstance : IGuestSession
     {
         if (!_abiPresent[export])
         {
-            throw State.Fail(InvocationStatus.Trap, $"the module does not export '{_abi!.Exports[export].Name}'");
+            throw State.Fail(CallStatus.Trap, $"the module does not export '{_abi!.Exports[export].Name}'");
         }
 
         var count = argumentsAndResults.Length;
@@ -64,14 +65,14 @@ internal sealed unsafe partial class GuestInstance : IGuestSession
         }
     }
 
-    public Exception Fail(InvocationStatus status, string message) => State.Fail(status, message);
+    public Exception Fail(CallStatus status, string message) => State.Fail(status, message);
 
     private Span<byte> Range(uint address, int length, string what)
     {
         var size = (long)WasmtimeNative.wasmtime_memory_data_size(_context, _memory);
         if (length < 0 || address + (long)length > size)
         {
-            throw State.Fail(InvocationStatus.Trap,
+            throw State.Fail(CallStatus.Trap,
                 $"the host tried to {what} [{address}, {address + (long)length}) outside guest memory ({size} bytes)");
         }
 

@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
@@ -107,7 +108,7 @@ internal sealed unsafe partial class GuestInstance : IDisposable
         var size = (long)WasmtimeNative.wasmtime_memory_data_size(_context, _memory);
         if (start + argsJson.Length > size)
         {
-            throw State.Fail(InvocationStatus.Trap,
+            throw State.Fail(CallStatus.Trap,
                 $"wafer_alloc returned pointer {start}, but {argsJson.Length} bytes from there are outside guest memory ({size} bytes)");
         }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
 
 namespace Wafer.Wasm.Logging;
 
@@ -31,11 +32,11 @@ internal static partial class WasmLog
 
     [LoggerMessage(EventId = 1006, EventName = "InstanceDiscarded", Level = LogLevel.Debug,
         Message = "Discarded a reusable instance of {Name} after a call ended with {Status}")]
-    public static partial void InstanceDiscarded(ILogger logger, string name, InvocationStatus status);
+    public static partial void InstanceDiscarded(ILogger logger, string name, CallStatus status);
 
     [LoggerMessage(EventId = 1007, EventName = "InvocationFailed", Level = LogLevel.Debug,
         Message = "Call of function {Function} in {Name} ended with {Status}: {Message}")]
-    public static partial void InvocationFailed(ILogger logger, string name, int function, InvocationStatus status, string? message);
+    public static partial void InvocationFailed(ILogger logger, string name, int function, CallStatus status, string? message);
 
     [LoggerMessage(EventId = 1008, EventName = "CacheReadFailed", Level = LogLevel.Warning,
         Message = "Could not read compiled-code cache entry {Path}; compiling instead")]

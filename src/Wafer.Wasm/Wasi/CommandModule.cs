@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Manifest;
 using Wafer.Wasm.Engines;
 using Wafer.Wasm.Imports;
@@ -199,9 +200,9 @@ public sealed class CommandModule : IDisposable
         var result = FailureClassifier.Classify(exception, new CallState(default), memoryBytes, _memoryCap, Limits);
         var status = result.Status switch
         {
-            InvocationStatus.Timeout => CommandStatus.Timeout,
-            InvocationStatus.OutOfMemory => CommandStatus.OutOfMemory,
-            InvocationStatus.OutOfFuel => CommandStatus.OutOfFuel,
+            CallStatus.Timeout => CommandStatus.Timeout,
+            CallStatus.OutOfMemory => CommandStatus.OutOfMemory,
+            CallStatus.OutOfFuel => CommandStatus.OutOfFuel,
             _ => CommandStatus.Trap,
         };
         return (status, result.Message ?? exception.Message);

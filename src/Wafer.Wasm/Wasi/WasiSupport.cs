@@ -1,3 +1,4 @@
+using Wafer.Protocol.Calls;
 using Wafer.Wasm.Imports;
 using Wasmtime;
 
@@ -40,7 +41,7 @@ internal static class WasiSupport
                 var (status, message) = abi.Exited(code, session);
                 throw adapted.Fail(status, message);
             case CallState call:
-                throw call.Fail(InvocationStatus.Trap, $"the guest called proc_exit({code}) during a function call");
+                throw call.Fail(CallStatus.Trap, $"the guest called proc_exit({code}) during a function call");
             default:
                 throw new ProcExitException(code);
         }

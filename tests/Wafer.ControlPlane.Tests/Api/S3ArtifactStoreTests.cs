@@ -12,12 +12,12 @@ namespace Wafer.ControlPlane.Tests.Api;
 /// variables): uploads land in the bucket by hash, a second orchestrator on the same bucket serves and deploys them, and
 /// an unreachable server answers 503 with nothing written anywhere.
 /// </summary>
-public sealed class S3ArtifactStoreTests(S3ArtifactStoreTests.LocalS3 s3) : IClassFixture<S3ArtifactStoreTests.LocalS3>
+public sealed class S3ArtifactStoreTests(LocalS3 s3) : IClassFixture<LocalS3>
 {
     [Fact]
     public async Task Upload_LandsInTheBucket_AndASecondOrchestratorOnItServesAndDeploysIt()
     {
-        var bucket = await s3.NewBucketAsync();
+        var bucket = await s3.NewBucketAsync("artifacts");
         var wasm = Module("shared");
         var hash = Convert.ToHexStringLower(SHA256.HashData(wasm));
         await using var first = await OrchestratorHost.StartAsync(o => o.Artifacts = $"s3://{bucket}/fleet");
@@ -42,7 +42,7 @@ public sealed class S3ArtifactStoreTests(S3ArtifactStoreTests.LocalS3 s3) : ICla
     [Fact]
     public async Task UploadOfAStoredHash_LeavesTheObjectAsItWas()
     {
-        var bucket = await s3.NewBucketAsync();
+        var bucket = await s3.NewBucketAsync("artifacts");
         var wasm = Module("again");
         var hash = Convert.ToHexStringLower(SHA256.HashData(wasm));
         var key = $"fleet/{hash[..2]}/{hash}.wasm";
@@ -65,7 +65,7 @@ public sealed class S3ArtifactStoreTests(S3ArtifactStoreTests.LocalS3 s3) : ICla
     [Fact]
     public async Task S3Unreachable_UploadAndDeploy_Are503_AndNothingIsWritten()
     {
-        var bucket = await s3.NewBucketAsync();
+        var bucket = await s3.NewBucketAsync("artifacts");
         var wasm = Module("outage");
         var hash = Convert.ToHexStringLower(SHA256.HashData(wasm));
         await using var host = await OrchestratorHost.StartAsync(o => o.Artifacts = $"s3://{bucket}/fleet");
@@ -119,31 +119,5 @@ public sealed class S3ArtifactStoreTests(S3ArtifactStoreTests.LocalS3 s3) : ICla
         var content = new ByteArrayContent(wasm);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/wasm");
         return content;
-    }
-
-    /// <summary>One s3rver for the class (its tests run one at a time), reached through the standard AWS variables.</summary>
-    public sealed class LocalS3 : IAsyncLifetime
-    {
-        private int _buckets;
-
-        public S3Server Server { get; private set; } = null!;
-
-        public async ValueTask InitializeAsync()
-        {
-            Server = await S3Server.StartNewAsync();
-            foreach (var (name, value) in Server.Environment)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-
-        public async Task<string> NewBucketAsync()
-        {
-            var bucket = $"artifacts-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid().ToString("N")[..8]}";
-            await Server.CreateBucketAsync(bucket);
-            return bucket;
-        }
-
-        public async ValueTask DisposeAsync() => await Server.DisposeAsync();
     }
 }

@@ -9,6 +9,7 @@ namespace Wafer.ControlPlane.Tests.Gateway;
 public sealed class RouteEndpointTests
 {
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Routes_AfterTheCurrentVersion_AnsweredWhenTheWaitEnds()
     {
         await using var host = await OrchestratorHost.StartAsync();

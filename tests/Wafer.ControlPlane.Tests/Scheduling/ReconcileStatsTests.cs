@@ -15,6 +15,7 @@ public sealed class ReconcileStatsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Record_LagsFromArrivalToBatchEnd_GivePercentiles()
     {
         var stats = new ReconcileStats();
@@ -32,6 +33,7 @@ public sealed class ReconcileStatsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void Record_MoreThanTheWindow_KeepsOnlyTheLatestLags()
     {
         var stats = new ReconcileStats();

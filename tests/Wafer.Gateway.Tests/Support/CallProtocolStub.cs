@@ -42,6 +42,27 @@ public sealed class CallProtocolStub : IAsyncDisposable
     /// </summary>
     public sealed record Reply(int Status = 200, string Body = """{"result":"stub"}""", string? CallId = "stub-1", bool GoAway = false, bool Drop = false, bool Broken = false);
 
+    /// <summary>The cause an answer frame carries: ok for 200, else the <c>cause</c> the reply's problem names (bad_gateway when none).</summary>
+    private static CallStatus CauseOf(Reply reply)
+    {
+        if (reply.Status == 200)
+        {
+            return CallStatus.Ok;
+        }
+
+        try
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(reply.Body);
+            return problem.RootElement.TryGetProperty("cause", out var cause) && CallStatuses.TryParse(cause.GetString(), out var status)
+                ? status
+                : CallStatus.BadGateway;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return CallStatus.BadGateway;
+        }
+    }
+
     public string Url => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     public int Connections => Volatile.Read(ref _connectionCount);
@@ -125,7 +146,7 @@ public sealed class CallProtocolStub : IAsyncDisposable
                     else if (!drop)
                     {
                         var bytes = Encoding.UTF8.GetBytes(reply.Body);
-                        CallFrames.WriteAnswerHead(output, id, reply.Status, reply.CallId, reply.Status == 200 ? "application/json" : "application/problem+json", bytes.Length);
+                        CallFrames.WriteAnswerHead(output, id, reply.Status, CauseOf(reply), reply.CallId, reply.Status == 200 ? "application/json" : "application/problem+json", bytes.Length);
                         output.Write(bytes);
                         if (reply.GoAway)
                         {

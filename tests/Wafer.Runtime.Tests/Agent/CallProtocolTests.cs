@@ -160,6 +160,7 @@ public sealed class CallProtocolTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Stopping_SaysGoAway_AnswersLateCallsUnrun_AndEndsWhenTheGatewayCloses()
     {
         var (fleet, h2c) = await StartAsync();
@@ -228,6 +229,7 @@ public sealed class CallProtocolTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task PeerThatNeverReadsAnswers_StopsBeingRead_OthersStillServed()
     {
         const int PerConnection = 8;
@@ -352,7 +354,7 @@ public sealed class CallProtocolTests
                 return (id, 0, null, "", "");
             }
 
-            var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
+            var (status, _, callId, contentType, body) = CallFrames.ReadAnswer(payload);
             return (id, status, callId, contentType, Encoding.UTF8.GetString(body.ToArray()));
         }
 

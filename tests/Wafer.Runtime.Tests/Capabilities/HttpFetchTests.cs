@@ -218,6 +218,7 @@ public sealed class HttpFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Fetch_SlowUpstream_TimesOutAtTheConnectionLimit()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -227,6 +228,7 @@ public sealed class HttpFetchTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Fetch_SlowUpstream_IsCutOffAtTheCallsOwnDeadline()
     {
         await _harness.DeployAsync($$$"""

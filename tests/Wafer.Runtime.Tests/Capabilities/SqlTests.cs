@@ -171,6 +171,7 @@ public sealed class SqlTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Query_SlowStatement_IsCancelledAtTheTimeout()
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();

@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Tests.Catalog;
 /// Plugins served from a bucket of a real S3-compatible server (s3rver on 127.0.0.1), reached through the standard AWS
 /// variables: every page of a listing, changes by ETag, deletions, and an outage with its recovery.
 /// </summary>
-public sealed class S3PluginTests(S3PluginTests.LocalS3 s3) : IClassFixture<S3PluginTests.LocalS3>
+public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
@@ -212,30 +212,4 @@ public sealed class S3PluginTests(S3PluginTests.LocalS3 s3) : IClassFixture<S3Pl
                 services.Configure<LoggerFilterOptions>(o => o.Rules.Insert(0, new LoggerFilterRule(typeof(CapturingLoggerProvider).FullName, null, LogLevel.Trace, null)));
             }
         });
-
-    /// <summary>One s3rver for the class (its tests run one at a time), reached through the standard AWS variables.</summary>
-    public sealed class LocalS3 : IAsyncLifetime
-    {
-        private int _buckets;
-
-        public S3Server Server { get; private set; } = null!;
-
-        public async ValueTask InitializeAsync()
-        {
-            Server = await S3Server.StartNewAsync();
-            foreach (var (name, value) in Server.Environment)
-            {
-                Environment.SetEnvironmentVariable(name, value);
-            }
-        }
-
-        public async Task<string> NewBucketAsync()
-        {
-            var bucket = $"test-{Interlocked.Increment(ref _buckets)}-{Guid.NewGuid().ToString("N")[..8]}";
-            await Server.CreateBucketAsync(bucket);
-            return bucket;
-        }
-
-        public async ValueTask DisposeAsync() => await Server.DisposeAsync();
-    }
 }

@@ -74,6 +74,7 @@ public sealed class CallSlotsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task NoSlotWithinTheQueueTimeout_TimedOut_AndLeavesTheQueue()
     {
         var slots = Slots(capacity: 1, perFunction: 1, queueTimeoutMs: 200);

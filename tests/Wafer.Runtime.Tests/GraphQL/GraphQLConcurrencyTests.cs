@@ -10,6 +10,7 @@ namespace Wafer.Runtime.Tests.GraphQL;
 public sealed class GraphQLConcurrencyTests
 {
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task TenAliasesOfASpinningQuery_AllRunAtOnce()
     {
         await using var host = await GraphQLHost.StartAsync();
@@ -44,6 +45,7 @@ public sealed class GraphQLConcurrencyTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task FieldsPastTheDeadline_FailWithDeadlineExceededAndAreNotCalled()
     {
         await using var host = await GraphQLHost.StartAsync(graphql: o => (o.RequestTimeout, o.MaxParallelFields) = (TimeSpan.FromMilliseconds(300), 1));

@@ -82,6 +82,7 @@ public sealed class GraphQLLimitsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task AThousandOverlappingFieldsWithDifferentArguments_RefusedBeforeValidation()
     {
         // Every other limit out of the way: only the merge pairs stop it (26 s of validation and 143 MB before).
@@ -98,6 +99,7 @@ public sealed class GraphQLLimitsTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task WorstOverlapWithinTheDefaults_ValidatedInBoundedTimeAndSize()
     {
         // 100 root fields (the most allowed) of one name with different arguments: 4950 conflicting pairs, just

@@ -215,6 +215,7 @@ public sealed class WagiHandlerTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task EndlessHandler_Is504AtItsTimeout_AndTheFailureIsInTheCallLog()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

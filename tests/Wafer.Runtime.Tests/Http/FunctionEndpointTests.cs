@@ -81,6 +81,7 @@ public sealed class FunctionEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Post_EndlessLoop_TimesOutAndServerKeepsServing()
     {
         var watch = Stopwatch.StartNew();

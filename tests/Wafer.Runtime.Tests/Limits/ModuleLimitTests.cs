@@ -64,6 +64,7 @@ public sealed class ModuleLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public void ManyFunctions_RefusedBeforeCompiling()
     {
         // 200,000 functions would take the compiler minutes and gigabytes; the refusal comes from counting them.

@@ -43,6 +43,7 @@ public sealed class LogStreamTests
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Stream_EndsWhenTheServerStops_WithoutHoldingUpTheShutdown()
     {
         var server = await RuntimeServer.StartAsync([]);

@@ -49,14 +49,15 @@ public sealed class CallFramesTests
     {
         var bytes = Written(w =>
         {
-            CallFrames.WriteAnswerHead(w, 1, 200, "c-42", "application/json", 12);
+            CallFrames.WriteAnswerHead(w, 1, CallStatus.Ok, "c-42", "application/json", 12);
             w.Write("""{"result":1}"""u8);
-            CallFrames.WriteAnswerHead(w, 2, 404, null, "application/problem+json", 0);
+            CallFrames.WriteAnswerHead(w, 2, CallStatus.NotFound, null, "application/problem+json", 0);
             CallFrames.WriteGoAway(w);
         });
 
         var rest = Fragmented(bytes);
         var read = new List<(uint, int, string?, string, string)>();
+        var causes = new List<CallStatus?>();
         while (CallFrames.TryRead(ref rest, CallFrames.MaxFrameBytes, out var id, out var payload))
         {
             if (id == CallFrames.GoAwayId)
@@ -65,13 +66,15 @@ public sealed class CallFramesTests
                 continue;
             }
 
-            var (status, callId, contentType, body) = CallFrames.ReadAnswer(payload);
+            var (status, cause, callId, contentType, body) = CallFrames.ReadAnswer(payload);
             read.Add((id, status, callId, contentType, Encoding.UTF8.GetString(body.ToArray())));
+            causes.Add(cause);
         }
 
         Assert.Equal(
             [(1u, 200, "c-42", "application/json", """{"result":1}"""), (2u, 404, null, "application/problem+json", ""), (0u, 0, null, "", "")],
             read);
+        Assert.Equal([CallStatus.Ok, CallStatus.NotFound], causes);
         Assert.Equal(0, rest.Length);
     }
 

@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Wafer.Protocol.Problems;
+
+namespace Wafer.Protocol.Calls;
+
+/// <summary>
+/// A function call that did not answer a result: how it ended (<see cref="CallStatus"/>, whose problem type, title and
+/// HTTP status come from <see cref="CallStatuses"/>), what went wrong this time, and the call's particulars. Every
+/// transport answers it the same: HTTP through the server's problem writer, the call protocol by
+/// <see cref="WriteJson"/>, which writes the same RFC 7807 fields in the same order without an HTTP context.
+/// </summary>
+/// <param name="Status">How the call ended; never <see cref="CallStatus.Ok"/>.</param>
+/// <param name="Detail">What went wrong this time.</param>
+/// <param name="Function">The function's qualified name (<c>function</c> extension), when the call got that far.</param>
+/// <param name="CallId">The call's id (<c>callId</c>), when it ran.</param>
+/// <param name="DurationMs">How long it ran (<c>durationMs</c>), when it ran.</param>
+/// <param name="RetryAfterSeconds">A <c>Retry-After</c> for HTTP, when trying again shortly may succeed.</param>
+public sealed record CallProblem(
+    CallStatus Status, string Detail, string? Function = null, string? CallId = null, double? DurationMs = null, int? RetryAfterSeconds = null)
+{
+    // What ASP.NET's JSON options write with, and so the HTTP path: non-ASCII text and HTML characters as they are.
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>The content type of every problem.</summary>
+    public const string ContentType = "application/problem+json";
+
+    /// <summary>The problem type it is answered with.</summary>
+    public ProblemType Type => Status.Problem();
+
+    /// <summary>The HTTP status it is answered with.</summary>
+    public int HttpStatus => Type.Status;
+
+    /// <summary>A call that ran and failed: the cause and the guest's or the engine's message, its id and duration.</summary>
+    public static CallProblem Failed(string qualifiedName, CallOutcome outcome) => new(
+        outcome.Status, $"{qualifiedName} failed: {outcome.Cause}: {outcome.Message}", qualifiedName, outcome.CallId,
+        Math.Round(outcome.Duration.TotalMilliseconds, 3));
+
+    public static CallProblem NotFound(string detail) => new(CallStatus.NotFound, detail);
+
+    public static CallProblem Ambiguous(string detail) => new(CallStatus.Ambiguous, detail);
+
+    public static CallProblem BadRequest(string detail, string function) => new(CallStatus.BadRequest, detail, function);
+
+    public static CallProblem TooLarge(long limit) => new(CallStatus.TooLarge, $"the request body exceeds {limit} bytes");
+
+    /// <summary>A call whose plugin was unloaded while it waited to run.</summary>
+    public static CallProblem Unavailable(string function) =>
+        new(CallStatus.Unavailable, $"{function} was unloaded during the call; retry", function);
+
+    /// <summary>A call that reached a runtime already stopping, which did not run it.</summary>
+    public static CallProblem Stopping() => new(CallStatus.Unavailable, "the runtime is stopping and did not run the call; retry");
+
+    /// <summary>A call turned away unrun for capacity; <paramref name="detail"/> names the limit and its flag.</summary>
+    public static CallProblem Busy(string function, string detail) => new(CallStatus.Busy, detail, function, RetryAfterSeconds: 1);
+
+    /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
+    public static CallProblem ResultTooLarge(string function, int bytes, int limit) => new(CallStatus.ResultTooLarge,
+        $"the answer of {bytes} bytes is over the {limit} bytes a call from a gateway can carry; call the runtime over HTTP", function);
+
+    /// <summary>The extensions after <c>cause</c>, in the order both writers put them.</summary>
+    public IEnumerable<KeyValuePair<string, object?>> Extensions()
+    {
+        if (CallId is not null)
+        {
+            yield return new("callId", CallId);
+        }
+
+        if (DurationMs is { } duration)
+        {
+            yield return new("durationMs", duration);
+        }
+    }
+
+    /// <summary>
+    /// Writes the problem as the HTTP path does (<c>type</c>, <c>title</c>, <c>status</c>, <c>detail</c>, <c>cause</c>,
+    /// then <c>function</c>, <c>callId</c>, <c>durationMs</c> when known), escaped as the HTTP path escapes them.
+    /// </summary>
+    public void WriteJson(IBufferWriter<byte> output)
+    {
+        var type = Type;
+        using var writer = new Utf8JsonWriter(output, JsonOptions);
+        writer.WriteStartObject();
+        writer.WriteString("type", type.Uri);
+        writer.WriteString("title", type.Title);
+        writer.WriteNumber("status", type.Status);
+        writer.WriteString("detail", Detail);
+        writer.WriteString("cause", type.Name);
+        if (Function is not null)
+        {
+            writer.WriteString("function", Function);
+        }
+
+        if (CallId is not null)
+        {
+            writer.WriteString("callId", CallId);
+        }
+
+        if (DurationMs is { } duration)
+        {
+            writer.WriteNumber("durationMs", duration);
+        }
+
+        writer.WriteEndObject();
+    }
+}
