@@ -52,7 +52,7 @@ public static class GatewayCommand
                 return failed;
             }
 
-            Console.WriteLine($"gateway serving on {string.Join(", ", app.Urls)} (/functions, /graphql, handler routes; /api passed to {options.Orchestrator})");
+            PlainOutput.Writer.WriteLine($"gateway serving on {string.Join(", ", app.Urls)} (/functions, /graphql, handler routes; /api passed to {options.Orchestrator})");
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();
             return ExitCodes.Ok;

@@ -107,7 +107,7 @@ public static class OrchestratorCommand
 
             var address = app.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl;
             var broker = OrchestratorServices.MqttSettingsOf(options).Endpoint;
-            Console.WriteLine($"orchestrator serving on {address} (REST /api, OpenAPI /openapi/v1.json), broker {broker}" +
+            PlainOutput.Writer.WriteLine($"orchestrator serving on {address} (REST /api, OpenAPI /openapi/v1.json), broker {broker}" +
                               (options.Mqtt is null ? " (in-process)" : ""));
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();

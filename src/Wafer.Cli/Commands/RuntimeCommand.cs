@@ -127,7 +127,7 @@ public static class RuntimeCommand
 
             var agent = app.Services.GetRequiredService<RuntimeAgent>();
             BrokerAddress.TryParse(options.Agent.Join!, out var broker, out _);
-            Console.WriteLine($"runtime {agent.RuntimeId} ({agent.Name}) serving on {agent.Url}, joining {broker}");
+            PlainOutput.Writer.WriteLine($"runtime {agent.RuntimeId} ({agent.Name}) serving on {agent.Url}, joining {broker}");
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();
             return ExitCodes.Ok;

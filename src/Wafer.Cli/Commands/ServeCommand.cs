@@ -169,15 +169,12 @@ public static class ServeCommand
             }
 
             var runtimeUrl = BoundUrl(app) ?? url;
-            if (!jsonLogLines)
-            {
-                // one plain line (no console markup, which wraps at 80 columns when redirected) naming every address
-                var fleetText = orchestrator is null
-                    ? ""
-                    : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
-                      $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
-                Console.WriteLine($"Wafer is serving {(object?)runtime.S3Plugins?.Location ?? runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
-            }
+            // one plain line (no console markup, which wraps at 80 columns when redirected) naming every address
+            var fleetText = orchestrator is null
+                ? ""
+                : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
+                  $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
+            PlainOutput.Writer.WriteLine($"Wafer is serving {(object?)runtime.S3Plugins?.Location ?? runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
 
             try
             {
@@ -242,7 +239,7 @@ public static class ServeCommand
             if (File.Exists(Path.Combine(directory, PluginManifest.FileName)) && File.Exists(Path.Combine(directory, "package.json")))
             {
                 AnsiConsole.MarkupLineInterpolated($"building [blue]{Path.GetFileName(directory)}[/]");
-                var code = await PluginBuilder.BuildAsync(directory, cancellationToken);
+                var code = await PluginBuilder.BuildAsync(directory, cancellationToken, stdoutToStderr: PlainOutput.JsonLogs);
                 if (code != ExitCodes.Ok)
                 {
                     return code;
