@@ -30,7 +30,7 @@ public static class GatewayCommand
                 Orchestrator = parse.GetValue(orchestrator),
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
-                Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+                Token = parse.GetValue(token) is { Length: > 0 } given ? given : null,
             };
             var configuration = ServerStart.NewConfiguration();
             var flagErrors = settings.Collect(parse, configuration);
