@@ -4,8 +4,16 @@
 # ReadyToRun code, so a fresh process starts and answers its first calls sooner.
 #   scripts/publish.sh                      # this machine's platform
 #   scripts/publish.sh linux-x64 linux-arm64
+#   scripts/publish.sh --compressed         # the assemblies compressed inside the executable (less than half the
+#                                           # size; they are inflated into memory at start: the container image)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+compress=false
+if [ "${1:-}" = "--compressed" ]; then
+  compress=true
+  shift
+fi
 
 if [ $# -eq 0 ]; then
   case "$(uname -s)-$(uname -m)" in
@@ -26,6 +34,7 @@ for rid in "$@"; do
   # (to DOTNET_BUNDLE_EXTRACT_BASE_DIR, else ~/.net)
   dotnet publish src/Wafer.Cli -c Release -r "$rid" --self-contained true \
     -p:PublishSingleFile=true -p:PublishReadyToRun=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none \
+    -p:EnableCompressionInSingleFile=$compress \
     -o "$staging" -nologo -v q -clp:ErrorsOnly
   mkdir -p ".artifacts/bin/$rid"
   cp "$staging/wafer" ".artifacts/bin/$rid/wafer.tmp" && mv -f ".artifacts/bin/$rid/wafer.tmp" ".artifacts/bin/$rid/wafer"

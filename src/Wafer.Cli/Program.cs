@@ -18,6 +18,7 @@ if (settings.Errors.Count > 0)
 
 SettingSources.Remember(settings.Sources);
 var parse = root.Parse(settings.Args);
+PlainOutput.Choose(parse);
 ServerStart.Verbose = parse.CommandResult.Command.Options.Any(o => o.Name == "--verbose") && parse.GetValue<bool>("--verbose");
 int code;
 try

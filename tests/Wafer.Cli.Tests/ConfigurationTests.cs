@@ -23,6 +23,8 @@ public sealed partial class ConfigurationTests
     [InlineData("serve", "maxConcurrentCalls", "10001", "10002", "10003", "MaxConcurrentCalls (--maxConcurrentCalls) must be between 1 and 10000, got 1000{0}")]
     [InlineData("runtime", "maxModules", "-1", "-2", "-3", "Agent.MaxModules (--maxModules) must be at least 1, got -{0}")]
     [InlineData("gateway", "probeFailuresToDown", "-1", "-2", "-3", "Gateway:ProbeFailuresToDown must be at least 1, got -{0}")]
+    [InlineData("serveFleet", "probeFailuresToDown", "-1", "-2", "-3", "Gateway:ProbeFailuresToDown must be at least 1, got -{0}")]
+    [InlineData("serveFleet", "callTimeout", "25h", "26h", "27h", "Gateway:CallTimeout must be positive and at most a day, got 1.0{0}:00:00")]
     public async Task Setting_FlagWinsOverVariableWhichWinsOverFile(string command, string key, string inFile, string inVariable, string inFlag, string error)
     {
         var folder = TempFolder();
@@ -142,6 +144,7 @@ public sealed partial class ConfigurationTests
         {
             "orchestrator" => [.. Orchestrator, "--storagePath", Path.Combine(folder, "o")],
             "serve" => ["serve", "--standalone", "--port", "0", "--plugins", folder, "--storagePath", Path.Combine(folder, "s")],
+            "serveFleet" => ["serve", "--port", "0", "--orchestratorPort", "0", "--brokerPort", "0", "--plugins", folder, "--storagePath", Path.Combine(folder, "s")],
             "runtime" => ["runtime", "--join", "mqtt://127.0.0.1:1", "--port", "0", "--storagePath", Path.Combine(folder, "r")],
             "gateway" => ["gateway", "--orchestrator", "http://127.0.0.1:1", "--port", "0"],
             _ => throw new ArgumentException(command, nameof(command)),

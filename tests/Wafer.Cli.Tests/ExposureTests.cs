@@ -34,14 +34,18 @@ public sealed class ExposureTests
         Assert.Contains("Set a token (--token or WAFER_TOKEN), bind 127.0.0.1, or pass --insecure", text, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task WafersTokenVariable_CountsAsAToken()
+    [Theory]
+    [InlineData("runtime|--join|mqtt://127.0.0.1:1")]
+    [InlineData("serve|--standalone")]
+    [InlineData("serve|--orchestratorPort|0|--brokerPort|0")]
+    public async Task WafersTokenVariable_CountsAsAToken(string command)
     {
-        // The token passes the exposure rule; the runtime then stops at its next check (a plugins folder that does not exist).
+        // The token (through the configuration path, as --token) passes the exposure rule; the server then stops at
+        // its next check (a plugins folder that does not exist).
         var missing = Path.Combine(Path.GetTempPath(), "wafer-no-such-folder-" + Guid.NewGuid().ToString("N")[..8]);
         var (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(
-            new Dictionary<string, string> { ["WAFER_TOKEN"] = "t0ken" }, Path.GetTempPath(), Timeout,
-            "runtime", "--join", "mqtt://127.0.0.1:1", "--host", "0.0.0.0", "--plugins", missing);
+            new Dictionary<string, string> { ["WAFER_TOKEN"] = "t0ken", ["HOME"] = Path.GetTempPath() }, Path.GetTempPath(), Timeout,
+            [.. command.Split('|'), "--host", "0.0.0.0", "--port", "0", "--plugins", missing, "--storagePath", missing + "-state"]);
 
         var output = (stdout + stderr).ReplaceLineEndings(" ");
         Assert.True(code == 2, output);

@@ -39,6 +39,30 @@ public sealed class StartErrorTests
     }
 
     [Fact]
+    public async Task Dev_PortTaken_FailsBeforeBuilding_OneLineNamingPortAndFlag()
+    {
+        using var taken = Occupy();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        // a plugin project whose build would run npm (and print "building dev-port") before any port is bound
+        var project = Path.Combine(Path.GetTempPath(), "wafer-start-" + Guid.NewGuid().ToString("N")[..8], "dev-port");
+        Directory.CreateDirectory(project);
+        File.WriteAllText(Path.Combine(project, "wafer.json"), """{ "name": "dev-port" }""");
+        File.WriteAllText(Path.Combine(project, "package.json"), """{ "name": "dev-port", "private": true }""");
+
+        var (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(
+            new Dictionary<string, string> { ["HOME"] = project, ["COLUMNS"] = "1000" }, project, TimeSpan.FromMinutes(1),
+            "dev", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--storagePath", Path.Combine(project, "state"));
+
+        var output = stdout + stderr;
+        Assert.True(code == 1, output);
+        Assert.Equal(
+            $"error: wafer dev cannot listen on http://127.0.0.1:{port} (--port): Address already in use (another process may use the port; choose another, or 0 for a free one)",
+            Assert.Single(Lines(output)));
+        Assert.False(Directory.Exists(Path.Combine(project, "node_modules")), "the build ran");
+        Assert.False(Directory.Exists(Path.Combine(project, "state")), "the runtime's state was made");
+    }
+
+    [Fact]
     public async Task Serve_PortTaken_WithVerbose_PrintsTheStackTrace()
     {
         using var taken = Occupy();

@@ -14,10 +14,12 @@ public sealed class WaferClient : IDisposable
     private readonly HttpClient _http;
     private ServerInfo? _info;
 
-    public WaferClient(Uri server, string? token)
+    /// <param name="timeout">How long one request may take (default 2 minutes).</param>
+    public WaferClient(Uri server, string? token, TimeSpan? timeout = null)
     {
         Server = server;
-        _http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(2) };
+        Token = token;
+        _http = new HttpClient { BaseAddress = server, Timeout = timeout ?? TimeSpan.FromMinutes(2) };
         if (token is not null)
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
@@ -25,6 +27,9 @@ public sealed class WaferClient : IDisposable
     }
 
     public Uri Server { get; }
+
+    /// <summary>The bearer token the requests carry, if any.</summary>
+    public string? Token { get; }
 
     /// <summary>What answers at the server (asked once).</summary>
     public async Task<ServerInfo> InfoAsync(CancellationToken cancellationToken)

@@ -5,7 +5,10 @@ using Wafer.Cli.Client;
 
 namespace Wafer.Cli.Commands;
 
-/// <summary><c>wafer details NAME</c>: one deployment with its status and replicas, or one plugin with its functions.</summary>
+/// <summary>
+/// <c>wafer details NAME</c>: one deployment with its status and replicas, or one plugin with its functions (on a
+/// runtime, or served by one of an orchestrator's runtimes on its own: <see cref="RuntimePlugins"/>).
+/// </summary>
 public static class DetailsCommand
 {
     public static Command Create()
@@ -18,12 +21,24 @@ public static class DetailsCommand
         {
             var info = await client.RequireAsync("details", cancellationToken);
             var escaped = Uri.EscapeDataString(parse.GetValue(name)!);
-            var body = await client.GetAsync(info.IsOrchestrator ? $"api/deployments/{escaped}" : $"api/plugins/{escaped}", cancellationToken);
+            JsonElement body;
+            var deployment = info.IsOrchestrator;
+            try
+            {
+                body = await client.GetAsync(info.IsOrchestrator ? $"api/deployments/{escaped}" : $"api/plugins/{escaped}", cancellationToken);
+            }
+            catch (CliException notFound) when (notFound.ExitCode == ExitCodes.NotFound && info.IsOrchestrator)
+            {
+                // no deployment of that name: one of the orchestrator's runtimes may serve such a plugin on its own
+                body = await ServedByARuntimeAsync(client, parse.GetValue(name)!, notFound, cancellationToken);
+                deployment = false;
+            }
+
             if (output.Json)
             {
                 Output.WriteJson(body);
             }
-            else if (info.IsOrchestrator)
+            else if (deployment)
             {
                 Deployment(body, output);
             }
@@ -35,6 +50,18 @@ public static class DetailsCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    /// <summary>The plugin one of the orchestrator's runtimes serves on its own under <paramref name="name"/>; else <paramref name="notFound"/>.</summary>
+    private static async Task<JsonElement> ServedByARuntimeAsync(WaferClient client, string name, CliException notFound, CancellationToken cancellationToken)
+    {
+        if ((await RuntimePlugins.ListAsync(client, cancellationToken)).FirstOrDefault(s => s.Name == name) is not { } served)
+        {
+            throw notFound;
+        }
+
+        using var runtime = new WaferClient(served.RuntimeUrl, client.Token);
+        return await runtime.GetAsync($"api/plugins/{Uri.EscapeDataString(name)}", cancellationToken);
     }
 
     private static void Deployment(JsonElement body, Output output)

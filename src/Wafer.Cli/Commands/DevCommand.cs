@@ -22,9 +22,10 @@ public static class DevCommand
         var storage = new Option<string?>("--storagePath") { Description = "Where state and the compiled-code cache live (default $HOME/.wafer)" };
         var token = new Option<string?>("--token") { Description = "API token control operations need (or WAFER_TOKEN); required beyond loopback unless --insecure" };
         var allowFolders = new Option<string?>("--allowFolders") { Description = "Host folders plugins' 'files' may name beyond their own data folders: /srv/a,/srv/b (or WAFER_ALLOW_FOLDERS)" };
+        var jsonLogs = new Option<bool>("--jsonlogs") { Description = "Write log lines as JSON on stdout; the builds' progress and compiler output go to stderr" };
         var insecure = ServerStart.InsecureOption();
 
-        var command = new Command("dev", "Build, serve, and rebuild on every change") { directory, port, host, storage, token, allowFolders, insecure };
+        var command = new Command("dev", "Build, serve, and rebuild on every change") { directory, port, host, storage, token, allowFolders, jsonLogs, insecure };
         var traces = new TracesFlag();
         traces.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,11 +44,20 @@ public static class DevCommand
                 return ExitCodes.Usage;
             }
 
+            // a port another process holds is said before the build, which can take a minute, not after it
+            var url = $"http://{bindHost}:{parse.GetValue(port)}";
+            if (PortCheck.RefuseTaken("wafer dev", (bindHost, parse.GetValue(port), $"{url} (--port)")) is { } taken)
+            {
+                return taken;
+            }
+
+            // with JSON logs stdout carries nothing else: the builds write to stderr, as every plain line (PlainOutput)
+            var json = parse.GetValue(jsonLogs);
             var single = File.Exists(Path.Combine(root, PluginManifest.FileName));
             var projects = single ? [root] : Projects(root);
             foreach (var project in projects)
             {
-                if (await BuildAsync(project, cancellationToken) is var code and (ExitCodes.Usage or ExitCodes.MissingTool))
+                if (await BuildAsync(project, json, cancellationToken) is var code and (ExitCodes.Usage or ExitCodes.MissingTool))
                 {
                     return code;
                 }
@@ -69,8 +79,7 @@ public static class DevCommand
                 return refused;
             }
 
-            var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            await using var app = RuntimeApp.Build(options, url, services: traces.Services(parse));
+            await using var app = RuntimeApp.Build(options, url, json, services: traces.Services(parse));
             ServerStart.WarnIfInsecure(app, "wafer dev", url, bindHost, apiToken, parse.GetValue(insecure));
             if (await ServerStart.StartAsync(app, "wafer dev", $"{url} (--port)", cancellationToken) is { } failed)
             {
@@ -85,7 +94,7 @@ public static class DevCommand
                 {
                     foreach (var project in await watcher.NextAsync(cancellationToken))
                     {
-                        await BuildAsync(project, cancellationToken);
+                        await BuildAsync(project, json, cancellationToken);
                     }
                 }
             }
@@ -104,19 +113,21 @@ public static class DevCommand
             .Where(d => File.Exists(Path.Combine(d, PluginManifest.FileName)) && File.Exists(Path.Combine(d, "package.json")))
             .Order(StringComparer.Ordinal)];
 
-    private static async Task<int> BuildAsync(string project, CancellationToken cancellationToken)
+    /// <param name="toStderr">Everything the build prints goes to stderr (stdout carries JSON log lines).</param>
+    private static async Task<int> BuildAsync(string project, bool toStderr, CancellationToken cancellationToken)
     {
         var name = Path.GetFileName(project);
-        AnsiConsole.MarkupLineInterpolated($"building [blue]{name}[/]");
+        var console = AnsiConsole.Console; // stderr with --jsonlogs (PlainOutput)
+        console.MarkupLineInterpolated($"building [blue]{name}[/]");
         var clock = Stopwatch.StartNew();
-        var code = await PluginBuilder.BuildAsync(project, cancellationToken);
+        var code = await PluginBuilder.BuildAsync(project, cancellationToken, stdoutToStderr: toStderr);
         if (code == ExitCodes.Ok)
         {
-            AnsiConsole.MarkupLineInterpolated($"built [blue]{name}[/] in {clock.ElapsedMilliseconds} ms");
+            console.MarkupLineInterpolated($"built [blue]{name}[/] in {clock.ElapsedMilliseconds} ms");
         }
         else
         {
-            AnsiConsole.MarkupLineInterpolated($"[yellow]{name} did not build; the last good build keeps serving[/]");
+            console.MarkupLineInterpolated($"[yellow]{name} did not build; the last good build keeps serving[/]");
         }
 
         return code;

@@ -30,7 +30,7 @@ public static class GatewayCommand
                 Orchestrator = parse.GetValue(orchestrator),
                 Port = parse.GetValue(port),
                 Host = parse.GetValue(host)!,
-                Token = parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN"),
+                Token = parse.GetValue(token) is { Length: > 0 } given ? given : null,
             };
             var configuration = ServerStart.NewConfiguration();
             var flagErrors = settings.Collect(parse, configuration);
@@ -52,7 +52,7 @@ public static class GatewayCommand
                 return failed;
             }
 
-            Console.WriteLine($"gateway serving on {string.Join(", ", app.Urls)} (/functions, /graphql, handler routes; /api passed to {options.Orchestrator})");
+            PlainOutput.Writer.WriteLine($"gateway serving on {string.Join(", ", app.Urls)} (/functions, /graphql, handler routes; /api passed to {options.Orchestrator})");
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();
             return ExitCodes.Ok;

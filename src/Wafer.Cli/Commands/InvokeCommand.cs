@@ -5,7 +5,11 @@ using Wafer.Cli.Client;
 
 namespace Wafer.Cli.Commands;
 
-/// <summary><c>wafer invoke FUNCTION --args JSON</c>: call a function with <c>POST /functions/FUNCTION</c> and print its result.</summary>
+/// <summary>
+/// <c>wafer invoke FUNCTION --args JSON</c>: call a function with <c>POST /functions/FUNCTION</c> and print its result.
+/// Given an orchestrator, a function no deployment exports is looked for among the plugins its runtimes serve on their
+/// own (<see cref="RuntimePlugins"/>), so the plugins <c>wafer serve</c> serves from its folder answer too.
+/// </summary>
 public static class InvokeCommand
 {
     public static Command Create()
@@ -33,7 +37,16 @@ public static class InvokeCommand
 
             var name = parse.GetValue(function)!;
             var path = "functions/" + string.Join('/', name.Split('/').Select(Uri.EscapeDataString));
-            var body = await client.PostAsync(path, new StringContent(text, Encoding.UTF8, "application/json"), cancellationToken);
+            JsonElement body;
+            try
+            {
+                body = await client.PostAsync(path, Arguments(text), cancellationToken);
+            }
+            catch (CliException notFound) when (notFound.ExitCode == ExitCodes.NotFound)
+            {
+                body = await CallServedByARuntimeAsync(client, name, text, notFound, cancellationToken);
+            }
+
             if (output.Json)
             {
                 Output.WriteJson(body);
@@ -47,5 +60,46 @@ public static class InvokeCommand
             return ExitCodes.Ok;
         });
         return command;
+    }
+
+    private static StringContent Arguments(string json) => new(json, Encoding.UTF8, "application/json");
+
+    /// <summary>
+    /// A function an orchestrator's gateway does not route (no deployment exports it) may be served by one of its
+    /// runtimes on its own, as <c>wafer serve</c> serves its plugins folder: that runtime is called directly.
+    /// <paramref name="notFound"/> stands when the server is no orchestrator or no runtime serves the function.
+    /// </summary>
+    private static async Task<JsonElement> CallServedByARuntimeAsync(WaferClient client, string name, string arguments, CliException notFound, CancellationToken cancellationToken)
+    {
+        ServerInfo info;
+        try
+        {
+            info = await client.InfoAsync(cancellationToken);
+        }
+        catch (CliException)
+        {
+            throw notFound;
+        }
+
+        var served = info.IsOrchestrator ? await RuntimePlugins.ListAsync(client, cancellationToken) : [];
+
+        var slash = name.LastIndexOf('/');
+        var (plugin, function) = slash < 0 ? ((string?)null, name) : (name[..slash], name[(slash + 1)..]);
+        var candidates = served.Where(s => (plugin is null || s.Name == plugin) && s.Exports(function)).ToList();
+        var plugins = candidates.Select(c => c.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        if (plugins.Count == 0)
+        {
+            throw notFound;
+        }
+
+        if (plugins.Count > 1)
+        {
+            throw new CliException(ExitCodes.Failed,
+                $"'{function}' is exported by several plugins the fleet's runtimes serve from their own folders ({string.Join(", ", plugins.Select(p => $"{p}/{function}"))}): name one as PLUGIN/{function}");
+        }
+
+        var target = candidates[0];
+        using var runtime = new WaferClient(target.RuntimeUrl, client.Token);
+        return await runtime.PostAsync($"functions/{Uri.EscapeDataString(target.Name)}/{Uri.EscapeDataString(function)}", Arguments(arguments), cancellationToken);
     }
 }

@@ -53,10 +53,10 @@ public static class OrchestratorCommand
                 StoragePath = Path.GetFullPath(parse.GetValue(storage) ?? OrchestratorOptions.DefaultStoragePath()),
                 Artifacts = parse.GetValue(artifacts),
                 PublicUrl = parse.GetValue(publicUrl),
-                MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
-                MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
-                MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
-                ApiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } apiToken ? apiToken : null,
+                MqttUsername = parse.GetValue(mqttUser),
+                MqttPassword = parse.GetValue(mqttPassword),
+                MqttCa = parse.GetValue(mqttCa),
+                ApiToken = parse.GetValue(token) is { Length: > 0 } apiToken ? apiToken : null,
             };
             var configuration = ServerStart.NewConfiguration();
             var flagErrors = orchestratorSettings.Collect(parse, configuration).Concat(gatewaySettings.Collect(parse, configuration)).ToArray();
@@ -107,7 +107,7 @@ public static class OrchestratorCommand
 
             var address = app.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl;
             var broker = OrchestratorServices.MqttSettingsOf(options).Endpoint;
-            Console.WriteLine($"orchestrator serving on {address} (REST /api, OpenAPI /openapi/v1.json), broker {broker}" +
+            PlainOutput.Writer.WriteLine($"orchestrator serving on {address} (REST /api, OpenAPI /openapi/v1.json), broker {broker}" +
                               (options.Mqtt is null ? " (in-process)" : ""));
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();

@@ -66,7 +66,7 @@ public static class RuntimeCommand
                 return ServerStart.Usage($"--labels: {labelError}");
             }
 
-            var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
+            var apiToken = parse.GetValue(token) is { Length: > 0 } given ? given : null;
             var bindHost = parse.GetValue(host)!;
             if (ServerStart.RefuseExposed("the runtime", bindHost, apiToken, parse.GetValue(insecure)) is { } exposed)
             {
@@ -88,7 +88,7 @@ public static class RuntimeCommand
                 StoragePath = storagePath,
                 Database = parse.GetValue(database),
                 ApiToken = apiToken,
-                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders) ?? Environment.GetEnvironmentVariable("WAFER_ALLOW_FOLDERS")),
+                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders)),
                 Agent = new AgentOptions
                 {
                     Join = parse.GetValue(join),
@@ -98,9 +98,9 @@ public static class RuntimeCommand
                     AdvertisedUrl = parse.GetValue(advertise),
                     H2cPort = parse.GetValue(h2cPort),
                     KeepaliveInterval = interval,
-                    MqttUsername = parse.GetValue(mqttUser) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_USERNAME"),
-                    MqttPassword = parse.GetValue(mqttPassword) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_PASSWORD"),
-                    MqttCa = parse.GetValue(mqttCa) ?? Environment.GetEnvironmentVariable("WAFER_MQTT_CA"),
+                    MqttUsername = parse.GetValue(mqttUser),
+                    MqttPassword = parse.GetValue(mqttPassword),
+                    MqttCa = parse.GetValue(mqttCa),
                 },
             };
             if (limits.Apply(parse, options) is { } limitError)
@@ -127,7 +127,7 @@ public static class RuntimeCommand
 
             var agent = app.Services.GetRequiredService<RuntimeAgent>();
             BrokerAddress.TryParse(options.Agent.Join!, out var broker, out _);
-            Console.WriteLine($"runtime {agent.RuntimeId} ({agent.Name}) serving on {agent.Url}, joining {broker}");
+            PlainOutput.Writer.WriteLine($"runtime {agent.RuntimeId} ({agent.Name}) serving on {agent.Url}, joining {broker}");
             await app.WaitForShutdownAsync(cancellationToken);
             await app.DisposeAsync();
             return ExitCodes.Ok;

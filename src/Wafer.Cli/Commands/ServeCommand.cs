@@ -61,6 +61,8 @@ public static class ServeCommand
         runtimeSettings.AddTo(command);
         var orchestratorSettings = SettingTables.Orchestrator();
         orchestratorSettings.AddTo(command);
+        var gatewaySettings = SettingTables.ServeGateway();
+        gatewaySettings.AddTo(command);
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!DurationParser.TryParse(parse.GetValue(refresh)!, out var interval))
@@ -69,7 +71,7 @@ public static class ServeCommand
             }
 
             var storagePath = Path.GetFullPath(parse.GetValue(storage) ?? RuntimeOptions.DefaultStoragePath());
-            var apiToken = (parse.GetValue(token) ?? Environment.GetEnvironmentVariable("WAFER_TOKEN")) is { Length: > 0 } given ? given : null;
+            var apiToken = parse.GetValue(token) is { Length: > 0 } given ? given : null;
             var bindHost = parse.GetValue(host)!;
             if (ServerStart.RefuseExposed("wafer serve", bindHost, apiToken, parse.GetValue(insecure)) is { } exposed)
             {
@@ -78,7 +80,7 @@ public static class ServeCommand
 
             var runtime = new RuntimeOptions
             {
-                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders) ?? Environment.GetEnvironmentVariable("WAFER_ALLOW_FOLDERS")),
+                AllowFolders = RuntimeOptions.ParseFolders(parse.GetValue(allowFolders)),
                 PluginsPath = Path.GetFullPath(parse.GetValue(plugins)!),
                 Refresh = interval,
                 NoReload = parse.GetValue(noReload),
@@ -86,7 +88,7 @@ public static class ServeCommand
                 Database = parse.GetValue(database),
                 ApiToken = apiToken,
             };
-            if ((parse.GetValue(mqtt) ?? Environment.GetEnvironmentVariable("WAFER_MQTT")) is { Length: > 0 } triggerBroker)
+            if (parse.GetValue(mqtt) is { Length: > 0 } triggerBroker)
             {
                 if (!parse.GetValue(standalone))
                 {
@@ -111,6 +113,11 @@ public static class ServeCommand
                 return ServerStart.Usage("--artifacts is the orchestrator's artifact store, and --standalone runs none: drop one of them");
             }
 
+            if (fleet is null && gatewaySettings.FirstGiven(parse) is { } gatewayFlag)
+            {
+                return ServerStart.Usage($"{gatewayFlag.Name} is a setting of the orchestrator's gateway, and --standalone runs none: drop one of them");
+            }
+
             if (limits.Apply(parse, runtime) is { } limitError)
             {
                 return ServerStart.Usage(limitError);
@@ -119,7 +126,13 @@ public static class ServeCommand
             var configuration = ServerStart.NewConfiguration();
             var flagErrors = stateFlags.Apply(parse, runtime).Concat(
                 compatibility.Apply(parse, runtime, parse.GetResult(plugins) is { Implicit: false } ? parse.GetValue(plugins) : null, storagePath))
-                .Concat(runtimeSettings.Collect(parse, configuration)).Concat(orchestratorSettings.Collect(parse, configuration)).ToArray();
+                .Concat(runtimeSettings.Collect(parse, configuration)).Concat(orchestratorSettings.Collect(parse, configuration))
+                .Concat(gatewaySettings.Collect(parse, configuration)).ToArray();
+            if (fleet is not null)
+            {
+                SettingTables.ShareWithGateway(configuration); // --maxRequestBytes and the GraphQL limits hold at both doors
+            }
+
             OptionsBinding.Bind(configuration, "Runtime", runtime);
             if (fleet is not null)
             {
@@ -174,15 +187,12 @@ public static class ServeCommand
             }
 
             var runtimeUrl = BoundUrl(app) ?? url;
-            if (!jsonLogLines)
-            {
-                // one plain line (no console markup, which wraps at 80 columns when redirected) naming every address
-                var fleetText = orchestrator is null
-                    ? ""
-                    : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
-                      $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
-                Console.WriteLine($"Wafer is serving {(object?)runtime.S3Plugins?.Location ?? runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
-            }
+            // one plain line (no console markup, which wraps at 80 columns when redirected) naming every address
+            var fleetText = orchestrator is null
+                ? ""
+                : $"; orchestrator {orchestrator.Services.GetRequiredService<IOrchestratorAddress>().BaseUrl} (wafer deploy --server URL), " +
+                  $"broker mqtt://127.0.0.1:{fleet!.BrokerPort} (in-process)";
+            PlainOutput.Writer.WriteLine($"Wafer is serving {(object?)runtime.S3Plugins?.Location ?? runtime.PluginsPath} on {runtimeUrl} (POST {runtimeUrl}/functions/NAME, GraphQL {runtimeUrl}/graphql){fleetText}");
 
             try
             {
@@ -247,7 +257,7 @@ public static class ServeCommand
             if (File.Exists(Path.Combine(directory, PluginManifest.FileName)) && File.Exists(Path.Combine(directory, "package.json")))
             {
                 AnsiConsole.MarkupLineInterpolated($"building [blue]{Path.GetFileName(directory)}[/]");
-                var code = await PluginBuilder.BuildAsync(directory, cancellationToken);
+                var code = await PluginBuilder.BuildAsync(directory, cancellationToken, stdoutToStderr: PlainOutput.JsonLogs);
                 if (code != ExitCodes.Ok)
                 {
                     return code;

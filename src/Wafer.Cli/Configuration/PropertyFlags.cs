@@ -50,6 +50,9 @@ public sealed class PropertyFlags
 
     public IEnumerable<Option> Options => _flags.Select(f => f.Option);
 
+    /// <summary>The first of these flags the command line gives (or a variable or the file gave), else null.</summary>
+    public Option? FirstGiven(ParseResult parse) => _flags.Select(f => f.Option).FirstOrDefault(o => parse.GetResult(o) is { Implicit: false });
+
     public void AddTo(Command command)
     {
         foreach (var flag in _flags)

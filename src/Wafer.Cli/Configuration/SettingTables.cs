@@ -36,7 +36,9 @@ public static class SettingTables
         ("runtimeProbeInterval", "Orchestrator:RuntimeProbeInterval", "How often a runtime the control channel lost, but which still answers, is checked again"));
 
     /// <summary>The runtime's settings beyond its limit, log and compatibility flags (<c>serve</c>, <c>runtime</c>).</summary>
-    public static PropertyFlags Runtime() => new(Defaults(),
+    public static PropertyFlags Runtime() => new(Defaults(), RuntimeRows);
+
+    private static readonly (string Flag, string Key, string Description)[] RuntimeRows =
         [
             ("maxRequestBytes", "Runtime:MaxRequestBytes", "Largest request body of a function call, handler request or GraphQL request"),
             ("maxConcurrentJobs", "Jobs:MaxConcurrent", "Jobs (POST /jobs) that run at once; more wait"),
@@ -47,10 +49,34 @@ public static class SettingTables
             ("maxModules", "Runtime:Agent:MaxModules", "Modules the orchestrator may place on this runtime (its capacity)"),
             ("artifactTimeout", "Runtime:Agent:ArtifactTimeout", "Longest wait for one artifact download from the orchestrator"),
             .. GraphQLRows("Runtime:GraphQL"),
-        ]);
+        ];
 
     /// <summary>The gateway's limits and timings (<c>orchestrator</c>, <c>gateway</c>).</summary>
-    public static PropertyFlags Gateway() => new(Defaults(),
+    public static PropertyFlags Gateway() => new(Defaults(), GatewayRows);
+
+    /// <summary>
+    /// The settings of the gateway <c>serve</c>'s orchestrator runs, beyond those the runtime's flags of the same name
+    /// set for both (<see cref="ShareWithGateway"/>): its timings and probes.
+    /// </summary>
+    public static PropertyFlags ServeGateway() => new(Defaults(), [.. GatewayRows.Where(g => !RuntimeRows.Any(r => r.Flag == g.Flag))]);
+
+    /// <summary>
+    /// In <c>serve</c> one flag sets a limit for the runtime and for the gateway in front of it alike
+    /// (<c>--maxRequestBytes</c>, the GraphQL limits): the runtime's values given in <paramref name="configuration"/>
+    /// are copied to the gateway's keys.
+    /// </summary>
+    public static void ShareWithGateway(IDictionary<string, string?> configuration)
+    {
+        foreach (var (flag, key, _) in RuntimeRows)
+        {
+            if (GatewayRows.FirstOrDefault(g => g.Flag == flag) is { Key: { } gatewayKey } && configuration.TryGetValue(key, out var value))
+            {
+                configuration[gatewayKey] = value;
+            }
+        }
+    }
+
+    private static readonly (string Flag, string Key, string Description)[] GatewayRows =
         [
             ("maxRequestBytes", "Gateway:MaxRequestBytes", "Largest request body of a call through the gateway; larger is answered 413 before it reaches a runtime"),
             ("callTimeout", "Gateway:CallTimeout", "How long a call may take from being sent to a runtime to its last byte"),
@@ -61,7 +87,7 @@ public static class SettingTables
             ("probeTimeout", "Gateway:ProbeTimeout", "How long a probe may take before it counts as failed"),
             ("probeFailuresToDown", "Gateway:ProbeFailuresToDown", "Failed probes in a row after which a replica is taken for down"),
             .. GraphQLRows("Gateway:GraphQL"),
-        ]);
+        ];
 
     private static (string, string, string)[] GraphQLRows(string section) =>
     [

@@ -17,7 +17,13 @@ public static class ServerLogging
         logging.ClearProviders();
         if (jsonLogs)
         {
-            logging.AddJsonConsole(o => o.IncludeScopes = false);
+            // every line carries the same Timestamp field, ISO 8601 in UTC, for collectors to order and join lines by
+            logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = false;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+            });
         }
         else
         {
