@@ -72,6 +72,22 @@ public sealed class FleetJobTests
         Assert.True(viaGateway == HttpStatusCode.Accepted, started.ToString());
         var exited = await WaitForExitAsync(cluster.Api, started.GetProperty("id").GetString()!, cluster);
         Assert.Equal(3, exited.GetProperty("exitCode").GetInt32());
+
+        // Listed through either: the three jobs from both runtimes, newest first, by fleet id.
+        foreach (var client in new[] { cluster.Api, gateway })
+        {
+            var (listed, list, _) = await SendAsync(client, HttpMethod.Get, "/jobs?limit=10");
+            Assert.True(listed == HttpStatusCode.OK, list.ToString());
+            var items = list.GetProperty("items").EnumerateArray().ToList();
+            Assert.Equal(3, items.Count);
+            Assert.Equal(started.GetProperty("id").GetString(), items[0].GetProperty("id").GetString());
+            Assert.Equal(["rt-1", "rt-2"], items.Select(j => j.GetProperty("runtime").GetString()!).Distinct().Order(StringComparer.Ordinal));
+            Assert.All(items, j => Assert.StartsWith(cluster.RuntimeId(j.GetProperty("runtime").GetString()!) + ".", j.GetProperty("id").GetString(), StringComparison.Ordinal));
+            Assert.Empty(list.GetProperty("unanswered").EnumerateArray());
+        }
+
+        var (tooMany, _, _) = await SendAsync(gateway, HttpMethod.Get, "/jobs?limit=501");
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany);
     }
 
     [Fact]

@@ -9,7 +9,8 @@ namespace Wafer.Fleet.Tests;
 /// <summary>
 /// Program modules through faults, with real orchestrator and runtime processes over the real Mosquitto
 /// (docs/silverline.md, "State"): a runtime restarted on its storage runs its programs again, a wall-clock limit stops a
-/// run, and a runtime killed with SIGKILL moves its <c>always</c> module to another runtime and loses its <c>never</c> one.
+/// run, a runtime killed with SIGKILL moves its <c>always</c> module to another runtime and loses its <c>never</c> one, and
+/// deleting a running module stops its guest.
 /// Each fleet has its own broker (the orchestrator's in-process one): runtimes of other fleets on a shared broker would
 /// be placement candidates too.
 /// </summary>
@@ -153,5 +154,41 @@ public sealed class SilverLineLifecycleTests
             return data.GetProperty("run").GetInt32() == 1 && (await cluster.GetJsonAsync($"/api/modules/{always}")).GetProperty("parent").GetString() == survivor;
         }, "the always module runs again on the survivor under its uuid", Bound, cluster);
         Assert.Equal("lost", (await cluster.GetJsonAsync($"/api/modules/{never}")).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task Delete_RunningModule_StopsItsGuest_AndItsRecordAndOutputGo()
+    {
+        await using var cluster = await FleetCluster.StartAsync(runtimes: 1, inProcessBroker: true);
+        await using var notifications = await Notifications.ListenAsync(cluster);
+        // c-job with room for a long sleep: without the delete it would still be running when the test ends.
+        await cluster.DeployWithManifestAsync("sleeper", "c-job", 0, """{"name":"sleeper","type":"command","limits":{"timeoutMs":120000,"memoryMb":16}}""");
+        var uuid = await CreateAsync(cluster, """ "args":{"argv":["sleep","100"]},"restart":"always" """, "sleeper");
+        await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("state").GetString() == "running",
+            "the module runs", Bound, cluster);
+        var runtimeUrl = (await cluster.GetJsonAsync("/api/runtimes")).GetProperty("runtimes")[0].GetProperty("url").GetString()!;
+        using var runtime = new HttpClient { BaseAddress = new Uri(runtimeUrl), Timeout = TimeSpan.FromSeconds(30) };
+        async Task<JsonElement?> JobAsync() => JsonDocument.Parse(await runtime.GetStringAsync("/jobs?limit=500")).RootElement.GetProperty("items")
+            .EnumerateArray().Where(j => j.GetProperty("plugin").GetString() == uuid).Select(j => (JsonElement?)j.Clone()).FirstOrDefault();
+
+        // While it runs, its output is there, through the orchestrator too.
+        await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}/output")).GetProperty("stdout").GetString() == "sleeping\n",
+            "the module's first line is kept", Bound, cluster);
+        Assert.True((await cluster.GetJsonAsync($"/api/modules/{uuid}/output")).GetProperty("running").GetBoolean());
+        Assert.Equal("running", (await JobAsync())?.GetProperty("status").GetString());
+
+        using var deleted = await cluster.Api.DeleteAsync($"/api/modules/{uuid}");
+        Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
+
+        await Eventually.TrueAsync(async () => (await JobAsync())?.GetProperty("status").GetString() is { } status && status != "running",
+            "the guest stops long before its 100 s sleep ends", Bound, cluster);
+        await Eventually.TrueAsync(async () =>
+        {
+            using var gone = await cluster.Api.GetAsync($"/api/modules/{uuid}");
+            return gone.StatusCode == HttpStatusCode.NotFound;
+        }, "the module is gone from the orchestrator", Bound, cluster);
+        using var output = await runtime.GetAsync($"/api/modules/{uuid}/output");
+        Assert.Equal(HttpStatusCode.NotFound, output.StatusCode);
+        Assert.DoesNotContain(notifications.Received, n => n.GetProperty("uuid").GetString() == uuid); // a deleted module is not reported exited
     }
 }

@@ -41,6 +41,7 @@ public sealed class ChannelTests(HostFixture fixture)
     }
 
     [Fact]
+    [Trait("Timing", "Sensitive")]
     public async Task Command_WaitingOnAChannel_IsStoppedByCancellation()
     {
         var input = new QueueChannel("/in", readable: true, writable: false);

@@ -114,6 +114,7 @@ public static class OrchestratorServices
         app.MapEvents();
         app.MapRuntimes();
         app.MapModules();
+        app.MapModuleOutput();
         app.MapProgramModules();
         app.MapDeployments();
         app.MapArtifacts();

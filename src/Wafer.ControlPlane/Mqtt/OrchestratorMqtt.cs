@@ -65,6 +65,9 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
     public async Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default) =>
         await PublishAsync(_settings.Topics.OrchestratorStatus, StatusPayload("online"), retain: true, cancellationToken);
 
+    public async Task NotifyExitedAsync(ModuleExitedBody exited, CancellationToken cancellationToken = default) =>
+        await PublishAsync(_settings.Topics.ProcNotifications, ExitedNotification.Encode(exited), retain: false, cancellationToken);
+
     public async Task RefuseAsync(string topic, string? requestId, string reason, CancellationToken cancellationToken = default)
     {
         LogRefused(topic, reason);
@@ -255,7 +258,7 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
             if (envelope.Body is ModuleExitedBody exited)
             {
                 // Everyone is told, as SilverLine tells them: {realm}/proc/notif.
-                await PublishAsync(_settings.Topics.ProcNotifications, ExitedNotification.Encode(exited), retain: false, CancellationToken.None);
+                await NotifyExitedAsync(exited, CancellationToken.None);
             }
         }
     }

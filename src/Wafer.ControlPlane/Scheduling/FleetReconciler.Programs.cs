@@ -53,6 +53,8 @@ public sealed partial class FleetReconciler
         var runtimeId = _fleet.Modules.GetValueOrDefault(end.Deployment)?.RuntimeId ?? last?.RuntimeId ?? "";
         await SaveProgramStatusAsync(deployment, program,
             new ProgramStatus(end.State, runtimeId, last?.Run ?? 0, null, end.Ended, end.Reason, null, Now), cancellationToken);
+        // No runtime reports this end (its runtime is gone, or stopped it for a drain): clients hear it from here.
+        await commands.NotifyExitedAsync(new ModuleExitedBody(end.Deployment, null, end.State, end.Reason, "", "", last?.Run ?? 0, Restarting: false), cancellationToken);
     }
 
     private (PlacedModule Module, Deployment Deployment, ProgramSpec Program)? ProgramOn(string runtimeId, string moduleId) =>

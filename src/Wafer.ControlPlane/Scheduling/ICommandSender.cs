@@ -10,4 +10,7 @@ public interface ICommandSender
 
     /// <summary>Asks every runtime to announce itself again (republishes the orchestrator's online status).</summary>
     Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Tells everyone a program module ended, as a runtime's own report is told: SilverLine's <c>exited</c> on <c>{realm}/proc/notif</c>.</summary>
+    Task NotifyExitedAsync(ModuleExitedBody exited, CancellationToken cancellationToken = default);
 }

@@ -20,7 +20,8 @@ namespace Wafer.Gateway.Jobs;
 /// Jobs through the fleet (docs/jobs.md, "Jobs through the fleet"): <c>POST /jobs</c> goes to a replica of the
 /// deployment named by its <c>plugin</c>, through the same <see cref="ReplicaLoop"/> as function calls (a replica that
 /// turns it away unrun, 404 or 503, passes it to the next), and its answer's id becomes a <see cref="FleetJobId"/>;
-/// <c>GET /jobs/{id}</c> asks the runtime that id names.
+/// <c>GET /jobs/{id}</c> asks the runtime that id names; <c>GET /jobs</c> lists the newest jobs of every runtime in the
+/// routes (<see cref="ListAsync"/>).
 /// </summary>
 public static class GatewayJobEndpoints
 {
@@ -29,7 +30,67 @@ public static class GatewayJobEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapPost("/jobs", SubmitAsync).ExcludeFromDescription();
         endpoints.MapGet("/jobs/{id}", GetAsync).ExcludeFromDescription();
+        endpoints.MapGet("/jobs", ListAsync).ExcludeFromDescription();
         return endpoints;
+    }
+
+    /// <summary>The most jobs <c>GET /jobs</c> lists.</summary>
+    public const int MaxListed = 500;
+
+    /// <summary>How long <c>GET /jobs</c> waits for the runtimes' answers.</summary>
+    public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// <c>GET /jobs[?limit=N]</c>: the newest <c>N</c> jobs (50 by default) of the runtimes in the routes, newest first,
+    /// each with its fleet id and runtime, asked of every runtime at once within <see cref="ListTimeout"/>; a runtime
+    /// that did not answer is named in <c>unanswered</c> rather than failing the list.
+    /// </summary>
+    private static async Task<IResult> ListAsync(int? limit, RouteState routes, RuntimeClient client, CancellationToken cancellationToken)
+    {
+        if (limit is < 1 or > MaxListed)
+        {
+            return Problems.BadRequest($"limit must be between 1 and {MaxListed}");
+        }
+
+        var take = limit ?? 50;
+        var runtimes = routes.Current.Deployments.Values.SelectMany(d => d.Replicas.Destinations)
+            .DistinctBy(d => d.RuntimeId, StringComparer.Ordinal).ToList();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ListTimeout);
+        var answers = await Task.WhenAll(runtimes.Select(async destination =>
+        {
+            try
+            {
+                using var response = await client.Invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"{destination.Prefix}/jobs?limit={take}"), timeout.Token);
+                response.EnsureSuccessStatusCode();
+                var page = JsonNode.Parse(await response.Content.ReadAsStringAsync(timeout.Token))?["items"]?.AsArray() ?? [];
+                return (destination, Jobs: page.OfType<JsonObject>().Select(job => Fleet(job, destination)).ToList(), Failed: false);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !cancellationToken.IsCancellationRequested)
+            {
+                return (destination, Jobs: new List<JsonObject>(), Failed: true);
+            }
+        }));
+
+        var items = answers.SelectMany(a => a.Jobs)
+            .OrderByDescending(j => j["startedAt"]?.GetValue<DateTimeOffset>() ?? DateTimeOffset.MinValue).Take(take).ToList();
+        return Results.Json(new
+        {
+            limit = take,
+            items,
+            unanswered = answers.Where(a => a.Failed).Select(a => a.destination.RuntimeName).ToList(),
+        });
+    }
+
+    private static JsonObject Fleet(JsonObject job, Destination destination)
+    {
+        if (job["id"]?.GetValue<string>() is { } localId)
+        {
+            job["id"] = FleetJobId.Of(destination.RuntimeId, localId);
+        }
+
+        job["runtime"] = destination.RuntimeName;
+        return job;
     }
 
     private static async Task SubmitAsync(HttpContext context, RouteState routes, ReplicaLoop loop, RuntimeClient client, IOptions<GatewayOptions> options)

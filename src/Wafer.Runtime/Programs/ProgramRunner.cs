@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Wafer.Protocol.Manifest;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Catalog;
+using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Jobs;
 using Wafer.Runtime.Programs.Channels;
 using Wafer.Runtime.Programs.Output;
@@ -17,7 +19,8 @@ namespace Wafer.Runtime.Programs;
 /// after a backoff that doubles from <see cref="FirstBackoff"/> to <see cref="MaxBackoff"/>. Deleting the module stops
 /// its guest.
 /// </summary>
-public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs, ChannelClient channels, ModuleOutputs outputs, ILogger<ProgramRunner> logger) : IDisposable
+public sealed partial class ProgramRunner(
+    PluginCatalog catalog, JobRunner jobs, ChannelClient channels, ModuleOutputs outputs, IOptions<RuntimeOptions> options, ILogger<ProgramRunner> logger) : IDisposable
 {
     public static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
@@ -154,14 +157,28 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         }
 
         ModuleOutput? output = null;
+        var realm = options.Value.Agent.Realm;
+        var stdout = channels.Output(moduleId, OutputTopics.Stdout(realm, moduleId)); // null without a broker
+        var stderr = channels.Output(moduleId, OutputTopics.Stderr(realm, moduleId));
         JobRecord final;
         try
         {
             using var endReads = wallClock.Token.Register(() => bound?.EndReads()); // a stopped module's reads end (end of file)
             output = outputs.Begin(moduleId, run);
+            var tail = output;
             var request = new JobRequest(plugin, program.Argv, env, "")
             {
-                Channels = bound?.Channels ?? [], StdoutObserver = output.Stdout.Append, StderrObserver = output.Stderr.Append,
+                Channels = bound?.Channels ?? [],
+                StdoutObserver = data =>
+                {
+                    tail.Stdout.Append(data);
+                    stdout?.Write(data);
+                },
+                StderrObserver = data =>
+                {
+                    tail.Stderr.Append(data);
+                    stderr?.Write(data);
+                },
             };
             job = await jobs.SubmitAsync(loaded, request, CancellationToken.None, wallClock.Token, r => finished.TrySetResult(r));
             if (job is null)
@@ -181,6 +198,8 @@ public sealed partial class ProgramRunner(PluginCatalog catalog, JobRunner jobs,
         {
             bound?.Dispose();
             output?.Ended();
+            stdout?.FlushPartialLine();
+            stderr?.FlushPartialLine();
         }
 
         return wallClock.IsCancellationRequested && !stop.IsCancellationRequested && final.State != JobRecord.Exited

@@ -87,6 +87,7 @@ public sealed class ModuleLifecycleTests
     public async Task RuntimeDies_NeverModuleLostNotPlacedAgain_AlwaysModuleMovesUnderItsUuid()
     {
         await using var host = await OrchestratorHost.StartAsync();
+        await using var notifications = await MqttProbe.ConnectAsync(host.BrokerUrl, null, "realm/proc/notif");
         await using var doomed = await FakeRuntime.StartAsync(host.BrokerUrl, "doomed");
         await UploadAsync(host);
         await Eventually.TrueAsync(async () => (await host.GetJsonAsync("/api/runtimes")).GetProperty("count").GetInt32() == 1, "the runtime joined");
@@ -106,6 +107,16 @@ public sealed class ModuleLifecycleTests
         Assert.Equal(doomed.Id, lost.GetProperty("parent").GetString());
         Assert.Contains("was lost while it ran; its restart policy is never", lost.GetProperty("reason").GetString(), StringComparison.Ordinal);
         Assert.False(survivor.Modules.ContainsKey(never));
+
+        // Clients hear of it as of any end: SilverLine's exited notification, from the orchestrator this time.
+        JsonElement told = default;
+        await Eventually.TrueAsync(() => Task.FromResult(notifications.Received.Any(m =>
+        {
+            var data = JsonDocument.Parse(m.Payload).RootElement.GetProperty("data");
+            return data.GetProperty("uuid").GetString() == never && (told = data.Clone()).ValueKind != JsonValueKind.Undefined;
+        })), "the lost module's exited notification");
+        Assert.Equal(("lost", false), (told.GetProperty("state").GetString(), told.GetProperty("restarting").GetBoolean()));
+        Assert.Contains("its restart policy is never", told.GetProperty("reason").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Wafer.ControlPlane.Tests.Support;
 
 /// <summary>Records every command instead of publishing it; can pretend the broker is down.</summary>
@@ -23,6 +25,15 @@ public sealed class FakeCommandSender : ICommandSender
     public Task RequestAnnouncementsAsync(CancellationToken cancellationToken = default)
     {
         AnnouncementRequests++;
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The exited notifications the reconciler published itself.</summary>
+    public ConcurrentQueue<ModuleExitedBody> Exited { get; } = new();
+
+    public Task NotifyExitedAsync(ModuleExitedBody exited, CancellationToken cancellationToken = default)
+    {
+        Exited.Enqueue(exited);
         return Task.CompletedTask;
     }
 

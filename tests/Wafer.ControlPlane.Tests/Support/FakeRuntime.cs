@@ -86,6 +86,7 @@ public sealed class FakeRuntime : IAsyncDisposable
             new { time = DateTimeOffset.UtcNow.AddMilliseconds(1), callId = "c3", plugin = "web", function = "hello", level = "error", message = "call failed: trap: unreachable", cause = (string?)"trap" },
             new { time = DateTimeOffset.UtcNow, callId = "c2", plugin = "other", function = "x", level = "info", message = "not ours", cause = (string?)null },
         }));
+        http.MapGet("/api/modules/{id}/output", (string id) => Results.Json(new { uuid = id, run = 1, running = true, stdout = $"output of {id}\n", stderr = "" }));
         await http.StartAsync();
         var url = http.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var runtime = new FakeRuntime(id ?? Guid.NewGuid().ToString("D"), http, url, token, topics);

@@ -48,6 +48,34 @@ public sealed class ModuleOutputTests
     }
 
     [Fact]
+    public async Task Output_OfARunningModule_IsPublishedLineByLineOnItsTopicsWhileItRuns()
+    {
+        var broker = Environment.GetEnvironmentVariable("WAFER_TEST_MQTT")
+                     ?? throw new InvalidOperationException("WAFER_TEST_MQTT must name the test broker (mqtt://user:password@127.0.0.1:PORT)");
+        await using var server = await RuntimeServer.StartAsync(["c-module"], o => o.Triggers.Mqtt = broker);
+        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), Bound, "c-module loads");
+        var module = Guid.NewGuid().ToString();
+        var (stdoutTopic, stderrTopic) = (OutputTopics.Stdout("realm", module), OutputTopics.Stderr("realm", module));
+        Assert.Equal($"realm/module/{module}/stdout", stdoutTopic);
+        await using var probe = await Triggers.MqttProbe.ConnectAsync(broker, $"realm/module/{module}/+");
+        var exited = new TaskCompletionSource<ModuleExitedBody>(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        server.Services.GetRequiredService<ProgramRunner>().Start(module, "c-module", new ProgramBody(["ticks", "3", "1500"], [], []),
+            new ProgramReports(_ => Task.CompletedTask, e =>
+            {
+                exited.TrySetResult(e);
+                return Task.CompletedTask;
+            }));
+
+        var first = await probe.WaitForAsync(stdoutTopic, 1, Bound);
+        Assert.Equal("tick 1", Triggers.MqttProbe.Text(first[0]));
+        Assert.False(exited.Task.IsCompleted); // two pauses of 1.5 s were still ahead
+        Assert.Equal(["tick 1", "tick 2", "tick 3"], (await probe.WaitForAsync(stdoutTopic, 3, Bound)).Select(Triggers.MqttProbe.Text));
+        Assert.Equal(["tock 1", "tock 2", "tock 3"], (await probe.WaitForAsync(stderrTopic, 3, Bound)).Select(Triggers.MqttProbe.Text));
+        await exited.Task.WaitAsync(Bound);
+    }
+
+    [Fact]
     public async Task Output_OfAnUnknownModule_Is404()
     {
         await using var server = await RuntimeServer.StartAsync([]);

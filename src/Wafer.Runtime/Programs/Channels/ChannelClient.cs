@@ -72,12 +72,35 @@ public sealed partial class ChannelClient : IAsyncDisposable
             }
 
             _readers = [.. _readers, .. bound.Where(c => c.Readable)];
-            _loops ??= Task.WhenAll(Task.Run(() => ConnectLoopAsync(broker, _stopping.Token)), Task.Run(() => PublishLoopAsync(_stopping.Token)));
+            StartLoops(broker);
         }
 
         _wake.Release();
         return new BoundChannels(bound, Unbind);
     }
+
+    /// <summary>
+    /// A write-only channel on <paramref name="topic"/> that is no file of the module: how a running module's stdout or
+    /// stderr is published, one message per line, through the same bounded queue. Null when the runtime has no broker.
+    /// </summary>
+    public ModuleChannel? Output(string moduleId, string topic)
+    {
+        if (_broker() is not { } broker)
+        {
+            return null;
+        }
+
+        lock (_lock)
+        {
+            StartLoops(broker);
+        }
+
+        _wake.Release();
+        return new ModuleChannel(new ChannelBody(topic, "w", topic), $"{moduleId}/output", Publish);
+    }
+
+    private void StartLoops(TriggerBroker broker) =>
+        _loops ??= Task.WhenAll(Task.Run(() => ConnectLoopAsync(broker, _stopping.Token)), Task.Run(() => PublishLoopAsync(_stopping.Token)));
 
     /// <summary>True once every topic the bound channels read is subscribed (for tests and readiness).</summary>
     public bool IsSubscribed(IEnumerable<string> topics)
