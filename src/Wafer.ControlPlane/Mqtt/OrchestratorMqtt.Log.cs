@@ -23,4 +23,8 @@ public sealed partial class OrchestratorMqtt
 
     [LoggerMessage(EventId = 5005, EventName = "EmptyMessage", Level = LogLevel.Debug, Message = "Ignored an empty message on {Topic} (a retained message cleared)")]
     private partial void LogEmptyMessage(string topic);
+
+    [LoggerMessage(EventId = 5053, EventName = "StaleRetainedMessage", Level = LogLevel.Debug,
+        Message = "Ignored the retained copy of an older message on {Topic}: a newer one from the same runtime was accepted")]
+    private partial void LogStaleRetained(string topic);
 }

@@ -248,6 +248,13 @@ public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender
         var verdict = _guard.Check(topic, envelope, payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray(), signature);
         if (verdict.Refusal is { } refusal)
         {
+            if (verdict.Stale && message.Retain)
+            {
+                // The broker's retained copy, delivered on (re)subscribing after the runtime's newer one: not a replay.
+                LogStaleRetained(topic);
+                return;
+            }
+
             await RefuseAsync(topic, envelope.Id, refusal);
             return;
         }

@@ -88,7 +88,7 @@ public sealed class RuntimeMessageGuard(string? token, TimeProvider time)
         if (token is not null && envelope.SentAt < newest)
         {
             return new Verdict($"{envelope.Type}: sent at {envelope.SentAt:O}, before the newest {envelope.Type} accepted from runtime "
-                               + $"'{runtimeId}' ({newest:O}): an old message published again", false);
+                               + $"'{runtimeId}' ({newest:O}): an old message published again", false, Stale: true);
         }
 
         newest = envelope.SentAt > newest ? envelope.SentAt : newest;
@@ -149,7 +149,8 @@ public sealed class RuntimeMessageGuard(string? token, TimeProvider time)
     /// <summary>The outcome of a check.</summary>
     /// <param name="Refusal">Why the message is refused; null when it is accepted.</param>
     /// <param name="IsWill">The message is the runtime's announced last will (an <c>offline</c> status the broker sent for it).</param>
-    public readonly record struct Verdict(string? Refusal, bool IsWill);
+    /// <param name="Stale">The refusal is only that the message is older than one already accepted (an announcement or status).</param>
+    public readonly record struct Verdict(string? Refusal, bool IsWill, bool Stale = false);
 
     private sealed class Track
     {

@@ -15,7 +15,7 @@ public sealed class ModuleOutputProxyTests
     public async Task Output_IsAskedOfTheModulesRuntime_404ForAnUnknownModule_503WhenItsRuntimeIsGone()
     {
         await using var host = await OrchestratorHost.StartAsync();
-        var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
+        await using var runtime = await FakeRuntime.StartAsync(host.BrokerUrl);
         await Eventually.TrueAsync(() => host.View.Current.Runtimes.ContainsKey(runtime.Id), "the runtime joined");
         var body = JsonSerializer.Serialize(new { name = "ticker", plugin = Convert.ToBase64String([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]), replicas = 1 });
         using var deployed = await host.Client.PostAsync("/api/deployments", new StringContent(body, Encoding.UTF8, "application/json"));
@@ -31,7 +31,7 @@ public sealed class ModuleOutputProxyTests
         using var unknown = await host.Client.GetAsync($"/api/modules/{Guid.NewGuid()}/output");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
 
-        await runtime.DisposeAsync(); // its HTTP server goes with it, before the orchestrator notices
+        await runtime.StopHttpAsync(); // still online on the control channel, so the module stays placed there
         using var gone = await host.Client.GetAsync($"/api/modules/{module}/output");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, gone.StatusCode);
     }

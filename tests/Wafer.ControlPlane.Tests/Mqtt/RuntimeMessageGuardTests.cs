@@ -127,8 +127,11 @@ public sealed class RuntimeMessageGuardTests
         Assert.Null(Check(guard, Topics.Default.Announce(A), old).Refusal);
         Assert.Null(Check(guard, Topics.Default.Announce(A), current).Refusal);
 
-        Assert.StartsWith("announce: sent at ", Check(guard, Topics.Default.Announce(A), old).Refusal, StringComparison.Ordinal);
+        var again = Check(guard, Topics.Default.Announce(A), old);
+        Assert.StartsWith("announce: sent at ", again.Refusal, StringComparison.Ordinal);
+        Assert.True(again.Stale); // only older: the orchestrator drops a retained copy of it without refusing it aloud
         Assert.Null(Check(guard, Topics.Default.Announce(A), current).Refusal); // the broker's retained copy, delivered again after a reconnect
+        Assert.False(Check(guard, Topics.Default.Announce(A), Message(MessageTypes.Announce, Announce(A)), signed: false).Stale); // unsigned: a refusal of another kind
     }
 
     [Fact]

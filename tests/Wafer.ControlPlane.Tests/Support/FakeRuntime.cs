@@ -52,6 +52,9 @@ public sealed class FakeRuntime : IAsyncDisposable
 
     public string Url { get; }
 
+    /// <summary>Stops answering HTTP, while its control channel stays up (a runtime whose HTTP side is gone).</summary>
+    public Task StopHttpAsync() => _http.StopAsync();
+
     public ConcurrentDictionary<string, CreateModuleBody> Modules { get; } = new();
 
     public ConcurrentQueue<Envelope> Commands { get; } = new();
