@@ -121,37 +121,7 @@ internal sealed partial class MqttTriggerHost : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var endpoint = _broker.Endpoint;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(endpoint.Host, endpoint.Port)
-            .WithClientId(_broker.ClientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if ((_broker.Username ?? endpoint.Username) is { } user)
-        {
-            builder = builder.WithCredentials(user, _broker.Password ?? endpoint.Password ?? "");
-        }
-
-        if (endpoint.Tls)
-        {
-            builder = builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls();
-                if (_broker.Trust is { } trust)
-                {
-                    tls.WithCertificateValidationHandler(e => trust.Validate(e.Certificate, e.Chain, e.SslPolicyErrors));
-                }
-            });
-        }
-
-        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken);
-        if (connected.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}".TrimEnd());
-        }
-
+        await _broker.ConnectAsync(_client, cancellationToken);
         lock (_subscribed)
         {
             _subscribed.Clear(); // a clean start: the broker kept none

@@ -191,37 +191,7 @@ public sealed partial class ChannelClient : IAsyncDisposable
 
     private async Task ConnectAsync(TriggerBroker broker, CancellationToken cancellationToken)
     {
-        var endpoint = broker.Endpoint;
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(endpoint.Host, endpoint.Port)
-            .WithClientId(broker.ClientId)
-            .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
-            .WithCleanStart(true)
-            .WithKeepAlivePeriod(TimeSpan.FromSeconds(15))
-            .WithTimeout(TimeSpan.FromSeconds(10));
-        if ((broker.Username ?? endpoint.Username) is { } user)
-        {
-            builder = builder.WithCredentials(user, broker.Password ?? endpoint.Password ?? "");
-        }
-
-        if (endpoint.Tls)
-        {
-            builder = builder.WithTlsOptions(tls =>
-            {
-                tls.UseTls();
-                if (broker.Trust is { } trust)
-                {
-                    tls.WithCertificateValidationHandler(e => trust.Validate(e.Certificate, e.Chain, e.SslPolicyErrors));
-                }
-            });
-        }
-
-        var connected = await _client.ConnectAsync(builder.Build(), cancellationToken);
-        if (connected.ResultCode != MqttClientConnectResultCode.Success)
-        {
-            throw new InvalidOperationException($"the broker refused the connection: {connected.ResultCode} {connected.ReasonString}".TrimEnd());
-        }
-
+        await broker.ConnectAsync(_client, cancellationToken);
         lock (_lock)
         {
             _subscribed.Clear(); // a clean start: the broker kept none
