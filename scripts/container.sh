@@ -4,7 +4,7 @@
 #   scripts/container.sh                    # localhost/wafer:latest
 #   scripts/container.sh localhost/wafer:1  # another tag
 #   scripts/container.sh --base             # only make (or check) the cached base
-# The base (about 60 MB: no ICU, the image runs .NET in invariant globalization) is made once and kept in
+# The base (about 60 MB: the Debian the image's files are taken from; the image itself is those files on scratch) is made once and kept in
 # WAFER_CONTAINER_CACHE (default ~/.cache/wafer/container), so later builds take only the publish and a few seconds
 # of podman. Needs root (mmdebstrap --mode=root, podman) and
 # the packages podman, runc, mmdebstrap (scripts/install-test-deps.sh installs them). docs/container.md also shows

@@ -13,6 +13,7 @@ var root = WaferCommands.Root();
 var settings = SettingArguments.Resolve(root, GoStyleFlags.Rewrite(root, args), Environment.GetEnvironmentVariable);
 if (settings.Errors.Count > 0)
 {
+    PlainOutput.Choose(root.Parse(settings.Args)); // --jsonlogs on the command line: the errors too go to stderr
     return ServerStart.Refuse(settings.Errors) ?? ExitCodes.Usage;
 }
 

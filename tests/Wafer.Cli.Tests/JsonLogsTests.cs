@@ -46,6 +46,17 @@ public sealed class JsonLogsTests
         AssertEveryLineIsJsonWithUtcTimestamp(stdout, stderr);
     }
 
+    [Fact]
+    public async Task Serve_JsonLogs_ASettingsError_GoesToStderr_LeavingStdoutEmpty()
+    {
+        var (code, stdout, stderr) = await CliProcess.RunSeparatelyAsync(
+            new Dictionary<string, string> { ["WAFER_PORT"] = "eighty" }, Path.GetTempPath(), TimeSpan.FromMinutes(1), "serve", "--jsonlogs");
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Contains("WAFER_PORT: 'eighty' is not a whole number (for --port)", stderr, StringComparison.Ordinal);
+    }
+
     private static void AssertEveryLineIsJsonWithUtcTimestamp(string stdout, string stderr)
     {
         var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
