@@ -126,9 +126,9 @@ internal static class DeployHandler
         var done = new TaskCompletionSource<(Deployment Deployment, bool Created)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await events.PostAsync(new ApplyDeployment(deployment, done), cancellationToken);
         var (stored, created) = await done.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        var fleet = view.Current;
-        fleet = fleet with { Deployments = fleet.Deployments.SetItem(stored.Name, stored) };
-        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl) with
+        var current = view.Current;
+        var fleet = current with { Deployments = current.Deployments.SetItem(stored.Name, stored) };
+        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl, FleetIndex.Of(current).ModulesOf(stored.Name)) with
         {
             Warnings = shadowed.Count > 0 ? [Describe(shadowed) + "; /functions/NAME answers 409 for those names: call /functions/DEPLOYMENT/NAME"] : null,
         };
