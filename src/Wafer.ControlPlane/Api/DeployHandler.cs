@@ -144,11 +144,17 @@ internal static class DeployHandler
             return [];
         }
 
+        // Deployments mostly share a few plugins: each distinct hash is intersected once, not once per deployment.
+        var wanted = exported.ToHashSet(StringComparer.Ordinal);
+        var common = new Dictionary<string, string[]>(StringComparer.Ordinal);
         return [.. fleet.Deployments.Values
             .Where(d => d.Name != name)
-            .OrderBy(d => d.Name, StringComparer.Ordinal)
-            .Select(d => (d.Name, functions.FunctionNames(d.Hash).Intersect(exported, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()))
-            .Where(s => s.Item2.Length > 0)];
+            .Select(d => (d.Name, Common(d.Hash)))
+            .Where(s => s.Item2.Length > 0)
+            .OrderBy(s => s.Name, StringComparer.Ordinal)];
+
+        string[] Common(string other) => common.TryGetValue(other, out var names) ? names
+            : common[other] = [.. functions.FunctionNames(other).Where(wanted.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     private static string Describe(List<(string Deployment, string[] Functions)> shadowed) =>
