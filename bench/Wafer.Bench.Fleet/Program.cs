@@ -104,7 +104,9 @@ try
     var allRunning = clock.Elapsed;
     var afterDeploy = await StatsAsync();
     Log($"all {options.Modules} modules running {allRunning.TotalSeconds:0.0} s after the first POST; reconcile lag so far: "
-        + $"max {afterDeploy.Reconciler.LagMaxSinceStartMs:0.0} ms; CPU so far {orchestrator.CpuTime().TotalSeconds:0.0} s, RSS {orchestrator.RssMb():0} MiB");
+        + $"max {afterDeploy.Reconciler.LagMaxSinceStartMs:0.0} ms; CPU so far {orchestrator.CpuTime().TotalSeconds:0.0} s, RSS {orchestrator.RssMb():0} MiB; "
+        + $"{afterDeploy.Reconciler.Batches} batches"
+        + (afterDeploy.Scheduling is { } passes ? $", {passes.Passes} scheduling passes ({passes.FullPasses} full) reconciling {passes.Deployments} deployments" : ""));
 
     // steady state: only keepalives and ticks from here on
     await Task.Delay(options.Keepalive * 2, deadline.Token);
@@ -133,7 +135,7 @@ try
     Log($"fleet at the end: {stats1.Fleet.RuntimesAlive}/{options.Runtimes} runtimes alive, {stats1.Fleet.ModulesRunning} running, "
         + $"{stats1.Fleet.ModulesPending} pending, {stats1.Fleet.ModulesFailed} failed; simulated: {counters.Keepalives} keepalives, "
         + $"{counters.Creates} creates, {counters.Deletes} deletes, {counters.Announces} re-announcements, {counters.PublishFailures} failed publishes");
-    foreach (var path in new[] { "/api/runtimes", "/api/deployments" })
+    foreach (var path in new[] { "/api/runtimes", "/api/modules", "/api/deployments" })
     {
         var times = new List<double>();
         for (var i = 0; i < 7; i++)
@@ -179,7 +181,7 @@ async Task UntilAsync(Func<Task<bool>> condition, string what, TimeSpan within)
             throw new TimeoutException($"timed out after {within.TotalSeconds:0} s waiting until {what}");
         }
 
-        await Task.Delay(250, deadline.Token);
+        await Task.Delay(100, deadline.Token);
     }
 }
 
@@ -201,7 +203,10 @@ static string FindRoot()
     return Environment.CurrentDirectory;
 }
 
-internal sealed record Stats(ReconcilerStats Reconciler, FleetStats Fleet);
+internal sealed record Stats(ReconcilerStats Reconciler, FleetStats Fleet, SchedulingStats? Scheduling);
+
+/// <summary>Absent from orchestrators that predate incremental passes.</summary>
+internal sealed record SchedulingStats(long Passes, long FullPasses, long Deployments);
 
 internal sealed record ReconcilerStats(long Events, long Batches, int InboxDepth, double BusyMs, double LagP50Ms, double LagP99Ms, double LagMaxMs, double LagMaxSinceStartMs);
 

@@ -126,9 +126,9 @@ internal static class DeployHandler
         var done = new TaskCompletionSource<(Deployment Deployment, bool Created)>(TaskCreationOptions.RunContinuationsAsynchronously);
         await events.PostAsync(new ApplyDeployment(deployment, done), cancellationToken);
         var (stored, created) = await done.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        var fleet = view.Current;
-        fleet = fleet with { Deployments = fleet.Deployments.SetItem(stored.Name, stored) };
-        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl) with
+        var current = view.Current;
+        var fleet = current with { Deployments = current.Deployments.SetItem(stored.Name, stored) };
+        var body = FleetViews.Deployment(fleet, stored, address.BaseUrl, FleetIndex.Of(current).ModulesOf(stored.Name)) with
         {
             Warnings = shadowed.Count > 0 ? [Describe(shadowed) + "; /functions/NAME answers 409 for those names: call /functions/DEPLOYMENT/NAME"] : null,
         };
@@ -144,11 +144,17 @@ internal static class DeployHandler
             return [];
         }
 
+        // Deployments mostly share a few plugins: each distinct hash is intersected once, not once per deployment.
+        var wanted = exported.ToHashSet(StringComparer.Ordinal);
+        var common = new Dictionary<string, string[]>(StringComparer.Ordinal);
         return [.. fleet.Deployments.Values
             .Where(d => d.Name != name)
-            .OrderBy(d => d.Name, StringComparer.Ordinal)
-            .Select(d => (d.Name, functions.FunctionNames(d.Hash).Intersect(exported, StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray()))
-            .Where(s => s.Item2.Length > 0)];
+            .Select(d => (d.Name, Common(d.Hash)))
+            .Where(s => s.Item2.Length > 0)
+            .OrderBy(s => s.Name, StringComparer.Ordinal)];
+
+        string[] Common(string other) => common.TryGetValue(other, out var names) ? names
+            : common[other] = [.. functions.FunctionNames(other).Where(wanted.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
     private static string Describe(List<(string Deployment, string[] Functions)> shadowed) =>

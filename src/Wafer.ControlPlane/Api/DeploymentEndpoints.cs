@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wafer.ControlPlane.Fleet;
 using Wafer.ControlPlane.Scheduling;
 
 namespace Wafer.ControlPlane.Api;
@@ -23,9 +24,9 @@ public static class DeploymentEndpoints
             {
                 var fleet = view.Current;
                 var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
-                var byDeployment = fleet.Modules.Values.ToLookup(m => m.Deployment, StringComparer.Ordinal); // one pass, not one per deployment
+                var index = FleetIndex.Of(fleet);
                 var deployments = fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal)
-                    .Select(d => FleetViews.Deployment(fleet, d, baseUrl, byDeployment[d.Name])).ToList();
+                    .Select(d => FleetViews.Deployment(fleet, d, baseUrl, index.ModulesOf(d.Name))).ToList();
                 return Results.Ok(new DeploymentList(deployments.Count, deployments));
             })
             .WithName("ListDeployments").WithSummary("Every deployment with its status").Produces<DeploymentList>();
@@ -34,7 +35,7 @@ public static class DeploymentEndpoints
             {
                 var fleet = view.Current;
                 return fleet.Deployments.TryGetValue(name, out var deployment)
-                    ? Results.Ok(FleetViews.Deployment(fleet, deployment, ControlAccess.HoldsToken(context) ? address.BaseUrl : null))
+                    ? Results.Ok(FleetViews.Deployment(fleet, deployment, ControlAccess.HoldsToken(context) ? address.BaseUrl : null, FleetIndex.Of(fleet).ModulesOf(name)))
                     : ApiProblems.NotFound($"no deployment named '{name}'");
             })
             .WithName("GetDeployment").WithSummary("One deployment: status, reason and modules").Produces<DeploymentView>().ProducesProblem(404);

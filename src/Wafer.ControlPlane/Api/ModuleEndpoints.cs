@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Wafer.ControlPlane.Fleet;
 using Wafer.ControlPlane.Scheduling;
 
 namespace Wafer.ControlPlane.Api;
@@ -23,8 +24,8 @@ public static class ModuleEndpoints
                 }
 
                 var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
-                var modules = fleet.Modules.Values
-                    .Where(m => (deployment is null || m.Deployment == deployment) && (runtimeIds is null || runtimeIds.Contains(m.RuntimeId)))
+                var modules = (deployment is null ? fleet.Modules.Values : FleetIndex.Of(fleet).ModulesOf(deployment))
+                    .Where(m => runtimeIds is null || runtimeIds.Contains(m.RuntimeId))
                     .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
                     .Select(m => FleetViews.Module(fleet, m, baseUrl))
                     .Concat(runtimeIds is null

@@ -16,11 +16,11 @@ public static class RuntimeEndpoints
             {
                 var addresses = ControlAccess.HoldsToken(context);
                 var fleet = view.Current;
-                var byRuntime = fleet.Modules.Values.ToLookup(m => m.RuntimeId, StringComparer.Ordinal); // one pass, not one per runtime
+                var index = FleetIndex.Of(fleet);
                 var runtimes = fleet.Runtimes.Values
                     .Where(r => alive is null || r.Alive == alive)
                     .OrderBy(r => r.Name, StringComparer.Ordinal).ThenBy(r => r.Id, StringComparer.Ordinal)
-                    .Select(r => FleetViews.Runtime(fleet, r, byRuntime[r.Id], addresses))
+                    .Select(r => FleetViews.Runtime(fleet, r, index.ModulesOn(r.Id), addresses))
                     .ToList();
                 return Results.Ok(new RuntimeList(runtimes.Count, runtimes));
             })
@@ -31,7 +31,7 @@ public static class RuntimeEndpoints
             {
                 var fleet = view.Current;
                 return Find(fleet, id) is { } runtime
-                    ? Results.Ok(FleetViews.Runtime(fleet, runtime, null, ControlAccess.HoldsToken(context)))
+                    ? Results.Ok(FleetViews.Runtime(fleet, runtime, FleetIndex.Of(fleet).ModulesOn(runtime.Id), ControlAccess.HoldsToken(context)))
                     : ApiProblems.NotFound($"no runtime with id or name '{id}'");
             })
             .WithName("GetRuntime").WithSummary("One runtime, by id or by name").Produces<RuntimeView>().ProducesProblem(404);

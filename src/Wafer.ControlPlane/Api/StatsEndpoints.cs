@@ -11,7 +11,7 @@ public static class StatsEndpoints
 {
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/stats", (FleetView view, FleetInbox inbox, ReconcileStats stats) =>
+        endpoints.MapGet("/api/stats", (FleetView view, FleetInbox inbox, ReconcileStats stats, FleetReconciler reconciler) =>
             {
                 var fleet = view.Current;
                 var modules = new int[Enum.GetValues<ModuleStatus>().Length];
@@ -24,16 +24,22 @@ public static class StatsEndpoints
                     stats.Snapshot(inbox.Depth),
                     new FleetCounts(fleet.Version, fleet.Deployments.Count, fleet.Runtimes.Values.Count(r => r.Alive), fleet.Runtimes.Count,
                         modules[(int)ModuleStatus.Pending], modules[(int)ModuleStatus.Running], modules[(int)ModuleStatus.Failed],
-                        modules[(int)ModuleStatus.Deleting])));
+                        modules[(int)ModuleStatus.Deleting]),
+                    new SchedulingStatsView(reconciler.Counts.Passes, reconciler.Counts.FullPasses, reconciler.Counts.Deployments)));
             })
             .WithTags("stats").WithName("GetStats")
-            .WithSummary("Reconciler lag (inbox arrival to applied, over the last 4096 events) and fleet counts")
+            .WithSummary("Reconciler lag (inbox arrival to applied, over the last 4096 events), scheduling passes and fleet counts")
             .Produces<StatsView>();
         return endpoints;
     }
 }
 
-public sealed record StatsView(ReconcileStatsView Reconciler, FleetCounts Fleet);
+public sealed record StatsView(ReconcileStatsView Reconciler, FleetCounts Fleet, SchedulingStatsView Scheduling);
+
+/// <param name="Passes">Scheduling passes since start.</param>
+/// <param name="FullPasses">Of those, passes over every deployment (a runtime or the broker changed, or the periodic one).</param>
+/// <param name="Deployments">Deployments reconciled, summed over every pass: the rest reconcile only what their events touched.</param>
+public sealed record SchedulingStatsView(long Passes, long FullPasses, long Deployments);
 
 public sealed record FleetCounts(
     long Version, int Deployments, int RuntimesAlive, int Runtimes, int ModulesPending, int ModulesRunning, int ModulesFailed, int ModulesDeleting);

@@ -21,6 +21,7 @@ public sealed class FleetRouteBuilder(IArtifactStore artifacts)
 {
     private readonly ConcurrentDictionary<string, JsonElement?> _metadata = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<HandlerRouteSpec>> _routes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string[]> _functionNames = new(StringComparer.Ordinal);
 
     public RouteDocument Build(FleetSnapshot fleet)
     {
@@ -85,13 +86,26 @@ public sealed class FleetRouteBuilder(IArtifactStore artifacts)
     }
 
     /// <summary>The names of the functions a stored artifact exports (none when it has no metadata).</summary>
-    public IReadOnlyList<string> FunctionNames(string hash) =>
-        Metadata(hash) is { } metadata && metadata.ValueKind == JsonValueKind.Object
-        && metadata.TryGetProperty("functions", out var functions) && functions.ValueKind == JsonValueKind.Array
+    /// <summary>The function names plugin <paramref name="hash"/> exports, read once per hash.</summary>
+    public IReadOnlyList<string> FunctionNames(string hash)
+    {
+        if (_functionNames.TryGetValue(hash, out var known))
+        {
+            return known;
+        }
+
+        if (Metadata(hash) is not { ValueKind: JsonValueKind.Object } metadata)
+        {
+            return [];
+        }
+
+        string[] names = metadata.TryGetProperty("functions", out var functions) && functions.ValueKind == JsonValueKind.Array
             ? [.. functions.EnumerateArray()
                 .Where(f => f.ValueKind == JsonValueKind.Object && f.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String)
                 .Select(f => f.GetProperty("name").GetString()!)]
             : [];
+        return _functionNames[hash] = names;
+    }
 
     private JsonElement? Metadata(string hash)
     {

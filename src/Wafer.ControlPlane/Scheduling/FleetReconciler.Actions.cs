@@ -4,12 +4,15 @@ using Wafer.Protocol.V1;
 
 namespace Wafer.ControlPlane.Scheduling;
 
-// Carrying out a schedule plan, and the small steps every handler uses: persist, then publish, then command.
+// Carrying out a schedule plan, and the small steps every handler uses: a change is recorded in the snapshot and in the
+// batch's changes, a command queued; the batch stores its changes in one transaction, then sends its commands.
 public sealed partial class FleetReconciler
 {
-    private async Task ReconcileAsync(CancellationToken cancellationToken)
+    /// <param name="only">The deployments to reconcile; null: every one (<see cref="Scheduler.Plan"/>).</param>
+    private void Reconcile(IReadOnlySet<string>? only)
     {
-        var plan = Scheduler.Plan(_fleet, Now, settings.Scheduler);
+        var plan = Scheduler.Plan(_fleet, Now, settings.Scheduler, only);
+        Counts.Record(only is null ? _fleet.Deployments.Count : only.Count, only is null);
         if (!plan.Unplaced.SequenceEqual(_fleet.Unplaced))
         {
             foreach (var (deployment, reason) in plan.Unplaced.Where(u => !_fleet.Unplaced.TryGetValue(u.Key, out var old) || old != u.Value))
@@ -25,27 +28,27 @@ public sealed partial class FleetReconciler
             switch (action)
             {
                 case PlaceModule place:
-                    await PlaceAsync(place, cancellationToken);
+                    Place(place);
                     break;
                 case RemoveModule remove when _fleet.Modules.TryGetValue(remove.ModuleId, out var module):
-                    await RemoveAsync(module, remove.Reason, cancellationToken);
+                    Remove(module, remove.Reason);
                     break;
                 case ForgetModule forget when _fleet.Modules.TryGetValue(forget.ModuleId, out var module):
-                    await ForgetAsync(module, forget.Reason, cancellationToken);
+                    Forget(module, forget.Reason);
                     break;
                 case EndProgram end:
-                    await EndProgramAsync(end, cancellationToken);
+                    MarkProgramEnded(end);
                     break;
                 case GrantShutdown shutdown when _fleet.Runtimes.TryGetValue(shutdown.RuntimeId, out var runtime):
                     LogShutdownGranted(runtime.Name, runtime.Id);
-                    await SaveRuntimeAsync(runtime with { ShutdownSent = true }, cancellationToken);
-                    await SendAsync(runtime.Id, MessageTypes.Shutdown, new ShutdownBody("drained"), cancellationToken);
+                    SaveRuntime(runtime with { ShutdownSent = true });
+                    Send(runtime.Id, MessageTypes.Shutdown, new ShutdownBody("drained"));
                     break;
             }
         }
     }
 
-    private async Task PlaceAsync(PlaceModule place, CancellationToken cancellationToken)
+    private void Place(PlaceModule place)
     {
         var deployment = _fleet.Deployments[place.Deployment];
         var now = Now;
@@ -54,21 +57,21 @@ public sealed partial class FleetReconciler
         var module = new PlacedModule(
             id, deployment.Name, deployment.Hash, place.RuntimeId, ModuleStatus.Pending, null, NewRequestId(), now, now);
         LogPlaced(module.Id, deployment.Name, _fleet.Runtimes[place.RuntimeId].Name, place.RuntimeId);
-        await SaveModuleAsync(module, cancellationToken);
-        await SendModuleCommandAsync(module, cancellationToken);
+        SaveModule(module);
+        SendModuleCommand(module);
     }
 
-    private async Task RemoveAsync(PlacedModule module, string reason, CancellationToken cancellationToken)
+    private void Remove(PlacedModule module, string reason)
     {
         if (!_fleet.Runtimes.TryGetValue(module.RuntimeId, out var runtime) || !runtime.Alive)
         {
-            await ForgetAsync(module, reason, cancellationToken);
+            Forget(module, reason);
             return;
         }
 
         LogRemoving(module.Id, module.Deployment, runtime.Name, reason);
         var deleting = module with { Status = ModuleStatus.Deleting, Reason = reason, RequestId = NewRequestId(), UpdatedAt = Now };
-        await SaveModuleAsync(deleting, cancellationToken);
+        SaveModule(deleting);
         if (module.Status == ModuleStatus.Running && settings.RouteGrace > TimeSpan.Zero && AnotherReplicaRuns(module))
         {
             // Out of the routes with this snapshot; the runtime unloads it once gateways have stopped sending it calls.
@@ -76,7 +79,7 @@ public sealed partial class FleetReconciler
             return;
         }
 
-        await SendModuleCommandAsync(deleting, cancellationToken);
+        SendModuleCommand(deleting);
     }
 
     private bool AnotherReplicaRuns(PlacedModule module) =>
@@ -84,52 +87,48 @@ public sealed partial class FleetReconciler
                                        && _fleet.Runtimes.TryGetValue(m.RuntimeId, out var runtime) && runtime.Alive);
 
     /// <summary>Sends the <c>delete_module</c> of replicas whose <see cref="ReconcilerSettings.RouteGrace"/> is over.</summary>
-    private async Task SendDueDeletesAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    private void SendDueDeletes(DateTimeOffset now)
     {
         foreach (var (id, due) in _deleteDue.Where(d => d.Value <= now).ToList())
         {
             _deleteDue.Remove(id);
             if (_fleet.Modules.TryGetValue(id, out var module) && module.Status == ModuleStatus.Deleting)
             {
-                await SendModuleCommandAsync(module, cancellationToken);
+                SendModuleCommand(module);
             }
         }
     }
 
-    private async Task ForgetAsync(PlacedModule module, string reason, CancellationToken cancellationToken)
+    private void Forget(PlacedModule module, string reason)
     {
         LogForgotten(module.Id, module.Deployment, reason);
-        await store.DeleteModuleAsync(module.Id, cancellationToken);
+        _changes.DeleteModule(module.Id);
         _fleet = _fleet with { Modules = _fleet.Modules.Remove(module.Id) };
     }
 
     /// <summary>Sends what a pending module (<c>create_module</c>) or a deleting one (<c>delete_module</c>) is waiting on.</summary>
-    private Task SendModuleCommandAsync(PlacedModule module, CancellationToken cancellationToken)
+    private void SendModuleCommand(PlacedModule module)
     {
         if (module.Status == ModuleStatus.Deleting)
         {
-            return SendAsync(module.RuntimeId, MessageTypes.DeleteModule, new DeleteModuleBody(module.Id), cancellationToken, module.RequestId);
+            Send(module.RuntimeId, MessageTypes.DeleteModule, new DeleteModuleBody(module.Id), module.RequestId);
+            return;
         }
 
         if (!_fleet.Deployments.TryGetValue(module.Deployment, out var deployment) || module.Status != ModuleStatus.Pending)
         {
-            return Task.CompletedTask;
+            return;
         }
 
         using var manifest = JsonDocument.Parse(deployment.Manifest);
         var body = new CreateModuleBody(
             module.Id, deployment.Name, module.Hash, ArtifactUrl(module.Hash), manifest.RootElement.Clone(), deployment.Config, deployment.Program?.Run);
-        return SendAsync(module.RuntimeId, MessageTypes.CreateModule, body, cancellationToken, module.RequestId);
+        Send(module.RuntimeId, MessageTypes.CreateModule, body, module.RequestId);
     }
 
-    private async Task SendAsync(string runtimeId, string type, IMessageBody body, CancellationToken cancellationToken, string? requestId = null)
-    {
-        var envelope = new Envelope(Envelope.Version, type, requestId ?? NewRequestId(), Now, body);
-        if (!await commands.SendAsync(runtimeId, envelope, cancellationToken))
-        {
-            LogCommandNotSent(type, runtimeId);
-        }
-    }
+    /// <summary>Queues a command: it goes out once the batch's changes are stored (<see cref="FlushAsync"/>).</summary>
+    private void Send(string runtimeId, string type, IMessageBody body, string? requestId = null) =>
+        _outbox.Add(new OutgoingCommand(runtimeId, new Envelope(Envelope.Version, type, requestId ?? NewRequestId(), Now, body), null));
 
     private async Task RequestAnnouncementsAsync(CancellationToken cancellationToken)
     {
@@ -143,15 +142,15 @@ public sealed partial class FleetReconciler
 
     private string ArtifactUrl(string hash) => $"{address.BaseUrl.TrimEnd('/')}/api/artifacts/{hash}";
 
-    private async Task SaveRuntimeAsync(RuntimeNode runtime, CancellationToken cancellationToken)
+    private void SaveRuntime(RuntimeNode runtime)
     {
-        await store.SaveRuntimeAsync(runtime, cancellationToken);
+        _changes.Save(runtime);
         SetRuntime(runtime);
     }
 
-    private async Task SaveModuleAsync(PlacedModule module, CancellationToken cancellationToken)
+    private void SaveModule(PlacedModule module)
     {
-        await store.SaveModuleAsync(module, cancellationToken);
+        _changes.Save(module);
         _fleet = _fleet with { Modules = _fleet.Modules.SetItem(module.Id, module) };
     }
 

@@ -24,7 +24,7 @@ public sealed partial class FleetReconciler
         _answers.Clear();
     }
 
-    private async Task OnApplyDeploymentAsync(ApplyDeployment apply, CancellationToken cancellationToken)
+    private void OnApplyDeployment(ApplyDeployment apply)
     {
         var now = Now;
         var existing = _fleet.Deployments.GetValueOrDefault(apply.Deployment.Name);
@@ -35,7 +35,7 @@ public sealed partial class FleetReconciler
         }
 
         var deployment = apply.Deployment with { CreatedAt = existing?.CreatedAt ?? now, UpdatedAt = now };
-        await store.SaveDeploymentAsync(deployment, cancellationToken);
+        _changes.Save(deployment);
         _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(deployment.Name, deployment) };
         if (existing is not null && existing.Hash == deployment.Hash
             && (existing.Manifest != deployment.Manifest || !existing.Config.SequenceEqual(deployment.Config)))
@@ -44,16 +44,16 @@ public sealed partial class FleetReconciler
             // config is a new version, which neither backs off nor reports failed for the old one's failures.
             foreach (var failed in _fleet.Modules.Values.Where(m => m.Deployment == deployment.Name && m.Status == ModuleStatus.Failed).ToList())
             {
-                await ForgetAsync(failed, "the deployment's manifest or config changed", cancellationToken);
+                Forget(failed, "the deployment's manifest or config changed");
             }
         }
 
         LogDeploymentApplied(deployment.Name, deployment.Hash, deployment.Replicas, existing is null);
-        _dirty = true;
+        Touch(deployment.Name);
         Complete(apply.Done, (deployment, existing is null));
     }
 
-    private async Task OnRemoveDeploymentAsync(RemoveDeployment remove, CancellationToken cancellationToken)
+    private void OnRemoveDeployment(RemoveDeployment remove)
     {
         if (!_fleet.Deployments.ContainsKey(remove.Name))
         {
@@ -61,14 +61,14 @@ public sealed partial class FleetReconciler
             return;
         }
 
-        await store.DeleteDeploymentAsync(remove.Name, cancellationToken);
+        _changes.DeleteDeployment(remove.Name);
         _fleet = _fleet with { Deployments = _fleet.Deployments.Remove(remove.Name), Unplaced = _fleet.Unplaced.Remove(remove.Name) };
         LogDeploymentRemoved(remove.Name);
-        _dirty = true;
+        Touch(remove.Name);
         Complete(remove.Done, true);
     }
 
-    private async Task OnDrainAsync(DrainRuntime drain, CancellationToken cancellationToken)
+    private void OnDrain(DrainRuntime drain)
     {
         if (!_fleet.Runtimes.TryGetValue(drain.RuntimeId, out var runtime))
         {
@@ -86,13 +86,13 @@ public sealed partial class FleetReconciler
         if (!already)
         {
             LogDrainRequested(runtime.Name, runtime.Id);
-            await SaveRuntimeAsync(runtime with { State = RuntimeState.Draining, DrainRequested = true, DrainStartedAt = Now }, cancellationToken);
-            _dirty = true;
+            SaveRuntime(runtime with { State = RuntimeState.Draining, DrainRequested = true, DrainStartedAt = Now });
+            TouchAll();
         }
 
         if (!runtime.ShutdownSent)
         {
-            await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+            Send(runtime.Id, MessageTypes.Drain, new DrainBody());
         }
 
         Complete(drain.Done, already ? DrainOutcome.AlreadyDraining : DrainOutcome.Started);

@@ -43,11 +43,11 @@ public sealed partial class FleetReconciler
             _stillServing.Remove(runtimeId);
             LogControlBack(runtime.Name, runtime.Id);
             SetRuntime(runtime with { ControlLostAt = null });
-            _dirty = true;
+            TouchAll();
         }
     }
 
-    private async Task OnProbedAsync(RuntimeProbed probed, CancellationToken cancellationToken)
+    private void OnProbed(RuntimeProbed probed)
     {
         if (!_fleet.Runtimes.TryGetValue(probed.RuntimeId, out var runtime) || !runtime.Alive
             || runtime.ControlLostAt is not { } lostAt || probed.RequestedAt < lostAt)
@@ -68,8 +68,8 @@ public sealed partial class FleetReconciler
         LogUnreachable(runtime.Name, runtime.Id, probed.Detail);
         _probeDue.Remove(runtime.Id);
         _stillServing.Remove(runtime.Id);
-        await SaveRuntimeAsync(runtime with { State = RuntimeState.Offline, ControlLostAt = null }, cancellationToken);
-        _dirty = true;
+        SaveRuntime(runtime with { State = RuntimeState.Offline, ControlLostAt = null });
+        TouchAll();
     }
 
     /// <summary>Checks again the runtimes whose check is due.</summary>

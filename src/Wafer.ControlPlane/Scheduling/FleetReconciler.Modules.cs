@@ -16,7 +16,7 @@ public sealed partial class FleetReconciler
 
         if (!_fleet.Modules.TryGetValue(body.ModuleId, out var module))
         {
-            await AdoptOrDeleteAsync(runtime, body.ModuleId, body.Plugin, body.Hash, "running", cancellationToken);
+            AdoptOrDelete(runtime, body.ModuleId, body.Plugin, body.Hash, "running");
             return;
         }
 
@@ -35,8 +35,8 @@ public sealed partial class FleetReconciler
         if (module.Status is ModuleStatus.Pending or ModuleStatus.Failed)
         {
             LogModuleRunning(module.Id, module.Deployment, runtime.Name);
-            await SaveModuleAsync(module with { Status = ModuleStatus.Running, Reason = null, UpdatedAt = Now }, cancellationToken);
-            _dirty = true;
+            SaveModule(module with { Status = ModuleStatus.Running, Reason = null, UpdatedAt = Now });
+            Touch(module.Deployment);
         }
     }
 
@@ -50,8 +50,8 @@ public sealed partial class FleetReconciler
         if (module.Status is ModuleStatus.Pending or ModuleStatus.Running)
         {
             LogModuleFailed(module.Id, module.Deployment, module.RuntimeId, body.Reason);
-            await SaveModuleAsync(module with { Status = ModuleStatus.Failed, Reason = body.Reason, UpdatedAt = Now }, cancellationToken);
-            _dirty = true;
+            SaveModule(module with { Status = ModuleStatus.Failed, Reason = body.Reason, UpdatedAt = Now });
+            Touch(module.Deployment);
         }
     }
 
@@ -62,22 +62,24 @@ public sealed partial class FleetReconciler
             return;
         }
 
-        await ForgetAsync(module, "its runtime deleted it", cancellationToken);
-        _dirty = true;
+        Forget(module, "its runtime deleted it");
+        Touch(module.Deployment);
     }
 
-    private async Task OnFatalAsync(RuntimeMessage message, FatalBody body, CancellationToken cancellationToken)
+    private Task OnFatal(RuntimeMessage message, FatalBody body)
     {
         LogFatal(message.RuntimeId, body.Reason);
         if (_fleet.Runtimes.TryGetValue(message.RuntimeId, out var runtime) && runtime.Alive)
         {
-            await SaveRuntimeAsync(runtime with { State = RuntimeState.Offline }, cancellationToken);
-            _dirty = true;
+            SaveRuntime(runtime with { State = RuntimeState.Offline });
+            TouchAll();
         }
+
+        return Task.CompletedTask;
     }
 
     /// <summary>A runtime refused one of our commands: a refused <c>create_module</c> fails its module.</summary>
-    private async Task OnRuntimeErrorAsync(RuntimeMessage message, ErrorBody body, CancellationToken cancellationToken)
+    private Task OnRuntimeError(RuntimeMessage message, ErrorBody body)
     {
         LogRuntimeRefused(message.RuntimeId, body.Topic, body.Reason);
         var module = body.RequestId is null
@@ -85,9 +87,11 @@ public sealed partial class FleetReconciler
             : _fleet.ModulesOn(message.RuntimeId).FirstOrDefault(m => m.RequestId == body.RequestId && m.Status == ModuleStatus.Pending);
         if (module is not null)
         {
-            await SaveModuleAsync(module with { Status = ModuleStatus.Failed, Reason = "the runtime refused create_module: " + body.Reason, UpdatedAt = Now }, cancellationToken);
-            _dirty = true;
+            SaveModule(module with { Status = ModuleStatus.Failed, Reason = "the runtime refused create_module: " + body.Reason, UpdatedAt = Now });
+            Touch(module.Deployment);
         }
+
+        return Task.CompletedTask;
     }
 
     private Task OnJobExited(RuntimeMessage message, JobExitedBody body)

@@ -7,15 +7,16 @@ namespace Wafer.ControlPlane.Scheduling;
 // Program modules (docs/silverline.md): their state as their runs start and end.
 public sealed partial class FleetReconciler
 {
-    private async Task OnModuleStartedAsync(RuntimeMessage message, ModuleStartedBody body, CancellationToken cancellationToken)
+    private Task OnModuleStarted(RuntimeMessage message, ModuleStartedBody body)
     {
         if (ProgramOn(message.RuntimeId, body.ModuleId) is not var (module, deployment, program) || program.Status is { IsFinal: true })
         {
-            return;
+            return Task.CompletedTask;
         }
 
-        await SaveProgramStatusAsync(deployment, program,
-            new ProgramStatus(ProgramStatus.Running, module.RuntimeId, body.Run, null, null, null, null, Now), cancellationToken);
+        SaveProgramStatus(deployment, program,
+            new ProgramStatus(ProgramStatus.Running, module.RuntimeId, body.Run, null, null, null, null, Now));
+        return Task.CompletedTask;
     }
 
     /// <summary>
@@ -23,25 +24,25 @@ public sealed partial class FleetReconciler
     /// restarts), and its state becomes <c>restarting</c> or, for good, <c>exited</c> (<c>lost</c> when a restarted runtime
     /// found it interrupted). A program that ended for good is then removed from its runtime; its state stays.
     /// </summary>
-    private async Task OnModuleExitedAsync(RuntimeMessage message, ModuleExitedBody body, CancellationToken cancellationToken)
+    private Task OnModuleExited(RuntimeMessage message, ModuleExitedBody body)
     {
         if (ProgramOn(message.RuntimeId, body.ModuleId) is not var (module, deployment, program) || module.Status != ModuleStatus.Running)
         {
-            return; // not ours, another runtime's, or already being deleted
+            return Task.CompletedTask; // not ours, another runtime's, or already being deleted
         }
 
         var how = body.State == "exited" ? $"exited with code {body.ExitCode}" : $"ended {body.State}: {body.Reason}";
         var reason = $"run {body.Run} {how}" + (body.Restarting ? "; restarting" : "");
         LogProgramExited(body.ModuleId, message.RuntimeId, reason);
-        await SaveModuleAsync(module with { Reason = reason, UpdatedAt = Now }, cancellationToken);
+        SaveModule(module with { Reason = reason, UpdatedAt = Now });
         var state = body.Restarting ? ProgramStatus.Restarting : body.State == ProgramStatus.Lost ? ProgramStatus.Lost : ProgramStatus.Exited;
-        await SaveProgramStatusAsync(deployment, program,
-            new ProgramStatus(state, module.RuntimeId, body.Run, body.ExitCode, body.State, body.Reason, body.Restarting ? body.RestartAt : null, Now),
-            cancellationToken);
+        SaveProgramStatus(deployment, program,
+            new ProgramStatus(state, module.RuntimeId, body.Run, body.ExitCode, body.State, body.Reason, body.Restarting ? body.RestartAt : null, Now));
+        return Task.CompletedTask;
     }
 
     /// <summary>The scheduler's word that a program ended for good without finishing (its runtime lost, or drained).</summary>
-    private async Task EndProgramAsync(EndProgram end, CancellationToken cancellationToken)
+    private void MarkProgramEnded(EndProgram end)
     {
         if (!_fleet.Deployments.TryGetValue(end.Deployment, out var deployment) || deployment.Program is not { } program || program.Status is { IsFinal: true })
         {
@@ -51,10 +52,10 @@ public sealed partial class FleetReconciler
         LogProgramEnded(end.Deployment, end.State, end.Reason);
         var last = program.Status;
         var runtimeId = _fleet.Modules.GetValueOrDefault(end.Deployment)?.RuntimeId ?? last?.RuntimeId ?? "";
-        await SaveProgramStatusAsync(deployment, program,
-            new ProgramStatus(end.State, runtimeId, last?.Run ?? 0, null, end.Ended, end.Reason, null, Now), cancellationToken);
+        SaveProgramStatus(deployment, program,
+            new ProgramStatus(end.State, runtimeId, last?.Run ?? 0, null, end.Ended, end.Reason, null, Now));
         // No runtime reports this end (its runtime is gone, or stopped it for a drain): clients hear it from here.
-        await commands.NotifyExitedAsync(new ModuleExitedBody(end.Deployment, null, end.State, end.Reason, "", "", last?.Run ?? 0, Restarting: false), cancellationToken);
+        _outbox.Add(new OutgoingCommand(null, null, new ModuleExitedBody(end.Deployment, null, end.State, end.Reason, "", "", last?.Run ?? 0, Restarting: false)));
     }
 
     private (PlacedModule Module, Deployment Deployment, ProgramSpec Program)? ProgramOn(string runtimeId, string moduleId) =>
@@ -63,12 +64,12 @@ public sealed partial class FleetReconciler
             ? (module, deployment, program)
             : null;
 
-    private async Task SaveProgramStatusAsync(Deployment deployment, ProgramSpec program, ProgramStatus status, CancellationToken cancellationToken)
+    private void SaveProgramStatus(Deployment deployment, ProgramSpec program, ProgramStatus status)
     {
         var updated = deployment with { Program = program with { Status = status } };
-        await store.SaveDeploymentAsync(updated, cancellationToken);
+        _changes.Save(updated);
         _fleet = _fleet with { Deployments = _fleet.Deployments.SetItem(updated.Name, updated) };
-        _dirty = true;
+        Touch(deployment.Name);
     }
 
     [LoggerMessage(EventId = 5380, EventName = "ProgramModuleExited", Level = LogLevel.Information,

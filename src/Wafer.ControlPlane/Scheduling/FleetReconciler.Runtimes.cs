@@ -25,11 +25,11 @@ public sealed partial class FleetReconciler
         ModuleRunningBody running => OnModuleRunningAsync(message, running, cancellationToken),
         ModuleFailedBody failed => OnModuleFailedAsync(message, failed, cancellationToken),
         ModuleDeletedBody deleted => OnModuleDeletedAsync(message, deleted, cancellationToken),
-        FatalBody fatal => OnFatalAsync(message, fatal, cancellationToken),
-        ErrorBody error => OnRuntimeErrorAsync(message, error, cancellationToken),
+        FatalBody fatal => OnFatal(message, fatal),
+        ErrorBody error => OnRuntimeError(message, error),
         JobExitedBody job => OnJobExited(message, job),
-        ModuleExitedBody exited => OnModuleExitedAsync(message, exited, cancellationToken),
-        ModuleStartedBody started => OnModuleStartedAsync(message, started, cancellationToken),
+        ModuleExitedBody exited => OnModuleExited(message, exited),
+        ModuleStartedBody started => OnModuleStarted(message, started),
         _ => Task.CompletedTask,
     };
 
@@ -68,19 +68,19 @@ public sealed partial class FleetReconciler
             body.RuntimeId, body.Name, body.Labels.ToImmutableSortedDictionary(StringComparer.Ordinal), body.Capacity, [.. body.Kinds],
             body.Version, body.Url, body.KeepaliveSec, state, drainRequested, shutdownSent, existing?.FirstSeen ?? now, now, drainStarted, existing?.Load, body.H2cUrl,
             message.Retained ? existing?.ControlLostAt : null);
-        await SaveRuntimeAsync(runtime, cancellationToken);
+        SaveRuntime(runtime);
         LogAnnounced(runtime.Name, runtime.Id, runtime.Url, body.Modules.Count, message.Retained);
         if (!message.Retained)
         {
             if (drainRequested && !shutdownSent)
             {
-                await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+                Send(runtime.Id, MessageTypes.Drain, new DrainBody());
             }
 
-            await ResyncModulesAsync(runtime, body.Modules, cancellationToken);
+            ResyncModules(runtime, body.Modules);
         }
 
-        _dirty = true;
+        TouchAll();
     }
 
     private async Task OnStatusAsync(RuntimeMessage message, StatusBody body, CancellationToken cancellationToken)
@@ -116,8 +116,8 @@ public sealed partial class FleetReconciler
         if (updated.State != runtime.State || updated.DrainRequested != runtime.DrainRequested)
         {
             LogRuntimeState(runtime.Name, runtime.Id, body.State, message.Retained);
-            await SaveRuntimeAsync(updated, cancellationToken);
-            _dirty = true;
+            SaveRuntime(updated);
+            TouchAll();
         }
         else
         {
@@ -126,7 +126,7 @@ public sealed partial class FleetReconciler
 
         if (body.State == StatusBody.Online && updated.DrainRequested && !updated.ShutdownSent && !message.Retained)
         {
-            await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+            Send(runtime.Id, MessageTypes.Drain, new DrainBody());
         }
     }
 
@@ -143,9 +143,9 @@ public sealed partial class FleetReconciler
         {
             updated = updated with { State = runtime.DrainRequested ? RuntimeState.Draining : RuntimeState.Online };
             LogRuntimeState(runtime.Name, runtime.Id, "back (keepalive)", false);
-            await SaveRuntimeAsync(updated, cancellationToken);
+            SaveRuntime(updated);
             await RequestAnnouncementsAsync(cancellationToken);
-            _dirty = true;
+            TouchAll();
         }
         else
         {
@@ -161,13 +161,13 @@ public sealed partial class FleetReconciler
             }
             else if (module.Status == ModuleStatus.Pending && reported.State == "running")
             {
-                await SaveModuleAsync(module with { Status = ModuleStatus.Running, Reason = null, UpdatedAt = Now }, cancellationToken);
-                _dirty = true;
+                SaveModule(module with { Status = ModuleStatus.Running, Reason = null, UpdatedAt = Now });
+                Touch(module.Deployment);
             }
             else if (module.Status is ModuleStatus.Pending or ModuleStatus.Running && reported.State == "failed")
             {
-                await SaveModuleAsync(module with { Status = ModuleStatus.Failed, Reason = "reported failed in a keepalive", UpdatedAt = Now }, cancellationToken);
-                _dirty = true;
+                SaveModule(module with { Status = ModuleStatus.Failed, Reason = "reported failed in a keepalive", UpdatedAt = Now });
+                Touch(module.Deployment);
             }
         }
 
@@ -181,7 +181,7 @@ public sealed partial class FleetReconciler
     /// Brings our modules on <paramref name="runtime"/> in line with what it says it runs: ours it does not run are
     /// sent again, ones it runs that we want are adopted, and ones nobody wants are deleted.
     /// </summary>
-    private async Task ResyncModulesAsync(RuntimeNode runtime, IReadOnlyList<ModuleReport> reported, CancellationToken cancellationToken)
+    private void ResyncModules(RuntimeNode runtime, IReadOnlyList<ModuleReport> reported)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var report in reported)
@@ -189,15 +189,15 @@ public sealed partial class FleetReconciler
             seen.Add(report.ModuleId);
             if (!_fleet.Modules.TryGetValue(report.ModuleId, out var module))
             {
-                await AdoptOrDeleteAsync(runtime, report.ModuleId, report.Plugin, report.Hash, report.State, cancellationToken);
+                AdoptOrDelete(runtime, report.ModuleId, report.Plugin, report.Hash, report.State);
             }
             else if (module.RuntimeId != runtime.Id)
             {
-                await SendAsync(runtime.Id, MessageTypes.DeleteModule, new DeleteModuleBody(report.ModuleId), cancellationToken);
+                Send(runtime.Id, MessageTypes.DeleteModule, new DeleteModuleBody(report.ModuleId));
             }
             else if (module.Status == ModuleStatus.Deleting || module.Hash != report.Hash)
             {
-                await RemoveAsync(module, module.Status == ModuleStatus.Deleting ? module.Reason ?? "being deleted" : "it runs another version", cancellationToken);
+                Remove(module, module.Status == ModuleStatus.Deleting ? module.Reason ?? "being deleted" : "it runs another version");
             }
             else
             {
@@ -209,7 +209,7 @@ public sealed partial class FleetReconciler
                 };
                 if (status != module.Status)
                 {
-                    await SaveModuleAsync(module with { Status = status, Reason = status == ModuleStatus.Failed ? "reported failed in an announcement" : null, UpdatedAt = Now }, cancellationToken);
+                    SaveModule(module with { Status = status, Reason = status == ModuleStatus.Failed ? "reported failed in an announcement" : null, UpdatedAt = Now });
                 }
             }
         }
@@ -219,18 +219,18 @@ public sealed partial class FleetReconciler
             if (module.Status is ModuleStatus.Pending or ModuleStatus.Running)
             {
                 var pending = module with { Status = ModuleStatus.Pending, UpdatedAt = Now };
-                await SaveModuleAsync(pending, cancellationToken);
-                await SendModuleCommandAsync(pending, cancellationToken);
+                SaveModule(pending);
+                SendModuleCommand(pending);
             }
             else if (module.Status == ModuleStatus.Deleting)
             {
-                await ForgetAsync(module, "its runtime no longer has it", cancellationToken);
+                Forget(module, "its runtime no longer has it");
             }
         }
     }
 
     /// <summary>A module we have no record of: adopt it when it is a running replica we want there, else delete it.</summary>
-    private async Task AdoptOrDeleteAsync(RuntimeNode runtime, string moduleId, string plugin, string hash, string state, CancellationToken cancellationToken)
+    private void AdoptOrDelete(RuntimeNode runtime, string moduleId, string plugin, string hash, string state)
     {
         var now = Now;
         var wanted = _fleet.Deployments.TryGetValue(plugin, out var deployment) && deployment.Hash == hash && state == "running"
@@ -239,18 +239,18 @@ public sealed partial class FleetReconciler
         if (wanted)
         {
             LogAdopted(moduleId, plugin, runtime.Name);
-            await SaveModuleAsync(new PlacedModule(moduleId, plugin, hash, runtime.Id, ModuleStatus.Running, null, "adopted", now, now), cancellationToken);
+            SaveModule(new PlacedModule(moduleId, plugin, hash, runtime.Id, ModuleStatus.Running, null, "adopted", now, now));
         }
         else
         {
             var reason = deployment is null ? $"no deployment named '{plugin}'" : "not a wanted replica";
             LogRemoving(moduleId, plugin, runtime.Name, reason);
             var module = new PlacedModule(moduleId, plugin, hash, runtime.Id, ModuleStatus.Deleting, reason, NewRequestId(), now, now);
-            await SaveModuleAsync(module, cancellationToken);
-            await SendModuleCommandAsync(module, cancellationToken);
+            SaveModule(module);
+            SendModuleCommand(module);
         }
 
-        _dirty = true;
+        Touch(plugin);
     }
 
     private static RuntimeState ParseState(string state) => state switch

@@ -27,7 +27,6 @@ public sealed partial class FleetReconciler(
     private bool _connected;
     private DateTimeOffset _settledAt = DateTimeOffset.MaxValue;
     private DateTimeOffset _lastAnnounceRequest = DateTimeOffset.MinValue;
-    private bool _dirty;
 
     /// <summary>Replicas taken out of the routes whose <c>delete_module</c> waits until then (not stored: a restart sends it at once).</summary>
     private readonly Dictionary<string, DateTimeOffset> _deleteDue = new(StringComparer.Ordinal);
@@ -47,7 +46,7 @@ public sealed partial class FleetReconciler(
             Modules = FleetSnapshot.Empty.Modules.SetItems(stored.Modules.Select(m => KeyValuePair.Create(m.Id,
                 m.Status is ModuleStatus.Pending or ModuleStatus.Deleting ? m with { UpdatedAt = now } : m))),
         };
-        _dirty = true;
+        TouchAll();
         view.Publish(_fleet);
         view.MarkReady();
         LogRecovered(stored.Deployments.Count, stored.Runtimes.Count, stored.Modules.Count);
@@ -84,18 +83,39 @@ public sealed partial class FleetReconciler(
             }
         }
 
-        if (_dirty && _connected && Now >= _settledAt)
+        if (PassDue && _connected && Now >= _settledAt)
         {
-            _dirty = false;
+            var only = TakePassScope();
             try
             {
-                await ReconcileAsync(cancellationToken);
+                Reconcile(only);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                _dirty = true;
+                TouchAll();
                 LogEventFailed("reconcile", ex);
             }
+        }
+
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Nothing of the batch was stored or sent: the fleet stays as it was, the batch's requests fail, and the
+            // next pass looks at everything again (runtimes repeat their states in keepalives).
+            LogEventFailed("store", ex);
+            _changes.Clear();
+            _outbox.Clear();
+            _fleet = before;
+            foreach (var fleetEvent in batch)
+            {
+                Fail(fleetEvent, ex);
+            }
+
+            TouchAll();
+            return;
         }
 
         if (!ReferenceEquals(before, _fleet))
@@ -107,18 +127,39 @@ public sealed partial class FleetReconciler(
 
     private DateTimeOffset Now => time.GetUtcNow();
 
-    private Task ApplyAsync(IFleetEvent fleetEvent, CancellationToken cancellationToken) => fleetEvent switch
+    private Task ApplyAsync(IFleetEvent fleetEvent, CancellationToken cancellationToken)
     {
-        RuntimeMessage message => OnRuntimeMessageAsync(message, cancellationToken),
-        Tick => OnTickAsync(cancellationToken),
-        BrokerConnected => OnConnectedAsync(cancellationToken),
-        BrokerDisconnected => OnDisconnected(),
-        RuntimeProbed probed => OnProbedAsync(probed, cancellationToken),
-        ApplyDeployment apply => OnApplyDeploymentAsync(apply, cancellationToken),
-        RemoveDeployment remove => OnRemoveDeploymentAsync(remove, cancellationToken),
-        DrainRuntime drain => OnDrainAsync(drain, cancellationToken),
-        _ => throw new ArgumentException($"unknown fleet event {fleetEvent.GetType().Name}", nameof(fleetEvent)),
-    };
+        switch (fleetEvent)
+        {
+            case RuntimeMessage message:
+                return OnRuntimeMessageAsync(message, cancellationToken);
+            case Tick:
+                OnTick();
+                break;
+            case BrokerConnected:
+                OnConnected();
+                break;
+            case BrokerDisconnected:
+                OnDisconnected();
+                break;
+            case RuntimeProbed probed:
+                OnProbed(probed);
+                break;
+            case ApplyDeployment apply:
+                OnApplyDeployment(apply);
+                break;
+            case RemoveDeployment remove:
+                OnRemoveDeployment(remove);
+                break;
+            case DrainRuntime drain:
+                OnDrain(drain);
+                break;
+            default:
+                throw new ArgumentException($"unknown fleet event {fleetEvent.GetType().Name}", nameof(fleetEvent));
+        }
+
+        return Task.CompletedTask;
+    }
 
     private static void Fail(IFleetEvent fleetEvent, Exception ex)
     {
@@ -136,7 +177,7 @@ public sealed partial class FleetReconciler(
         }
     }
 
-    private async Task OnConnectedAsync(CancellationToken cancellationToken)
+    private void OnConnected()
     {
         _connected = true;
         var now = Now;
@@ -148,30 +189,28 @@ public sealed partial class FleetReconciler(
 
         foreach (var module in _fleet.Modules.Values.Where(m => m.Status is ModuleStatus.Pending or ModuleStatus.Deleting && !_deleteDue.ContainsKey(m.Id)))
         {
-            await SendModuleCommandAsync(module, cancellationToken);
+            SendModuleCommand(module);
         }
 
         foreach (var runtime in _fleet.Runtimes.Values.Where(r => r.Alive && r.DrainRequested && !r.ShutdownSent))
         {
-            await SendAsync(runtime.Id, MessageTypes.Drain, new DrainBody(), cancellationToken);
+            Send(runtime.Id, MessageTypes.Drain, new DrainBody());
         }
 
-        _dirty = true;
+        TouchAll();
     }
 
     /// <summary>Nothing is heard from any runtime while the broker is gone: each is checked over HTTP instead.</summary>
-    private Task OnDisconnected()
+    private void OnDisconnected()
     {
         _connected = false;
         foreach (var runtime in _fleet.Runtimes.Values.Where(r => r.Alive).ToList())
         {
             ControlLost(runtime, "the orchestrator lost the broker");
         }
-
-        return Task.CompletedTask;
     }
 
-    private async Task OnTickAsync(CancellationToken cancellationToken)
+    private void OnTick()
     {
         var now = Now;
         if (_connected && now >= _settledAt)
@@ -188,27 +227,33 @@ public sealed partial class FleetReconciler(
 
         ProbeDue(now);
 
-        await SendDueDeletesAsync(now, cancellationToken);
+        SendDueDeletes(now);
         foreach (var module in _fleet.Modules.Values.Where(m => now - m.UpdatedAt > settings.CommandTimeout).ToList())
         {
             if (module.Status == ModuleStatus.Pending)
             {
                 var reason = $"no answer to create_module within {settings.CommandTimeout.TotalSeconds:0}s";
                 LogModuleFailed(module.Id, module.Deployment, module.RuntimeId, reason);
-                await SaveModuleAsync(module with { Status = ModuleStatus.Failed, Reason = reason, UpdatedAt = now }, cancellationToken);
-                await SendAsync(module.RuntimeId, MessageTypes.DeleteModule, new DeleteModuleBody(module.Id), cancellationToken);
-                _dirty = true;
+                SaveModule(module with { Status = ModuleStatus.Failed, Reason = reason, UpdatedAt = now });
+                Send(module.RuntimeId, MessageTypes.DeleteModule, new DeleteModuleBody(module.Id));
+                Touch(module.Deployment);
             }
             else if (module.Status == ModuleStatus.Deleting)
             {
-                await ForgetAsync(module, $"no answer to delete_module within {settings.CommandTimeout.TotalSeconds:0}s", cancellationToken);
-                _dirty = true;
+                Forget(module, $"no answer to delete_module within {settings.CommandTimeout.TotalSeconds:0}s");
+                Touch(module.Deployment);
             }
         }
 
-        if (!_fleet.Unplaced.IsEmpty)
+        // Unplaced replicas are retried on every tick (a backoff may have ended); every deployment now and then.
+        foreach (var deployment in _fleet.Unplaced.Keys)
         {
-            _dirty = true;
+            Touch(deployment);
+        }
+
+        if (now - _lastFullPass >= settings.FullPassInterval)
+        {
+            TouchAll();
         }
     }
 }

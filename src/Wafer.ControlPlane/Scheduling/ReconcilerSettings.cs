@@ -25,6 +25,13 @@ public sealed record ReconcilerSettings(
     /// </summary>
     public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A pass reconciles only the deployments its events touched; one over every deployment runs at least this often
+    /// (and whenever a runtime or the broker changed), a safety net for anything an event did not name. Zero: every
+    /// pass is a full one.
+    /// </summary>
+    public TimeSpan FullPassInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     public static ReconcilerSettings Default { get; } =
         new(3, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10), SchedulerSettings.Default);
 }

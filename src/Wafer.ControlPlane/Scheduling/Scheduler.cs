@@ -16,19 +16,27 @@ namespace Wafer.ControlPlane.Scheduling;
 /// time makes room (a rolling update).</item>
 /// <item>A draining runtime with nothing left on it is granted shutdown.</item>
 /// </list>
+/// A pass may be limited to some deployments (<c>only</c>): rules 1 and 5 still look at the whole fleet (one cheap
+/// scan), rules 2 to 4 run for those deployments alone, and the others keep their unplaced reasons. The reconciler
+/// limits a pass to what its events touched, so a burst of deployments costs each one a pass of its own, not a pass
+/// over the whole fleet per change.
 /// </summary>
 public static class Scheduler
 {
-    public static SchedulePlan Plan(FleetSnapshot fleet, DateTimeOffset now, SchedulerSettings settings)
+    /// <param name="only">The deployments to reconcile (rules 2 to 4); null: every one.</param>
+    public static SchedulePlan Plan(FleetSnapshot fleet, DateTimeOffset now, SchedulerSettings settings, IReadOnlySet<string>? only = null)
     {
         var pass = new SchedulingPass(fleet, now, settings);
         pass.Tidy();
-        foreach (var deployment in fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal))
+        var deployments = only is null
+            ? fleet.Deployments.Values
+            : only.Select(name => fleet.Deployments.GetValueOrDefault(name)).OfType<Deployment>();
+        foreach (var deployment in deployments.OrderBy(d => d.Name, StringComparer.Ordinal))
         {
             pass.Reconcile(deployment);
         }
 
         pass.GrantShutdowns();
-        return pass.ToPlan();
+        return pass.ToPlan(only);
     }
 }

@@ -241,7 +241,17 @@ internal sealed class SchedulingPass
         }
     }
 
-    public SchedulePlan ToPlan() => new(_actions, _unplaced.ToImmutable());
+    /// <summary>The plan; a pass limited to <paramref name="only"/> keeps the other deployments' unplaced reasons.</summary>
+    public SchedulePlan ToPlan(IReadOnlySet<string>? only)
+    {
+        if (only is null)
+        {
+            return new(_actions, _unplaced.ToImmutable());
+        }
+
+        var unplaced = _fleet.Unplaced.RemoveRange(_fleet.Unplaced.Keys.Where(name => only.Contains(name) || !_fleet.Deployments.ContainsKey(name)));
+        return new(_actions, unplaced.SetItems(_unplaced));
+    }
 
     private bool MakeRoom(Deployment deployment, List<PlacedModule> leaving)
     {

@@ -4,7 +4,8 @@ namespace Wafer.ControlPlane.Store;
 
 /// <summary>
 /// Durable orchestrator state: deployments, runtimes, placed modules and artifact metadata. Only the reconciler
-/// writes fleet rows; the API writes artifacts. Every write is an upsert of one whole record.
+/// writes fleet rows (a batch of changes at a time); the API writes artifacts. Every write is an upsert of one whole
+/// record or a deletion.
 /// </summary>
 public interface IFleetStore
 {
@@ -19,6 +20,9 @@ public interface IFleetStore
     Task SaveModuleAsync(PlacedModule module, CancellationToken cancellationToken = default);
 
     Task DeleteModuleAsync(string id, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes every change of one reconcile batch in one transaction: all of them, or none.</summary>
+    Task SaveChangesAsync(FleetChanges changes, CancellationToken cancellationToken = default);
 
     Task SaveArtifactAsync(ArtifactRecord artifact, CancellationToken cancellationToken = default);
 

@@ -25,10 +25,60 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
         return new StoredFleet(deployments, runtimes, modules);
     }
 
-    public async Task SaveDeploymentAsync(Deployment d, CancellationToken cancellationToken = default)
+    public Task SaveDeploymentAsync(Deployment d, CancellationToken cancellationToken = default) => ExecuteAsync(c => SaveDeployment(c, d), cancellationToken);
+
+    public Task DeleteDeploymentAsync(string name, CancellationToken cancellationToken = default) => ExecuteAsync(c => DeleteDeployment(c, name), cancellationToken);
+
+    public Task SaveRuntimeAsync(RuntimeNode r, CancellationToken cancellationToken = default) => ExecuteAsync(c => SaveRuntime(c, r), cancellationToken);
+
+    public Task SaveModuleAsync(PlacedModule m, CancellationToken cancellationToken = default) => ExecuteAsync(c => SaveModule(c, m), cancellationToken);
+
+    public Task DeleteModuleAsync(string id, CancellationToken cancellationToken = default) => ExecuteAsync(c => DeleteModule(c, id), cancellationToken);
+
+    public async Task SaveChangesAsync(FleetChanges changes, CancellationToken cancellationToken = default)
+    {
+        if (changes.IsEmpty)
+        {
+            return;
+        }
+
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var (name, deployment) in changes.Deployments)
+        {
+            await RunAsync(deployment is null ? DeleteDeployment(connection, name) : SaveDeployment(connection, deployment), transaction, cancellationToken);
+        }
+
+        foreach (var runtime in changes.Runtimes)
+        {
+            await RunAsync(SaveRuntime(connection, runtime), transaction, cancellationToken);
+        }
+
+        foreach (var (id, module) in changes.Modules)
+        {
+            await RunAsync(module is null ? DeleteModule(connection, id) : SaveModule(connection, module), transaction, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private async Task ExecuteAsync(Func<DbConnection, DbCommand> build, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
+        await RunAsync(build(connection), null, cancellationToken);
+    }
+
+    private static async Task RunAsync(DbCommand command, DbTransaction? transaction, CancellationToken cancellationToken)
+    {
+        await using (command)
+        {
+            command.Transaction = transaction;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+
+    private static DbCommand SaveDeployment(DbConnection connection, Deployment d) =>
+        connection.Command($"""
             INSERT INTO cp_deployments ({DeploymentColumns}) VALUES (@name, @hash, @manifest, @replicas, @labels, @config, @created, @updated, @program)
             ON CONFLICT (name) DO UPDATE SET hash = excluded.hash, manifest = excluded.manifest, replicas = excluded.replicas,
               labels = excluded.labels, config = excluded.config, created_ms = excluded.created_ms, updated_ms = excluded.updated_ms,
@@ -38,20 +88,12 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
             .With("labels", JsonSerializer.Serialize(d.Labels)).With("config", JsonSerializer.Serialize(d.Config))
             .With("created", d.CreatedAt.ToUnixTimeMilliseconds()).With("updated", d.UpdatedAt.ToUnixTimeMilliseconds())
             .With("program", d.Program is null ? null : JsonSerializer.Serialize(d.Program, MessageCodec.Json));
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
-    public async Task DeleteDeploymentAsync(string name, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("DELETE FROM cp_deployments WHERE name = @name").With("name", name);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static DbCommand DeleteDeployment(DbConnection connection, string name) =>
+        connection.Command("DELETE FROM cp_deployments WHERE name = @name").With("name", name);
 
-    public async Task SaveRuntimeAsync(RuntimeNode r, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
+    private static DbCommand SaveRuntime(DbConnection connection, RuntimeNode r) =>
+        connection.Command($"""
             INSERT INTO cp_runtimes ({RuntimeColumns})
             VALUES (@id, @name, @labels, @capacity, @kinds, @version, @url, @keepalive, @state, @drain, @shutdown, @drainStarted, @first, @last, @h2c)
             ON CONFLICT (id) DO UPDATE SET name = excluded.name, labels = excluded.labels, capacity = excluded.capacity, kinds = excluded.kinds,
@@ -65,13 +107,9 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
             .With("drain", r.DrainRequested ? 1 : 0).With("shutdown", r.ShutdownSent ? 1 : 0)
             .With("drainStarted", r.DrainStartedAt?.ToUnixTimeMilliseconds())
             .With("first", r.FirstSeen.ToUnixTimeMilliseconds()).With("last", r.LastSeen.ToUnixTimeMilliseconds()).With("h2c", r.H2cUrl);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
-    public async Task SaveModuleAsync(PlacedModule m, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command($"""
+    private static DbCommand SaveModule(DbConnection connection, PlacedModule m) =>
+        connection.Command($"""
             INSERT INTO cp_modules ({ModuleColumns}) VALUES (@id, @deployment, @hash, @runtime, @status, @reason, @request, @created, @updated)
             ON CONFLICT (id) DO UPDATE SET deployment = excluded.deployment, hash = excluded.hash, runtime_id = excluded.runtime_id,
               status = excluded.status, reason = excluded.reason, request_id = excluded.request_id, created_ms = excluded.created_ms,
@@ -80,15 +118,9 @@ public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
             .With("id", m.Id).With("deployment", m.Deployment).With("hash", m.Hash).With("runtime", m.RuntimeId)
             .With("status", StateNames.Of(m.Status)).With("reason", m.Reason).With("request", m.RequestId)
             .With("created", m.CreatedAt.ToUnixTimeMilliseconds()).With("updated", m.UpdatedAt.ToUnixTimeMilliseconds());
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
 
-    public async Task DeleteModuleAsync(string id, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await using var command = connection.Command("DELETE FROM cp_modules WHERE id = @id").With("id", id);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    private static DbCommand DeleteModule(DbConnection connection, string id) =>
+        connection.Command("DELETE FROM cp_modules WHERE id = @id").With("id", id);
 
     public async Task SaveArtifactAsync(ArtifactRecord a, CancellationToken cancellationToken = default)
     {

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Wafer.ControlPlane.Mqtt;
@@ -21,7 +20,7 @@ public sealed partial class FleetTriggers(
     RouteState routes, FleetView fleet, MqttSettings mqtt, IServiceProvider services, TimeProvider time, ILoggerFactory loggers, ILogger<FleetTriggers> logger)
     : BackgroundService
 {
-    private readonly Dictionary<string, PluginManifest?> _manifests = new(StringComparer.Ordinal);
+    private readonly DeploymentManifests _manifests = new();
     private TriggerHost? _host;
     private HttpTriggerTarget? _target;
 
@@ -53,7 +52,7 @@ public sealed partial class FleetTriggers(
         foreach (var target in snapshot.Deployments.Values)
         {
             if (!deployments.TryGetValue(target.Name, out var deployment) || deployment.Hash != target.Hash
-                || Manifest(deployment.Name, deployment.Hash, deployment.Manifest) is not { Triggers.Count: > 0 } manifest)
+                || Manifest(deployment.Name, deployment.Manifest) is not { Triggers.Count: > 0 } manifest)
             {
                 continue;
             }
@@ -61,33 +60,19 @@ public sealed partial class FleetTriggers(
             plugins.Add(new PluginTriggers(target.Name, target.Hash, manifest.Triggers, target.Metadata));
         }
 
+        _manifests.Retain(deployments.Count, deployments.ContainsKey);
         return plugins;
     }
 
-    private PluginManifest? Manifest(string name, string hash, string text)
+    private PluginManifest? Manifest(string name, string text)
     {
-        var key = name + "\n" + hash + "\n" + text;
-        if (_manifests.TryGetValue(key, out var known))
+        var manifest = _manifests.Get(name, text, out var problem);
+        if (problem is not null)
         {
-            return known;
+            ManifestUnreadable(logger, name, problem);
         }
 
-        if (_manifests.Count >= 1000)
-        {
-            _manifests.Clear(); // a bound on manifests seen over time; the current ones are parsed again
-        }
-
-        PluginManifest? manifest = null;
-        try
-        {
-            manifest = ManifestReader.Parse(Encoding.UTF8.GetBytes(text), name);
-        }
-        catch (ManifestException ex)
-        {
-            ManifestUnreadable(logger, name, ex.Message);
-        }
-
-        return _manifests[key] = manifest;
+        return manifest;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -70,6 +70,33 @@ public sealed class FleetStoreTests
 
     [Theory]
     [MemberData(nameof(Dialects))]
+    public async Task Changes_OfABatch_AreSavedTogether_TheLastOfEachRecord(string dialect)
+    {
+        var (database, store) = await OpenAsync(dialect);
+        await using var _ = database;
+        await store.SaveDeploymentAsync(Deployment("gone"));
+        await store.SaveModuleAsync(Module("m-old", "gone", "rt"));
+
+        var changes = new FleetChanges();
+        changes.Save(Deployment("web", replicas: 2));
+        changes.DeleteDeployment("gone");
+        changes.Save(Fleets.Runtime("rt", maxModules: 3));
+        changes.Save(Module("m-1", "web", "rt", ModuleStatus.Pending));
+        changes.Save(Module("m-1", "web", "rt", ModuleStatus.Running));
+        changes.Save(Module("m-2", "web", "rt"));
+        changes.DeleteModule("m-2");
+        changes.DeleteModule("m-old");
+        Assert.Equal(6, changes.Count);
+        await store.SaveChangesAsync(changes);
+        var loaded = await new SqlFleetStore(database).LoadAsync();
+
+        Assert.Equal(("web", 2), Assert.Single(loaded.Deployments) is var d ? (d.Name, d.Replicas) : default);
+        Assert.Equal(3, Assert.Single(loaded.Runtimes).Capacity.MaxModules);
+        Assert.Equal(Module("m-1", "web", "rt", ModuleStatus.Running), Assert.Single(loaded.Modules));
+    }
+
+    [Theory]
+    [MemberData(nameof(Dialects))]
     public async Task Artifacts_KeepTheirManifestWhenUploadedAgainWithout(string dialect)
     {
         var (database, store) = await OpenAsync(dialect);

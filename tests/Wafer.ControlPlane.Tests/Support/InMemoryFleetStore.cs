@@ -14,6 +14,14 @@ public sealed class InMemoryFleetStore : IFleetStore
 
     public ConcurrentDictionary<string, ArtifactRecord> Artifacts { get; } = new();
 
+    /// <summary>Write calls so far (each a transaction of its own).</summary>
+    public int Writes => _writes;
+
+    /// <summary>While set, every write fails and changes nothing (a database that is down).</summary>
+    public bool Failing { get; set; }
+
+    private int _writes;
+
     public Task<StoredFleet> LoadAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new StoredFleet([.. Deployments.Values], [.. Runtimes.Values], [.. Modules.Values]));
 
@@ -27,6 +35,24 @@ public sealed class InMemoryFleetStore : IFleetStore
 
     public Task DeleteModuleAsync(string id, CancellationToken cancellationToken = default) => Do(() => Modules.TryRemove(id, out _));
 
+    public Task SaveChangesAsync(FleetChanges changes, CancellationToken cancellationToken = default) => Do(() =>
+    {
+        foreach (var (name, deployment) in changes.Deployments)
+        {
+            _ = deployment is null ? Deployments.TryRemove(name, out _) : (Deployments[name] = deployment) is not null;
+        }
+
+        foreach (var runtime in changes.Runtimes)
+        {
+            Runtimes[runtime.Id] = runtime;
+        }
+
+        foreach (var (id, module) in changes.Modules)
+        {
+            _ = module is null ? Modules.TryRemove(id, out _) : (Modules[id] = module) is not null;
+        }
+    });
+
     public Task SaveArtifactAsync(ArtifactRecord artifact, CancellationToken cancellationToken = default) => Do(() => Artifacts[artifact.Hash] = artifact);
 
     public Task<ArtifactRecord?> GetArtifactAsync(string hash, CancellationToken cancellationToken = default) =>
@@ -36,8 +62,14 @@ public sealed class InMemoryFleetStore : IFleetStore
         Task.FromResult(Artifacts.Values.Where(a => Wafer.ControlPlane.Artifacts.ManifestNormalizer.NameIn(a.Manifest) == name)
             .OrderByDescending(a => a.CreatedAt).FirstOrDefault());
 
-    private static Task Do(Action action)
+    private Task Do(Action action)
     {
+        if (Failing)
+        {
+            return Task.FromException(new InvalidOperationException("the store is down"));
+        }
+
+        Interlocked.Increment(ref _writes);
         action();
         return Task.CompletedTask;
     }

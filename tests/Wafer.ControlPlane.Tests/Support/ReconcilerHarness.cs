@@ -13,12 +13,12 @@ public sealed class ReconcilerHarness
         public string BaseUrl => "http://orchestrator.test";
     }
 
-    public ReconcilerHarness(InMemoryFleetStore? store = null, ManualTimeProvider? time = null)
+    public ReconcilerHarness(InMemoryFleetStore? store = null, ManualTimeProvider? time = null, ReconcilerSettings? settings = null)
     {
         Store = store ?? new InMemoryFleetStore();
         Time = time ?? new ManualTimeProvider();
         Reconciler = new FleetReconciler(
-            Store, Commands, Refusals, Probes, new FixedAddress(), View, ReconcilerSettings.Default with { SettleDelay = TimeSpan.Zero }, Time,
+            Store, Commands, Refusals, Probes, new FixedAddress(), View, (settings ?? ReconcilerSettings.Default) with { SettleDelay = TimeSpan.Zero }, Time,
             NullLogger<FleetReconciler>.Instance);
     }
 
@@ -45,9 +45,12 @@ public sealed class ReconcilerHarness
     }
 
     /// <summary>Applies <paramref name="fleetEvent"/>, then answers the health checks it (and their answers) asked for.</summary>
-    public async Task HandleAsync(IFleetEvent fleetEvent)
+    public Task HandleAsync(IFleetEvent fleetEvent) => HandleAsync([fleetEvent]);
+
+    /// <summary>Applies <paramref name="batch"/> as one batch, then answers the health checks it (and their answers) asked for.</summary>
+    public async Task HandleAsync(IReadOnlyList<IFleetEvent> batch)
     {
-        await Reconciler.HandleAsync(fleetEvent);
+        await Reconciler.HandleAsync(batch);
         for (var answers = Probes.TakeAnswers(); answers.Count > 0; answers = Probes.TakeAnswers())
         {
             await Reconciler.HandleAsync(answers);
@@ -102,6 +105,14 @@ public sealed class ReconcilerHarness
         var done = new TaskCompletionSource<(Deployment, bool)>();
         await HandleAsync(new ApplyDeployment(deployment, done));
         return (await done.Task).Item1;
+    }
+
+    /// <summary>Applies every deployment in one batch, as the reconciler loop does with requests that arrive together.</summary>
+    public async Task DeployAllAsync(IEnumerable<Deployment> deployments)
+    {
+        var requests = deployments.Select(d => new ApplyDeployment(d, new TaskCompletionSource<(Deployment, bool)>())).ToList();
+        await HandleAsync(requests);
+        await Task.WhenAll(requests.Select(r => r.Done.Task));
     }
 
     public async Task<bool> RemoveAsync(string name)
