@@ -72,7 +72,7 @@ trap cleanup EXIT
 call() { curl -s -o /dev/null -w '%{http_code}' -X POST -H 'Content-Type: application/json' -d '{"name":"world"}' "http://127.0.0.1:$1/functions/$2/greet" || true; }
 now_ms() { date +%s%3N; }
 
-start_server() { # label folder port dll... -> starts it, waits for its last plugin, sets started_pid and ready_ms
+start_server() { # label folder port command... -> starts it, waits for its last plugin, sets started_pid and ready_ms
   local label=$1 folder=$2 port=$3 last t0
   shift 3
   last=$(find "$folder" -name '*.wasm' -printf '%f\n' | sort | tail -1)
@@ -92,24 +92,22 @@ start_server() { # label folder port dll... -> starts it, waits for its last plu
 
 stop_server() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
-# 1. Warm the caches (the first start compiles each distinct module once), then stop.
+# 1. Warm the caches: a first start compiles each distinct module once into its storage's cache (kept for later runs),
+#    and warms the file system's cache for the measured starts; then stop. BEFORE_DLL's storage gets a copy of the cache.
 labels=(many one)
 folders=("$work/many" "$work/one")
 commands=("${wafer[*]}" "${wafer[*]}")
 if [ -n "${BEFORE_DLL:-}" ]; then labels+=(before); folders+=("$work/many"); commands+=("dotnet $BEFORE_DLL"); fi
 n=${#labels[@]}
-for i in $(seq 0 $((n - 1))); do
+for i in 0 1; do
   read -r port <<<"$(free_ports 1)"
   read -r -a command <<<"${commands[$i]}"
-  start_server "${labels[$i]}-warmup" "${folders[$i]}" "$port" "${command[@]}"
+  start_server "${labels[$i]}" "${folders[$i]}" "$port" "${command[@]}"
   stop_server "$started_pid"
 done
-# The measured starts use the warm-up's storage (its cache) under their own label.
-for i in $(seq 0 $((n - 1))); do
-  rm -rf "$work/storage-${labels[$i]}" && mv "$work/storage-${labels[$i]}-warmup" "$work/storage-${labels[$i]}"
-done
+if [ -n "${BEFORE_DLL:-}" ]; then rm -rf "$work/storage-before" && mkdir -p "$work/storage-before" && cp -r "$work/storage-many/cache" "$work/storage-before/"; fi
 
-# 2. Start each from the warm cache, one at a time (so one does not slow the other's start), and keep them running.
+# 2. Start each again from its warm cache, one at a time (so one does not slow the other's start), and keep them running.
 declare -A port_of pid_of ready_of
 for i in $(seq 0 $((n - 1))); do
   read -r port <<<"$(free_ports 1)"
@@ -128,8 +126,13 @@ memory() { # pid port -> "rss_mib anon_mib file_mib gc_mib fds"
 }
 declare -A mem_of
 for label in "${labels[@]}"; do mem_of[$label]=$(memory "${pid_of[$label]}" "${port_of[$label]}"); done
-loaded_ms() { # log -> sum and count of the "Loaded plugin ... in X ms" times
-  grep -oE 'from cache in [0-9.]+ ms|, cache in [0-9.]+ ms' "$1" | grep -oE '[0-9.]+' | awk '{s += $1; n++} END {printf "%.0f ms over %d plugins", s, n}'
+loaded_ms() { # log -> sum and count of the "Loaded plugin ... in X ms" times (reading the compiled code, checking, linking)
+  grep -oE ', cache in [0-9.]+ ms' "$1" | grep -oE '[0-9.]+' | awk '{s += $1; n++} END {printf "%.0f ms over %d plugins", s, n}'
+}
+scan_ms() { # log -> the folder scan: first module loaded to last plugin published, from the log's timestamps
+  awk '/WasmHost\[100[12]\]/ && !a {a = $1} /PluginReloader\[2200\]/ {b = $1}
+    function s(t,  p) {split(t, p, ":"); return p[1] * 3600 + p[2] * 60 + p[3]}
+    END {printf "%.0f", (s(b) - s(a)) * 1000}' "$1"
 }
 
 # 4. Call latency of p0001 with COUNT loaded and with 1 loaded, interleaved rounds.
@@ -167,7 +170,9 @@ read -r many_rss _ _ _ many_fds <<<"${mem_of[many]}"
 read -r one_rss _ _ _ one_fds <<<"${mem_of[one]}"
 awk -v a="$many_rss" -v b="$one_rss" -v n="$COUNT" -v ra="${ready_of[many]}" -v rb="${ready_of[one]}" 'BEGIN {
   printf "per idle plugin: %.0f KiB of RSS; %d more plugins took %.0f ms more to start (%.2f ms each)\n", (a - b) * 1024 / (n - 1), n - 1, ra - rb, (ra - rb) / (n - 1) }'
-echo "load times the runtime logged: $(loaded_ms "$work/many.log") ($COUNT plugins), $(loaded_ms "$work/one.log") (1)"
+for label in "${labels[@]}"; do
+  echo "$(describe "$label"): folder scan $(scan_ms "$work/$label.log") ms (first module loaded to last plugin published); module loads logged: $(loaded_ms "$work/$label.log")"
+done
 awk -v a="$(median 1 "$work/many.rounds")" -v b="$(median 1 "$work/one.rounds")" -v pa="$(median 3 "$work/many.rounds")" -v pb="$(median 3 "$work/one.rounds")" \
   'BEGIN { printf "call p0001 with %s loaded vs 1: req/s %.2fx, p99 %.2fx\n", "'"$COUNT"'", a / b, pa / pb }'
 echo
