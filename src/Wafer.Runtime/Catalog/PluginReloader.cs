@@ -193,15 +193,25 @@ public sealed partial class PluginReloader(
     {
         var ready = new List<(PluginCandidate Candidate, LoadedPlugin Plugin, LoadedPlugin? Current)>();
         var claimed = new Dictionary<string, string>(StringComparer.Ordinal); // names taken by this batch, by source
-        foreach (var candidate in candidates)
+        try
         {
-            if (Prepare(candidate, claimed) is { } plugin)
+            foreach (var candidate in candidates)
             {
-                claimed[plugin.Name] = candidate.SourcePath;
-                ready.Add((candidate, plugin, catalog.Current.PluginsByName.GetValueOrDefault(plugin.Name)));
+                if (Prepare(candidate, claimed) is { } plugin)
+                {
+                    claimed[plugin.Name] = candidate.SourcePath;
+                    ready.Add((candidate, plugin, catalog.Current.PluginsByName.GetValueOrDefault(plugin.Name)));
+                }
             }
         }
+        finally
+        {
+            Publish(ready); // what loaded before an unexpected failure is served, as it was when each was published at once
+        }
+    }
 
+    private void Publish(List<(PluginCandidate Candidate, LoadedPlugin Plugin, LoadedPlugin? Current)> ready)
+    {
         if (ready.Count == 0)
         {
             return;
