@@ -29,16 +29,9 @@ public sealed class PluginCatalog : IDisposable
         {
             var current = _current;
             current.PluginsByName.TryGetValue(plugin.Name, out replaced);
-            if (replaced is not null && replaced.Owner != plugin.Owner)
+            if (Refusal(plugin, replaced, current.Routes) is { } refusal)
             {
-                throw new PluginOwnedElsewhereException(
-                    $"plugin '{plugin.Name}' is already served here {PluginOwners.Describe(replaced)}; {PluginOwners.Subject(plugin.Owner)} cannot replace it",
-                    replaced);
-            }
-
-            if (current.Routes.FindConflict(plugin) is { } conflict)
-            {
-                throw new PluginLoadException(conflict);
+                throw refusal;
             }
 
             next = new CatalogSnapshot(current.Version + 1, current.Plugins.Where(p => p.Name != plugin.Name).Append(plugin));
@@ -47,6 +40,82 @@ public sealed class PluginCatalog : IDisposable
 
         replaced?.Retire();
         Changed?.Invoke(next);
+    }
+
+    /// <summary>
+    /// Adds or replaces several plugins (distinct names) in one publish: each is checked as <see cref="Upsert"/> checks it,
+    /// against the catalog and the plugins before it in the list. Those refused are returned with the reason and change
+    /// nothing (the caller still owns them); the others are served together, in one new snapshot. Building a snapshot
+    /// costs time in proportion to everything served, so a folder of many plugins is published once, not once per plugin.
+    /// </summary>
+    public IReadOnlyList<(LoadedPlugin Plugin, PluginLoadException Reason)> UpsertAll(IReadOnlyList<LoadedPlugin> plugins)
+    {
+        ArgumentNullException.ThrowIfNull(plugins);
+        if (plugins.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count() != plugins.Count)
+        {
+            throw new ArgumentException("each plugin name may appear once", nameof(plugins));
+        }
+
+        var refused = new List<(LoadedPlugin, PluginLoadException)>();
+        var replaced = new List<LoadedPlugin>();
+        CatalogSnapshot? next = null;
+        lock (_writeLock)
+        {
+            var current = _current;
+            var byName = new Dictionary<string, LoadedPlugin>(current.PluginsByName, StringComparer.Ordinal);
+            var routes = current.Routes;
+            foreach (var plugin in plugins)
+            {
+                byName.TryGetValue(plugin.Name, out var previous);
+                if (Refusal(plugin, previous, routes) is { } refusal)
+                {
+                    refused.Add((plugin, refusal));
+                    continue;
+                }
+
+                byName[plugin.Name] = plugin;
+                if (previous is not null)
+                {
+                    replaced.Add(previous);
+                }
+
+                if (plugin.Manifest.Routes.Count > 0 || previous?.Manifest.Routes.Count > 0)
+                {
+                    routes = new RouteTable(byName.Values); // only command plugins have routes: rare, and few
+                }
+            }
+
+            if (refused.Count < plugins.Count)
+            {
+                next = new CatalogSnapshot(current.Version + 1, byName.Values);
+                Volatile.Write(ref _current, next);
+            }
+        }
+
+        foreach (var plugin in replaced)
+        {
+            plugin.Retire();
+        }
+
+        if (next is not null)
+        {
+            Changed?.Invoke(next);
+        }
+
+        return refused;
+    }
+
+    /// <summary>Why <paramref name="plugin"/> cannot replace <paramref name="served"/> (its name's current version) or join <paramref name="routes"/>; null when it can.</summary>
+    private static PluginLoadException? Refusal(LoadedPlugin plugin, LoadedPlugin? served, RouteTable routes)
+    {
+        if (served is not null && served.Owner != plugin.Owner)
+        {
+            return new PluginOwnedElsewhereException(
+                $"plugin '{plugin.Name}' is already served here {PluginOwners.Describe(served)}; {PluginOwners.Subject(plugin.Owner)} cannot replace it",
+                served);
+        }
+
+        return routes.FindConflict(plugin) is { } conflict ? new PluginLoadException(conflict) : null;
     }
 
     /// <summary>Stops serving a plugin; returns false if none of that name is loaded.</summary>

@@ -158,6 +158,7 @@ public sealed partial class PluginReloader(
             }
         }
 
+        var changed = new List<PluginCandidate>();
         foreach (var candidate in candidates)
         {
             if (_fingerprints.TryGetValue(candidate.SourcePath, out var seen) && seen == candidate.Fingerprint)
@@ -166,9 +167,10 @@ public sealed partial class PluginReloader(
             }
 
             _fingerprints[candidate.SourcePath] = candidate.Fingerprint;
-            TryLoad(candidate);
+            changed.Add(candidate);
         }
 
+        TryLoad(changed);
         RetryBlocked(candidates);
     }
 
@@ -179,14 +181,66 @@ public sealed partial class PluginReloader(
         while (_blocked.Count > 0 && catalog.Current.Version != _blockedTriedAt)
         {
             _blockedTriedAt = catalog.Current.Version;
-            foreach (var candidate in candidates.Where(c => _blocked.Contains(c.SourcePath)).ToArray())
-            {
-                TryLoad(candidate);
-            }
+            TryLoad(candidates.Where(c => _blocked.Contains(c.SourcePath)).ToArray());
         }
     }
 
-    private void TryLoad(PluginCandidate candidate)
+    /// <summary>
+    /// Loads each candidate, then publishes every version that loaded in one catalog update (<see cref="PluginCatalog.UpsertAll"/>):
+    /// a folder of many plugins costs one snapshot, not one per plugin, and readers see the scan's changes together.
+    /// </summary>
+    private void TryLoad(IReadOnlyList<PluginCandidate> candidates)
+    {
+        var ready = new List<(PluginCandidate Candidate, LoadedPlugin Plugin, LoadedPlugin? Current)>();
+        var claimed = new Dictionary<string, string>(StringComparer.Ordinal); // names taken by this batch, by source
+        try
+        {
+            foreach (var candidate in candidates)
+            {
+                if (Prepare(candidate, claimed) is { } plugin)
+                {
+                    claimed[plugin.Name] = candidate.SourcePath;
+                    ready.Add((candidate, plugin, catalog.Current.PluginsByName.GetValueOrDefault(plugin.Name)));
+                }
+            }
+        }
+        finally
+        {
+            Publish(ready); // what loaded before an unexpected failure is served, as it was when each was published at once
+        }
+    }
+
+    private void Publish(List<(PluginCandidate Candidate, LoadedPlugin Plugin, LoadedPlugin? Current)> ready)
+    {
+        if (ready.Count == 0)
+        {
+            return;
+        }
+
+        var refused = catalog.UpsertAll(ready.Select(r => r.Plugin).ToArray()).ToDictionary(r => r.Plugin, r => r.Reason);
+        foreach (var (candidate, plugin, current) in ready)
+        {
+            if (refused.TryGetValue(plugin, out var reason))
+            {
+                var serving = current is null ? "nothing" : "the previous version of " + current.Name;
+                PluginRefused(logger, candidate.SourcePath, reason.Message, serving);
+                _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, current?.Name, PluginSourceStatus.Refused, reason.Message, DateTimeOffset.UtcNow);
+                _blocked.Add(candidate.SourcePath); // the catalog refuses only conflicts with other plugins (their names or routes)
+                plugin.Retire();
+                continue;
+            }
+
+            PluginLoaded(logger, plugin.Name, plugin.Hash[..12], plugin.Metadata.Functions.Count, candidate.SourcePath,
+                plugin.LoadedFromCache ? "cache" : "compiled", plugin.LoadTime.TotalMilliseconds);
+            Served(candidate, plugin);
+        }
+    }
+
+    /// <summary>
+    /// Loads one candidate: the version to publish, or null when it was refused (status and log written), held back by a
+    /// name another source serves or <paramref name="claimed"/> by an earlier candidate of this batch, or unchanged.
+    /// </summary>
+    private LoadedPlugin? Prepare(PluginCandidate candidate, Dictionary<string, string> claimed)
     {
         _blocked.Remove(candidate.SourcePath);
         LoadedPlugin plugin;
@@ -199,10 +253,11 @@ public sealed partial class PluginReloader(
             var serving = _servedNameBySource.GetValueOrDefault(candidate.SourcePath);
             PluginRefused(logger, candidate.SourcePath, ex.Message, serving is null ? "nothing" : "the previous version of " + serving);
             _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, serving, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
-            return;
+            return null;
         }
 
-        var owner = _servedNameBySource.FirstOrDefault(kv => kv.Value == plugin.Name && kv.Key != candidate.SourcePath).Key;
+        var owner = claimed.GetValueOrDefault(plugin.Name)
+            ?? _servedNameBySource.FirstOrDefault(kv => kv.Value == plugin.Name && kv.Key != candidate.SourcePath).Key;
         if (owner is not null)
         {
             var message = $"plugin name '{plugin.Name}' is already served from {owner}";
@@ -210,7 +265,7 @@ public sealed partial class PluginReloader(
             _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, null, PluginSourceStatus.Refused, message, DateTimeOffset.UtcNow);
             _blocked.Add(candidate.SourcePath);
             plugin.Retire();
-            return;
+            return null;
         }
 
         if (_servedNameBySource.TryGetValue(candidate.SourcePath, out var previousName) && previousName != plugin.Name)
@@ -222,27 +277,15 @@ public sealed partial class PluginReloader(
         if (current is not null && current.Owner == PluginOwner.Folder && current.Hash == plugin.Hash && current.Manifest == plugin.Manifest)
         {
             plugin.Retire(); // touched but unchanged
-        }
-        else
-        {
-            try
-            {
-                catalog.Upsert(plugin);
-            }
-            catch (PluginLoadException ex)
-            {
-                var serving = current is null ? "nothing" : "the previous version of " + current.Name;
-                PluginRefused(logger, candidate.SourcePath, ex.Message, serving);
-                _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, current?.Name, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
-                _blocked.Add(candidate.SourcePath); // the catalog refuses only conflicts with other plugins (their names or routes)
-                plugin.Retire();
-                return;
-            }
-
-            PluginLoaded(logger, plugin.Name, plugin.Hash[..12], plugin.Metadata.Functions.Count, candidate.SourcePath,
-                plugin.LoadedFromCache ? "cache" : "compiled", plugin.LoadTime.TotalMilliseconds);
+            Served(candidate, plugin);
+            return null;
         }
 
+        return plugin;
+    }
+
+    private void Served(PluginCandidate candidate, LoadedPlugin plugin)
+    {
         _servedNameBySource[candidate.SourcePath] = plugin.Name;
         _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, plugin.Name, PluginSourceStatus.Loaded, null, DateTimeOffset.UtcNow);
     }
