@@ -158,19 +158,53 @@ public sealed partial class PluginReloader(
             }
         }
 
-        foreach (var candidate in candidates)
+        var changed = candidates
+            .Where(c => !_fingerprints.TryGetValue(c.SourcePath, out var seen) || seen != c.Fingerprint)
+            .ToArray();
+        foreach (var candidate in changed)
         {
-            if (_fingerprints.TryGetValue(candidate.SourcePath, out var seen) && seen == candidate.Fingerprint)
-            {
-                continue;
-            }
-
             _fingerprints[candidate.SourcePath] = candidate.Fingerprint;
-            TryLoad(candidate);
+        }
+
+        // Reading and compiling (or reading from the cache) take most of a start; they touch no catalog state, so
+        // they run side by side. The catalog takes the results in the folder's order, which decides name conflicts.
+        var attempts = LoadAll(changed);
+        for (var i = 0; i < changed.Length; i++)
+        {
+            Apply(changed[i], attempts[i]);
         }
 
         RetryBlocked(candidates);
     }
+
+    private LoadAttempt[] LoadAll(PluginCandidate[] candidates)
+    {
+        var attempts = new LoadAttempt[candidates.Length];
+        if (candidates.Length == 1)
+        {
+            attempts[0] = Attempt(candidates[0]);
+            return attempts;
+        }
+
+        Parallel.For(0, candidates.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => attempts[i] = Attempt(candidates[i]));
+        return attempts;
+    }
+
+    private LoadAttempt Attempt(PluginCandidate candidate)
+    {
+        try
+        {
+            return new LoadAttempt(loader.Load(candidate), null);
+        }
+        catch (PluginLoadException ex)
+        {
+            return new LoadAttempt(null, ex);
+        }
+    }
+
+    /// <summary>A loaded plugin, or why it was refused.</summary>
+    private readonly record struct LoadAttempt(LoadedPlugin? Plugin, PluginLoadException? Refusal);
 
     /// <summary>Tries the conflict-refused sources again when the catalog changed since they were last tried.</summary>
     private void RetryBlocked(IReadOnlyList<PluginCandidate> candidates)
@@ -186,16 +220,14 @@ public sealed partial class PluginReloader(
         }
     }
 
-    private void TryLoad(PluginCandidate candidate)
+    private void TryLoad(PluginCandidate candidate) => Apply(candidate, Attempt(candidate));
+
+    private void Apply(PluginCandidate candidate, LoadAttempt attempt)
     {
         _blocked.Remove(candidate.SourcePath);
-        LoadedPlugin plugin;
-        try
+        if (attempt.Plugin is not { } plugin)
         {
-            plugin = loader.Load(candidate);
-        }
-        catch (PluginLoadException ex)
-        {
+            var ex = attempt.Refusal!;
             var serving = _servedNameBySource.GetValueOrDefault(candidate.SourcePath);
             PluginRefused(logger, candidate.SourcePath, ex.Message, serving is null ? "nothing" : "the previous version of " + serving);
             _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, serving, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);
