@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Tests.Support;
 
