@@ -6,6 +6,9 @@ namespace Wafer.Triggers;
 /// <summary>The broker MQTT triggers subscribe on, with the credentials and client id this host uses there.</summary>
 public sealed record TriggerBroker(BrokerAddress Endpoint, string? Username, string? Password, BrokerTrust? Trust, string ClientId)
 {
+    /// <summary>Completes when the broker can take connections (a broker this process starts itself); connecting waits for it.</summary>
+    public Task Ready { get; init; } = Task.CompletedTask;
+
     /// <summary>
     /// Connects <paramref name="client"/> as every user-topic client of a runtime or orchestrator does (triggers,
     /// channels): MQTT 5, a clean start (so the caller subscribes afresh), this broker's credentials and trust.
@@ -14,6 +17,7 @@ public sealed record TriggerBroker(BrokerAddress Endpoint, string? Username, str
     public async Task ConnectAsync(IMqttClient client, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
+        await Ready.WaitAsync(cancellationToken);
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(Endpoint.Host, Endpoint.Port)
             .WithClientId(ClientId)

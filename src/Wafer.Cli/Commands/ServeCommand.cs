@@ -152,6 +152,8 @@ public static class ServeCommand
 
             var jsonLogLines = parse.GetValue(jsonLogs);
             WebApplication? orchestrator = null;
+            Task<int?>? orchestratorStart = null;
+            var brokerReady = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var spans = TracesFlag.OneStore();
             if (fleet is not null)
             {
@@ -160,30 +162,56 @@ public static class ServeCommand
                     fleet.BrokerPort = FreeLoopbackPort();
                 }
 
-                // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
-                orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: traces.Services(parse, s =>
+                // The orchestrator is built and started beside the runtime, which serves the folder without it; the
+                // runtime's agent (and its trigger and channel clients) wait for its broker (FleetBrokerReady).
+                orchestratorStart = Task.Run(async () =>
                 {
-                    s.AddSingleton<IHostLifetime, NoSignalsLifetime>();
-                    spans(s);
-                }), configuration: configuration);
-                ServerStart.WarnIfInsecure(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port}", bindHost, apiToken, parse.GetValue(insecure));
-                if (await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)") is { } failed)
-                {
-                    return failed;
-                }
+                    // Ctrl-C reaches the runtime's lifetime only; the orchestrator stops after it (below)
+                    orchestrator = OrchestratorApp.Build(fleet, jsonLogLines, services: traces.Services(parse, s =>
+                    {
+                        s.AddSingleton<IHostLifetime, NoSignalsLifetime>();
+                        spans(s);
+                    }), configuration: configuration);
+                    ServerStart.WarnIfInsecure(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port}", bindHost, apiToken, parse.GetValue(insecure));
+                    var failed = await ServerStart.StartAsync(orchestrator, "the orchestrator", $"http://{fleet.Host}:{fleet.Port} (--orchestratorPort) or the broker port {fleet.BrokerPort} (--brokerPort)");
+                    if (failed is null)
+                    {
+                        brokerReady.TrySetResult();
+                    }
 
+                    return failed;
+                }, CancellationToken.None);
 
                 // the runtime joins the orchestrator's own broker; capacity as a stand-alone runtime's
                 runtime.Agent = new AgentOptions { Join = $"mqtt://127.0.0.1:{fleet.BrokerPort}", Realm = fleet.Realm };
             }
 
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
-            var app = RuntimeApp.Build(runtime, url, jsonLogLines, services: traces.Services(parse, spans), configuration: configuration);
-            ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
-            if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)") is { } runtimeFailed)
+            var app = RuntimeApp.Build(runtime, url, jsonLogLines, services: traces.Services(parse, s =>
             {
-                await StopAsync(orchestrator);
-                return runtimeFailed;
+                spans(s);
+                if (fleet is not null)
+                {
+                    s.AddSingleton(new FleetBrokerReady(brokerReady.Task));
+                }
+            }), configuration: configuration);
+            ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
+            var runtimeFailed = await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)");
+            var orchestratorFailed = orchestratorStart is null ? null : await orchestratorStart;
+            if (runtimeFailed is not null || orchestratorFailed is not null)
+            {
+                // a failed start has disposed its application already; stop the one that started
+                if (runtimeFailed is null)
+                {
+                    await StopAsync(app);
+                }
+
+                if (orchestratorFailed is null)
+                {
+                    await StopAsync(orchestrator);
+                }
+
+                return orchestratorFailed ?? runtimeFailed!.Value;
             }
 
             var runtimeUrl = BoundUrl(app) ?? url;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Hosting;
@@ -10,6 +11,7 @@ public static class AgentServices
 {
     public static IServiceCollection AddWaferAgent(this IServiceCollection services)
     {
+        services.TryAddSingleton(FleetBrokerReady.Now);
         services.AddSingleton<LoadSampler>();
         services.AddSingleton<ArtifactFetcher>();
         services.AddSingleton<ModuleStore>();

@@ -146,6 +146,7 @@ public sealed partial class RuntimeAgent : BackgroundService
             }
 
             RunRestoredPrograms();
+            await _services.GetRequiredService<FleetBrokerReady>().Ready.WaitAsync(stoppingToken);
             AgentStarted(_logger, _identity!.Id, Name!, Url!, _broker.ToString());
             var keepalive = KeepaliveLoopAsync(stoppingToken);
             var inbox = InboxLoopAsync(stoppingToken);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -191,13 +192,17 @@ public sealed partial class PluginReloader(
     /// </summary>
     private void TryLoad(IReadOnlyList<PluginCandidate> candidates)
     {
+        // Reading and compiling (or reading from the cache) take most of a start; they touch no catalog state, so
+        // they run side by side. The catalog takes the results in the folder's order, which decides name conflicts.
+        var attempts = LoadAll(candidates);
         var ready = new List<(PluginCandidate Candidate, LoadedPlugin Plugin, LoadedPlugin? Current)>();
         var claimed = new Dictionary<string, string>(StringComparer.Ordinal); // names taken by this batch, by source
         try
         {
-            foreach (var candidate in candidates)
+            for (var i = 0; i < candidates.Count; i++)
             {
-                if (Prepare(candidate, claimed) is { } plugin)
+                var candidate = candidates[i];
+                if (Prepare(candidate, attempts[i], claimed) is { } plugin)
                 {
                     claimed[plugin.Name] = candidate.SourcePath;
                     ready.Add((candidate, plugin, catalog.Current.PluginsByName.GetValueOrDefault(plugin.Name)));
@@ -236,20 +241,50 @@ public sealed partial class PluginReloader(
         }
     }
 
-    /// <summary>
-    /// Loads one candidate: the version to publish, or null when it was refused (status and log written), held back by a
-    /// name another source serves or <paramref name="claimed"/> by an earlier candidate of this batch, or unchanged.
-    /// </summary>
-    private LoadedPlugin? Prepare(PluginCandidate candidate, Dictionary<string, string> claimed)
+    private LoadAttempt[] LoadAll(IReadOnlyList<PluginCandidate> candidates)
     {
-        _blocked.Remove(candidate.SourcePath);
-        LoadedPlugin plugin;
+        var attempts = new LoadAttempt[candidates.Count];
+        if (candidates.Count == 1)
+        {
+            attempts[0] = Attempt(candidates[0]);
+            return attempts;
+        }
+
+        Parallel.For(0, candidates.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            i => attempts[i] = Attempt(candidates[i]));
+        return attempts;
+    }
+
+    private LoadAttempt Attempt(PluginCandidate candidate)
+    {
         try
         {
-            plugin = loader.Load(candidate);
+            return new LoadAttempt(loader.Load(candidate), null);
         }
-        catch (PluginLoadException ex)
+        catch (Exception ex)
         {
+            return new LoadAttempt(null, ExceptionDispatchInfo.Capture(ex));
+        }
+    }
+
+    /// <summary>A loaded plugin, or why not: a refusal (<see cref="PluginLoadException"/>) or an unexpected failure.</summary>
+    private readonly record struct LoadAttempt(LoadedPlugin? Plugin, ExceptionDispatchInfo? Failure);
+
+    /// <summary>
+    /// Takes one candidate's load: the version to publish, or null when it was refused (status and log written), held
+    /// back by a name another source serves or <paramref name="claimed"/> by an earlier candidate of this batch, or unchanged.
+    /// </summary>
+    private LoadedPlugin? Prepare(PluginCandidate candidate, LoadAttempt attempt, Dictionary<string, string> claimed)
+    {
+        _blocked.Remove(candidate.SourcePath);
+        if (attempt.Plugin is not { } plugin)
+        {
+            if (attempt.Failure!.SourceException is not PluginLoadException ex)
+            {
+                attempt.Failure.Throw(); // the scan fails as when loading one at a time
+                return null;
+            }
+
             var serving = _servedNameBySource.GetValueOrDefault(candidate.SourcePath);
             PluginRefused(logger, candidate.SourcePath, ex.Message, serving is null ? "nothing" : "the previous version of " + serving);
             _status[candidate.SourcePath] = new PluginSourceStatus(candidate.SourcePath, serving, PluginSourceStatus.Refused, ex.Message, DateTimeOffset.UtcNow);

@@ -59,7 +59,10 @@ public sealed class RuntimeTriggers(PluginCatalog catalog, IOptions<RuntimeOptio
             }
 
             var trust = o.Agent.MqttCa is { } ca ? BrokerTrust.Load(ca, out _) : null;
-            return new TriggerBroker(fleet, user, password, trust, "wafer-runtime-" + id + suffix);
+            return new TriggerBroker(fleet, user, password, trust, "wafer-runtime-" + id + suffix)
+            {
+                Ready = services.GetRequiredService<FleetBrokerReady>().Ready,
+            };
         }
 
         return o.Triggers.Mqtt is { } url && BrokerAddress.TryParse(url, out var endpoint, out _)
