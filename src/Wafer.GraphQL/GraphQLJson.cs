@@ -9,7 +9,7 @@ namespace Wafer.GraphQL;
 /// The serializer for GraphQL requests and responses, shared by every request: readable escaping (like the rest
 /// of the runtime's JSON) and error extensions with <c>code</c> but without GraphQL.NET's redundant <c>codes</c>.
 /// </summary>
-public static class GraphQLJson
+internal static class GraphQLJson
 {
     public static IGraphQLTextSerializer Serializer { get; } = new GraphQLSerializer(
         options => options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,

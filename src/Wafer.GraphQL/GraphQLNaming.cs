@@ -7,7 +7,7 @@ namespace Wafer.GraphQL;
 /// Modus's conventions for turning function names into GraphQL fields (docs/graphql.md, "Naming"): mutation
 /// prefixes, <c>get</c>/<c>list</c> stripped, <c>_</c>-prefixed functions hidden.
 /// </summary>
-public static class GraphQLNaming
+internal static class GraphQLNaming
 {
     private static readonly string[] MutationPrefixes =
     [

@@ -1,3 +1,5 @@
+using Wafer.Tests.Shared;
+
 namespace Wafer.Browser.Tests;
 
 /// <summary>
@@ -34,7 +36,7 @@ public sealed class FleetConsoleTests(Chromium chromium)
         await greeter.GetByLabel("replicas of greeter").FillAsync("1");
         await greeter.GetByRole(AriaRole.Button, new() { Name = "Scale" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("scale greeter to 1: accepted", new() { Timeout = 30_000 });
-        await Eventually.TrueAsync(async () => (await DeploymentAsync(fleet, "greeter")).GetProperty("replicas").GetInt32() == 1, "greeter wants one replica", TimeSpan.FromSeconds(30), fleet);
+        await Eventually.TrueAsync(async () => (await DeploymentAsync(fleet, "greeter")).GetProperty("replicas").GetInt32() == 1, "greeter wants one replica", TimeSpan.FromSeconds(30), fleet.Logs);
         await Assertions.Expect(greeter).ToContainTextAsync("running 1/1", new() { Timeout = 60_000 });
 
         var rt1 = page.Locator("[data-runtime=rt-1]");
@@ -48,7 +50,7 @@ public sealed class FleetConsoleTests(Chromium chromium)
         await page.GetByLabel("token").FillAsync(Token);
         await rt1.GetByRole(AriaRole.Button, new() { Name = "Drain" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("action-outcome")).ToHaveTextAsync("drain rt-1: accepted", new() { Timeout = 30_000 });
-        await Eventually.TrueAsync(async () => (await RuntimeAsync(fleet, "rt-1")).GetProperty("drainRequested").GetBoolean(), "rt-1 is draining", TimeSpan.FromSeconds(30), fleet);
+        await Eventually.TrueAsync(async () => (await RuntimeAsync(fleet, "rt-1")).GetProperty("drainRequested").GetBoolean(), "rt-1 is draining", TimeSpan.FromSeconds(30), fleet.Logs);
         await Assertions.Expect(rt1.GetByTestId("runtime-state")).ToContainTextAsync("drain", new() { Timeout = 30_000 });
         // the orchestrator's own events, newest first
         await Assertions.Expect(page.GetByTestId("events")).ToContainTextAsync("Draining runtime rt-1", new() { Timeout = 30_000 });

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -42,7 +42,7 @@ public sealed class ContainerImageTests
         var (buildCode, buildOutput) = await CliProcess.RunAsync(plugins, TimeSpan.FromMinutes(5), "build", Path.Combine(plugins, "hello"));
         Assert.True(buildCode == 0, buildOutput);
 
-        var port = UnusedPort();
+        var port = LoopbackPorts.Free();
         var name = "wafer-test-" + Guid.NewGuid().ToString("N")[..8];
         // host networking, and the address narrowed to loopback by a variable (flags and variables win over the image's WAFER_HOST=0.0.0.0)
         (code, output) = await RunAsync("podman",
@@ -119,12 +119,5 @@ public sealed class ContainerImageTests
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(to, relative))!);
             File.Copy(file, Path.Combine(to, relative));
         }
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,14 +1,19 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
 /// <summary><c>wafer dev</c>: builds, serves, and serves each new build after an edit; a broken edit keeps the last good one.</summary>
 public sealed class DevCommandTests
 {
+    /// <summary>How long a build of the watched plugin may take on a loaded machine, and how often to look.</summary>
+    private static readonly TimeSpan BuildBound = TimeSpan.FromMinutes(3);
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
     [Fact]
     public async Task Dev_ServesTheProjectAndRebuildsOnEdit()
     {
@@ -17,7 +22,7 @@ public sealed class DevCommandTests
         Assert.Equal(0, (await CliProcess.RunAsync(work, TimeSpan.FromMinutes(1), "new", "dev-plugin")).ExitCode);
         var project = Path.Combine(work, "dev-plugin");
         var source = Path.Combine(project, "assembly", "index.ts");
-        var port = UnusedPort();
+        var port = LoopbackPorts.Free();
 
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project };
         foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "dev", "--port", port.ToString(), "--storagePath", Path.Combine(work, "state")])
@@ -42,7 +47,7 @@ public sealed class DevCommandTests
             Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r == "Hi, Ada!", Log));
 
             File.AppendAllText(source, "\nexport function broken(x: i32): string { return x; }\n");
-            await WaitForAsync(() => Log().Contains("dev-plugin did not build", StringComparison.Ordinal), Log);
+            await Eventually.TrueAsync(() => Log().Contains("dev-plugin did not build", StringComparison.Ordinal), "wafer dev reports the failed build", BuildBound, Log, Poll);
             Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
         }
         finally
@@ -63,7 +68,7 @@ public sealed class DevCommandTests
     private static async Task<string?> GreetWhenAsync(HttpClient http, Func<string?, bool> done, Func<string> log)
     {
         string? result = null;
-        await WaitForAsync(async () =>
+        await Eventually.TrueAsync(async () =>
         {
             try
             {
@@ -76,26 +81,7 @@ public sealed class DevCommandTests
             }
 
             return done(result);
-        }, log);
+        }, "the greeting wanted", BuildBound, log, Poll);
         return result;
-    }
-
-    private static Task WaitForAsync(Func<bool> condition, Func<string> log) => WaitForAsync(() => Task.FromResult(condition()), log);
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, Func<string> log)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < TimeSpan.FromMinutes(3), "timed out; wafer dev printed:\n" + log());
-            await Task.Delay(200);
-        }
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

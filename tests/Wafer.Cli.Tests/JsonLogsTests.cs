@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -19,7 +20,7 @@ public sealed class JsonLogsTests
         var plugins = Path.Combine(work, "plugins");
         Directory.CreateDirectory(plugins);
         Assert.Equal(0, (await CliProcess.RunAsync(plugins, TimeSpan.FromMinutes(1), "new", "json-logs")).ExitCode);
-        var port = UnusedPort();
+        var port = LoopbackPorts.Free();
 
         var (stdout, stderr) = await RunUntilAnsweredAsync(work,
             ["serve", "--standalone", "--jsonlogs", "--build", "--plugins", plugins, "--port", port.ToString(CultureInfo.InvariantCulture), "--storagePath", Path.Combine(work, "state")],
@@ -36,7 +37,7 @@ public sealed class JsonLogsTests
         var work = Path.Combine(Path.GetTempPath(), "wafer-cli-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(work);
         Assert.Equal(0, (await CliProcess.RunAsync(work, TimeSpan.FromMinutes(1), "new", "dev-json")).ExitCode);
-        var port = UnusedPort();
+        var port = LoopbackPorts.Free();
 
         var (stdout, stderr) = await RunUntilAnsweredAsync(Path.Combine(work, "dev-json"),
             ["dev", "--jsonlogs", "--port", port.ToString(CultureInfo.InvariantCulture), "--storagePath", Path.Combine(work, "state")],
@@ -158,12 +159,5 @@ public sealed class JsonLogsTests
         {
             return builder.ToString();
         }
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -13,7 +12,7 @@ internal sealed partial class LiveRuntime : IAsyncDisposable
 {
     public const string Token = "cli-test-token";
 
-    private readonly string _broker = $"mqtt://127.0.0.1:{UnusedPort()}";
+    private readonly string _broker = $"mqtt://127.0.0.1:{LoopbackPorts.Free()}";
     private Process _process = null!;
 
     private LiveRuntime(string storage) => Storage = storage;
@@ -92,13 +91,6 @@ internal sealed partial class LiveRuntime : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [GeneratedRegex(@"serving on (?<url>http://127\.0\.0\.1:\d+), joining")]
     private static partial Regex StartedLine();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -41,7 +41,7 @@ public sealed partial class RuntimeCommandTests
     {
         var storage = TempFolder();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "runtime", "--join", $"mqtt://127.0.0.1:{UnusedPort()}",
+        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "runtime", "--join", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}",
                      "--port", "0", "--storagePath", storage, "--name", "cli-test"])
         {
             info.ArgumentList.Add(argument);
@@ -76,13 +76,6 @@ public sealed partial class RuntimeCommandTests
     private static partial Regex StartedLine();
 
     private static string Flatten(string output) => Regex.Replace(output, @"\s+", " ");
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     private static string TempFolder()
     {

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -20,7 +19,7 @@ public sealed class ServeFolderVerbTests
         var plugins = Path.Combine(work, "plugins");
         Directory.CreateDirectory(plugins);
         File.Copy(LiveRuntime.Guest("hello.wasm"), Path.Combine(plugins, "hello.wasm"));
-        var orchestratorPort = UnusedPort().ToString(CultureInfo.InvariantCulture);
+        var orchestratorPort = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
         var server = $"http://127.0.0.1:{orchestratorPort}";
         using var serve = FollowingProcess.Start(
             new Dictionary<string, string> { ["HOME"] = work },
@@ -80,12 +79,5 @@ public sealed class ServeFolderVerbTests
 
             await Task.Delay(250);
         }
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

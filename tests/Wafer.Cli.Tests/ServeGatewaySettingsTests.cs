@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -15,7 +15,7 @@ public sealed class ServeGatewaySettingsTests
     public async Task Serve_MaxRequestBytes_HoldsAtTheOrchestratorsGatewayToo()
     {
         var work = TempFolder();
-        var orchestratorPort = UnusedPort();
+        var orchestratorPort = LoopbackPorts.Free();
         using var serve = FollowingProcess.Start(
             new Dictionary<string, string> { ["HOME"] = work },
             "serve", "--plugins", work, "--port", "0", "--orchestratorPort", orchestratorPort.ToString(CultureInfo.InvariantCulture), "--brokerPort", "0",
@@ -50,12 +50,5 @@ public sealed class ServeGatewaySettingsTests
         var folder = Path.Combine(Path.GetTempPath(), "wafer-cli-tests", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(folder);
         return folder;
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -14,13 +13,6 @@ public sealed class SilverLineConfigTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     [Fact]
     public async Task Config_SilverLinesKeys_UsedWithTheFlagWinning()
     {
@@ -28,7 +20,7 @@ public sealed class SilverLineConfigTests
         var (user, password) = (mqtt.UserInfo.Split(':')[0], Uri.UnescapeDataString(mqtt.UserInfo.Split(':')[1]));
         var folder = Directory.CreateTempSubdirectory("wafer-silverline-config-").FullName;
         var realm = "lab" + Guid.NewGuid().ToString("N")[..8];
-        var (filePort, flagPort) = (FreePort(), FreePort());
+        var (filePort, flagPort) = (LoopbackPorts.Free(), LoopbackPorts.Free());
         File.WriteAllText(Path.Combine(folder, "mqtt_pwd.txt"), password + "\n");
         File.WriteAllText(Path.Combine(folder, "config.json"), $$"""
             {"http": "localhost", "http_port": {{filePort}}, "debug": true, "realm": "{{realm}}", "mqtt": "{{mqtt.Host}}",

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.RegularExpressions;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -159,7 +160,7 @@ public sealed class CliVerbTests
         Assert.True(code == 0, output);
         // Log lines are stored off the call path: ask until they are there.
         await Eventually.TrueAsync(async () => (output = (await Wafer("logs", "web", "--server", server)).Output).Contains("first line", StringComparison.Ordinal),
-            "logs shows the first line", Bound, cluster);
+            "logs shows the first line", Bound, cluster.Logs);
         Assert.Contains($"web.logAll [{webRuntimes[0].Name}]: info: first line", output);
         (code, output) = await Wafer("logs", "web", "--server", server, "--json", "--function", "logAll");
         Assert.Equal(0, code);
@@ -172,7 +173,7 @@ public sealed class CliVerbTests
             (code, output) = await Wafer("invoke", "web/logAll", "--args", """{"message":"followed line"}""", "--server", webRuntimes[1].Url);
             Assert.True(code == 0, output);
             await Eventually.TrueAsync(() => Task.FromResult(follow.Output.Contains($"web.logAll [{webRuntimes[1].Name}]: error: followed line", StringComparison.Ordinal)),
-                "logs --follow prints the new line", Bound, cluster);
+                "logs --follow prints the new line", Bound, cluster.Logs);
             Assert.False(follow.HasExited, "logs --follow keeps running");
             Assert.DoesNotContain("first line", follow.Output);
         }
@@ -188,7 +189,7 @@ public sealed class CliVerbTests
             (code, output) = await Wafer("invoke", "boom/fail", "--server", boomUrl);
             Assert.True(code == 1, output);
             await Eventually.TrueAsync(() => Task.FromResult(follow.Output.Contains($"boom.fail [{boomName}]: call failed: abort: boom at plugin.c:12", StringComparison.Ordinal)),
-                "logs --follow through the orchestrator prints the failed call", Bound, cluster);
+                "logs --follow through the orchestrator prints the failed call", Bound, cluster.Logs);
         }
 
         (code, output) = await Wafer("stop", "boom", "--server", server, "--token", Token);

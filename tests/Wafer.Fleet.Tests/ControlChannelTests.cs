@@ -6,6 +6,7 @@ using MQTTnet;
 using MQTTnet.Protocol;
 using Wafer.Protocol.Security;
 using Wafer.Protocol.V1;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -130,7 +131,7 @@ public sealed class ControlChannelTests
         await cluster.DeployHelloAsync("web", replicas: 2);
         var hosts = (await cluster.WaitForRunningAsync("web", 2, Bound)).Select(m => m.GetProperty("runtimeName").GetString()!).ToHashSet();
         var idle = ids.Keys.Single(name => !hosts.Contains(name));
-        await Eventually.TrueAsync(async () => (await cluster.Api.PostAsync("/functions/hello", Json("{}"))).IsSuccessStatusCode, "the gateway routes web", Bound, cluster);
+        await Eventually.TrueAsync(async () => (await cluster.Api.PostAsync("/functions/hello", Json("{}"))).IsSuccessStatusCode, "the gateway routes web", Bound, cluster.Logs);
 
         // 50 calls a second through the orchestrator's gateway, from before the stop until after the broker is back.
         var calls = new ConcurrentQueue<(double AtMs, bool Ok, string What)>();
@@ -170,14 +171,14 @@ public sealed class ControlChannelTests
         var killedAt = clock.Elapsed.TotalMilliseconds;
         cluster.Kill(cluster.Runtimes[idle]); // dies while nothing can be heard over the broker
         await Eventually.TrueAsync(async () => !(await cluster.GetJsonAsync($"/api/runtimes/{ids[idle]}")).GetProperty("alive").GetBoolean(),
-            $"{idle}, killed while the broker is down, is taken offline", TimeSpan.FromSeconds(15), cluster);
+            $"{idle}, killed while the broker is down, is taken offline", TimeSpan.FromSeconds(15), cluster.Logs);
         var idleOfflineAt = clock.Elapsed.TotalMilliseconds;
         var duringOutage = (await cluster.GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray().ToList();
         var aliveDuringOutage = duringOutage.Select(r => r.GetProperty("name").GetString()!).Order(StringComparer.Ordinal).ToList();
         await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(0, stoppedAt + 12_000 - clock.Elapsed.TotalMilliseconds)));
         var restartedAt = clock.Elapsed.TotalMilliseconds;
         await mosquitto.StartAgainAsync();
-        await Eventually.TrueAsync(async () => (await cluster.Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is back on the broker", Bound, cluster);
+        await Eventually.TrueAsync(async () => (await cluster.Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is back on the broker", Bound, cluster.Logs);
         await cluster.WaitForRuntimesAsync(2, Bound);
         await Task.Delay(TimeSpan.FromSeconds(5));
         await stop.CancelAsync();
@@ -220,7 +221,7 @@ public sealed class ControlChannelTests
 
         var stranger = cluster.StartRuntime("no-token", withToken: false);
         await Eventually.TrueAsync(() => Task.FromResult(stranger.Output.Contains("start this runtime with --token", StringComparison.Ordinal)),
-            "the runtime without the token says how to join", Bound, cluster);
+            "the runtime without the token says how to join", Bound, cluster.Logs);
         var anonymous = await Assert.ThrowsAsync<InvalidOperationException>(() => ConnectAsync(cluster.BrokerPort!.Value, null, null, "wafer-runtime-" + Guid.NewGuid()));
 
         Report("runtime without the token: " + stranger.Output.Split('\n').First(l => l.Contains("--token", StringComparison.Ordinal)).Trim());

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -30,7 +31,7 @@ public sealed class FleetJobTests
             var (status, body, _) = await SendAsync(client, HttpMethod.Get, "/jobs/" + id);
             job = body;
             return status == HttpStatusCode.OK && body.GetProperty("status").GetString() != "running";
-        }, $"job {id} ends", Bound, cluster);
+        }, $"job {id} ends", Bound, cluster.Logs);
         return job;
     }
 
@@ -41,7 +42,7 @@ public sealed class FleetJobTests
         await cluster.DeployAsync("batch", "c-job", replicas: 2);
         await cluster.WaitForRunningAsync("batch", 2, Bound);
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/routes")).GetProperty("deployments").EnumerateArray()
-            .Any(d => d.GetProperty("name").GetString() == "batch" && d.GetProperty("replicas").GetArrayLength() == 2), "both replicas are routed", Bound, cluster);
+            .Any(d => d.GetProperty("name").GetString() == "batch" && d.GetProperty("replicas").GetArrayLength() == 2), "both replicas are routed", Bound, cluster.Logs);
         var (_, gateway) = await cluster.StartGatewayAsync();
 
         // Two jobs through the orchestrator go round-robin: one to each runtime, and the id names it.
@@ -99,7 +100,7 @@ public sealed class FleetJobTests
         await cluster.WaitForRunningAsync("batch", 1, Bound);
         await cluster.WaitForRunningAsync("web", 1, Bound);
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/routes")).GetProperty("deployments").GetArrayLength() == 2,
-            "both deployments are routed", Bound, cluster);
+            "both deployments are routed", Bound, cluster.Logs);
 
         var (unknown, problem, _) = await SendAsync(cluster.Api, HttpMethod.Post, "/jobs", """{"plugin": "nothing"}""");
         Assert.Equal(HttpStatusCode.NotFound, unknown);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -22,7 +23,7 @@ public sealed class FleetTests
     {
         string? result = null;
         await Eventually.TrueAsync(async () => (result = await FleetCluster.CallHelloAsync(runtimeUrl, plugin)) is not null,
-            $"{plugin} answers on {runtimeUrl}", within, cluster);
+            $"{plugin} answers on {runtimeUrl}", within, cluster.Logs);
         return result!;
     }
 
@@ -131,7 +132,7 @@ public sealed class FleetTests
         await mosquitto.StartAgainAsync();
 
         var clock = Stopwatch.StartNew();
-        await Eventually.TrueAsync(async () => (await cluster.Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator reconnects", TimeSpan.FromSeconds(30), cluster);
+        await Eventually.TrueAsync(async () => (await cluster.Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator reconnects", TimeSpan.FromSeconds(30), cluster.Logs);
         await cluster.WaitForRuntimesAsync(3, TimeSpan.FromSeconds(30));
         var after = await cluster.WaitForRunningAsync("web", 2, TimeSpan.FromSeconds(30));
         Report($"broker restart -> fleet resynced in {FleetCluster.Elapsed(clock)}");

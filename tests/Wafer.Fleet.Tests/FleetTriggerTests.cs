@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -46,7 +47,7 @@ public sealed class FleetTriggerTests
               "triggers": [ { "cron": "* * * * * *", "job": { "args": ["hello"] } } ] }
             """);
         await cluster.WaitForRunningAsync("ticker", 2, Bound);
-        await Eventually.TrueAsync(async () => await CountJobsAsync(cluster, "ticker") > 0, "the first firing", Bound, cluster);
+        await Eventually.TrueAsync(async () => await CountJobsAsync(cluster, "ticker") > 0, "the first firing", Bound, cluster.Logs);
 
         // Count the firings over a window: one a second fleet-wide, where one per replica would give two.
         var clock = Stopwatch.StartNew();
@@ -87,7 +88,7 @@ public sealed class FleetTriggerTests
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
             await Task.Delay(200);
             return received.Any(m => m.Topic == prefix + "/out");
-        }, "the trigger answers", Bound, cluster);
+        }, "the trigger answers", Bound, cluster.Logs);
         await Task.Delay(500);
         received.Clear();
 
@@ -97,7 +98,7 @@ public sealed class FleetTriggerTests
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(received.Count(m => m.Topic == prefix + "/out") >= 20), "20 answers", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(received.Count(m => m.Topic == prefix + "/out") >= 20), "20 answers", Bound, cluster.Logs);
         await Task.Delay(1000); // duplicates, if any, would come within this
         var answers = received.Where(m => m.Topic == prefix + "/out" && m.Payload != "Hello, probe!").Select(m => m.Payload).ToList();
         Assert.Equal(Enumerable.Range(0, 20).Select(i => $"Hello, n{i}!").Order(StringComparer.Ordinal), answers.Order(StringComparer.Ordinal));

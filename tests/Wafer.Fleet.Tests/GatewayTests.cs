@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -31,7 +32,7 @@ public sealed class GatewayTests
             var routes = await cluster.GetJsonAsync("/api/routes");
             return routes.GetProperty("deployments").EnumerateArray()
                 .Any(d => d.GetProperty("name").GetString() == deployment && d.GetProperty("replicas").GetArrayLength() == replicas);
-        }, $"the routes give {deployment} {replicas} replica(s)", Bound, cluster);
+        }, $"the routes give {deployment} {replicas} replica(s)", Bound, cluster.Logs);
 
     [Fact]
     public async Task Gateway_ThreeReplicas_CallsSpreadOverEveryRuntime()
@@ -130,14 +131,14 @@ public sealed class GatewayTests
             }
         })).ToArray();
 
-        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.Ok) > 200), "the load runs before the kill", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.Ok) > 200), "the load runs before the kill", Bound, cluster.Logs);
         var killedAt = clock.Elapsed.TotalMilliseconds;
         cluster.Kill(cluster.Runtimes["rt-2"]);
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/runtimes/rt-2")).GetProperty("state").GetString() == "offline",
-            "rt-2 is offline", Bound, cluster);
+            "rt-2 is offline", Bound, cluster.Logs);
         var offlineAt = clock.Elapsed.TotalMilliseconds;
         const int grace = 500;
-        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.StartMs > offlineAt + grace) > 500), "the load runs on after detection", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.StartMs > offlineAt + grace) > 500), "the load runs on after detection", Bound, cluster.Logs);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
@@ -198,7 +199,7 @@ public sealed class GatewayTests
             }
         });
 
-        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.Ok) > 100), "the load runs before the runtime hangs", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.Ok) > 100), "the load runs before the runtime hangs", Bound, cluster.Logs);
         var hungAt = clock.Elapsed.TotalMilliseconds;
         const double bound = 2000;
         cluster.Runtimes["rt-2"].Pause();
@@ -206,7 +207,7 @@ public sealed class GatewayTests
         try
         {
             await Eventually.TrueAsync(() => Task.FromResult(calls.Count(c => c.StartMs > hungAt + bound && c.Ok) > 150),
-                "the load runs on past the bound", Bound, cluster);
+                "the load runs on past the bound", Bound, cluster.Logs);
         }
         finally
         {
@@ -265,7 +266,7 @@ public sealed class GatewayTests
             }
         })).ToArray();
 
-        await Eventually.TrueAsync(() => Task.FromResult(calls.Count > 200), "the load runs before the update", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count > 200), "the load runs before the update", Bound, cluster.Logs);
         var hash = (await cluster.DeployHelloAsync("web", replicas: 3, version: "2")).GetProperty("hash").GetString();
         await cluster.WaitForRunningAsync("web", 3, Bound, running => running.All(m => m.GetProperty("hash").GetString() == hash));
         var updated = calls.Count;
@@ -273,7 +274,7 @@ public sealed class GatewayTests
         await cluster.WaitForRunningAsync("web", 1, Bound);
         await WaitForRoutesAsync(cluster, "web", 1);
         var scaledDown = calls.Count;
-        await Eventually.TrueAsync(() => Task.FromResult(calls.Count > scaledDown + 200), "the load runs on after the scale-down", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(calls.Count > scaledDown + 200), "the load runs on after the scale-down", Bound, cluster.Logs);
         await stop.CancelAsync();
         await Task.WhenAll(workers);
 
@@ -337,7 +338,7 @@ public sealed class GatewayTests
 
         var clock = Stopwatch.StartNew();
         await Eventually.TrueAsync(async () => (await gateway.PostAsync("/functions/hello", Json("{}"))).IsSuccessStatusCode,
-            "the standalone gateway serves the new deployment", Bound, cluster);
+            "the standalone gateway serves the new deployment", Bound, cluster.Logs);
         Report($"standalone gateway served a new deployment {clock.Elapsed.TotalMilliseconds:0} ms after it ran");
 
         // Function routes stay public.
@@ -393,6 +394,6 @@ public sealed class GatewayTests
         }
 
         await Eventually.TrueAsync(async () => (await gateway.PostAsync("/functions/hello", Json("{}"))).StatusCode == HttpStatusCode.NotFound,
-            "the stopped deployment leaves the standalone gateway's routes", Bound, cluster);
+            "the stopped deployment leaves the standalone gateway's routes", Bound, cluster.Logs);
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -73,7 +74,7 @@ public sealed class ModusFleetTests
         Assert.True(code == 0, output);
         await cluster.WaitForRunningAsync("simple", 1, Bound);
         await Eventually.TrueAsync(async () => (await cluster.Api.PostAsync("/functions/simple/getFullName", Json("{}"))).StatusCode != HttpStatusCode.NotFound,
-            "the gateway routes simple", Bound, cluster);
+            "the gateway routes simple", Bound, cluster.Logs);
 
         // REST, qualified and by the bare function name.
         using (var response = await cluster.Api.PostAsync("/functions/simple/getFullName", Json("""{"firstName":"Ada","lastName":"Lovelace"}""")))
@@ -105,7 +106,7 @@ public sealed class ModusFleetTests
         await DeployAppAsync(cluster, "auth-example", "claims", """{"endpoints": {"default": {"type": "graphql", "path": "/graphql", "auth": "bearer-token"}}}""");
         await DeployAppAsync(cluster, "my-modus-app", "template", open);
         await Eventually.TrueAsync(async () => (await PostAsync(cluster.Api, "/functions/template/sayHello", "{}")).StartsWith("200", StringComparison.Ordinal),
-            "the gateway routes every app", Bound, cluster);
+            "the gateway routes every app", Bound, cluster.Logs);
         Assert.Equal("""200 {"result":"America/New_York"}""", await PostAsync(cluster.Api, "/functions/clock/getLocalTimeZone", "{}", timeZone: "America/New_York"));
         Assert.Equal("""200 {"data":{"localTimeZone":"Asia/Tokyo"}}""",
             await PostAsync(cluster.Api, "/graphql", """{"query":"{ localTimeZone }"}""", timeZone: "Asia/Tokyo"));

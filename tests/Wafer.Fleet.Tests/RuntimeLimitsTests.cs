@@ -8,6 +8,7 @@ using System.Text;
 using Wafer.Protocol.Calls;
 using Wafer.Protocol.Security;
 using Wafer.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using Wafer.Tests.S3;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -17,10 +18,10 @@ public sealed partial class ServeTests
     {
         await using var s3 = await S3Server.StartNewAsync();
         await s3.CreateBucketAsync("fleet-artifacts");
-        var port = FleetCluster.FreePort();
+        var port = LoopbackPorts.Free();
         using var orchestrator = WaferProcess.Start("orchestrator", s3.Environment, [
             "orchestrator", "--artifacts", "s3://fleet-artifacts/shared", "--port", port.ToString(CultureInfo.InvariantCulture),
-            "--brokerPort", FleetCluster.FreePort().ToString(CultureInfo.InvariantCulture), "--storagePath", Path.Combine(_folder, "orchestrator"),
+            "--brokerPort", LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture), "--storagePath", Path.Combine(_folder, "orchestrator"),
         ]);
         using var first = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
         await Until(orchestrator, () => IsReadyAsync(first), "the orchestrator is ready");

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -52,14 +53,14 @@ public sealed class SilverLineChannelTests
             await client.PublishStringAsync(prefix + "/in", "ping", MqttQualityOfServiceLevel.AtLeastOnce);
             await Task.Delay(200);
             return echoes.Contains("echo: ping");
-        }, "the module answers on its output channel", Bound, cluster);
+        }, "the module answers on its output channel", Bound, cluster.Logs);
         echoes.Clear();
         foreach (var text in new[] { "one", "two", "three" })
         {
             await client.PublishStringAsync(prefix + "/in", text, MqttQualityOfServiceLevel.AtLeastOnce);
         }
 
-        await Eventually.TrueAsync(() => Task.FromResult(echoes.Count(e => e != "echo: ping") >= 3), "three echoes", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(echoes.Count(e => e != "echo: ping") >= 3), "three echoes", Bound, cluster.Logs);
         Assert.Equal(["echo: one", "echo: two", "echo: three"], echoes.Where(e => e != "echo: ping").ToArray());
 
         using var deleted = await cluster.Api.DeleteAsync($"/api/modules/{uuid}");
@@ -68,7 +69,7 @@ public sealed class SilverLineChannelTests
         using var runtime = new HttpClient { BaseAddress = new Uri(runtimeUrl), Timeout = TimeSpan.FromSeconds(30) };
         await Eventually.TrueAsync(async () => JsonDocument.Parse(await runtime.GetStringAsync("/jobs?limit=500")).RootElement.GetProperty("items").EnumerateArray()
                 .Single(j => j.GetProperty("plugin").GetString() == uuid).GetProperty("status").GetString() != "running",
-            "the deleted module's run ends (its reads end, the guest is stopped)", Bound, cluster);
+            "the deleted module's run ends (its reads end, the guest is stopped)", Bound, cluster.Logs);
         echoes.Clear();
         await client.PublishStringAsync(prefix + "/in", "after", MqttQualityOfServiceLevel.AtLeastOnce);
         await Task.Delay(1000); // nothing may answer any more

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -61,7 +62,7 @@ public sealed class SilverLineLifecycleTests
                 }
 
                 return Task.FromResult(false);
-            }, what, Bound, cluster);
+            }, what, Bound, cluster.Logs);
             return found;
         }
 
@@ -101,7 +102,7 @@ public sealed class SilverLineLifecycleTests
         {
             var data = await notifications.NextAsync(uuid, "an exited notification after the restart", cluster);
             return data.GetProperty("run").GetInt32() == 1 && data.GetProperty("stdout").GetString() == "hello from a job\n";
-        }, "the restarted runtime runs the program again", Bound, cluster);
+        }, "the restarted runtime runs the program again", Bound, cluster.Logs);
     }
 
     [Fact]
@@ -119,7 +120,7 @@ public sealed class SilverLineLifecycleTests
         Assert.Equal("stopped after 1 s, the module's wallClockSeconds", data.GetProperty("reason").GetString());
         Assert.False(data.GetProperty("restarting").GetBoolean());
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("state").GetString() == "exited",
-            "the module's state is exited", Bound, cluster);
+            "the module's state is exited", Bound, cluster.Logs);
         Assert.Equal("wall_clock_limit", (await cluster.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("ended").GetString());
     }
 
@@ -135,7 +136,7 @@ public sealed class SilverLineLifecycleTests
         await cluster.DeployWithManifestAsync("sleeper", "c-job", 0, """{"name":"sleeper","type":"command","limits":{"timeoutMs":120000,"memoryMb":16}}""");
         var never = await CreateAsync(cluster, """ "args":{"argv":["sleep","100"]},"restart":"never" """, "sleeper");
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{never}")).GetProperty("state").GetString() == "running",
-            "the never module runs", Bound, cluster);
+            "the never module runs", Bound, cluster.Logs);
         cluster.StartRuntime("rt-2");
         await cluster.WaitForRuntimesAsync(2, Bound);
         var survivor = cluster.RuntimeId("rt-2");
@@ -144,7 +145,7 @@ public sealed class SilverLineLifecycleTests
         notifications.Received.Clear();
 
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{never}")).GetProperty("state").GetString() == "lost",
-            "the never module is lost", Bound, cluster);
+            "the never module is lost", Bound, cluster.Logs);
         var lost = await cluster.GetJsonAsync($"/api/modules/{never}");
         Assert.Equal(cluster.RuntimeId("rt-1"), lost.GetProperty("parent").GetString());
         Assert.Contains("was lost while it ran; its restart policy is never", lost.GetProperty("reason").GetString(), StringComparison.Ordinal);
@@ -152,7 +153,7 @@ public sealed class SilverLineLifecycleTests
         {
             var data = await notifications.NextAsync(always, "the always module's exit on the survivor", cluster);
             return data.GetProperty("run").GetInt32() == 1 && (await cluster.GetJsonAsync($"/api/modules/{always}")).GetProperty("parent").GetString() == survivor;
-        }, "the always module runs again on the survivor under its uuid", Bound, cluster);
+        }, "the always module runs again on the survivor under its uuid", Bound, cluster.Logs);
         Assert.Equal("lost", (await cluster.GetJsonAsync($"/api/modules/{never}")).GetProperty("state").GetString());
     }
 
@@ -165,7 +166,7 @@ public sealed class SilverLineLifecycleTests
         await cluster.DeployWithManifestAsync("sleeper", "c-job", 0, """{"name":"sleeper","type":"command","limits":{"timeoutMs":120000,"memoryMb":16}}""");
         var uuid = await CreateAsync(cluster, """ "args":{"argv":["sleep","100"]},"restart":"always" """, "sleeper");
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("state").GetString() == "running",
-            "the module runs", Bound, cluster);
+            "the module runs", Bound, cluster.Logs);
         var runtimeUrl = (await cluster.GetJsonAsync("/api/runtimes")).GetProperty("runtimes")[0].GetProperty("url").GetString()!;
         using var runtime = new HttpClient { BaseAddress = new Uri(runtimeUrl), Timeout = TimeSpan.FromSeconds(30) };
         async Task<JsonElement?> JobAsync() => JsonDocument.Parse(await runtime.GetStringAsync("/jobs?limit=500")).RootElement.GetProperty("items")
@@ -173,7 +174,7 @@ public sealed class SilverLineLifecycleTests
 
         // While it runs, its output is there, through the orchestrator too.
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}/output")).GetProperty("stdout").GetString() == "sleeping\n",
-            "the module's first line is kept", Bound, cluster);
+            "the module's first line is kept", Bound, cluster.Logs);
         Assert.True((await cluster.GetJsonAsync($"/api/modules/{uuid}/output")).GetProperty("running").GetBoolean());
         Assert.Equal("running", (await JobAsync())?.GetProperty("status").GetString());
 
@@ -181,12 +182,12 @@ public sealed class SilverLineLifecycleTests
         Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
 
         await Eventually.TrueAsync(async () => (await JobAsync())?.GetProperty("status").GetString() is { } status && status != "running",
-            "the guest stops long before its 100 s sleep ends", Bound, cluster);
+            "the guest stops long before its 100 s sleep ends", Bound, cluster.Logs);
         await Eventually.TrueAsync(async () =>
         {
             using var gone = await cluster.Api.GetAsync($"/api/modules/{uuid}");
             return gone.StatusCode == HttpStatusCode.NotFound;
-        }, "the module is gone from the orchestrator", Bound, cluster);
+        }, "the module is gone from the orchestrator", Bound, cluster.Logs);
         using var output = await runtime.GetAsync($"/api/modules/{uuid}/output");
         Assert.Equal(HttpStatusCode.NotFound, output.StatusCode);
         Assert.DoesNotContain(notifications.Received, n => n.GetProperty("uuid").GetString() == uuid); // a deleted module is not reported exited

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -50,18 +51,18 @@ public sealed class SilverLineModuleTests
         JsonElement answer = default, exited = default;
         await Eventually.TrueAsync(() => Task.FromResult(received.Any(m => m.Topic == "realm/proc/control"
             && (answer = JsonDocument.Parse(m.Payload).RootElement.Clone()).GetProperty("type").GetString() == "resp"
-            && answer.GetProperty("object_id").GetString() == objectId)), "the answer to the create", Bound, cluster);
+            && answer.GetProperty("object_id").GetString() == objectId)), "the answer to the create", Bound, cluster.Logs);
         Assert.Equal("ok", answer.GetProperty("data").GetProperty("result").GetString());
         await Eventually.TrueAsync(() => Task.FromResult(received.Any(m => m.Topic == "realm/proc/notif"
             && (exited = JsonDocument.Parse(m.Payload).RootElement.Clone()).GetProperty("data").GetProperty("uuid").GetString() == uuid)),
-            "the exited notification", Bound, cluster);
+            "the exited notification", Bound, cluster.Logs);
         var data = exited.GetProperty("data");
         Assert.Equal("exited", exited.GetProperty("action").GetString());
         Assert.Equal(0, data.GetProperty("exit_code").GetInt32());
         Assert.Equal("environ=2\nSEED=7\nMODE=bench\n", data.GetProperty("stdout").GetString());
         // The notification goes out as the orchestrator records the exit: wait for the record.
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync($"/api/modules/{uuid}")).GetProperty("state").GetString() == "exited",
-            "the module's state is exited", Bound, cluster);
+            "the module's state is exited", Bound, cluster.Logs);
         var module = await cluster.GetJsonAsync($"/api/modules/{uuid}");
         Assert.Equal(cluster.RuntimeId("rt-1"), module.GetProperty("parent").GetString());
         Assert.Equal("run 1 exited with code 0", module.GetProperty("reason").GetString());

@@ -38,7 +38,7 @@ public sealed class TracingTests
         await cluster.WaitForRunningAsync("traced", 1, Bound);
         await cluster.WaitForRunningAsync("faults", 1, Bound);
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/routes")).GetProperty("deployments").GetArrayLength() == 2,
-            "the routes hold both deployments", Bound, cluster);
+            "the routes hold both deployments", Bound, cluster.Logs);
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/functions/traced/fetchGet")
         {
@@ -49,7 +49,7 @@ public sealed class TracingTests
         Assert.True(response.StatusCode == HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
         var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
 
-        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(CallerTrace).Count >= 5), "five spans of the caller's trace exported", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(CallerTrace).Count >= 5), "five spans of the caller's trace exported", Bound, cluster.Logs);
         var spans = receiver.Trace(CallerTrace);
         var gateway = Assert.Single(spans, s => s.Name == "wafer.gateway.call");
         Assert.Equal(("wafer-orchestrator", CallerSpan, callId, "rt-1", "200"),
@@ -74,7 +74,7 @@ public sealed class TracingTests
         Assert.Equal(HttpStatusCode.InternalServerError, trap.StatusCode);
         var trapId = trap.Headers.GetValues("X-Wafer-Call-Id").Single();
         await Eventually.TrueAsync(() => Task.FromResult(receiver.Spans.Count(s => s.Attribute("wafer.call_id") == trapId) == 2),
-            "the trapped call's spans exported by both processes", Bound, cluster);
+            "the trapped call's spans exported by both processes", Bound, cluster.Logs);
         var failed = receiver.Spans.Single(s => s.Name == "wafer.call" && s.Attribute("wafer.call_id") == trapId);
         var failedAtGateway = receiver.Spans.Single(s => s.Name == "wafer.gateway.call" && s.Attribute("wafer.call_id") == trapId);
         Assert.Equal((2, "trap"), (failed.StatusCode, failed.Attribute("wafer.outcome")));
@@ -95,7 +95,7 @@ public sealed class TracingTests
         await cluster.WaitForRunningAsync("faults", 1, Bound);
         await cluster.WaitForRunningAsync("wagi", 1, Bound);
         await Eventually.TrueAsync(async () => (await cluster.GetJsonAsync("/api/routes")).GetProperty("deployments").GetArrayLength() == 2,
-            "the routes hold both deployments", Bound, cluster);
+            "the routes hold both deployments", Bound, cluster.Logs);
 
         // Two fields, one of them failing: one request span, a send and a runtime call under it per field.
         using var graphql = new HttpRequestMessage(HttpMethod.Post, "/graphql")
@@ -106,7 +106,7 @@ public sealed class TracingTests
         using var answered = await cluster.Api.SendAsync(graphql);
         Assert.Equal(HttpStatusCode.OK, answered.StatusCode);
 
-        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(graphQLTrace).Count >= 5), "the GraphQL request's five spans exported", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(graphQLTrace).Count >= 5), "the GraphQL request's five spans exported", Bound, cluster.Logs);
         var spans = receiver.Trace(graphQLTrace);
         var request = Assert.Single(spans, s => s.Name == "wafer.graphql");
         Assert.Equal(("wafer-orchestrator", CallerSpan, 2, "Sums", "1"),
@@ -125,7 +125,7 @@ public sealed class TracingTests
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         var callId = served.Headers.GetValues("X-Wafer-Call-Id").Single();
 
-        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(handlerTrace).Count >= 3), "the handler request's three spans exported", Bound, cluster);
+        await Eventually.TrueAsync(() => Task.FromResult(receiver.Trace(handlerTrace).Count >= 3), "the handler request's three spans exported", Bound, cluster.Logs);
         spans = receiver.Trace(handlerTrace);
         var routed = Assert.Single(spans, s => s.Name == "wafer.gateway.handler");
         Assert.Equal(("wafer-orchestrator", CallerSpan, "wagi", "/wagi/hello", "200"),

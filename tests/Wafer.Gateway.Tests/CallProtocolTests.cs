@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Wafer.Protocol.Routes;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Gateway.Tests;
 
@@ -69,7 +70,7 @@ public sealed class CallProtocolTests
         // A gateway the call port refuses must not reach the runtime another way: no fallback to HTTP.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("no_replica", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        await GatewayHost.WaitForAsync(() => calls.Refused == 1, "the stub counted its refusal (after writing the verdict)");
+        await Eventually.TrueAsync(() => calls.Refused == 1, "the stub counted its refusal (after writing the verdict)");
         Assert.Equal((0, 1, 0), (calls.Calls, calls.Refused, http.Requests));
     }
 

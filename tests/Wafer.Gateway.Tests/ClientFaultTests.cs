@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Wafer.Protocol.Routes;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Gateway.Tests;
 
@@ -144,7 +145,7 @@ public sealed class ClientFaultTests : IClassFixture<ClientFaultTests.Fleet>
         await client.SendAsync(body.AsMemory(0, body.Length / 2));
         if (target == Target.Streamed)
         {
-            await GatewayHost.WaitForAsync(() => Gateway.Destinations.All.Single().InFlight == 1, "the streamed call reached the runtime");
+            await Eventually.TrueAsync(() => Gateway.Destinations.All.Single().InFlight == 1, "the streamed call reached the runtime");
         }
 
         client.Reset();
@@ -192,7 +193,7 @@ public sealed class ClientFaultTests : IClassFixture<ClientFaultTests.Fleet>
         _ = target;
         using var client = await RawClient.ConnectAsync(Gateway.Address);
         await client.SendAsync(RawClient.Head(path, Encoding.UTF8.GetByteCount(json)) + json);
-        await GatewayHost.WaitForAsync(() => Gateway.Destinations.All.Single().InFlight == 1, "the call runs on the runtime");
+        await Eventually.TrueAsync(() => Gateway.Destinations.All.Single().InFlight == 1, "the call runs on the runtime");
 
         client.Reset();
         await NextCallSucceedsAtOnceAsync(); // while the abandoned call still runs there

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Time.Testing;
 using Wafer.Gateway.Health;
 using Wafer.Gateway.Hosting;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Gateway.Tests;
 
@@ -67,7 +68,7 @@ public sealed class HealthTests
         gateway.Publish(1, ("web", ["greet"], [hung.Url, live.Url]));
 
         var stuck = gateway.Client.PostAsync("/functions/greet", Json("""{"name":"first"}""")); // round-robin: the hung one first
-        await GatewayHost.WaitForAsync(() => hungCalls.Value == 1, "the first call reached the hung runtime");
+        await Eventually.TrueAsync(() => hungCalls.Value == 1, "the first call reached the hung runtime");
         Assert.True(Named(gateway, "rt-0").IsHealthy(gateway.Now)); // silent, but not for long yet
 
         // Silent for StallAfter: probed; the probe unanswered for StallAfter: put aside. Not before both.
@@ -99,7 +100,7 @@ public sealed class HealthTests
         gateway.Publish(1, ("web", ["greet"], [slow.Url]));
 
         var running = gateway.Client.PostAsync("/functions/greet", Json("""{"name":"long"}"""));
-        await GatewayHost.WaitForAsync(() => slowCalls.Value == 1, "the call reached the runtime");
+        await Eventually.TrueAsync(() => slowCalls.Value == 1, "the call reached the runtime");
         var destination = gateway.Destinations.All.Single();
         var probes = slow.Requests; // the call; each probe adds one
         await AdvanceUntilAsync(time, () => slow.Requests >= probes + 2, "two probes answered", TimeSpan.FromMilliseconds(25), TimeSpan.FromSeconds(5));
@@ -108,7 +109,7 @@ public sealed class HealthTests
         Assert.False(destination.IsStalled);
         Assert.False(running.IsCompleted);
         var second = gateway.Client.PostAsync("/functions/greet", Json("""{"name":"second"}"""));
-        await GatewayHost.WaitForAsync(() => slowCalls.Value == 2, "the next call reached the same runtime");
+        await Eventually.TrueAsync(() => slowCalls.Value == 2, "the next call reached the same runtime");
         time.Advance(TimeSpan.FromMinutes(3));
         Assert.Equal(HttpStatusCode.GatewayTimeout, (await running).StatusCode);
         Assert.Equal(HttpStatusCode.GatewayTimeout, (await second).StatusCode);
@@ -136,7 +137,7 @@ public sealed class HealthTests
         gateway.Publish(1, ("web", ["greet"], [paused.Url, live.Url]));
 
         var stuck = gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
-        await GatewayHost.WaitForAsync(() => Volatile.Read(ref calls) == 1, "the call reached the paused runtime");
+        await Eventually.TrueAsync(() => Volatile.Read(ref calls) == 1, "the call reached the paused runtime");
         await AdvanceUntilAsync(time, () => Named(gateway, "rt-0").IsStalled, "the stall", TimeSpan.FromMilliseconds(25), TimeSpan.FromSeconds(2));
 
         release.SetResult(); // continued: its call is answered, which is progress
@@ -174,7 +175,7 @@ public sealed class HealthTests
 
         var call = gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
         var field = gateway.Client.PostAsync("/graphql", Json("""{"query":"{ greet(name: \"x\") }"}"""));
-        await GatewayHost.WaitForAsync(() => calls.Value == 2, "both reached the runtime");
+        await Eventually.TrueAsync(() => calls.Value == 2, "both reached the runtime");
         time.Advance(TimeSpan.FromSeconds(10) - TimeSpan.FromMilliseconds(1));
         await Task.Delay(50);
         Assert.False(call.IsCompleted || field.IsCompleted);

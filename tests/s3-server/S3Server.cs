@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Tests.S3;
 
@@ -56,10 +55,7 @@ public sealed class S3Server : IAsyncDisposable
 
     public static async Task<S3Server> StartNewAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
+        var port = LoopbackPorts.Free();
         var server = new S3Server(port);
         await server.StartAsync();
         return server;

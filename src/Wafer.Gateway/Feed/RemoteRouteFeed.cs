@@ -14,7 +14,7 @@ namespace Wafer.Gateway.Feed;
 /// soon as the routes differ from that version (or after a while with the same ones). While the orchestrator is
 /// unreachable the last routes keep serving, and health checks keep steering calls away from dead runtimes.
 /// </summary>
-public sealed partial class RemoteRouteFeed(RouteState routes, IOptions<GatewayOptions> options, ILogger<RemoteRouteFeed> logger) : BackgroundService
+internal sealed partial class RemoteRouteFeed(RouteState routes, IOptions<GatewayOptions> options, ILogger<RemoteRouteFeed> logger) : BackgroundService
 {
     /// <summary>How long the orchestrator holds a poll with no change before answering with the same routes.</summary>
     public static readonly TimeSpan PollWait = TimeSpan.FromSeconds(30);

@@ -248,7 +248,7 @@ internal sealed class CallChannel
 /// A runtime's answer to one call: its HTTP status and how the call ended (<see cref="CallStatus"/>, which the call
 /// protocol's answer frames carry; null over HTTP for a failure, whose problem's <c>cause</c> names it).
 /// </summary>
-public sealed record CallAnswer(int Status, CallStatus? Cause, string? CallId, string ContentType, byte[] Body);
+internal sealed record CallAnswer(int Status, CallStatus? Cause, string? CallId, string ContentType, byte[] Body);
 
 /// <summary>The channel took no new call (the runtime is going away, or the connection broke); nothing was sent.</summary>
 internal sealed class CallChannelClosedException() : Exception("the call channel takes no new call");

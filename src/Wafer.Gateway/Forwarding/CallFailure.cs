@@ -8,7 +8,7 @@ namespace Wafer.Gateway.Forwarding;
 /// forwarder. Whose fault it was decides what happens to the replica (<see cref="CallFailures.PutsAside"/>): only a
 /// fault of the runtime's puts it aside; a caller's bad body, slowness or departure never does.
 /// </summary>
-public enum CallFailure
+internal enum CallFailure
 {
     /// <summary>The runtime answered (whatever its status).</summary>
     None,

@@ -8,7 +8,7 @@ namespace Wafer.Gateway.Forwarding;
 /// <c>TZ</c>). Call frames carry neither, so a call with either goes to the runtime over HTTP with them; calls
 /// without them (nearly all) keep the call protocol. GraphQL fields read it from the request's flow.
 /// </summary>
-public sealed record CallerContext(string Authorization, string TimeZone)
+internal sealed record CallerContext(string Authorization, string TimeZone)
 {
     public const string TimeZoneHeader = "X-Time-Zone";
 

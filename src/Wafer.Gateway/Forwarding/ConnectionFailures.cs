@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace Wafer.Gateway.Forwarding;
 
 /// <summary>Tells a request that was never sent (safe to send elsewhere) from one that may have reached the runtime.</summary>
-public static class ConnectionFailures
+internal static class ConnectionFailures
 {
     /// <summary>
     /// True when the connection was refused: nothing was sent, so another replica may take the request. Any other

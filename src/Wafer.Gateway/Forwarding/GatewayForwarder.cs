@@ -22,7 +22,7 @@ namespace Wafer.Gateway.Forwarding;
 /// failed, 503 when no replica took it. A body over <see cref="GatewayOptions.MaxRequestBytes"/> is refused 413 before
 /// any runtime sees it.
 /// </summary>
-public sealed partial class GatewayForwarder(
+internal sealed partial class GatewayForwarder(
     IHttpForwarder forwarder, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, IOptions<GatewayOptions> options, ILogger<GatewayForwarder> logger)
 {
     private readonly int _maxRequestBytes = options.Value.MaxRequestBytes;

@@ -5,7 +5,7 @@ using Wafer.Hosting.Telemetry;
 namespace Wafer.Gateway.Forwarding;
 
 /// <summary>What the gateway records for <c>GET /metrics</c>: the requests it forwarded per deployment, and its retries.</summary>
-public sealed class GatewayMetrics
+internal sealed class GatewayMetrics
 {
     public const string Function = "function";
     public const string GraphQLField = "graphql";

@@ -12,7 +12,7 @@ namespace Wafer.Gateway.Forwarding;
 /// context goes to the runtime in the call frame or as <c>traceparent</c>. With tracing off nothing listens to
 /// <see cref="Source"/> and nothing is built.
 /// </summary>
-public static class GatewayTracing
+internal static class GatewayTracing
 {
     public const string SourceName = "Wafer.Gateway";
 

@@ -14,7 +14,7 @@ namespace Wafer.Gateway.Forwarding;
 /// fault never does. An answer is progress (<see cref="Destination.Answered"/>), which the <see cref="HealthMonitor"/>
 /// watches for hung runtimes.
 /// </summary>
-public sealed partial class ReplicaLoop(IOptions<GatewayOptions> options, TimeProvider time, GatewayMetrics metrics, ILogger<ReplicaLoop> logger)
+internal sealed partial class ReplicaLoop(IOptions<GatewayOptions> options, TimeProvider time, GatewayMetrics metrics, ILogger<ReplicaLoop> logger)
 {
     private readonly long _putAsideFor = options.Value.PutAsideFor.Ms();
 

@@ -20,7 +20,7 @@ namespace Wafer.Gateway.Forwarding;
 /// pool (no proxy, redirects, cookies, decompression or trace headers; a short connect timeout so a dead host fails
 /// fast) for streamed bodies, runtimes without a call port, handler routes and probes.
 /// </summary>
-public sealed class RuntimeClient : IDisposable
+internal sealed class RuntimeClient : IDisposable
 {
     private readonly TimeSpan _connectTimeout;
     private readonly SocketConnectionContextFactory _sockets;

@@ -11,7 +11,7 @@ namespace Wafer.Gateway.GraphQL;
 /// (<see cref="LazySchemaSource{TSnapshot}"/>). Fields resolve by forwarding to a replica. A deployment whose
 /// metadata the schema cannot take is left out alone, logged and noted in the SDL's header.
 /// </summary>
-public sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
+internal sealed partial class GatewaySchemaSource(RouteState routes, RuntimeClient client, ReplicaLoop loop, GatewayMetrics metrics, ILogger<GatewaySchemaSource> logger)
     : LazySchemaSource<RouteSnapshot>
 {
     protected override RouteSnapshot Snapshot => routes.Current;

@@ -1,7 +1,7 @@
 namespace Wafer.Gateway.Health;
 
 /// <summary>The gateway's health timestamps: milliseconds of a <see cref="TimeProvider"/>, so tests can move time on.</summary>
-public static class GatewayClock
+internal static class GatewayClock
 {
     /// <summary>Now, in milliseconds since an arbitrary start (monotonic).</summary>
     public static long NowMs(this TimeProvider time)

@@ -16,7 +16,7 @@ namespace Wafer.Gateway.Health;
 /// misses its keepalives, while a runtime that is only running slow functions answers its probe and keeps its calls.
 /// Calls already sent to it are left to finish or time out: they may be running.
 /// </summary>
-public sealed partial class HealthMonitor(
+internal sealed partial class HealthMonitor(
     DestinationRegistry destinations, RuntimeClient client, IOptions<GatewayOptions> options, TimeProvider time, ILogger<HealthMonitor> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

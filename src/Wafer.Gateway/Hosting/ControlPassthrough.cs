@@ -12,7 +12,7 @@ namespace Wafer.Gateway.Hosting;
 /// (anything but a read, plus artifact downloads and the route feed) needs <c>Authorization: Bearer TOKEN</c> here
 /// before it goes on; the header is forwarded, and the orchestrator checks its own token too.
 /// </summary>
-public sealed class ControlPassthrough : IDisposable
+internal sealed class ControlPassthrough : IDisposable
 {
     private static readonly ForwarderRequestConfig RequestConfig = new() { ActivityTimeout = TimeSpan.FromMinutes(5), Version = HttpVersion.Version11 };
 

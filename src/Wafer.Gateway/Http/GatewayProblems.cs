@@ -5,7 +5,7 @@ using Wafer.Protocol.Problems;
 namespace Wafer.Gateway.Http;
 
 /// <summary>The gateway's own refusals, in the shared problem vocabulary (<see cref="ProblemTypes"/>).</summary>
-public static class GatewayProblems
+internal static class GatewayProblems
 {
     public static IResult NoReplica(string deployment) =>
         Create(ProblemTypes.NoReplica, $"no healthy runtime serves '{deployment}' right now; retry shortly", deployment);

@@ -5,7 +5,7 @@ namespace Wafer.Gateway.Jobs;
 /// the id that runtime gave it. The id itself says where to ask, so any gateway (several behind one load balancer, one
 /// restarted) answers <c>GET /jobs/{id}</c> without a shared table, and nothing has to be kept or evicted per job.
 /// </summary>
-public static class FleetJobId
+internal static class FleetJobId
 {
     public static string Of(string runtimeId, string localId) => runtimeId + "." + localId;
 

@@ -7,7 +7,7 @@ namespace Wafer.Gateway.Routes;
 /// wins over a <c>/...</c> route, and among those the longest wins). Methods are left to the runtime (it answers 405
 /// with <c>Allow</c>), except that a route accepting the method is preferred when several deployments cover the path.
 /// </summary>
-public sealed class HandlerRouteTable
+internal sealed class HandlerRouteTable
 {
     public static readonly HandlerRouteTable Empty = new([]);
 

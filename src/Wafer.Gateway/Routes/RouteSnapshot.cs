@@ -17,7 +17,7 @@ public sealed class RouteSnapshot
         FrozenDictionary<string, ImmutableArray<string>>.Empty,
         HandlerRouteTable.Empty);
 
-    public RouteSnapshot(
+    internal RouteSnapshot(
         RouteDocument document,
         FrozenDictionary<string, DeploymentTarget> deployments,
         FrozenDictionary<string, DeploymentTarget> functionOwners,
@@ -44,5 +44,5 @@ public sealed class RouteSnapshot
     /// <summary>Function name → the <c>deployment/function</c> addresses of every deployment exporting it.</summary>
     public FrozenDictionary<string, ImmutableArray<string>> Ambiguous { get; }
 
-    public HandlerRouteTable Handlers { get; }
+    internal HandlerRouteTable Handlers { get; }
 }

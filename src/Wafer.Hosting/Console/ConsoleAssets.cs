@@ -10,7 +10,7 @@ namespace Wafer.Hosting.Console;
 /// <c>NAME.br</c> and <c>NAME.gz</c> beside the files worth compressing; <c>Console.targets</c> builds them from the
 /// repository's <c>console/</c> folder). Nothing is read from disk or fetched at run time: the console works offline.
 /// </summary>
-public sealed partial class ConsoleAssets
+internal sealed partial class ConsoleAssets
 {
     public const string IndexName = "index.html";
     private const string Prefix = "console/";

@@ -27,7 +27,7 @@ public static class ConsoleEndpoints
     public static IEndpointRouteBuilder MapWaferConsole(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapWaferConsole(ConsoleAssets.Embedded);
 
-    public static IEndpointRouteBuilder MapWaferConsole(this IEndpointRouteBuilder endpoints, ConsoleAssets assets)
+    internal static IEndpointRouteBuilder MapWaferConsole(this IEndpointRouteBuilder endpoints, ConsoleAssets assets)
     {
         ArgumentNullException.ThrowIfNull(assets);
         endpoints.MapMethods("/", ReadMethods, (HttpContext context) => Serve(context, assets, ConsoleAssets.IndexName))

@@ -5,7 +5,7 @@ namespace Wafer.Protocol.Diagnostics;
 /// of the project it is declared in, so an id names one event and tells where it comes from (filter a log by
 /// <c>EventId</c>). <c>tests/Wafer.Architecture.Tests</c> fails on an id outside its band or used twice.
 /// </summary>
-public static class EventIdBands
+internal static class EventIdBands
 {
     public static EventIdBand Wasm { get; } = new("Wafer.Wasm", 1000, 1999);
 
@@ -29,7 +29,7 @@ public static class EventIdBands
 }
 
 /// <summary>The ids <paramref name="First"/> to <paramref name="Last"/> (both included), the log events of <paramref name="Project"/>.</summary>
-public sealed record EventIdBand(string Project, int First, int Last)
+internal sealed record EventIdBand(string Project, int First, int Last)
 {
     public bool Contains(int id) => id >= First && id <= Last;
 }

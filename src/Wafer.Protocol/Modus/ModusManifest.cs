@@ -61,7 +61,7 @@ public sealed record ModusDgraphConnection(string Name, string? ConnString, stri
     public override string Type => "dgraph";
 }
 
-public sealed record ModusNeo4jConnection(string Name, string DbUri, string Username, string Password) : ModusConnection(Name)
+internal sealed record ModusNeo4jConnection(string Name, string DbUri, string Username, string Password) : ModusConnection(Name)
 {
     public override string Type => "neo4j";
 }

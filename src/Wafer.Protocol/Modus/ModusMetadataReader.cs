@@ -7,7 +7,7 @@ namespace Wafer.Protocol.Modus;
 /// Reads a Modus module's <c>modus_metadata_version</c> and <c>modus_metadata</c> sections. Every error is a
 /// <see cref="MetadataException"/> that names the version, the JSON path or the type at fault.
 /// </summary>
-public static class ModusMetadataReader
+internal static class ModusMetadataReader
 {
     public static ModusMetadata Parse(ReadOnlySpan<byte> version, ReadOnlySpan<byte> utf8Json)
     {

@@ -7,7 +7,7 @@ using Wafer.Runtime.Hosting;
 namespace Wafer.Runtime.Agent;
 
 /// <summary>Registers the runtime agent; it does nothing unless <see cref="AgentOptions.Join"/> is set.</summary>
-public static class AgentServices
+internal static class AgentServices
 {
     public static IServiceCollection AddWaferAgent(this IServiceCollection services)
     {

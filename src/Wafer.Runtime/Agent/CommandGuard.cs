@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Agent;
 /// copy replayed by someone who can publish to the broker is refused). The orchestrator's status must be signed with
 /// the orchestrator's key. Without a token everything is accepted.
 /// </summary>
-public sealed class CommandGuard(RuntimeKeys? keys, TimeProvider time)
+internal sealed class CommandGuard(RuntimeKeys? keys, TimeProvider time)
 {
     /// <summary>How far a command's <c>sentAt</c> may be from this runtime's clock.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);

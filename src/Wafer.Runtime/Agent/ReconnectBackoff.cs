@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Agent;
 
 /// <summary>How long the agent waits before its next connection attempt: doubling from 100 ms, capped at 5 s, with jitter.</summary>
-public static class ReconnectBackoff
+internal static class ReconnectBackoff
 {
     public static readonly TimeSpan First = TimeSpan.FromMilliseconds(100);
     public static readonly TimeSpan Cap = TimeSpan.FromSeconds(5);

@@ -5,7 +5,7 @@ namespace Wafer.Runtime.Agent;
 /// runtime to the orchestrator. The storage path is locked while the runtime runs: two runtimes sharing one would
 /// share an id and take each other's broker session.
 /// </summary>
-public sealed class RuntimeIdentity : IDisposable
+internal sealed class RuntimeIdentity : IDisposable
 {
     public const string FileName = "runtime-id";
     public const string LockFileName = "runtime.lock";

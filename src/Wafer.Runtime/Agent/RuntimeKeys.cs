@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Agent;
 /// publishes and the commands sent to it; the orchestrator's key, which signs the orchestrator's status; and its broker
 /// user and password. Secret: never logged.
 /// </summary>
-public sealed class RuntimeKeys(string token, string runtimeId)
+internal sealed class RuntimeKeys(string token, string runtimeId)
 {
     public byte[] Own { get; } = FleetKeys.Runtime(token, runtimeId);
 

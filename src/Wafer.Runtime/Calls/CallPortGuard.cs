@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Calls;
 /// reach the port, as for the HTTP function routes. Refusals are logged at most once per <see cref="LogEvery"/>, with
 /// how many more there were, so a peer that keeps trying cannot flood the log.
 /// </summary>
-public sealed partial class CallPortGuard
+internal sealed partial class CallPortGuard
 {
     public static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
 

@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Calls;
 /// that opens with the protocol's preamble is served here, any other goes on untouched (the HTTP/2 preface starts
 /// with <c>PRI</c>, the preamble with <c>CALL</c>), so the h2c port needs no second port or announcement.
 /// </summary>
-public static class CallProtocolListener
+internal static class CallProtocolListener
 {
     /// <summary>
     /// How long a connection may stay silent before it is handed to HTTP/2 undecided, whose own timeouts then apply:

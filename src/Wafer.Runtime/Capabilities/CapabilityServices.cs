@@ -9,7 +9,7 @@ using Wafer.Runtime.Capabilities.Sql;
 namespace Wafer.Runtime.Capabilities;
 
 /// <summary>Registers the host capabilities of docs/abi.md §3.1 and what they share.</summary>
-public static class CapabilityServices
+internal static class CapabilityServices
 {
     public static IServiceCollection AddWaferCapabilities(this IServiceCollection services)
     {

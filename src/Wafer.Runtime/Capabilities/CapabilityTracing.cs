@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Capabilities;
 /// (<c>http.fetch</c>, <c>sql.query</c>, <c>models.invoke</c>...), and one per outbound HTTP request, whose context the
 /// request carries as <c>traceparent</c>. Children of the call's span; nothing is built with tracing off.
 /// </summary>
-public static class CapabilityTracing
+internal static class CapabilityTracing
 {
     public const string SourceName = "Wafer.Capabilities";
 

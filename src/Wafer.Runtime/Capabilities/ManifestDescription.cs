@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Capabilities;
 /// instead of a placeholder is masked as <c>***</c>: a password in a connection string, and a header value that is
 /// not only placeholders (with at most an authentication scheme word, as in <c>Bearer {{TOKEN}}</c>).
 /// </summary>
-public static partial class ManifestDescription
+internal static partial class ManifestDescription
 {
     public static object Describe(PluginManifest manifest) => new
     {

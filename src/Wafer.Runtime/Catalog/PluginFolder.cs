@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Catalog;
 /// and each sub-folder holding a <c>wafer.json</c> (a plugin project, served from its build output). A folder that is
 /// itself a plugin project (its own <c>wafer.json</c>), or a built Modus app's source folder, is that one plugin.
 /// </summary>
-public static class PluginFolder
+internal static class PluginFolder
 {
     public const string ManifestSuffix = ".wafer.json";
 

@@ -13,7 +13,7 @@ public enum PluginOwner
 }
 
 /// <summary>How a plugin's source path names its owner.</summary>
-public static class PluginOwners
+internal static class PluginOwners
 {
     /// <summary>The source path of an uploaded plugin is <c>upload:NAME</c>.</summary>
     public const string UploadPrefix = "upload:";

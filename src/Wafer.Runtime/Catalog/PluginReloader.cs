@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Catalog;
 /// A plugin refused only because another one holds its name or routes is retried whenever the catalog changes,
 /// so it is served as soon as the other one goes away.
 /// </summary>
-public sealed partial class PluginReloader(
+internal sealed partial class PluginReloader(
     PluginCatalog catalog,
     PluginLoader loader,
     IOptions<RuntimeOptions> options,

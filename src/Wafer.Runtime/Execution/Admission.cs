@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Execution;
 
 /// <summary>Whether a call got an execution slot, and if not, which limit turned it away (it did not run).</summary>
-public enum Admission
+internal enum Admission
 {
     Entered,
 

@@ -5,7 +5,7 @@ using Wafer.Protocol.Calls;
 namespace Wafer.Runtime.Execution;
 
 /// <summary>The answer to a call <see cref="CallSlots"/> turned away unrun, naming the limit and its flag.</summary>
-public static class BusyProblems
+internal static class BusyProblems
 {
     /// <summary>
     /// A call turned away unrun because the runtime's execution slots are taken, with <c>Retry-After</c>: the gateway

@@ -7,7 +7,7 @@ namespace Wafer.Runtime.Execution;
 /// it, and in time); a call turned away did not run. A guest call blocks the thread it runs on, so the thread pool is
 /// told to keep enough threads for every slot and the server's own work at once: slow guests never starve the server.
 /// </summary>
-public sealed class CallSlots
+internal sealed class CallSlots
 {
     private readonly LinkedList<Waiter> _queue = []; // its own lock guards it and every waiter's share.Waiting
     private int _running;

@@ -8,7 +8,7 @@ using Wafer.Runtime.Telemetry;
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>The runtime's <c>/graphql</c>: the schema of its catalog (<see cref="GraphQLSchemaProvider"/>).</summary>
-public static class CatalogGraphQLEndpoints
+internal static class CatalogGraphQLEndpoints
 {
     public static IEndpointRouteBuilder MapWaferGraphQL(this IEndpointRouteBuilder endpoints)
     {

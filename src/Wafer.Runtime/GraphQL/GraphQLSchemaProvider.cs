@@ -5,7 +5,7 @@ using Wafer.Runtime.Catalog;
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>The schema for the catalog's current snapshot (<see cref="LazySchemaSource{TSnapshot}"/>); failures are logged.</summary>
-public sealed partial class GraphQLSchemaProvider(PluginCatalog catalog, SchemaFactory factory, ILogger<GraphQLSchemaProvider> logger)
+internal sealed partial class GraphQLSchemaProvider(PluginCatalog catalog, SchemaFactory factory, ILogger<GraphQLSchemaProvider> logger)
     : LazySchemaSource<CatalogSnapshot>
 {
     protected override CatalogSnapshot Snapshot => catalog.Current;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 namespace Wafer.Runtime.GraphQL;
 
 /// <summary>Registers the GraphQL schema factory and provider. Needs the catalog and the invoker registered too.</summary>
-public static class GraphQLServiceCollectionExtensions
+internal static class GraphQLServiceCollectionExtensions
 {
     public static IServiceCollection AddWaferGraphQL(this IServiceCollection services)
     {

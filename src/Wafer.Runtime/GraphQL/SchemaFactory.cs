@@ -13,7 +13,7 @@ namespace Wafer.Runtime.GraphQL;
 /// collision resolved, every function left out and every plugin refused is logged.
 /// </summary>
 /// <remarks>While a Modus app is loaded, <c>Subscription.agentEvent</c> is served too, as Modus did.</remarks>
-public sealed partial class SchemaFactory(
+internal sealed partial class SchemaFactory(
     PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, ILogger<SchemaFactory> logger, ModusAgents? agents = null)
 {
     public GeneratedSchema Create(CatalogSnapshot snapshot)

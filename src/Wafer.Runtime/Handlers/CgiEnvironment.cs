@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Handlers;
 /// The request as a WAGI handler sees it (the CGI/1.1 meta-variables of RFC 3875 plus WAGI's <c>X_*</c> ones): the
 /// environment, and arguments made of the path followed by the query string split at '&amp;'.
 /// </summary>
-public static class CgiEnvironment
+internal static class CgiEnvironment
 {
     public const string ServerSoftware = "Wafer/1";
 

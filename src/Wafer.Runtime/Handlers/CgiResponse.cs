@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Handlers;
 /// A handler's stdout read as a CGI response (RFC 3875 §6): header lines (<c>Content-Type</c>, <c>Location</c>,
 /// <c>Status</c> and any others), a blank line, then the body. Lines may end in LF or CRLF.
 /// </summary>
-public sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, int BodyOffset)
+internal sealed record CgiResponse(int Status, IReadOnlyList<KeyValuePair<string, string>> Headers, int BodyOffset)
 {
     /// <summary>Largest header block accepted before the blank line.</summary>
     public const int MaxHeaderBytes = 64 * 1024;

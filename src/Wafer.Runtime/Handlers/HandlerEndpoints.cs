@@ -24,7 +24,7 @@ namespace Wafer.Runtime.Handlers;
 /// CGI response the guest writes to stdout becomes the HTTP response. Routes are looked up per request in the
 /// current catalog snapshot.
 /// </summary>
-public static partial class HandlerEndpoints
+internal static partial class HandlerEndpoints
 {
     /// <summary>
     /// Serves requests no endpoint matched whose path a command plugin's route covers in the current snapshot. A

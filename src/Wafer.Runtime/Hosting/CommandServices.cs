@@ -8,7 +8,7 @@ using Wafer.Runtime.Jobs;
 namespace Wafer.Runtime.Hosting;
 
 /// <summary>Registers and maps what serves command plugins: jobs (<c>/jobs</c>) and HTTP handlers (manifest routes).</summary>
-public static class CommandServices
+internal static class CommandServices
 {
     public static IServiceCollection AddWaferCommands(this IServiceCollection services)
     {

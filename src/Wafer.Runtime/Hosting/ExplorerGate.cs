@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Hosting;
 /// Outside the <c>dev</c> environment (<c>ENVIRONMENT=stage</c> or <c>prod</c>) the GraphQL explorer page is not served:
 /// a <c>GET /graphql</c> without a query is a 404 that says why. Queries, by GET or POST, are answered as ever.
 /// </summary>
-public static class ExplorerGate
+internal static class ExplorerGate
 {
     public static IApplicationBuilder UseExplorerGate(this IApplicationBuilder app)
     {

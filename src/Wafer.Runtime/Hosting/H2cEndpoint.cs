@@ -11,7 +11,7 @@ namespace Wafer.Runtime.Hosting;
 /// is a port of its own. Over HTTP/2 a gateway multiplexes many calls on one connection, and under load one socket
 /// write or read carries several of them: that is what keeps the extra hop cheap (docs/benchmarks.md, "Gateway").
 /// </summary>
-public sealed class H2cEndpoint
+internal sealed class H2cEndpoint
 {
     private ListenOptions? _listener;
 

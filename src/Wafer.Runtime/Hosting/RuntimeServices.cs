@@ -26,7 +26,7 @@ using Wafer.Wasm;
 namespace Wafer.Runtime.Hosting;
 
 /// <summary>Registers and maps everything a runtime serves.</summary>
-public static class RuntimeServices
+internal static class RuntimeServices
 {
     public static IServiceCollection AddWaferRuntime(this IServiceCollection services, Action<RuntimeOptions> configure)
     {

@@ -14,7 +14,7 @@ namespace Wafer.Runtime.Http;
 /// gateway's call protocol (<see cref="Calls.CallProtocolConnection"/>). Resolves the name, binds the arguments, runs the
 /// call and says what to answer.
 /// </summary>
-public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, IOptions<RuntimeOptions> options)
+internal sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker, CallSlots slots, IOptions<RuntimeOptions> options)
 {
     /// <summary>The largest request body a call takes (<c>--maxRequestBytes</c>).</summary>
     public int MaxRequestBytes { get; } = options.Value.MaxRequestBytes;
@@ -89,7 +89,7 @@ public sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invoker
 /// What a call answers: the guest's result JSON (sent as <c>{"result": …}</c>), or a problem; <see cref="CallId"/>
 /// when the call ran.
 /// </summary>
-public readonly record struct FunctionAnswer(string? CallId, byte[]? ResultJson, CallProblem? Problem)
+internal readonly record struct FunctionAnswer(string? CallId, byte[]? ResultJson, CallProblem? Problem)
 {
     public static ReadOnlySpan<byte> ResultPrefix => "{\"result\":"u8;
 

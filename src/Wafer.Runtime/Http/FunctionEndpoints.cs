@@ -12,7 +12,7 @@ namespace Wafer.Runtime.Http;
 /// <c>POST /functions/{name}</c> and <c>POST /functions/{plugin}/{name}</c>: a JSON object of named arguments in,
 /// <c>{"result": …}</c> out, or problem details naming what went wrong.
 /// </summary>
-public static class FunctionEndpoints
+internal static class FunctionEndpoints
 {
     public static IEndpointRouteBuilder MapWaferFunctions(this IEndpointRouteBuilder endpoints)
     {

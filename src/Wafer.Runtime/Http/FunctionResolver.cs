@@ -4,7 +4,7 @@ using Wafer.Runtime.Catalog;
 namespace Wafer.Runtime.Http;
 
 /// <summary>Finds the function a path names, by plain name or as <c>plugin/function</c>, in a catalog snapshot (<see cref="FunctionLookup"/>).</summary>
-public static class FunctionResolver
+internal static class FunctionResolver
 {
     public static ResolveResult Resolve(CatalogSnapshot snapshot, string? plugin, string name)
     {
@@ -37,4 +37,4 @@ public static class FunctionResolver
     }
 }
 
-public readonly record struct ResolveResult(RegisteredFunction? Function, string? Error, bool Ambiguous = false);
+internal readonly record struct ResolveResult(RegisteredFunction? Function, string? Error, bool Ambiguous = false);

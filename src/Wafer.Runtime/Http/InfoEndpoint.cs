@@ -9,7 +9,7 @@ using Wafer.Runtime.Hosting;
 namespace Wafer.Runtime.Http;
 
 /// <summary><c>GET /api/info</c>: what answers here, so a client (the CLI) knows whether it talks to a runtime or an orchestrator.</summary>
-public static class InfoEndpoint
+internal static class InfoEndpoint
 {
     public static string Version { get; } =
         typeof(InfoEndpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

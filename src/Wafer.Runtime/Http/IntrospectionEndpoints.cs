@@ -11,7 +11,7 @@ using Wafer.Runtime.Storage;
 namespace Wafer.Runtime.Http;
 
 /// <summary>Health probes and read-only views of what the runtime serves.</summary>
-public static class IntrospectionEndpoints
+internal static class IntrospectionEndpoints
 {
     public static IEndpointRouteBuilder MapWaferIntrospection(this IEndpointRouteBuilder endpoints)
     {

@@ -16,7 +16,7 @@ namespace Wafer.Runtime.Http;
 /// with the same JSON as <c>/api/logs</c>; a <c>dropped</c> event says how many lines this client missed because it
 /// read too slowly. A comment every <see cref="Heartbeat"/> keeps proxies from closing an idle stream.
 /// </summary>
-public static class LogStreamEndpoint
+internal static class LogStreamEndpoint
 {
     public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(15);
 

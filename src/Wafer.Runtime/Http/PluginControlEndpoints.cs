@@ -15,7 +15,7 @@ namespace Wafer.Runtime.Http;
 /// Control endpoints for deploying straight to a runtime: <c>POST /api/plugins</c> uploads and serves a plugin,
 /// <c>DELETE /api/plugins/{name}</c> stops one. Both need the API token when one is configured.
 /// </summary>
-public static class PluginControlEndpoints
+internal static class PluginControlEndpoints
 {
     public static IEndpointRouteBuilder MapWaferPluginControl(this IEndpointRouteBuilder endpoints)
     {

@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Http;
 /// Read-only views of the state database: call log lines (the guests' lines and failed calls) and the inference
 /// history. While the database is unavailable they answer 503 saying so (details in <c>/readyz</c>).
 /// </summary>
-public static class StateEndpoints
+internal static class StateEndpoints
 {
     public const int MaxPageSize = 1000;
 

@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Invocation;
 /// Turns a caller's JSON object of named arguments into the ABI's positional argument array
 /// (docs/abi.md §2), checking every value against the function's metadata first.
 /// </summary>
-public static class ArgumentBinder
+internal static class ArgumentBinder
 {
     private static readonly JsonWriterOptions WriterOptions = new()
     {

@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Invocation;
 
 /// <summary>Short, unique-per-process call ids: a random process prefix and a counter.</summary>
-public static class CallIds
+internal static class CallIds
 {
     private static readonly string Prefix = Convert.ToHexStringLower(BitConverter.GetBytes(Random.Shared.Next()))[..6];
     private static long _next;

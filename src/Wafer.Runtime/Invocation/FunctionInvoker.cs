@@ -15,7 +15,7 @@ namespace Wafer.Runtime.Invocation;
 /// Runs one call of a function on the plugin version it was resolved to, holding a lease so a reload cannot
 /// dispose the version mid-call, and checks the guest's result against the declared type.
 /// </summary>
-public sealed partial class FunctionInvoker(
+internal sealed partial class FunctionInvoker(
     GuestLogSink logs, CapabilityDispatcher capabilities, CallCounters counters, RuntimeMetrics metrics, ILogger<FunctionInvoker> logger,
     ModusAuthorization? modusAuthorization = null)
 {

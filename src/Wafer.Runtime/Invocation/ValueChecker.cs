@@ -11,7 +11,7 @@ namespace Wafer.Runtime.Invocation;
 /// an integral value in range fits an integer type however it is spelled (<c>1e2</c>, <c>100.0</c>, <c>-0</c>), a
 /// float must be finite in its type; strings must be valid Unicode (no invalid UTF-8, no lone surrogate escape).
 /// </summary>
-public static class ValueChecker
+internal static class ValueChecker
 {
     /// <summary>Returns null when <paramref name="value"/> fits <paramref name="type"/>, else what is wrong.</summary>
     public static string? Check(JsonElement value, WasmType type, PluginMetadata types, string path)

@@ -17,7 +17,7 @@ namespace Wafer.Runtime.Jobs;
 /// <c>POST /jobs</c> starts a run of a command plugin and answers 202 with its id; <c>GET /jobs/{id}</c> gives its
 /// state and output; <c>GET /jobs</c> lists recent jobs, newest first.
 /// </summary>
-public static partial class JobEndpoints
+internal static partial class JobEndpoints
 {
     public const int MaxPageSize = 500;
 

@@ -22,7 +22,7 @@ namespace Wafer.Runtime.Lambda;
 /// <c>{"errors": [{"message": …}]}</c> with a 4xx or 5xx status, which Dgraph reports as the field's error.
 /// A webhook answers the function's value too; Dgraph ignores it.
 /// </summary>
-public static class DgraphLambdaEndpoints
+internal static class DgraphLambdaEndpoints
 {
     public const string Path = "/graphql-worker";
 

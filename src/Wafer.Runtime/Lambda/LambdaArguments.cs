@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Lambda;
 /// the fields the class declares, at every depth (Dgraph sends whatever the query selected); a string-typed one gets
 /// the JSON text. A webhook's mutation event goes to a parameter named <c>event</c> the same way.
 /// </summary>
-public static class LambdaArguments
+internal static class LambdaArguments
 {
     public const string ParentParameter = "parent";
     public const string AuthHeaderParameter = "authHeader";

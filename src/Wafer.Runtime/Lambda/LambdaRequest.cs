@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Lambda;
 /// <c>{"resolver": "$webhook", "event": {"__typename": "Author", "operation": "add", …}}</c> and is addressed
 /// as <c>Author.add</c>, the way Dgraph's own lambda server keys webhook handlers.
 /// </summary>
-public sealed record LambdaRequest(string Resolver, JsonElement Args, JsonElement[]? Parents, JsonElement? AuthHeader)
+internal sealed record LambdaRequest(string Resolver, JsonElement Args, JsonElement[]? Parents, JsonElement? AuthHeader)
 {
     public const string WebhookResolver = "$webhook";
 

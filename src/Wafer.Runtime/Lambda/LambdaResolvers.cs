@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Lambda;
 /// function named like the field (<c>Query.getPerson</c> → <c>getPerson</c>). Webhooks (<c>Author.add</c>) are
 /// served only through the manifest: a function named <c>add</c> is far too likely to be something else.
 /// </summary>
-public static class LambdaResolvers
+internal static class LambdaResolvers
 {
     public static ResolveResult Find(CatalogSnapshot snapshot, string resolver, bool webhook = false)
     {

@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Logs;
 /// only counts, and <see cref="Complete"/> writes one last line saying how much was dropped. Used on the call's
 /// thread only.
 /// </summary>
-public sealed class CallLog
+internal sealed class CallLog
 {
     private readonly GuestLogSink _sink;
     private readonly CallLogLimits _limits;

@@ -6,7 +6,7 @@ namespace Wafer.Runtime.Logs;
 /// Which lines a live reader wants, by the rules of <c>GET /api/logs</c>: every field given must match exactly, and a
 /// function given as <c>plugin/function</c> names both.
 /// </summary>
-public sealed record CallLogFilter
+internal sealed record CallLogFilter
 {
     public CallLogFilter(string? plugin, string? function, string? callId)
     {

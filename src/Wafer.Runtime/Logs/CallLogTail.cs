@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Logs;
 /// oldest lines (and is told how many), never slows the writer or another reader. At most
 /// <see cref="MaxReaders"/> readers at a time.
 /// </summary>
-public sealed class CallLogTail
+internal sealed class CallLogTail
 {
     public const int MaxReaders = 64;
     public const int ReaderCapacity = 1024;

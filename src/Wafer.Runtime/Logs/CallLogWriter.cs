@@ -12,7 +12,7 @@ namespace Wafer.Runtime.Logs;
 /// lines are dropped and counted, and the server log says so at most every <see cref="ReportInterval"/>. Live readers
 /// (<see cref="CallLogTail"/>) get each line as it leaves the queue.
 /// </summary>
-public sealed partial class CallLogWriter(ICallLogStore store, StateDatabaseHealth health, CallLogTail tail, ILogger<CallLogWriter> logger) : BackgroundService
+internal sealed partial class CallLogWriter(ICallLogStore store, StateDatabaseHealth health, CallLogTail tail, ILogger<CallLogWriter> logger) : BackgroundService
 {
     private const int BatchSize = 256;
     private const int QueueCapacity = 100_000;

@@ -11,7 +11,7 @@ namespace Wafer.Runtime.Logs;
 /// queues every line for the state database (<c>GET /api/logs</c>), and keeps the most recent lines in memory.
 /// Calls reach it through a <see cref="CallLog"/>, which holds each call to <see cref="Limits"/>.
 /// </summary>
-public sealed partial class GuestLogSink(CallLogWriter writer, IOptions<RuntimeOptions> options, ILogger<GuestLogSink> logger)
+internal sealed partial class GuestLogSink(CallLogWriter writer, IOptions<RuntimeOptions> options, ILogger<GuestLogSink> logger)
 {
     public const int Capacity = 1000;
 

@@ -5,7 +5,7 @@ using Wafer.Wasm;
 namespace Wafer.Runtime.Modus;
 
 /// <summary>Registers what runs Modus apps: the loader and the Modus host modules over Wafer's capabilities.</summary>
-public static class ModusServices
+internal static class ModusServices
 {
     public static IServiceCollection AddWaferModus(this IServiceCollection services)
     {

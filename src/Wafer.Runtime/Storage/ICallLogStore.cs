@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Storage;
 
 /// <summary>Stored call log lines for <c>GET /api/logs</c>.</summary>
-public interface ICallLogStore
+internal interface ICallLogStore
 {
     Task AddAsync(IReadOnlyList<CallLogRecord> lines, CancellationToken cancellationToken = default);
 

@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Storage;
 
 /// <summary>The inference history (SQLite by default, PostgreSQL with <c>--db</c>).</summary>
-public interface IInferenceStore
+internal interface IInferenceStore
 {
     Task AddAsync(InferenceRecord record, CancellationToken cancellationToken = default);
 

@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Storage;
 
 /// <summary>Filters and paging for the inference history, newest first.</summary>
-public sealed record InferenceQuery(
+internal sealed record InferenceQuery(
     string? Plugin = null,
     string? Function = null,
     string? Model = null,

@@ -1,7 +1,7 @@
 namespace Wafer.Runtime.Storage;
 
 /// <summary>One model call made by a guest: what was asked, what came back, how long it took.</summary>
-public sealed record InferenceRecord(
+internal sealed record InferenceRecord(
     string Id,
     DateTimeOffset Time,
     string Plugin,

@@ -4,7 +4,7 @@ namespace Wafer.Runtime.Storage;
 /// One table the retention sweep trims: the column it ages rows by (Unix milliseconds, indexed), the key it deletes
 /// by, and which rows it may delete at all. Only the three below exist: their names go into SQL as they are.
 /// </summary>
-public sealed class RetainedTable
+internal sealed class RetainedTable
 {
     public static readonly RetainedTable CallLogs = new("call_logs", "call log lines", "time_ms", "id", "1=1");
 

@@ -4,7 +4,7 @@ using Wafer.Storage;
 namespace Wafer.Runtime.Storage;
 
 /// <summary>Call log lines in the state database.</summary>
-public sealed class SqlCallLogStore(SqlDatabase database) : ICallLogStore
+internal sealed class SqlCallLogStore(SqlDatabase database) : ICallLogStore
 {
     public async Task AddAsync(IReadOnlyList<CallLogRecord> lines, CancellationToken cancellationToken = default)
     {

@@ -4,7 +4,7 @@ using Wafer.Storage;
 namespace Wafer.Runtime.Storage;
 
 /// <summary>The runtime's state database (inference history, call logs, jobs); see <see cref="StateDatabase"/>.</summary>
-public sealed class SqlDatabase : StateDatabase
+internal sealed class SqlDatabase : StateDatabase
 {
     private SqlDatabase(string? database, string storagePath)
         : base(database, Path.Combine(storagePath, "wafer.db"), sharedCache: true)

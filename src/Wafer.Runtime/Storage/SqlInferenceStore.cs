@@ -4,7 +4,7 @@ using Wafer.Storage;
 namespace Wafer.Runtime.Storage;
 
 /// <summary>The inference history in the state database.</summary>
-public sealed class SqlInferenceStore(SqlDatabase database) : IInferenceStore
+internal sealed class SqlInferenceStore(SqlDatabase database) : IInferenceStore
 {
     private const string Columns = "id, time_ms, plugin, function, call_id, model, model_id, input, output, duration_ms, prompt_tokens, completion_tokens, status, error";
 

@@ -5,7 +5,7 @@ using Wafer.Storage;
 namespace Wafer.Runtime.Storage;
 
 /// <summary>Job records in the state database.</summary>
-public sealed class SqlJobStore(SqlDatabase database) : IJobStore
+internal sealed class SqlJobStore(SqlDatabase database) : IJobStore
 {
     private const string Columns = "id, plugin, state, args, env, exit_code, stdout, stderr, stdout_truncated, stderr_truncated, error, started_ms, duration_ms";
 

@@ -7,7 +7,7 @@ namespace Wafer.Runtime.Storage;
 /// Deletes rows past a table's age or count limit, in batches of <see cref="BatchSize"/> rows per statement, so a
 /// sweep never holds the database long: call log writes and job updates go on between the batches.
 /// </summary>
-public sealed class SqlRetention(SqlDatabase database)
+internal sealed class SqlRetention(SqlDatabase database)
 {
     public const int BatchSize = 2000;
 

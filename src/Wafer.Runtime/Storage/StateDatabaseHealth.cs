@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Storage;
 /// <c>/readyz</c>). <see cref="StateDatabaseMonitor"/> sets it; a request that finds the database failing reports it
 /// here, so <c>/readyz</c> says so before the next check.
 /// </summary>
-public sealed class StateDatabaseHealth(SqlDatabase database, TimeProvider time)
+internal sealed class StateDatabaseHealth(SqlDatabase database, TimeProvider time)
 {
     private StateDatabaseStatus _status = new(StateDatabaseStatus.Checking, database.Description, time.GetUtcNow());
 

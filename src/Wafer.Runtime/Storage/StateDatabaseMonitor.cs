@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Storage;
 /// records are history the runtime can serve without; a database that does not answer (PostgreSQL down) leaves the
 /// runtime serving functions while <c>/readyz</c> says so, and is checked again until it answers.
 /// </summary>
-public sealed partial class StateDatabaseMonitor(
+internal sealed partial class StateDatabaseMonitor(
     SqlDatabase database, StateDatabaseHealth health, TimeProvider time, ILogger<StateDatabaseMonitor> logger) : BackgroundService
 {
     /// <summary>How long the check at start may hold up the start (an unreachable server can take its connect timeout).</summary>

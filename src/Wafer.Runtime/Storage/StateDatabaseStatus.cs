@@ -5,7 +5,7 @@ namespace Wafer.Runtime.Storage;
 /// at start ends, then <c>ok</c>, <c>recovered</c> (a damaged SQLite file was moved to <see cref="Quarantined"/> and a new
 /// one started) or <c>unavailable</c> (with the <see cref="Error"/>; checked again until it answers).
 /// </summary>
-public sealed record StateDatabaseStatus(string Status, string Database, DateTimeOffset Since, string? Error = null, string? Quarantined = null)
+internal sealed record StateDatabaseStatus(string Status, string Database, DateTimeOffset Since, string? Error = null, string? Quarantined = null)
 {
     public const string Checking = "checking";
     public const string Ok = "ok";

@@ -11,7 +11,7 @@ namespace Wafer.Runtime.Storage;
 /// lines, inferences and finished job records past their age or count limit, in small batches, so calls never wait
 /// for it. A sweep that fails (the database is down) is logged and tried again at the next interval.
 /// </summary>
-public sealed partial class StateRetention(
+internal sealed partial class StateRetention(
     SqlRetention sql, StateDatabaseHealth health, IOptions<RuntimeOptions> options, TimeProvider time, ILogger<StateRetention> logger)
     : BackgroundService
 {

@@ -8,7 +8,7 @@ using Wafer.Runtime.Invocation;
 namespace Wafer.Runtime.Telemetry;
 
 /// <summary>What a runtime records for <c>GET /metrics</c>: function calls and handler requests, plugins and calls in flight.</summary>
-public sealed class RuntimeMetrics
+internal sealed class RuntimeMetrics
 {
     private readonly Counter _calls;
     private readonly Histogram _durations;

@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Telemetry;
 /// to <see cref="Source"/>, <see cref="ActivitySource.StartActivity(string, ActivityKind, ActivityContext, IEnumerable{KeyValuePair{string, object?}}?, IEnumerable{ActivityLink}?, DateTimeOffset)"/>
 /// returns null, and a call pays one check.
 /// </summary>
-public static class RuntimeTracing
+internal static class RuntimeTracing
 {
     public const string SourceName = "Wafer.Runtime";
 

@@ -18,7 +18,7 @@ namespace Wafer.Runtime.Triggers;
 /// on the fleet's broker when joined, else on the <c>--mqtt</c> broker. Each catalog change applies the current
 /// plugins' triggers. Calls go to this runtime's own HTTP address, so they take the same path as any other call.
 /// </summary>
-public sealed class RuntimeTriggers(PluginCatalog catalog, IOptions<RuntimeOptions> options, IServiceProvider services, TimeProvider time, ILoggerFactory loggers)
+internal sealed class RuntimeTriggers(PluginCatalog catalog, IOptions<RuntimeOptions> options, IServiceProvider services, TimeProvider time, ILoggerFactory loggers)
     : IHostedService, IAsyncDisposable
 {
     private readonly Lock _lock = new();

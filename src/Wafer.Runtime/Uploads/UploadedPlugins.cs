@@ -19,7 +19,7 @@ namespace Wafer.Runtime.Uploads;
 /// changes nothing. A name served by another owner (the folder, the orchestrator) is refused rather than replaced; the
 /// catalog decides that under its lock (<see cref="PluginCatalog.Upsert"/>).
 /// </summary>
-public sealed partial class UploadedPlugins(
+internal sealed partial class UploadedPlugins(
     PluginCatalog catalog, PluginLoader loader, PluginFiles files, IOptions<RuntimeOptions> options, ILogger<UploadedPlugins> logger) : IHostedService
 {
     /// <summary>The source path of an uploaded plugin is <c>upload:NAME</c>.</summary>

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text;
 using Wafer.ControlPlane.Tests.Gateway;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Api;
 

@@ -1,5 +1,6 @@
 using Wafer.ControlPlane.Tests.Support;
 using Wafer.Protocol.Security;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Mqtt;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Mqtt;
 

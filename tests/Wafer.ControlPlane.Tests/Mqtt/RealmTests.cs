@@ -1,4 +1,5 @@
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Mqtt;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.SilverLine;
 

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using MQTTnet;
 using Wafer.ControlPlane.Tests.Support;
 using Wafer.Protocol.Security;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.SilverLine;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Wafer.ControlPlane.Hosting;
 using Wafer.ControlPlane.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Store;
 
@@ -31,7 +32,7 @@ public sealed class StoreCheckTests
     [Fact]
     public async Task UnreachablePostgresStore_RefusesToStart()
     {
-        var port = OrchestratorHost.FreePort();
+        var port = LoopbackPorts.Free();
         var folder = TestDatabases.TempFolder();
 
         await using var app = OrchestratorApp.Build(Options(folder, $"Host=127.0.0.1;Port={port};Username=wafer;Database=fleet;Timeout=3"), minimumLevel: LogLevel.Warning);
@@ -43,7 +44,7 @@ public sealed class StoreCheckTests
     private static OrchestratorOptions Options(string folder, string database) => new()
     {
         Port = 0,
-        BrokerPort = OrchestratorHost.FreePort(),
+        BrokerPort = LoopbackPorts.Free(),
         StoragePath = folder,
         Database = database,
     };

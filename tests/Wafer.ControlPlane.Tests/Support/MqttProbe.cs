@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Support;
 

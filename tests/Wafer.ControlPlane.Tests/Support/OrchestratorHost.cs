@@ -1,11 +1,10 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Wafer.ControlPlane.Hosting;
+using Wafer.Tests.Shared;
 
 namespace Wafer.ControlPlane.Tests.Support;
 
@@ -38,7 +37,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
         var options = new OrchestratorOptions
         {
             Port = 0,
-            BrokerPort = FreePort(),
+            BrokerPort = LoopbackPorts.Free(),
             StoragePath = root,
             Database = Path.Combine(root, "orchestrator.db"),
             ReconcileInterval = TimeSpan.FromMilliseconds(200),
@@ -65,13 +64,6 @@ public sealed class OrchestratorHost : IAsyncDisposable
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"GET {path} answered {(int)response.StatusCode}: {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

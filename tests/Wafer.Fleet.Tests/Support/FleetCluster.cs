@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests.Support;
 
@@ -71,10 +70,10 @@ public sealed class FleetCluster : IAsyncDisposable
 
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(folder);
-        var cluster = new FleetCluster(folder, FreePort(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment, _orchestratorEnvironment = orchestratorEnvironment };
+        var cluster = new FleetCluster(folder, LoopbackPorts.Free(), token, brokerUrl, runtimeIds) { _runtimeEnvironment = runtimeEnvironment, _orchestratorEnvironment = orchestratorEnvironment };
         if (inProcessBroker)
         {
-            cluster.BrokerPort = FreePort();
+            cluster.BrokerPort = LoopbackPorts.Free();
             cluster._brokerUrl = $"mqtt://127.0.0.1:{cluster.BrokerPort}";
         }
 
@@ -107,7 +106,7 @@ public sealed class FleetCluster : IAsyncDisposable
             "--port", Port.ToString(CultureInfo.InvariantCulture),
             .. TokenArguments(),
         ]);
-        await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this);
+        await Eventually.TrueAsync(async () => (await Api.GetAsync("/readyz")).IsSuccessStatusCode, "the orchestrator is ready", TimeSpan.FromSeconds(60), this.Logs);
     }
 
     /// <param name="withToken">False starts it without the fleet's token (to see it refused).</param>
@@ -135,7 +134,7 @@ public sealed class FleetCluster : IAsyncDisposable
     /// <summary>Starts <c>wafer gateway</c> against this fleet's orchestrator and waits until it has routes.</summary>
     public async Task<(WaferProcess Process, HttpClient Client)> StartGatewayAsync()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var process = WaferProcess.Start("gateway", ["gateway", "--orchestrator", Api.BaseAddress!.ToString(), "--port", port.ToString(CultureInfo.InvariantCulture), .. TokenArguments()]);
         _gateways.Add(process);
         var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
@@ -149,7 +148,7 @@ public sealed class FleetCluster : IAsyncDisposable
             {
                 return false;
             }
-        }, "the gateway has routes", TimeSpan.FromSeconds(60), this);
+        }, "the gateway has routes", TimeSpan.FromSeconds(60), this.Logs);
         return (process, client);
     }
 
@@ -168,7 +167,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public async Task WaitForRuntimesAsync(int alive, TimeSpan within) =>
         await Eventually.TrueAsync(async () =>
             (await GetJsonAsync("/api/runtimes?alive=true")).GetProperty("runtimes").EnumerateArray().Count(r => r.GetProperty("state").GetString() == "online") == alive,
-            $"{alive} runtime(s) are online", within, this);
+            $"{alive} runtime(s) are online", within, this.Logs);
 
     /// <summary>
     /// Deploys the hello test guest under <paramref name="name"/> with POST /api/deployments (multipart); a
@@ -230,7 +229,7 @@ public sealed class FleetCluster : IAsyncDisposable
             var deployment = await GetJsonAsync($"/api/deployments/{name}");
             running = [.. deployment.GetProperty("modules").EnumerateArray().Where(m => m.GetProperty("alive").GetBoolean())];
             return deployment.GetProperty("status").GetProperty("state").GetString() == "running" && running.Count == replicas && (also?.Invoke(running) ?? true);
-        }, $"{replicas} replica(s) of {name} run", within, this);
+        }, $"{replicas} replica(s) of {name} run", within, this.Logs);
         return running;
     }
 
@@ -258,13 +257,6 @@ public sealed class FleetCluster : IAsyncDisposable
         }
 
         return builder.ToString();
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests.Support;
 
@@ -52,9 +52,9 @@ public sealed partial class LoneRuntime : IAsyncDisposable
             }
         }
 
-        var h2cPort = FreePort();
+        var h2cPort = LoopbackPorts.Free();
         var process = WaferProcess.Start("runtime", [
-            "runtime", "--join", $"mqtt://127.0.0.1:{FreePort()}", "--name", "lone", "--port", "0",
+            "runtime", "--join", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}", "--name", "lone", "--port", "0",
             "--h2cPort", h2cPort.ToString(CultureInfo.InvariantCulture), "--plugins", plugins, "--storagePath", Path.Combine(folder, "storage"),
             "--token", Token, .. flags,
         ]);
@@ -108,13 +108,6 @@ public sealed partial class LoneRuntime : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex(@"serving on (?<url>http://127\.0\.0\.1:\d+), joining")]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests.Support;
 
@@ -34,7 +35,7 @@ public sealed class Mosquitto : IAsyncDisposable
     {
         var folder = Path.Combine(Path.GetTempPath(), "wafer-fleet-tests", "mosquitto-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(folder);
-        var broker = new Mosquitto(folder, FleetCluster.FreePort());
+        var broker = new Mosquitto(folder, LoopbackPorts.Free());
         var passwords = Path.Combine(folder, "passwords");
         await File.WriteAllLinesAsync(passwords, users.Select(u => $"{u.Key}:{u.Value}"));
         await RunAsync("mosquitto_passwd", "-U", passwords); // hashes the plain-text file in place

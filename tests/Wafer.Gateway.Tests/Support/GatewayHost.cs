@@ -109,17 +109,6 @@ public sealed class GatewayHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits (with a deadline) until <paramref name="condition"/> holds.</summary>
-    public static async Task WaitForAsync(Func<bool> condition, string what, TimeSpan? within = null)
-    {
-        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(20));
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting until {what}");
-            await Task.Delay(10);
-        }
-    }
-
     /// <summary>Publishes routes with one function deployment per entry: its name, functions and replica URLs.</summary>
     public void Publish(long version, params (string Name, string[] Functions, string[] Urls)[] deployments) =>
         Routes.Publish(new RouteDocument(version, [.. deployments.Select(d => Deployment(d.Name, d.Functions, d.Urls))]));

@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -6,6 +5,7 @@ using Wafer.Protocol.Metadata;
 using Wafer.Protocol.Routes;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Gateway.Tests.Support;
 
@@ -59,7 +59,7 @@ public sealed class RealRuntime : IAsyncDisposable
             NoReload = true,
             MaxRequestBytes = maxRequestBytes,
             Database = Path.Combine(root, "wafer.db"),
-            Agent = new AgentOptions { Join = "mqtt://127.0.0.1:" + RefusedPort(), Name = name, H2cPort = 0, KeepaliveInterval = TimeSpan.FromMinutes(1) },
+            Agent = new AgentOptions { Join = "mqtt://127.0.0.1:" + LoopbackPorts.Free(), Name = name, H2cPort = 0, KeepaliveInterval = TimeSpan.FromMinutes(1) },
         };
         var app = RuntimeApp.Build(options, "http://127.0.0.1:0", minimumLevel: LogLevel.None);
         await app.StartAsync();
@@ -93,13 +93,6 @@ public sealed class RealRuntime : IAsyncDisposable
             : throw new InvalidOperationException("WAFER_TEST_GUESTS is not set: export it to the folder of the built test guests (tests/guests/out)");
         var path = Path.Combine(folder, file);
         return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing: build the test guests (node tests/guests/build-as.mjs {folder})");
-    }
-
-    private static int RefusedPort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async ValueTask DisposeAsync()

@@ -3,6 +3,7 @@ using Wafer.Protocol.V1;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -99,12 +100,12 @@ public sealed class AgentHarness : IAsyncDisposable
     public async Task<FakeOrchestrator.Received> AnswerAsync(string requestId)
     {
         FakeOrchestrator.Received? answer = null;
-        await RuntimeServer.WaitUntilAsync(() => (answer = Orchestrator.All.FirstOrDefault(r => r.Message?.Body switch
+        await Eventually.TrueAsync(() => (answer = Orchestrator.All.FirstOrDefault(r => r.Message?.Body switch
         {
             ModuleRunningBody b => b.RequestId == requestId,
             ModuleFailedBody b => b.RequestId == requestId,
             _ => false,
-        })) is not null, FakeOrchestrator.Deadline, $"the answer to {requestId}");
+        })) is not null, $"the answer to {requestId}", FakeOrchestrator.Deadline);
         return answer!;
     }
 

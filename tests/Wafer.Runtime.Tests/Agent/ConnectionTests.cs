@@ -1,6 +1,6 @@
 using System.Net;
 using Wafer.Protocol.V1;
-using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -14,7 +14,7 @@ public sealed class ConnectionTests
         var hash = await fleet.RunAsync("m-1");
 
         await fleet.Broker.StopAsync();
-        await RuntimeServer.WaitUntilAsync(() => !fleet.Agent.IsConnected, FakeOrchestrator.Deadline, "the agent to notice the broker is gone");
+        await Eventually.TrueAsync(() => !fleet.Agent.IsConnected, "the agent to notice the broker is gone", FakeOrchestrator.Deadline);
         Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
         await Task.Delay(TimeSpan.FromMilliseconds(800)); // a few failed attempts, so the backoff has grown
         Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
@@ -60,7 +60,7 @@ public sealed class ConnectionTests
         var before = fleet.Broker.ConnectAttempts.Count;
 
         await fleet.Broker.CutConnectionAsync(fleet.ClientId);
-        await RuntimeServer.WaitUntilAsync(() => fleet.Broker.ConnectAttempts.Count >= before + 4, FakeOrchestrator.Deadline, "four refused attempts");
+        await Eventually.TrueAsync(() => fleet.Broker.ConnectAttempts.Count >= before + 4, "four refused attempts", FakeOrchestrator.Deadline);
 
         var attempts = fleet.Broker.ConnectAttempts.Skip(before).Take(4).ToList();
         var gaps = attempts.Zip(attempts.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
@@ -69,7 +69,7 @@ public sealed class ConnectionTests
         Assert.True(gaps[2] > gaps[0] + 150, $"the gaps between attempts grow: {string.Join(", ", gaps.Select(g => g.ToString("0")))} ms");
 
         fleet.Broker.RefuseConnections = false;
-        await RuntimeServer.WaitUntilAsync(() => fleet.Agent.IsConnected, FakeOrchestrator.Deadline, "the agent to reconnect");
+        await Eventually.TrueAsync(() => fleet.Agent.IsConnected, "the agent to reconnect", FakeOrchestrator.Deadline);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class ConnectionTests
 
         await fleet.Broker.CutConnectionAsync(fleet.ClientId);
 
-        await RuntimeServer.WaitUntilAsync(() => fleet.Broker.ConnectAttempts.Count >= before + 2, FakeOrchestrator.Deadline, "two refused attempts");
+        await Eventually.TrueAsync(() => fleet.Broker.ConnectAttempts.Count >= before + 2, "two refused attempts", FakeOrchestrator.Deadline);
         Assert.False(fleet.Agent.IsConnected);
         Assert.Equal(HttpStatusCode.OK, (await fleet.Runtime.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
     }

@@ -3,7 +3,7 @@ using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
 using Wafer.Protocol.V1;
-using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -107,9 +107,9 @@ public sealed class FakeOrchestrator : IAsyncDisposable
     public async Task<Received> WaitForAsync(string runtimeId, string type, Func<Received, bool>? match = null, TimeSpan? timeout = null)
     {
         Received? found = null;
-        await RuntimeServer.WaitUntilAsync(
-            () => (found = All.FirstOrDefault(r => r.Type == type && r.Topic.Contains(runtimeId, StringComparison.Ordinal) && (match?.Invoke(r) ?? true))) is not null,
-            timeout ?? Deadline, $"a {type} message from runtime {runtimeId}");
+        await Eventually.TrueAsync(
+            () => (found = All.FirstOrDefault(r => r.Type == type && r.Topic.Contains(runtimeId, StringComparison.Ordinal) && (match?.Invoke(r) ?? true))) is not null, $"a {type} message from runtime {runtimeId}",
+            timeout ?? Deadline);
         return found!;
     }
 

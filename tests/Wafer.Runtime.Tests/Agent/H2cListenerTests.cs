@@ -1,6 +1,6 @@
 using System.Net;
-using System.Net.Sockets;
 using Wafer.Protocol.V1;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -13,13 +13,6 @@ public sealed class H2cListenerTests
 {
     private static async Task<AnnounceBody> AnnounceOf(AgentHarness fleet) =>
         (await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Announce)).Body<AnnounceBody>();
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     [Fact]
     public async Task Join_AnnouncesAnH2cUrl_ThatServesFunctionsOverHttp2()
@@ -53,7 +46,7 @@ public sealed class H2cListenerTests
 
         Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, announce.H2cUrl, CancellationToken.None)); // HTTP/1.1, HTTP/2 and the call protocol
         Assert.NotNull(await fetcher.WarmUpAsync(announce.Url, null, CancellationToken.None));
-        Assert.Null(await fetcher.WarmUpAsync(announce.Url, $"http://127.0.0.1:{FreePort()}", CancellationToken.None)); // the HTTP/2 call is made
+        Assert.Null(await fetcher.WarmUpAsync(announce.Url, $"http://127.0.0.1:{LoopbackPorts.Free()}", CancellationToken.None)); // the HTTP/2 call is made
     }
 
     [Fact]
@@ -67,7 +60,7 @@ public sealed class H2cListenerTests
     [Fact]
     public async Task AdvertisedUrl_H2cOnlyOnAnExplicitPort_OnTheAdvertisedHost()
     {
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         await using (var free = await AgentHarness.StartAsync(o => o.Agent.AdvertisedUrl = "https://edge-1.example:8443"))
         {
             Assert.Null((await AnnounceOf(free)).H2cUrl);

@@ -2,6 +2,7 @@ using System.Net;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -80,8 +81,8 @@ public sealed class JoinTests
         await fleet.Orchestrator.PublishStatusAsync(OrchestratorStatusBody.Offline);
         await fleet.Orchestrator.PublishStatusAsync(OrchestratorStatusBody.Online);
 
-        await RuntimeServer.WaitUntilAsync(() => fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce) == 2,
-            FakeOrchestrator.Deadline, "a second announce");
+        await Eventually.TrueAsync(() => fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce) == 2, "a second announce",
+            FakeOrchestrator.Deadline);
     }
 
     [Fact]
@@ -147,7 +148,7 @@ public sealed class JoinTests
         await fleet.Orchestrator.SendAsync(fleet.RuntimeId, MessageTypes.Shutdown, new ShutdownBody("drained"));
 
         await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Status, r => r.Body<StatusBody>().State == StatusBody.Offline);
-        await RuntimeServer.WaitUntilAsync(() => fleet.Lifetime.ApplicationStopping.IsCancellationRequested, FakeOrchestrator.Deadline, "the host to stop");
+        await Eventually.TrueAsync(() => fleet.Lifetime.ApplicationStopping.IsCancellationRequested, "the host to stop", FakeOrchestrator.Deadline);
         Assert.Equal(StatusBody.Offline, ((StatusBody)(await fleet.Broker.RetainedAsync(Topics.Default.Status(fleet.RuntimeId)))!.Body).State);
         Assert.False(fleet.Agent.IsConnected);
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using Wafer.Protocol.V1;
-using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -222,11 +222,11 @@ public sealed class ModuleCommandTests
         await fleet.Orchestrator.PublishAsync(Topics.Default.OrchestratorStatus, """{"v":1,"type":"drain","id":"r-topic","sentAt":"2026-11-23T10:00:00Z","body":{}}"""u8.ToArray(), retain: false);
 
         var errors = new List<ErrorBody>();
-        await RuntimeServer.WaitUntilAsync(() =>
+        await Eventually.TrueAsync(() =>
         {
             errors = fleet.Orchestrator.All.Where(r => r.Type == MessageTypes.Error).Select(r => r.Body<ErrorBody>()).ToList();
             return errors.Count == 4;
-        }, FakeOrchestrator.Deadline, "four error events");
+        }, "four error events", FakeOrchestrator.Deadline);
         Assert.Contains(errors, e => e.RequestId is null && e.Topic == commands && e.Reason.StartsWith("message is not a valid envelope", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.RequestId == "r-v2" && e.Reason == "unsupported protocol version 2; this peer speaks version 1");
         Assert.Contains(errors, e => e.RequestId == "r-null" && e.Reason.StartsWith("delete_module: invalid body", StringComparison.Ordinal));

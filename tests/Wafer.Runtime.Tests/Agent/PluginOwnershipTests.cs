@@ -2,6 +2,7 @@ using Wafer.Protocol.V1;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -28,8 +29,8 @@ public sealed class PluginOwnershipTests
         Assert.Equal("plugin 'shared' is already served here as module m-1 placed by the orchestrator; a plugin in the plugins folder cannot replace it", status.Error);
 
         await fleet.Orchestrator.AnswerToAsync(fleet.RuntimeId, await fleet.Orchestrator.SendAsync(fleet.RuntimeId, MessageTypes.DeleteModule, new DeleteModuleBody("m-1")), MessageTypes.ModuleDeleted);
-        await RuntimeServer.WaitUntilAsync(() => fleet.Runtime.Catalog.Current.PluginsByName.TryGetValue("shared", out var p) && p.Owner == PluginOwner.Folder,
-            TimeSpan.FromSeconds(30), "the folder plugin to be served once the module is gone");
+        await Eventually.TrueAsync(() => fleet.Runtime.Catalog.Current.PluginsByName.TryGetValue("shared", out var p) && p.Owner == PluginOwner.Folder, "the folder plugin to be served once the module is gone",
+            TimeSpan.FromSeconds(30));
         Assert.True(fleet.Runtime.Catalog.Current.ByName.ContainsKey("next"));
     }
 

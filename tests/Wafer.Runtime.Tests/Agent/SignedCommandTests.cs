@@ -1,5 +1,6 @@
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Agent;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -137,8 +138,8 @@ public sealed class SignedCommandTests
         Assert.Equal(announces, fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce));
 
         await fleet.Orchestrator.PublishStatusAsync("online");
-        await Wafer.Runtime.Tests.Support.RuntimeServer.WaitUntilAsync(
-            () => fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce) > announces, FakeOrchestrator.Deadline, "an announce after the signed status");
+        await Eventually.TrueAsync(
+            () => fleet.Orchestrator.All.Count(r => r.Type == MessageTypes.Announce) > announces, "an announce after the signed status", FakeOrchestrator.Deadline);
     }
 
     [Fact]

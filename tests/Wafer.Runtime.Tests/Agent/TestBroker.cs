@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Net;
-using System.Net.Sockets;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Wafer.Protocol.V1;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -45,7 +45,7 @@ public sealed class TestBroker : IAsyncDisposable
 
     public static async Task<TestBroker> StartAsync()
     {
-        var broker = new TestBroker(FreePort());
+        var broker = new TestBroker(LoopbackPorts.Free());
         await broker.StartAgainAsync();
         return broker;
     }
@@ -113,10 +113,4 @@ public sealed class TestBroker : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await StopAsync();
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet.Server;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Agent;
 
@@ -25,7 +25,7 @@ public sealed class TlsBrokerTests : IDisposable
         using var certificate = CreateServerCertificate(ca);
         var caFile = Path.Combine(_folder, "ca.pem");
         File.WriteAllText(caFile, ca.ExportCertificatePem());
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var factory = new MqttServerFactory();
         using var broker = factory.CreateMqttServer(factory.CreateServerOptionsBuilder()
             .WithoutDefaultEndpoint()
@@ -46,7 +46,7 @@ public sealed class TlsBrokerTests : IDisposable
         }, Path.Combine(_folder, "trusted"));
 
         var trustedAgent = trusted.Services.GetRequiredService<RuntimeAgent>();
-        await RuntimeServer.WaitUntilAsync(() => trustedAgent.IsConnected, FakeOrchestrator.Deadline, "the agent with the CA joins the TLS broker");
+        await Eventually.TrueAsync(() => trustedAgent.IsConnected, "the agent with the CA joins the TLS broker", FakeOrchestrator.Deadline);
         Assert.False(untrusted.Services.GetRequiredService<RuntimeAgent>().IsConnected);
         // the untrusted agent's refused handshakes may be listed for a moment while they fail
         var deadline = DateTime.UtcNow + FakeOrchestrator.Deadline;
@@ -98,13 +98,6 @@ public sealed class TlsBrokerTests : IDisposable
         // within the CA's own validity: taken from the clock again, its end could fall a second after the CA's
         using var signed = request.Create(ca, ca.NotBefore.AddMinutes(1), ca.NotAfter.AddHours(-1), RandomNumberGenerator.GetBytes(8));
         return signed.CopyWithPrivateKey(key);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Capabilities;
 
@@ -181,7 +182,7 @@ public sealed class AssemblyScriptCapabilityTests : IAsyncLifetime
         using var sent = JsonDocument.Parse(_harness.Upstream.Last("/v1/chat/completions").Body);
         Assert.Equal("test-chat", sent.RootElement.GetProperty("model").GetString());
         Assert.Equal("system", sent.RootElement.GetProperty("messages")[0].GetProperty("role").GetString());
-        await RuntimeServer.WaitUntilAsync(() => _harness.Inferences.Records.Any(i => i.Model == "chat"), TimeSpan.FromSeconds(10), "the inference record");
+        await Eventually.TrueAsync(() => _harness.Inferences.Records.Any(i => i.Model == "chat"), "the inference record", TimeSpan.FromSeconds(10));
 
         var withOptions = await CallAsync("chatWithOptions", new { model = "chat", question = "q" });
         Assert.Equal("echo(1): q", withOptions.GetString());

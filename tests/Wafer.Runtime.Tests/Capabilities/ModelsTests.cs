@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Wafer.Runtime.Tests.Capabilities.Support;
-using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Capabilities;
 
@@ -75,8 +75,8 @@ public sealed class ModelsTests : IAsyncLifetime
 
     private async Task<IReadOnlyList<Wafer.Runtime.Storage.InferenceRecord>> RecordsForAsync(string model, int count)
     {
-        await RuntimeServer.WaitUntilAsync(() => _harness.Inferences.Records.Count(r => r.Model == model) >= count, TimeSpan.FromSeconds(10),
-            $"{count} inference records for {model}");
+        await Eventually.TrueAsync(() => _harness.Inferences.Records.Count(r => r.Model == model) >= count,
+            $"{count} inference records for {model}", TimeSpan.FromSeconds(10));
         return _harness.Inferences.Records.Where(r => r.Model == model).ToArray();
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Catalog;
 
@@ -16,7 +17,7 @@ public sealed class HotReloadTests
         Assert.Equal(HttpStatusCode.NotFound, (await server.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
 
         RuntimeServer.CopyGuest("echo", server.PluginsPath);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), Deadline, "echo to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), "echo to load", Deadline);
         var (response, body) = await server.PostJsonAsync("/functions/hello", "");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hello", body.GetProperty("result").GetString());
@@ -29,7 +30,7 @@ public sealed class HotReloadTests
         Assert.Equal(HttpStatusCode.OK, (await server.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
 
         File.Delete(Path.Combine(server.PluginsPath, "echo.wasm"));
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.Plugins.Count == 0, Deadline, "echo to unload");
+        await Eventually.TrueAsync(() => server.Catalog.Current.Plugins.Count == 0, "echo to unload", Deadline);
         Assert.Equal(HttpStatusCode.NotFound, (await server.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
     }
 
@@ -56,8 +57,8 @@ public sealed class HotReloadTests
         }
 
         var reloader = server.Services.GetRequiredService<PluginReloader>();
-        await RuntimeServer.WaitUntilAsync(
-            () => reloader.Status.Any(s => s.State == PluginSourceStatus.Refused), Deadline, "the broken version to be refused");
+        await Eventually.TrueAsync(
+            () => reloader.Status.Any(s => s.State == PluginSourceStatus.Refused), "the broken version to be refused", Deadline);
 
         var status = reloader.Status.Single(s => s.SourcePath.EndsWith("echo.wasm", StringComparison.Ordinal));
         Assert.Contains(reason, status.Error);
@@ -75,10 +76,10 @@ public sealed class HotReloadTests
     {
         await using var server = await RuntimeServer.StartAsync([]);
         RuntimeServer.CopyGuest("echo", server.PluginsPath, "swap");
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), Deadline, "first version");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), "first version", Deadline);
 
         RuntimeServer.CopyGuest("counter", server.PluginsPath, "swap");
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("next"), Deadline, "second version");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("next"), "second version", Deadline);
         Assert.False(server.Catalog.Current.ByName.ContainsKey("hello"));
         var (response, body) = await server.PostJsonAsync("/functions/next", "");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -91,13 +92,13 @@ public sealed class HotReloadTests
         await using var server = await RuntimeServer.StartAsync([]);
         RuntimeServer.CopyGuest("loop", server.PluginsPath, "slow");
         File.WriteAllText(Path.Combine(server.PluginsPath, "slow.wafer.json"), """{"name":"slow","limits":{"timeoutMs":1500}}""");
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("spin"), Deadline, "loop to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("spin"), "loop to load", Deadline);
 
         var inFlight = server.PostJsonAsync("/functions/spin", "");
         var calls = server.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>();
-        await RuntimeServer.WaitUntilAsync(() => calls.InFlight == 1, Deadline, "the call to start on the first version");
+        await Eventually.TrueAsync(() => calls.InFlight == 1, "the call to start on the first version", Deadline);
         RuntimeServer.CopyGuest("echo", server.PluginsPath, "slow");
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), Deadline, "replacement");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), "replacement", Deadline);
 
         // The old version was retired mid-call; the call still ends on it, with its own timeout, not a crash.
         var (response, body) = await inFlight;

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Catalog;
 
@@ -19,7 +20,7 @@ public sealed class PluginsFolderShapeTests
         File.WriteAllText(Path.Combine(server.PluginsPath, "wafer.json"), """{"name":"myplugin"}""");
         File.Copy(TestGuests.Wasm("echo"), Path.Combine(server.PluginsPath, "build", "myplugin.wasm"));
 
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("myplugin"), TimeSpan.FromSeconds(10), "the project to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("myplugin"), "the project to load", TimeSpan.FromSeconds(10));
         Assert.Equal(HttpStatusCode.OK, (await server.PostJsonAsync("/functions/myplugin/hello", "{}")).Response.StatusCode);
     }
 

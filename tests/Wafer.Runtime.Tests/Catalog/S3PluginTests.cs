@@ -6,6 +6,7 @@ using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Storage.S3;
 using Wafer.Tests.S3;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Catalog;
 
@@ -60,13 +61,13 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
         Assert.True(server.Catalog.Current.ByName.ContainsKey("hello"));
 
         await s3.Server.PutFileAsync(bucket, "plugins/swap.wasm", TestGuests.Wasm("counter"));
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("next"), Deadline, "the changed object to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("next"), "the changed object to load", Deadline);
         Assert.False(server.Catalog.Current.ByName.ContainsKey("hello"));
         var good = server.Catalog.Current.PluginsByName["swap"].Hash;
 
         await s3.Server.PutAsync(bucket, "plugins/swap.wasm", "this is not wasm"u8.ToArray());
         var reloader = server.Services.GetRequiredService<PluginReloader>();
-        await RuntimeServer.WaitUntilAsync(() => reloader.Status.Any(s => s.State == PluginSourceStatus.Refused), Deadline, "the broken version to be refused");
+        await Eventually.TrueAsync(() => reloader.Status.Any(s => s.State == PluginSourceStatus.Refused), "the broken version to be refused", Deadline);
         Assert.Contains("not a WebAssembly module", reloader.Status.Single().Error);
         Assert.Equal(good, server.Catalog.Current.PluginsByName["swap"].Hash);
         var (response, body) = await server.PostJsonAsync("/functions/next", "{}");
@@ -85,9 +86,9 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
 
         var inFlight = server.PostJsonAsync("/functions/spin", "{}");
         var calls = server.Services.GetRequiredService<Wafer.Runtime.Invocation.CallCounters>();
-        await RuntimeServer.WaitUntilAsync(() => calls.InFlight == 1, Deadline, "the call to start on the first version");
+        await Eventually.TrueAsync(() => calls.InFlight == 1, "the call to start on the first version", Deadline);
         await s3.Server.PutFileAsync(bucket, "slow.wasm", TestGuests.Wasm("echo"));
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), Deadline, "the replacement");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), "the replacement", Deadline);
 
         var (response, body) = await inFlight;
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode); // ended by its own version's time limit
@@ -108,7 +109,7 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
         Assert.Null(secrets.Get("WAFER_NESTED_SECRET")); // only the folder's own .env, as Hypermode and Modus read it
 
         await s3.Server.DeleteAsync(bucket, "apps/.env");
-        await RuntimeServer.WaitUntilAsync(() => secrets.Get("WAFER_BUCKET_SECRET") is null, Deadline, "the deleted .env to stop giving its secret");
+        await Eventually.TrueAsync(() => secrets.Get("WAFER_BUCKET_SECRET") is null, "the deleted .env to stop giving its secret", Deadline);
     }
 
     [Fact]
@@ -121,7 +122,7 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
         Assert.Equal(2, server.Catalog.Current.Plugins.Count);
 
         await s3.Server.DeleteAsync(bucket, "echo.wasm");
-        await RuntimeServer.WaitUntilAsync(() => !server.Catalog.Current.PluginsByName.ContainsKey("echo"), Deadline, "echo to unload");
+        await Eventually.TrueAsync(() => !server.Catalog.Current.PluginsByName.ContainsKey("echo"), "echo to unload", Deadline);
         Assert.Equal(HttpStatusCode.NotFound, (await server.PostJsonAsync("/functions/hello", "{}")).Response.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.PostJsonAsync("/functions/next", "{}")).Response.StatusCode);
         Assert.False(File.Exists(Path.Combine(server.PluginsPath, "echo.wasm")));
@@ -139,9 +140,9 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
         await s3.Server.StopAsync();
         try
         {
-            await RuntimeServer.WaitUntilAsync(() => mirror.Unreachable, Deadline, "the outage to be noticed");
+            await Eventually.TrueAsync(() => mirror.Unreachable, "the outage to be noticed", Deadline);
             var polls = mirror.Polls;
-            await RuntimeServer.WaitUntilAsync(() => mirror.Polls >= polls + 3, Deadline, "three more polls during the outage");
+            await Eventually.TrueAsync(() => mirror.Polls >= polls + 3, "three more polls during the outage", Deadline);
 
             Assert.Single(log.Lines, l => l.Contains("[S3Unreachable]", StringComparison.Ordinal));
             Assert.Contains(log.Lines, l => l.Contains("[S3Unreachable]", StringComparison.Ordinal) && l.Contains($"s3://{bucket}/", StringComparison.Ordinal));
@@ -155,7 +156,7 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
         }
 
         await s3.Server.PutFileAsync(bucket, "counter.wasm", TestGuests.Wasm("counter"));
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("next"), Deadline, "a plugin added after the outage");
+        await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("next"), "a plugin added after the outage", Deadline);
         Assert.False(mirror.Unreachable);
         Assert.Single(log.Lines, l => l.Contains("[S3Reachable]", StringComparison.Ordinal));
         Assert.Single(log.Lines, l => l.Contains("[S3Unreachable]", StringComparison.Ordinal));
@@ -182,7 +183,7 @@ public sealed class S3PluginTests(LocalS3 s3) : IClassFixture<LocalS3>
 
         await using (server)
         {
-            await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), Deadline, "echo once S3 is back");
+            await Eventually.TrueAsync(() => server.Catalog.Current.ByName.ContainsKey("hello"), "echo once S3 is back", Deadline);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.GraphQL;
 
@@ -66,7 +67,7 @@ public sealed class GraphQLConcurrencyTests
             || first.Contains("not called: the request's deadline (0.3 s) had passed", StringComparison.Ordinal), first);
         Assert.All(errors.Skip(1), e => Assert.Contains("not called: the request's deadline (0.3 s) had passed", e.GetProperty("message").GetString()));
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"took {clock.Elapsed}: the response waited for the 10 s call");
-        await WaitUntilAsync(() => host.Counters.InFlight == 0, TimeSpan.FromSeconds(60));
+        await Eventually.TrueAsync(() => host.Counters.InFlight == 0, "no field call is still in flight", TimeSpan.FromSeconds(60));
         Assert.True(host.Counters.Completed <= 1, $"{host.Counters.Completed} fields called their function; only the first may");
     }
 
@@ -81,15 +82,5 @@ public sealed class GraphQLConcurrencyTests
         }
 
         return (await request, most);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(deadline.Elapsed < timeout, "condition not met in time");
-            await Task.Delay(25);
-        }
     }
 }

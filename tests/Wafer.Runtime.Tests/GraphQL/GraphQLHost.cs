@@ -25,7 +25,7 @@ namespace Wafer.Runtime.Tests.GraphQL;
 /// Just the GraphQL endpoints on 127.0.0.1 over a catalog the test fills with test guests directly, without
 /// the plugins folder and reloader.
 /// </summary>
-public sealed class GraphQLHost : IAsyncDisposable
+internal sealed class GraphQLHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly WasmHost _wasm;

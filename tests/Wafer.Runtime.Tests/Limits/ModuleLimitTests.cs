@@ -3,6 +3,7 @@ using System.Net;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Tests.Support;
 using Wafer.Wasm;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Limits;
 
@@ -45,7 +46,7 @@ public sealed class ModuleLimitTests : IAsyncLifetime
         File.WriteAllBytes(Path.Combine(_server.PluginsPath, "big.wasm"), wasm);
 
         string? error = null;
-        await RuntimeServer.WaitUntilAsync(() => (error = RefusalOf("big")) is not null, TimeSpan.FromSeconds(30), "the refusal of big");
+        await Eventually.TrueAsync(() => (error = RefusalOf("big")) is not null, "the refusal of big", TimeSpan.FromSeconds(30));
         Assert.Contains(expected, error, StringComparison.Ordinal);
         Assert.DoesNotContain(_server.Catalog.Current.Plugins, p => p.Name == "big");
         var (response, _) = await _server.PostJsonAsync("/functions/big/f0", "{}");
@@ -57,7 +58,7 @@ public sealed class ModuleLimitTests : IAsyncLifetime
     {
         File.WriteAllBytes(Path.Combine(_server.PluginsPath, "fits.wasm"), GeneratedModule.Build(198, 50, 10, 17));
 
-        await RuntimeServer.WaitUntilAsync(() => _server.Catalog.Current.Plugins.Any(p => p.Name == "fits"), TimeSpan.FromSeconds(60), "fits to load");
+        await Eventually.TrueAsync(() => _server.Catalog.Current.Plugins.Any(p => p.Name == "fits"), "fits to load", TimeSpan.FromSeconds(60));
         var (response, body) = await _server.PostJsonAsync("/functions/fits/f49", "{}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(JsonValueKind.Null, body.GetProperty("result").ValueKind);

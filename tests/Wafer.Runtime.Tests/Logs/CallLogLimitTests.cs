@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Hosting;
 using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Logs;
 
@@ -167,7 +168,7 @@ public sealed class CallLogLimitTests
                     o.Rules.Insert(0, new LoggerFilterRule(typeof(CapturingLoggerProvider).FullName, null, LogLevel.Trace, null)));
             }
         });
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey(Guest), TimeSpan.FromSeconds(30), $"{Guest} to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey(Guest), $"{Guest} to load", TimeSpan.FromSeconds(30));
         return server;
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Logs;
 
@@ -47,7 +48,7 @@ public sealed class FailedCallLogTests
     {
         await using var server = await StartAsync("log", manifest: null, await TestDatabases.CreateAsync(dialect));
         RuntimeServer.CopyGuest("abort", server.PluginsPath);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("abort"), TimeSpan.FromSeconds(30), "abort to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("abort"), "abort to load", TimeSpan.FromSeconds(30));
 
         var (logged, _) = await server.PostJsonAsync("/functions/log/chatty", "{}");
         var (failed, _) = await server.PostJsonAsync("/functions/abort/fail", "{}");
@@ -103,7 +104,7 @@ public sealed class FailedCallLogTests
         }
 
         RuntimeServer.CopyGuest(guest, server.PluginsPath);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey(guest), TimeSpan.FromSeconds(30), $"{guest} to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey(guest), $"{guest} to load", TimeSpan.FromSeconds(30));
         return server;
     }
 

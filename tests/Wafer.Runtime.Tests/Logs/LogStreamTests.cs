@@ -2,6 +2,7 @@ using System.Net;
 using Wafer.Runtime.Logs;
 using Wafer.Runtime.Storage;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Logs;
 
@@ -15,7 +16,7 @@ public sealed class LogStreamTests
     public async Task Stream_SendsTheMatchingLinesOfACallMadeWhileReading()
     {
         await using var server = await RuntimeServer.StartAsync(["hello"]);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("hello"), TimeSpan.FromSeconds(30), "hello to load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("hello"), "hello to load", TimeSpan.FromSeconds(30));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 
         using var response = await server.Client.GetAsync("/api/logs/stream?function=hello/logAll", HttpCompletionOption.ResponseHeadersRead, timeout.Token);

@@ -7,6 +7,7 @@ using Npgsql;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Modus;
 
@@ -134,8 +135,8 @@ public sealed class ModusConnectionsTests : IAsyncLifetime
         Assert.Equal(0.7, input.GetProperty("temperature").GetDouble());
         Assert.Equal("""{"id":"1","name":"Boots","price":20.5,"description":"Warm."}""",
             (await Result("/functions/textgen/generateProduct", """{"category":"shoes"}""")).GetRawText());
-        await RuntimeServer.WaitUntilAsync(() => _harness.Inferences.Records.Any(r => r.Plugin == "textgen" && r.PromptTokens == 7),
-            TimeSpan.FromSeconds(10), "the chat inference in the history");
+        await Eventually.TrueAsync(() => _harness.Inferences.Records.Any(r => r.Plugin == "textgen" && r.PromptTokens == 7), "the chat inference in the history",
+            TimeSpan.FromSeconds(10));
         var chat = _harness.Inferences.Records.First(r => r.Plugin == "textgen");
         Assert.Equal(("text-generator", "gpt-4o-mini", "generateText", "ok"), (chat.Model, chat.ModelId, chat.Function, chat.Status));
     }
@@ -147,7 +148,7 @@ public sealed class ModusConnectionsTests : IAsyncLifetime
         Assert.Equal("sk-ant-secret", _upstream.Last("/anthropic/v1/messages").Headers["x-api-key"]);
         var input = JsonDocument.Parse(_upstream.Last("/anthropic/v1/messages").Body).RootElement;
         Assert.Equal("claude-3-5-sonnet", input.GetProperty("model").GetString());
-        await RuntimeServer.WaitUntilAsync(() => _harness.Inferences.Records.Any(r => r.Plugin == "anthropic"), TimeSpan.FromSeconds(10), "the inference");
+        await Eventually.TrueAsync(() => _harness.Inferences.Records.Any(r => r.Plugin == "anthropic"), "the inference", TimeSpan.FromSeconds(10));
         Assert.DoesNotContain(_harness.Inferences.Records, r => (r.Input + r.Output).Contains("sk-ant-secret", StringComparison.Ordinal));
     }
 

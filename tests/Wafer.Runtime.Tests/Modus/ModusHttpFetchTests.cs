@@ -10,6 +10,7 @@ using Wafer.Runtime.Capabilities.Http;
 using Wafer.Runtime.Catalog;
 using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Modus;
 
@@ -139,8 +140,8 @@ public sealed class ModusHttpFetchTests : IAsyncLifetime
         Assert.Equal("abort", problem.GetProperty("cause").GetString());
         Assert.Contains("HTTP fetch failed. Check the logs for more information.", problem.GetProperty("detail").GetString());
         Assert.DoesNotContain(_upstream.Requests, r => r.Headers.GetValueOrDefault("Host") == "example.com");
-        await RuntimeServer.WaitUntilAsync(() => _logs.All.Contains("https://example.com/ is not under any declared connection", StringComparison.Ordinal),
-            TimeSpan.FromSeconds(10), "the refusal in the call's log");
+        await Eventually.TrueAsync(() => _logs.All.Contains("https://example.com/ is not under any declared connection", StringComparison.Ordinal), "the refusal in the call's log",
+            TimeSpan.FromSeconds(10));
         Assert.DoesNotContain("cannot be passed to the guest", _logs.All, StringComparison.Ordinal); // one line says why, not a second about the null
     }
 

@@ -4,6 +4,7 @@ using Wafer.Runtime.Programs;
 using Wafer.Runtime.Programs.Channels;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Runtime.Tests.Triggers;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Programs;
 
@@ -24,7 +25,7 @@ public sealed class ModuleChannelTests
     {
         var prefix = "wafer-tests/channels/" + Guid.NewGuid().ToString("N")[..10];
         await using var server = await RuntimeServer.StartAsync(["c-module"], o => o.Triggers.Mqtt = BrokerUrl);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), Bound, "c-module loads");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), "c-module loads", Bound);
         await using var probe = await MqttProbe.ConnectAsync(BrokerUrl, prefix + "/out");
         var programs = server.Services.GetRequiredService<ProgramRunner>();
         var channels = server.Services.GetRequiredService<ChannelClient>();
@@ -38,7 +39,7 @@ public sealed class ModuleChannelTests
             exits.Enqueue(e);
             return Task.CompletedTask;
         }));
-        await RuntimeServer.WaitUntilAsync(() => channels.IsSubscribed([prefix + "/in"]), Bound, "the input channel's topic is subscribed");
+        await Eventually.TrueAsync(() => channels.IsSubscribed([prefix + "/in"]), "the input channel's topic is subscribed", Bound);
         foreach (var text in new[] { "one", "two", "three" })
         {
             await probe.PublishAsync(prefix + "/in", System.Text.Encoding.UTF8.GetBytes(text));
@@ -49,7 +50,7 @@ public sealed class ModuleChannelTests
 
         programs.Stop(module);
         // The run's end unbinds its channels: the input topic is given up.
-        await RuntimeServer.WaitUntilAsync(() => !channels.IsSubscribed([prefix + "/in"]), Bound, "the stopped module's channel is unbound");
+        await Eventually.TrueAsync(() => !channels.IsSubscribed([prefix + "/in"]), "the stopped module's channel is unbound", Bound);
         Assert.Empty(exits); // a stopped module is reported by whoever stopped it
     }
 
@@ -58,7 +59,7 @@ public sealed class ModuleChannelTests
     {
         var prefix = "wafer-tests/channels/" + Guid.NewGuid().ToString("N")[..10];
         await using var server = await RuntimeServer.StartAsync(["c-module"], o => o.Triggers.Mqtt = BrokerUrl);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), Bound, "c-module loads");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), "c-module loads", Bound);
         await using var probe = await MqttProbe.ConnectAsync(BrokerUrl, prefix + "/chat");
         var programs = server.Services.GetRequiredService<ProgramRunner>();
         var channels = server.Services.GetRequiredService<ChannelClient>();
@@ -66,7 +67,7 @@ public sealed class ModuleChannelTests
 
         programs.Start(module, "c-module", new ProgramBody(
             ["echo", "/chat", "/chat", "re: "], [], [new ChannelBody("/chat", "rw", prefix + "/chat")]), new ProgramReports(_ => Task.CompletedTask, _ => Task.CompletedTask));
-        await RuntimeServer.WaitUntilAsync(() => channels.IsSubscribed([prefix + "/chat"]), Bound, "the channel's topic is subscribed");
+        await Eventually.TrueAsync(() => channels.IsSubscribed([prefix + "/chat"]), "the channel's topic is subscribed", Bound);
         await probe.PublishAsync(prefix + "/chat", "hello"u8.ToArray());
 
         await probe.WaitForAsync(prefix + "/chat", 2, Bound); // the probe's own message and the module's answer

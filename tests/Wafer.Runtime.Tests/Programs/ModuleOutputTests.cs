@@ -4,6 +4,7 @@ using Wafer.Protocol.V1;
 using Wafer.Runtime.Programs;
 using Wafer.Runtime.Programs.Output;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Programs;
 
@@ -16,7 +17,7 @@ public sealed class ModuleOutputTests
     public async Task Output_OfARunningModule_ShowsItsFirstLineBeforeItEndsAndAllOfItAfter()
     {
         await using var server = await RuntimeServer.StartAsync(["c-module"]);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), Bound, "c-module loads");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), "c-module loads", Bound);
         var programs = server.Services.GetRequiredService<ProgramRunner>();
         var module = Guid.NewGuid().ToString();
         var exited = new TaskCompletionSource<ModuleExitedBody>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -27,11 +28,11 @@ public sealed class ModuleOutputTests
             return Task.CompletedTask;
         }));
         JsonElement live = default;
-        await RuntimeServer.WaitUntilAsync(() =>
+        await Eventually.TrueAsync(() =>
         {
             live = GetOutputAsync(server, module).GetAwaiter().GetResult();
             return live.GetProperty("stdout").GetString()!.Contains("tick 1", StringComparison.Ordinal);
-        }, Bound, "the first line shows");
+        }, "the first line shows", Bound);
 
         Assert.True(live.GetProperty("running").GetBoolean()); // two pauses of 1.5 s were still ahead
         Assert.False(exited.Task.IsCompleted);
@@ -53,7 +54,7 @@ public sealed class ModuleOutputTests
         var broker = Environment.GetEnvironmentVariable("WAFER_TEST_MQTT")
                      ?? throw new InvalidOperationException("WAFER_TEST_MQTT must name the test broker (mqtt://user:password@127.0.0.1:PORT)");
         await using var server = await RuntimeServer.StartAsync(["c-module"], o => o.Triggers.Mqtt = broker);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), Bound, "c-module loads");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.ContainsKey("c-module"), "c-module loads", Bound);
         var module = Guid.NewGuid().ToString();
         var (stdoutTopic, stderrTopic) = (OutputTopics.Stdout("realm", module), OutputTopics.Stderr("realm", module));
         Assert.Equal($"realm/module/{module}/stdout", stdoutTopic);

@@ -1,6 +1,7 @@
 using System.Net;
 using Wafer.Runtime.Storage;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Storage;
 
@@ -106,7 +107,7 @@ public sealed class RetentionTests
             o.Retention.LogMaxLines = 10;
         });
         var retention = server.Services.GetRequiredService<StateRetention>();
-        await RuntimeServer.WaitUntilAsync(() => retention.Sweeps >= 1, TimeSpan.FromSeconds(30), "the first sweep");
+        await Eventually.TrueAsync(() => retention.Sweeps >= 1, "the first sweep", TimeSpan.FromSeconds(30));
         Assert.Equal(["an hour old"], await MessagesAsync(server));
 
         for (var i = 0; i < 3; i++)

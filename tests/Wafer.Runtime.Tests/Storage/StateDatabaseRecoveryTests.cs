@@ -1,10 +1,10 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Wafer.Runtime.Storage;
 using Wafer.Runtime.Tests.Capabilities.Support;
 using Wafer.Runtime.Tests.Support;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Storage;
 
@@ -74,7 +74,7 @@ public sealed class StateDatabaseRecoveryTests
     [Fact]
     public async Task UnreachablePostgres_LeavesFunctionsServed_AndReadyzSaysWhy()
     {
-        var port = UnusedPort();
+        var port = LoopbackPorts.Free();
         var database = $"Host=127.0.0.1;Port={port};Username=wafer;Database=wafer;Timeout=3";
 
         await using var server = await RuntimeServer.StartAsync(["echo"], o => o.Database = database);
@@ -127,12 +127,5 @@ public sealed class StateDatabaseRecoveryTests
         Array.Fill(garbage, (byte)0x5A);
         file.Position = where == "header" ? 0 : file.Length / 2 / 4096 * 4096;
         file.Write(garbage);
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

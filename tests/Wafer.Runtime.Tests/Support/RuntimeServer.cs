@@ -86,21 +86,6 @@ public sealed class RuntimeServer : IAsyncDisposable
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Waits for a condition with a deadline instead of sleeping a fixed time.</summary>
-    public static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout, string what)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds}s waiting for {what}");
-            }
-
-            await Task.Delay(25);
-        }
-    }
-
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)

@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Wafer.Hosting.Telemetry.Tracing;
 using Wafer.Runtime.Tests.Capabilities.Support;
-using Wafer.Runtime.Tests.Support;
 using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Telemetry;
@@ -34,7 +33,7 @@ public sealed class TracingTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
 
-        await RuntimeServer.WaitUntilAsync(() => receiver.Trace(CallerTrace).Count >= 3, TimeSpan.FromSeconds(60), "three spans of the caller's trace exported");
+        await Eventually.TrueAsync(() => receiver.Trace(CallerTrace).Count >= 3, "three spans of the caller's trace exported", TimeSpan.FromSeconds(60));
         var spans = receiver.Trace(CallerTrace);
         var call = Assert.Single(spans, s => s.Name == "wafer.call");
         Assert.Equal((CallerSpan, "wafer-runtime", 2), (call.ParentSpanId, call.Service, call.Kind));
@@ -124,7 +123,7 @@ public sealed class TracingTests
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var callId = response.Headers.GetValues("X-Wafer-Call-Id").Single();
 
-        await RuntimeServer.WaitUntilAsync(() => receiver.Spans.Any(s => s.Attribute("wafer.call_id") == callId), TimeSpan.FromSeconds(60), "the failed call's span exported");
+        await Eventually.TrueAsync(() => receiver.Spans.Any(s => s.Attribute("wafer.call_id") == callId), "the failed call's span exported", TimeSpan.FromSeconds(60));
         var span = receiver.Spans.Single(s => s.Attribute("wafer.call_id") == callId);
         Assert.Equal(("wafer.call", 2, "trap", "trap"), (span.Name, span.StatusCode, span.Attribute("wafer.outcome"), span.Attribute("error.type")));
         Assert.Equal("trap", body.GetProperty("cause").GetString());

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Runtime.Triggers;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Triggers;
 
@@ -26,7 +27,7 @@ public sealed partial class CronTriggerTests
             { "name": "hello", "triggers": [ { "cron": "* * * * * *", "function": "greet", "args": { "name": "cron" } } ] }
             """);
         var cron = server.Services.GetRequiredService<RuntimeTriggers>().Host!.Cron;
-        await RuntimeServer.WaitUntilAsync(() => cron.Fired >= 3, Bound, "three firings");
+        await Eventually.TrueAsync(() => cron.Fired >= 3, "three firings", Bound);
 
         // Every firing was a successful call of greet (an argument missing or wrong would count as bad_request).
         var calls = 0d;
@@ -40,7 +41,7 @@ public sealed partial class CronTriggerTests
 
         // The plugin gone, the schedule stops.
         File.Delete(Path.Combine(server.PluginsPath, "hello.wasm"));
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.Count == 0, Bound, "the plugin is removed");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.Count == 0, "the plugin is removed", Bound);
         var after = cron.Fired;
         await Task.Delay(2500); // two occurrences of the schedule
         Assert.InRange(cron.Fired, after, after + 1); // at most one firing already under way when the plugin went

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Wafer.Runtime.Tests.Support;
 using Wafer.Runtime.Triggers;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Runtime.Tests.Triggers;
 
@@ -39,11 +40,11 @@ public sealed class MqttTriggerTests
         File.WriteAllText(Path.Combine(folder, "spin.wafer.json"), $$"""
             { "name": "spin", "limits": { "timeoutMs": 300 }, "triggers": [ { "mqtt": "{{prefix}}/spin", "function": "spin", "errors": "{{prefix}}/errors" } ] }
             """);
-        await RuntimeServer.WaitUntilAsync(() => server.Catalog.Current.PluginsByName.Count == 3, Bound, "the three plugins load");
+        await Eventually.TrueAsync(() => server.Catalog.Current.PluginsByName.Count == 3, "the three plugins load", Bound);
         if (withBroker)
         {
             var mqtt = server.Services.GetRequiredService<RuntimeTriggers>().Host!.Mqtt!;
-            await RuntimeServer.WaitUntilAsync(() => mqtt.Subscribed.Count == 4, Bound, "the four trigger topics are subscribed");
+            await Eventually.TrueAsync(() => mqtt.Subscribed.Count == 4, "the four trigger topics are subscribed", Bound);
         }
 
         return server;

@@ -13,7 +13,7 @@ public sealed class RecentTraces(int maxTraces, int maxSpansPerTrace)
     private readonly Queue<string> _order = new();
     private readonly Dictionary<string, string> _byCallId = new(StringComparer.Ordinal);
 
-    public void Add(SpanView span)
+    internal void Add(SpanView span)
     {
         ArgumentNullException.ThrowIfNull(span);
         lock (_lock)
@@ -46,7 +46,7 @@ public sealed class RecentTraces(int maxTraces, int maxSpansPerTrace)
     }
 
     /// <summary>The spans of a trace kept, in order of start, and how many were not kept; null when none is.</summary>
-    public (IReadOnlyList<SpanView> Spans, int Dropped)? Find(string traceId)
+    internal (IReadOnlyList<SpanView> Spans, int Dropped)? Find(string traceId)
     {
         lock (_lock)
         {
@@ -64,7 +64,7 @@ public sealed class RecentTraces(int maxTraces, int maxSpansPerTrace)
     }
 
     /// <summary>The newest traces first, at most <paramref name="count"/>, each with its spans.</summary>
-    public IReadOnlyList<(string TraceId, IReadOnlyList<SpanView> Spans)> Latest(int count)
+    internal IReadOnlyList<(string TraceId, IReadOnlyList<SpanView> Spans)> Latest(int count)
     {
         lock (_lock)
         {

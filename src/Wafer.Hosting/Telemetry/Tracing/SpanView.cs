@@ -4,7 +4,7 @@ using Wafer.Hosting.Http;
 namespace Wafer.Hosting.Telemetry.Tracing;
 
 /// <summary>One finished span as <c>GET /api/traces</c> shows it.</summary>
-public sealed record SpanView(
+internal sealed record SpanView(
     string Name,
     string TraceId,
     string SpanId,

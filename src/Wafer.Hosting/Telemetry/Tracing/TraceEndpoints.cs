@@ -71,7 +71,7 @@ public static class TraceEndpoints
     private static string Shown(string value) => value.Length <= 64 && !value.Any(char.IsControl) ? value : value[..Math.Min(value.Length, 64)].ReplaceLineEndings(" ") + "…";
 
     /// <summary>One trace as the endpoints answer it.</summary>
-    public sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans, int DroppedSpans)
+    internal sealed record TraceView(string TraceId, IReadOnlyList<SpanView> Spans, int DroppedSpans)
     {
         public static TraceView Of(string traceId, IReadOnlyList<SpanView> spans, int dropped, bool addresses) =>
             new(traceId, addresses ? spans : spans.Select(s => s.WithoutAddresses()).ToList(), dropped);

@@ -90,7 +90,7 @@ internal sealed partial class TracerHost(
 }
 
 /// <summary>An activity source a server's tracer listens to when tracing is on.</summary>
-public sealed record TracedSource(string Name);
+internal sealed record TracedSource(string Name);
 
 /// <summary>The service name a server's spans carry when <c>OTEL_SERVICE_NAME</c> is unset.</summary>
-public sealed record TracedService(string Name);
+internal sealed record TracedService(string Name);

@@ -10,7 +10,7 @@ namespace Wafer.Hosting.Telemetry.Tracing;
 public sealed class TracingOptions
 {
     /// <summary>The variables read, as the OpenTelemetry specification names them.</summary>
-    public static class Names
+    internal static class Names
     {
         public const string SdkDisabled = "OTEL_SDK_DISABLED";
         public const string Exporter = "OTEL_TRACES_EXPORTER";

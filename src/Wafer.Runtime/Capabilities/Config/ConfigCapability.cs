@@ -6,7 +6,7 @@ namespace Wafer.Runtime.Capabilities.Config;
 /// <c>config.get</c>: a non-secret value from the manifest's <c>config</c>, or null. Never reads the host's
 /// environment, so a guest cannot probe for host variables.
 /// </summary>
-public sealed class ConfigCapability : IHostCapability
+internal sealed class ConfigCapability : IHostCapability
 {
     public const string Operation = "config.get";
 

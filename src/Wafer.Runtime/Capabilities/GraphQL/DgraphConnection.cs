@@ -6,7 +6,7 @@ namespace Wafer.Runtime.Capabilities.GraphQL;
 /// The GraphQL connection <c>dgraph</c> that <c>--dgraph URL</c> grants every plugin (Hypermode's default target): the
 /// Alpha's <c>/graphql</c> endpoint. A plugin whose manifest declares a <c>dgraph</c> connection uses its own.
 /// </summary>
-public static class DgraphConnection
+internal static class DgraphConnection
 {
     public const string Name = "dgraph";
 

@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Capabilities.GraphQL;
 /// Hasura, any GraphQL-over-HTTP server) with its headers, and hands back the JSON response as is, errors
 /// included. An answer that is not JSON, or a failed status without GraphQL errors, is a failure.
 /// </summary>
-public sealed class GraphQLCapability(OutboundHttp http, ConnectionSecrets secrets, IOptions<RuntimeOptions> options) : IHostCapability
+internal sealed class GraphQLCapability(OutboundHttp http, ConnectionSecrets secrets, IOptions<RuntimeOptions> options) : IHostCapability
 {
     private readonly GraphQLConnectionSpec? _dgraph = DgraphConnection.From(options.Value.Dgraph);
 

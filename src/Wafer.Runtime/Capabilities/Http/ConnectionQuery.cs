@@ -4,7 +4,7 @@ namespace Wafer.Runtime.Capabilities.Http;
 /// Appends a connection's query parameters to a request URL: added after the guest's own parameters, never
 /// replacing them (an upstream that reads the first value sees the guest's; one that reads the last sees the host's).
 /// </summary>
-public static class ConnectionQuery
+internal static class ConnectionQuery
 {
     public static Uri Append(Uri url, KeyValuePair<string, string>[] parameters)
     {

@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Capabilities.Http;
 /// and the response capped in size and time. Compressed responses are decoded by the host before the call's
 /// secrets are scrubbed from them (the guest may not choose <c>Accept-Encoding</c>).
 /// </summary>
-public sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets secrets) : IHostCapability
+internal sealed class HttpFetchCapability(OutboundHttp http, ConnectionSecrets secrets) : IHostCapability
 {
     public const string Operation = "http.fetch";
     public const int MaxRequestBodyBytes = 10 * 1024 * 1024;

@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Capabilities.Http;
 /// connection's base URL with its secrets filled in, and the URL to send. Guests address URLs as the manifest
 /// writes the base URL, placeholders included; the host swaps in the secret values.
 /// </summary>
-public sealed record HttpTarget(HttpConnectionSpec Connection, Uri ResolvedBase, Uri Url)
+internal sealed record HttpTarget(HttpConnectionSpec Connection, Uri ResolvedBase, Uri Url)
 {
     public static HttpTarget Find(string url, PluginManifest manifest, ConnectionSecrets secrets, CapabilityCall call, string operation)
     {

@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Capabilities.Http;
 /// redirects by itself (callers re-check each hop) and never keeps cookies. Sends are synchronous, because host
 /// calls run on the guest's thread, and bounded by the operation's budget, including reading the body.
 /// </summary>
-public sealed class OutboundHttp : IDisposable
+internal sealed class OutboundHttp : IDisposable
 {
     private readonly SocketsHttpHandler _handler = new()
     {

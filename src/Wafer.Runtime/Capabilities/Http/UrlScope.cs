@@ -6,7 +6,7 @@ namespace Wafer.Runtime.Capabilities.Http;
 /// compared after <see cref="Uri"/> normalization (case of scheme and host, default ports, dot segments,
 /// backslashes); user info and percent-encoded dot segments are refused outright.
 /// </summary>
-public static class UrlScope
+internal static class UrlScope
 {
     /// <summary>Parses a URL a guest (or a redirect) names; throws <see cref="CapabilityException"/> when it may not be used.</summary>
     public static Uri Parse(string url, string operation)

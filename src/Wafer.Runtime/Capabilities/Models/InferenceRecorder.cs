@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Capabilities.Models;
 /// Writes model calls to the inference history off the call path, so a guest never waits for the database.
 /// Records still queued at shutdown are written before the process stops.
 /// </summary>
-public sealed partial class InferenceRecorder(IInferenceStore store, ILogger<InferenceRecorder> logger) : BackgroundService
+internal sealed partial class InferenceRecorder(IInferenceStore store, ILogger<InferenceRecorder> logger) : BackgroundService
 {
     private const int QueueCapacity = 10_000;
 

@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Capabilities.Models;
 /// <c>models.invoke</c>: an OpenAI-compatible chat completion or embeddings request to a manifest model's
 /// connection, with the model id set host-side. Every call, answered or failed, goes to the inference history.
 /// </summary>
-public sealed class ModelsCapability(OutboundHttp http, ConnectionSecrets secrets, InferenceRecorder recorder) : IHostCapability
+internal sealed class ModelsCapability(OutboundHttp http, ConnectionSecrets secrets, InferenceRecorder recorder) : IHostCapability
 {
     public const string Operation = "models.invoke";
     public const string StatusOk = "ok";

@@ -3,7 +3,7 @@ using Wafer.Protocol.Manifest;
 namespace Wafer.Runtime.Capabilities.Secrets;
 
 /// <summary>Fills a connection's <c>{{NAME}}</c> placeholders at call time, remembering the values for scrubbing.</summary>
-public sealed class ConnectionSecrets(SecretStore store)
+internal sealed class ConnectionSecrets(SecretStore store)
 {
     /// <summary>
     /// The template with every placeholder filled. A missing secret is a <see cref="CapabilityException"/> that

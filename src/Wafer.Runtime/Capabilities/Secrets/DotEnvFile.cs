@@ -7,7 +7,7 @@ namespace Wafer.Runtime.Capabilities.Secrets;
 /// after whitespace in an unquoted value), values optionally in single quotes (literal) or double quotes (with
 /// <c>\n</c>, <c>\t</c>, <c>\"</c> and <c>\\</c> escapes). Later lines win. Malformed lines are skipped and counted.
 /// </summary>
-public static class DotEnvFile
+internal static class DotEnvFile
 {
     public static IReadOnlyDictionary<string, string> Parse(string text, out int malformedLines)
     {

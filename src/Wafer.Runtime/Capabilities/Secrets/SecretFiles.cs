@@ -5,7 +5,7 @@ namespace Wafer.Runtime.Capabilities.Secrets;
 /// (<c>/run/secrets</c>) and Kubernetes (a secret mounted as a volume) provide them. Read at call time, so a rotated
 /// secret is used from the next call on; one trailing line break is not part of the value.
 /// </summary>
-public static class SecretFiles
+internal static class SecretFiles
 {
     /// <summary>Larger files are not secrets but mistakes; they are ignored rather than read into every call.</summary>
     public const int MaxBytes = 64 * 1024;

@@ -11,7 +11,7 @@ namespace Wafer.Runtime.Capabilities.Secrets;
 /// (encrypts it, splits it, encodes it twice) can still reveal it: docs/security.md, "Secrets". Values shorter than
 /// <see cref="MinLength"/> are left alone (they would match everywhere).
 /// </summary>
-public static class SecretScrubber
+internal static class SecretScrubber
 {
     public const int MinLength = 4;
     public const string Redacted = "[redacted]";

@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Capabilities.Secrets;
 /// (<see cref="SecretFiles"/>), then the <c>.env</c> file in the plugins folder, re-read whenever its size or timestamp
 /// changes. Values are read at call time and never logged.
 /// </summary>
-public sealed partial class SecretStore(IOptions<RuntimeOptions> options, ILogger<SecretStore> logger)
+internal sealed partial class SecretStore(IOptions<RuntimeOptions> options, ILogger<SecretStore> logger)
 {
     public const string FileName = ".env";
 

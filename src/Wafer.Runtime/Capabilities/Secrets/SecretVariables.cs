@@ -12,7 +12,7 @@ namespace Wafer.Runtime.Capabilities.Secrets;
 /// of those models, in the manifest's order, and <c>OPENAI_API_KEY</c> when the connection is to https://api.openai.com.</item>
 /// </list>
 /// </summary>
-public static class SecretVariables
+internal static class SecretVariables
 {
     /// <summary>Every prefix of connection secrets, Wafer's first.</summary>
     public static readonly IReadOnlyList<string> Prefixes = [SecretTemplate.VariablePrefix, .. ModusManifest.SecretPrefixes];

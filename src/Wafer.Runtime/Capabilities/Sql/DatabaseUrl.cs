@@ -4,7 +4,7 @@ namespace Wafer.Runtime.Capabilities.Sql;
 /// The parts of a database URL, <c>scheme://user:password@host:port/database?key=value</c>, unescaped: the one reading
 /// of the URLs manifests write for PostgreSQL and MySQL connections.
 /// </summary>
-public sealed record DatabaseUrl(string Host, int? Port, string? User, string? Password, string? Database, IReadOnlyList<KeyValuePair<string, string>> Options)
+internal sealed record DatabaseUrl(string Host, int? Port, string? User, string? Password, string? Database, IReadOnlyList<KeyValuePair<string, string>> Options)
 {
     public static DatabaseUrl Parse(string text)
     {

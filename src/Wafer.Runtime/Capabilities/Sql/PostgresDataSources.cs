@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Capabilities.Sql;
 /// One pooled <see cref="NpgsqlDataSource"/> per distinct connection string (secrets filled in), created on first
 /// use and kept for the life of the process. A changed secret yields a new string and so a new pool.
 /// </summary>
-public sealed class PostgresDataSources : IDisposable
+internal sealed class PostgresDataSources : IDisposable
 {
     /// <summary>Cap on opening a connection (Npgsql counts whole seconds); the call's budget cuts it shorter.</summary>
     public const int MaxConnectSeconds = 15;

@@ -10,7 +10,7 @@ namespace Wafer.Runtime.Capabilities.Sql;
 /// as written, parameters bound positionally, each call in its own implicit transaction, bounded by the call's
 /// remaining time (the command is cancelled server-side when it runs out).
 /// </summary>
-public sealed class SqlCapability(PostgresDataSources dataSources, ConnectionSecrets secrets) : IHostCapability
+internal sealed class SqlCapability(PostgresDataSources dataSources, ConnectionSecrets secrets) : IHostCapability
 {
     public const string Query = "sql.query";
     public const string Execute = "sql.execute";

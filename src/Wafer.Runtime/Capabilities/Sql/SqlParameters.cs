@@ -9,7 +9,7 @@ namespace Wafer.Runtime.Capabilities.Sql;
 /// never spliced into the statement. Strings go untyped so PostgreSQL infers their type from the statement, as
 /// it would for a quoted literal (<c>where id = $1</c> works for an integer column with <c>"42"</c>).
 /// </summary>
-public static class SqlParameters
+internal static class SqlParameters
 {
     /// <summary>PostgreSQL's limit on parameters in one statement.</summary>
     public const int MaxParameters = 65_535;

@@ -5,7 +5,7 @@ namespace Wafer.Runtime.Catalog.S3;
 /// folder reads is fetched (<c>.wasm</c> and <c>.json</c>, and the folder's own <c>.env</c>, whose secrets Hypermode and
 /// Modus read from the bucket too); a key that could escape the folder is never written.
 /// </summary>
-public static class S3ObjectPaths
+internal static class S3ObjectPaths
 {
     /// <summary>Folders below the bucket's folder a plugin may sit in (a project's <c>app/build/app.wasm</c>).</summary>
     public const int MaxDepth = 3;

@@ -17,7 +17,7 @@ namespace Wafer.Runtime.Catalog.S3;
 /// gone, and then asks the reloader for one scan. Nothing is deleted unless a whole listing was read: while S3 is
 /// unreachable, what is loaded keeps serving, and that is logged once per outage.
 /// </summary>
-public sealed partial class S3PluginMirror(
+internal sealed partial class S3PluginMirror(
     IOptions<RuntimeOptions> options,
     PluginReloader reloader,
     TimeProvider time,

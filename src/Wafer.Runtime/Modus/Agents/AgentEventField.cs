@@ -11,7 +11,7 @@ namespace Wafer.Runtime.Modus.Agents;
 /// <c>{name, data, timestamp}</c> with <c>data</c> the event's JSON, served as server-sent events
 /// (docs/modus.md, "Agents").
 /// </summary>
-public static class AgentEventField
+internal static class AgentEventField
 {
     public const string Name = "agentEvent";
 

@@ -5,7 +5,7 @@ using Wafer.Runtime.Hosting;
 namespace Wafer.Runtime.Modus.Agents;
 
 /// <summary>Agents on disk, one JSON file each in <c>STORAGE/modus-agents</c>, written whole and renamed into place.</summary>
-public sealed class AgentStore(IOptions<RuntimeOptions> options)
+internal sealed class AgentStore(IOptions<RuntimeOptions> options)
 {
     private string Folder => Path.Combine(options.Value.StoragePath, "modus-agents");
 

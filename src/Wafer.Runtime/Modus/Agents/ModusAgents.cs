@@ -18,7 +18,7 @@ namespace Wafer.Runtime.Modus.Agents;
 /// after each, the guest's state (<c>_modus_agent_get_state</c>) is saved, so an agent survives a runtime restart
 /// and a reload of its app: its next message re-activates it in a new instance with the saved state.
 /// </summary>
-public sealed partial class ModusAgents(
+internal sealed partial class ModusAgents(
     PluginCatalog catalog, AgentStore store, GuestLogSink logs, CapabilityDispatcher capabilities, ILogger<ModusAgents> logger) : IDisposable
 {
     private const int MaxEvents = 100;
@@ -321,7 +321,7 @@ public sealed partial class ModusAgents(
 }
 
 /// <summary>An event an agent published (<c>publishEvent</c>), or a change of its status; <see cref="Data"/> is JSON text.</summary>
-public sealed record AgentEvent(string Name, string? Data, DateTimeOffset Time)
+internal sealed record AgentEvent(string Name, string? Data, DateTimeOffset Time)
 {
     /// <summary>What Modus publishes when an agent's status changes: <c>agentStatusUpdated</c> with <c>{"status": …}</c>.</summary>
     public static AgentEvent StatusUpdated(string status) =>

@@ -6,7 +6,7 @@ namespace Wafer.Runtime.Modus.Auth;
 /// Whether a call may run a Modus app's function: apps whose endpoints use <c>bearer-token</c> auth need a
 /// verified token. Unlike Modus, an app that asks for tokens while no keys are configured is closed, not open.
 /// </summary>
-public sealed class ModusAuthorization(ModusTokenVerifier verifier)
+internal sealed class ModusAuthorization(ModusTokenVerifier verifier)
 {
     /// <summary>Null when the call may run, else why not (for a 401).</summary>
     public string? Deny(ModusApp app)

@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Modus.Auth;
 /// when an <c>Authorization: Bearer</c> token is present, its verified claims. A malformed Authorization header
 /// is refused with 400, as Modus did; whether a call needs a token is decided per app when it is called.
 /// </summary>
-public static class ModusRequests
+internal static class ModusRequests
 {
     public static IApplicationBuilder UseModusRequests(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>

@@ -14,7 +14,7 @@ namespace Wafer.Runtime.Modus.Auth;
 /// <c>MODUS_JWKS_ENDPOINTS</c> (a JSON object of URLs, fetched again after <c>MODUS_JWKS_REFRESH_MINUTES</c>,
 /// default 1440). A valid token's claims (its payload JSON) reach the guest as <c>CLAIMS</c>.
 /// </summary>
-public sealed partial class ModusTokenVerifier(SecretStore secrets, ILogger<ModusTokenVerifier> logger) : IDisposable
+internal sealed partial class ModusTokenVerifier(SecretStore secrets, ILogger<ModusTokenVerifier> logger) : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly Lock _lock = new();

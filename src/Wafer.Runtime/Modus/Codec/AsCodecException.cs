@@ -1,4 +1,4 @@
 namespace Wafer.Runtime.Modus.Codec;
 
 /// <summary>A value cannot cross the boundary as its metadata type says (a null for a non-nullable type, a NaN, a bad pointer).</summary>
-public sealed class AsCodecException(string message) : Exception(message);
+internal sealed class AsCodecException(string message) : Exception(message);

@@ -7,7 +7,7 @@ namespace Wafer.Runtime.Modus.Codec;
 /// string's UTF-16 bytes or a 4- or 8-byte key's little-endian bytes, and a short form for 1- and 2-byte keys.
 /// A host-written map must use it, or the guest's <c>Map.get</c> will not find the keys.
 /// </summary>
-public static class AsHash
+internal static class AsHash
 {
     private const uint P1 = 2654435761;
     private const uint P2 = 2246822519;

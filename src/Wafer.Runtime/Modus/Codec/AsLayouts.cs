@@ -4,7 +4,7 @@ using Wafer.Protocol.Modus;
 namespace Wafer.Runtime.Modus.Codec;
 
 /// <summary>The class layouts of one module, computed once per class from its metadata and shared by every call.</summary>
-public sealed class AsLayouts(ModusMetadata metadata)
+internal sealed class AsLayouts(ModusMetadata metadata)
 {
     private readonly ConcurrentDictionary<string, (ModusTypeDefinition, int[], int)> _classes = new(StringComparer.Ordinal);
 

@@ -13,7 +13,7 @@ namespace Wafer.Runtime.Modus.Codec;
 /// <c>{"key", "value"}</c>, dates as RFC 3339 text, classes as objects. An object met more than
 /// <see cref="MaxDepth"/> times on one path (a cycle) reads as null, as Modus cut it.
 /// </summary>
-public sealed class AsReader(IAsMemory memory, AsLayouts layouts)
+internal sealed class AsReader(IAsMemory memory, AsLayouts layouts)
 {
     public const int MaxDepth = 5;
 

@@ -14,7 +14,7 @@ namespace Wafer.Runtime.Modus.Codec;
 /// are real AssemblyScript hash maps, so the guest's <c>Map.get</c> finds host-written keys. Object fields match by
 /// exact name, else ignoring case (host structures such as dgraph's <c>Json</c>); a missing field is zero or null.
 /// </summary>
-public sealed class AsWriter(IAsMemory memory, AsLayouts layouts)
+internal sealed class AsWriter(IAsMemory memory, AsLayouts layouts)
 {
     /// <summary>A value for the wasm stack (an export's argument, a host function's result).</summary>
     public WasmValue Stack(AsType type, JsonElement value) => type.Kind switch

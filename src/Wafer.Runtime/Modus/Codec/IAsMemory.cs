@@ -4,7 +4,7 @@ namespace Wafer.Runtime.Modus.Codec;
 /// What the AssemblyScript codec needs of a guest: bounds-checked memory and the runtime's allocator. Spans are
 /// valid only until the next <see cref="New"/> (allocation may grow memory and move it).
 /// </summary>
-public interface IAsMemory
+internal interface IAsMemory
 {
     ReadOnlySpan<byte> Read(uint address, int length);
 

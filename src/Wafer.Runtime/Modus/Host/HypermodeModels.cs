@@ -8,7 +8,7 @@ namespace Wafer.Runtime.Modus.Host;
 /// (KServe): model M is posted to <c>http://m.MODELHOST/M:predict</c>. Each such model gets an http connection of its
 /// own at load, so the request goes out through <c>http.fetch</c> and its allow-list like any other.
 /// </summary>
-public static class HypermodeModels
+internal static class HypermodeModels
 {
     public const string Connection = "hypermode";
 

@@ -10,4 +10,4 @@ namespace Wafer.Runtime.Modus.Host;
 public delegate byte[]? ModusHostFunction(ModusHostCall call, JsonElement[] arguments);
 
 /// <summary>An expected failure of a Modus host function; the message goes to the call's log, never to the guest.</summary>
-public sealed class ModusHostException(string message) : Exception(message);
+internal sealed class ModusHostException(string message) : Exception(message);

@@ -4,7 +4,7 @@ using Wafer.Runtime.Capabilities.Sql;
 namespace Wafer.Runtime.Modus.Host;
 
 /// <summary><c>mysql://user:password@host:port/database?key=value</c>, as Modus's manifest writes MySQL connections.</summary>
-public static class MySqlUrl
+internal static class MySqlUrl
 {
     public static MySqlConnectionStringBuilder Parse(string text)
     {

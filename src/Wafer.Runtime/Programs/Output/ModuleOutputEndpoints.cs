@@ -6,7 +6,7 @@ using Wafer.Hosting.Http;
 namespace Wafer.Runtime.Programs.Output;
 
 /// <summary><c>GET /api/modules/{uuid}/output</c>: the tail of a program module's stdout and stderr, while it runs and after.</summary>
-public static class ModuleOutputEndpoints
+internal static class ModuleOutputEndpoints
 {
     public static IEndpointRouteBuilder MapWaferModuleOutput(this IEndpointRouteBuilder endpoints)
     {

@@ -5,7 +5,7 @@ namespace Wafer.Runtime.Programs.Output;
 /// and <c>/stderr</c>, one message per line. User topics of the realm, as the module's channels are, so the runtime's
 /// channel client may publish them and clients subscribe to them without any of Wafer's own rights.
 /// </summary>
-public static class OutputTopics
+internal static class OutputTopics
 {
     public static string Stdout(string realm, string moduleId) => $"{realm}/module/{moduleId}/stdout";
 

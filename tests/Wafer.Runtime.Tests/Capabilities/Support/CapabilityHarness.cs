@@ -30,7 +30,7 @@ public sealed class CapabilityHarness : IAsyncDisposable
 
     public CapturingLoggerProvider Logs { get; }
 
-    public InMemoryInferenceStore Inferences { get; }
+    internal InMemoryInferenceStore Inferences { get; }
 
     /// <param name="map">The upstream's routes.</param>
     /// <param name="manifest">The hostcall plugin's manifest, given the upstream origin (<c>http://127.0.0.1:PORT</c>).</param>

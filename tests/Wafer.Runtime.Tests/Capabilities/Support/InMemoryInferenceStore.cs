@@ -3,7 +3,7 @@ using Wafer.Runtime.Storage;
 namespace Wafer.Runtime.Tests.Capabilities.Support;
 
 /// <summary>An inference history in a list, for asserting what the models capability recorded.</summary>
-public sealed class InMemoryInferenceStore : IInferenceStore
+internal sealed class InMemoryInferenceStore : IInferenceStore
 {
     private readonly List<InferenceRecord> _records = [];
 
