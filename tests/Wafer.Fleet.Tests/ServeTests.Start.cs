@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -19,7 +20,7 @@ public sealed partial class ServeTests
             File.WriteAllText(Path.Combine(_folder, "plugins", name + ".wafer.json"), $$"""{ "name": "{{name}}" }""");
         }
 
-        var port = FleetCluster.FreePort();
+        var port = LoopbackPorts.Free();
         var runtimeUrl = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         using var serve = WaferProcess.Start("serve", "serve", "--plugins", Path.Combine(_folder, "plugins"), "--storagePath", Path.Combine(_folder, "storage"),
             "--port", port.ToString(CultureInfo.InvariantCulture), "--orchestratorPort", "0", "--brokerPort", "0");

@@ -48,7 +48,7 @@ public sealed class PluginCatalog : IDisposable
     /// nothing (the caller still owns them); the others are served together, in one new snapshot. Building a snapshot
     /// costs time in proportion to everything served, so a folder of many plugins is published once, not once per plugin.
     /// </summary>
-    public IReadOnlyList<(LoadedPlugin Plugin, PluginLoadException Reason)> UpsertAll(IReadOnlyList<LoadedPlugin> plugins)
+    internal IReadOnlyList<(LoadedPlugin Plugin, PluginLoadException Reason)> UpsertAll(IReadOnlyList<LoadedPlugin> plugins)
     {
         ArgumentNullException.ThrowIfNull(plugins);
         if (plugins.Select(p => p.Name).Distinct(StringComparer.Ordinal).Count() != plugins.Count)
