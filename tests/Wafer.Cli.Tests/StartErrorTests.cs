@@ -83,6 +83,21 @@ public sealed class StartErrorTests
         Assert.Equal(["error: MaxQueuedCalls (--maxQueuedCalls) must be between 0 and 100000, got -1"], Lines(output));
     }
 
+    [Fact]
+    public async Task Runtime_CallPortTaken_NamesTheH2cPortFlag()
+    {
+        using var taken = Occupy();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var noBroker = Occupy(); // a port nothing answers MQTT on: the listeners fail before the runtime joins
+
+        var (code, output) = await RunAsync("runtime", "--join", $"mqtt://127.0.0.1:{((IPEndPoint)noBroker.LocalEndpoint).Port}",
+            "--port", "0", "--h2cPort", port);
+
+        Assert.True(code == 1, output);
+        var error = Assert.Single(Lines(output), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: the runtime cannot listen on http://127.0.0.1:{port} (--h2cPort): ", error, StringComparison.Ordinal);
+    }
+
     private static TcpListener Occupy()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -120,7 +120,11 @@ public static class RuntimeCommand
             var url = $"http://{parse.GetValue(host)}:{parse.GetValue(port)}";
             var app = RuntimeApp.Build(options, url, parse.GetValue(jsonLogs), services: traces.Services(parse), configuration: configuration);
             ServerStart.WarnIfInsecure(app, "the runtime", url, bindHost, apiToken, parse.GetValue(insecure));
-            if (await ServerStart.StartAsync(app, "the runtime", $"{url} (--port)", cancellationToken) is { } failed)
+            // the call port is a second listener: a failure to bind it names its own flag
+            var listening = options.Agent.ListensForH2c && options.Agent.H2cPort > 0
+                ? $"{url} (--port) or http://{parse.GetValue(host)}:{options.Agent.H2cPort} (--h2cPort)"
+                : $"{url} (--port)";
+            if (await ServerStart.StartAsync(app, "the runtime", listening, cancellationToken) is { } failed)
             {
                 return failed;
             }

@@ -52,18 +52,34 @@ public sealed partial class LoneRuntime : IAsyncDisposable
             }
         }
 
-        var h2cPort = LoopbackPorts.Free();
-        var process = WaferProcess.Start("runtime", [
-            "runtime", "--join", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}", "--name", "lone", "--port", "0",
-            "--h2cPort", h2cPort.ToString(CultureInfo.InvariantCulture), "--plugins", plugins, "--storagePath", Path.Combine(folder, "storage"),
-            "--token", Token, .. flags,
-        ]);
-        Uri? url = null;
-        await Eventually.TrueAsync(() =>
+        // The call port must be named up front (the test calls it), so another process may take it between the
+        // pick and the bind: then the runtime says so naming --h2cPort, and starts again on another.
+        int h2cPort;
+        WaferProcess process;
+        Uri? url;
+        for (var attempt = 1; ; attempt++)
         {
-            url = StartedLine().Match(process.Output) is { Success: true } started ? new Uri(started.Groups["url"].Value) : null;
-            return Task.FromResult(url is not null || process.HasExited);
-        }, "the runtime serves", TimeSpan.FromSeconds(60));
+            h2cPort = LoopbackPorts.Free();
+            process = WaferProcess.Start("runtime", [
+                "runtime", "--join", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}", "--name", "lone", "--port", "0",
+                "--h2cPort", h2cPort.ToString(CultureInfo.InvariantCulture), "--plugins", plugins, "--storagePath", Path.Combine(folder, "storage"),
+                "--token", Token, .. flags,
+            ]);
+            url = null;
+            var started = process;
+            await Eventually.TrueAsync(() =>
+            {
+                url = StartedLine().Match(started.Output) is { Success: true } line ? new Uri(line.Groups["url"].Value) : null;
+                return Task.FromResult(url is not null || started.HasExited);
+            }, "the runtime serves", TimeSpan.FromSeconds(60));
+            if (url is not null || attempt == 3 || !process.Output.Contains("(--h2cPort)", StringComparison.Ordinal))
+            {
+                break;
+            }
+
+            process.Dispose();
+        }
+
         Assert.True(url is not null, "wafer runtime exited:\n" + process.Output);
         var runtime = new LoneRuntime(folder, process, url, new Uri($"http://127.0.0.1:{h2cPort}"));
         await Eventually.TrueAsync(async () =>

@@ -43,7 +43,10 @@ public sealed class ModuleLimitTests : IAsyncLifetime
             wasm = [.. wasm, .. CustomSection("padding", 300 * 1024)];
         }
 
-        File.WriteAllBytes(Path.Combine(_server.PluginsPath, "big.wasm"), wasm);
+        // written whole, then moved in: the reloader could otherwise read the file half written and refuse that
+        var target = Path.Combine(_server.PluginsPath, "big.wasm");
+        File.WriteAllBytes(target + ".part", wasm);
+        File.Move(target + ".part", target);
 
         string? error = null;
         await Eventually.TrueAsync(() => (error = RefusalOf("big")) is not null, "the refusal of big", TimeSpan.FromSeconds(30));
