@@ -14,7 +14,7 @@ public sealed class PublicSurfaceTests
     private static readonly string[] Checked =
     [
         "Wafer.Protocol", "Wafer.Hosting", "Wafer.GraphQL", "Wafer.Wasm", "Wafer.Triggers", "Wafer.Storage",
-        "Wafer.Runtime", "Wafer.Gateway",
+        "Wafer.Runtime", "Wafer.Gateway", "Wafer.ControlPlane",
     ];
 
     /// <summary>Public types no other project names, each kept public on purpose; the reason says what for.</summary>

@@ -5,7 +5,7 @@ using Wafer.Protocol.Problems;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary>RFC 7807 problem details for the orchestrator's REST API (<see cref="ProblemTypes"/>); the detail always says what is wrong.</summary>
-public static class ApiProblems
+internal static class ApiProblems
 {
     public const string TypePrefix = ProblemTypes.Prefix;
 

@@ -10,7 +10,7 @@ using Wafer.ControlPlane.Scheduling;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary><c>/api/artifacts</c>: upload a plugin (wasm and manifest) and get its hash; runtimes download by hash.</summary>
-public static class ArtifactEndpoints
+internal static class ArtifactEndpoints
 {
     public static IEndpointRouteBuilder MapArtifacts(this IEndpointRouteBuilder endpoints)
     {

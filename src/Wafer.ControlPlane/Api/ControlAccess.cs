@@ -11,7 +11,7 @@ namespace Wafer.ControlPlane.Api;
 /// name (runtime URLs, h2c URLs, artifact URLs, and URLs quoted in reasons) are shown only to holders of the token,
 /// the same rule as <c>GET /api/routes</c>. Without a configured token everyone holds it (loopback by default).
 /// </summary>
-public static class ControlAccess
+internal static class ControlAccess
 {
     /// <summary>What stands for an address a caller without the token may not see.</summary>
     public const string HiddenAddress = AddressText.Hidden;

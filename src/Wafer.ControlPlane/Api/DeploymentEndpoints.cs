@@ -7,7 +7,7 @@ using Wafer.ControlPlane.Scheduling;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary><c>/api/deployments</c>: deploy, list, details, stop and logs (RunYourOwn-FaaS's client interface).</summary>
-public static class DeploymentEndpoints
+internal static class DeploymentEndpoints
 {
     public static IEndpointRouteBuilder MapDeployments(this IEndpointRouteBuilder endpoints)
     {

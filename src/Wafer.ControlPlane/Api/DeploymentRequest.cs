@@ -16,7 +16,7 @@ namespace Wafer.ControlPlane.Api;
 /// <param name="AllowShadowing">Deploy even when another deployment already serves some of the plugin's function names
 /// (then <c>/functions/NAME</c> answers 409 for those names and callers use <c>/functions/DEPLOYMENT/NAME</c>).</param>
 /// <remarks>Every field is optional (defaults here), so the OpenAPI document requires none: <c>{"name", "hash"}</c> is a whole request.</remarks>
-public sealed record DeploymentRequest(
+internal sealed record DeploymentRequest(
     [property: JsonPropertyName("name")] string? Name = null,
     [property: JsonPropertyName("plugin")] string? Plugin = null,
     [property: JsonPropertyName("manifest")] JsonElement? Manifest = null,

@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Api;
 /// A deployment: what was asked for, how far the fleet is, and its modules. <c>artifactUrl</c> is null for a caller
 /// without the orchestrator's token.
 /// </summary>
-public sealed record DeploymentView(
+internal sealed record DeploymentView(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("plugin")] string Plugin,
     [property: JsonPropertyName("hash")] string Hash,
@@ -31,7 +31,7 @@ public sealed record DeploymentView(
 /// (replicas are being created), <c>degraded</c> (some run, the rest cannot be placed now) or <c>unavailable</c>
 /// (none runs and none is being created). <c>reason</c> says why not all replicas run.
 /// </summary>
-public sealed record DeploymentStatusView(
+internal sealed record DeploymentStatusView(
     [property: JsonPropertyName("state")] string State,
     [property: JsonPropertyName("desired")] int Desired,
     [property: JsonPropertyName("running")] int Running,

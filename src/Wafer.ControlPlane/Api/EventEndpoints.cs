@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Api;
 /// with <c>last</c>, the id to ask after next. A read like every <c>GET /api/…</c>: the addresses events name are shown
 /// only to holders of the token.
 /// </summary>
-public static class EventEndpoints
+internal static class EventEndpoints
 {
     public const int DefaultLimit = 100;
 

@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Api;
 /// newest <see cref="Capacity"/> events; older ones are forgotten.
 /// </summary>
 [ProviderAlias(Alias)]
-public sealed class FleetEventLog(TimeProvider time) : ILoggerProvider
+internal sealed class FleetEventLog(TimeProvider time) : ILoggerProvider
 {
     public const string Alias = "FleetEvents";
 
@@ -91,4 +91,4 @@ public sealed class FleetEventLog(TimeProvider time) : ILoggerProvider
 }
 
 /// <summary>One fleet event: its id (increasing), when, the log level and event name, the message and its named fields.</summary>
-public sealed record FleetEvent(long Id, DateTimeOffset Time, string Level, string Name, string Message, IReadOnlyDictionary<string, string?> Fields);
+internal sealed record FleetEvent(long Id, DateTimeOffset Time, string Level, string Name, string Message, IReadOnlyDictionary<string, string?> Fields);

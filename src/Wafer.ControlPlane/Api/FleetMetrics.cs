@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Api;
 /// each scrape (the same figures as <c>GET /api/stats</c>): runtimes and modules by state, deployments; the
 /// reconciler's lag is a histogram fed as events are applied.
 /// </summary>
-public static class FleetMetrics
+internal static class FleetMetrics
 {
     /// <summary>Lag buckets, 1 ms to 30 s: a healthy reconciler applies an event within milliseconds.</summary>
     private static readonly double[] LagBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];

@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Api;
 /// h2c and artifact URLs, and URLs quoted in reasons) are in a view only for a caller holding the token
 /// (<see cref="ControlAccess"/>): without it they are null or <see cref="ControlAccess.HiddenAddress"/>.
 /// </summary>
-public static class FleetViews
+internal static class FleetViews
 {
     /// <param name="modules">The modules on <paramref name="r"/> when the caller has them grouped already (a list).</param>
     /// <param name="addresses">Whether the caller may see the runtime's URLs.</param>

@@ -8,7 +8,7 @@ using Wafer.ControlPlane.Hosting;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary><c>GET /api/info</c>: what answers here (<c>kind</c> <c>orchestrator</c>), so the CLI knows which API it talks to.</summary>
-public static class InfoEndpoints
+internal static class InfoEndpoints
 {
     public static string Version { get; } =
         typeof(InfoEndpoints).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary>The answer of <c>GET /api/info</c>.</summary>
-public sealed record InfoView(
+internal sealed record InfoView(
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("version")] string Version,
     [property: JsonPropertyName("name")] string? Name,

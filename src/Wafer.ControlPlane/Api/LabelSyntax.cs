@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary>Reads and checks label constraints and configuration maps.</summary>
-public static class LabelSyntax
+internal static class LabelSyntax
 {
     public const int MaxEntries = 64;
 

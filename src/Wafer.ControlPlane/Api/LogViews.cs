@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Api;
 /// One call log line, from the runtime that wrote it: a guest's line, or the record of a failed call, which has its
 /// <see cref="Cause"/> (<c>timeout</c>, <c>trap</c>, …).
 /// </summary>
-public sealed record LogLineView(
+internal sealed record LogLineView(
     [property: JsonPropertyName("runtime")] string Runtime,
     [property: JsonPropertyName("runtimeName")] string RuntimeName,
     [property: JsonPropertyName("time")] DateTimeOffset Time,
@@ -18,12 +18,12 @@ public sealed record LogLineView(
     [property: JsonPropertyName("cause")] string? Cause = null);
 
 /// <summary>A runtime whose logs could not be fetched, and why.</summary>
-public sealed record LogSourceError(
+internal sealed record LogSourceError(
     [property: JsonPropertyName("runtime")] string Runtime,
     [property: JsonPropertyName("reason")] string Reason);
 
 /// <summary><c>GET /api/deployments/{name}/logs</c>: lines from every runtime hosting it, oldest first.</summary>
-public sealed record DeploymentLogs(
+internal sealed record DeploymentLogs(
     [property: JsonPropertyName("deployment")] string Deployment,
     [property: JsonPropertyName("lines")] IReadOnlyList<LogLineView> Lines,
     [property: JsonPropertyName("errors")] IReadOnlyList<LogSourceError> Errors);

@@ -7,7 +7,7 @@ using Wafer.ControlPlane.Scheduling;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary><c>/api/modules</c>: every placed module and one by id.</summary>
-public static class ModuleEndpoints
+internal static class ModuleEndpoints
 {
     public static IEndpointRouteBuilder MapModules(this IEndpointRouteBuilder endpoints)
     {

@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Api;
 /// is placed on (which keeps it, docs/silverline.md "Output") and answered as that runtime answered. 404 for a module
 /// that is not placed, 503 when its runtime is offline or does not answer in <see cref="Timeout"/>.
 /// </summary>
-public static class ModuleOutputProxy
+internal static class ModuleOutputProxy
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
 

@@ -9,7 +9,7 @@ namespace Wafer.ControlPlane.Api;
 /// orchestrator's token, and URLs in <c>reason</c> are hidden. <c>args</c>, <c>env</c> and <c>channels</c> are a program
 /// module's (docs/silverline.md); a replica of a deployment has none.
 /// </summary>
-public sealed record ModuleView(
+internal sealed record ModuleView(
     [property: JsonPropertyName("uuid")] string Uuid,
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("parent")] string Parent,

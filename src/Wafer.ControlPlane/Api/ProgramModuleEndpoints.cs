@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Api;
 /// <c>POST /api/modules</c> and <c>DELETE /api/modules/{uuid}</c>: SilverLine modules over REST, with the fields and
 /// rules of its MQTT requests (the body is a request's <c>data</c>; docs/silverline.md).
 /// </summary>
-public static class ProgramModuleEndpoints
+internal static class ProgramModuleEndpoints
 {
     public static IEndpointRouteBuilder MapProgramModules(this IEndpointRouteBuilder endpoints)
     {
@@ -60,6 +60,6 @@ public static class ProgramModuleEndpoints
 }
 
 /// <summary>The answer to <c>DELETE /api/modules/{uuid}</c>: the module is being stopped on its runtime.</summary>
-public sealed record ModuleDeletedView(
+internal sealed record ModuleDeletedView(
     [property: System.Text.Json.Serialization.JsonPropertyName("uuid")] string Uuid,
     [property: System.Text.Json.Serialization.JsonPropertyName("deleted")] bool Deleted);

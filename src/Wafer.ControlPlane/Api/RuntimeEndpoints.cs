@@ -7,7 +7,7 @@ using Wafer.ControlPlane.Scheduling;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary><c>/api/runtimes</c>: list, details and drain.</summary>
-public static class RuntimeEndpoints
+internal static class RuntimeEndpoints
 {
     public static IEndpointRouteBuilder MapRuntimes(this IEndpointRouteBuilder endpoints)
     {

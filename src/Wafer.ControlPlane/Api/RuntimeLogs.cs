@@ -9,7 +9,7 @@ namespace Wafer.ControlPlane.Api;
 /// Fetches a deployment's call log lines (its guests' lines and its failed calls) from the runtimes hosting it (their
 /// <c>GET /api/logs?plugin=NAME</c>).
 /// </summary>
-public sealed class RuntimeLogs(IHttpClientFactory clients)
+internal sealed class RuntimeLogs(IHttpClientFactory clients)
 {
     public const string ClientName = "runtimes";
     private const int RuntimeMaxPage = 1000;

@@ -9,7 +9,7 @@ namespace Wafer.ControlPlane.Api;
 /// <c>url</c> and <c>h2cUrl</c> are null for a caller without the orchestrator's token.
 /// </summary>
 /// <param name="ControlLostAt">Since when the control channel has lost the runtime while it still answers its health check; null when it has not.</param>
-public sealed record RuntimeView(
+internal sealed record RuntimeView(
     [property: JsonPropertyName("uuid")] string Uuid,
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("runtime_type")] string RuntimeType,

@@ -7,7 +7,7 @@ using Wafer.ControlPlane.Scheduling;
 namespace Wafer.ControlPlane.Api;
 
 /// <summary><c>GET /api/stats</c>: how far behind the reconciler runs, and how big the fleet is.</summary>
-public static class StatsEndpoints
+internal static class StatsEndpoints
 {
     public static IEndpointRouteBuilder MapStats(this IEndpointRouteBuilder endpoints)
     {
@@ -34,12 +34,12 @@ public static class StatsEndpoints
     }
 }
 
-public sealed record StatsView(ReconcileStatsView Reconciler, FleetCounts Fleet, SchedulingStatsView Scheduling);
+internal sealed record StatsView(ReconcileStatsView Reconciler, FleetCounts Fleet, SchedulingStatsView Scheduling);
 
 /// <param name="Passes">Scheduling passes since start.</param>
 /// <param name="FullPasses">Of those, passes over every deployment (a runtime or the broker changed, or the periodic one).</param>
 /// <param name="Deployments">Deployments reconciled, summed over every pass: the rest reconcile only what their events touched.</param>
-public sealed record SchedulingStatsView(long Passes, long FullPasses, long Deployments);
+internal sealed record SchedulingStatsView(long Passes, long FullPasses, long Deployments);
 
-public sealed record FleetCounts(
+internal sealed record FleetCounts(
     long Version, int Deployments, int RuntimesAlive, int Runtimes, int ModulesPending, int ModulesRunning, int ModulesFailed, int ModulesDeleting);

@@ -9,7 +9,7 @@ namespace Wafer.ControlPlane.Artifacts;
 /// (<see cref="ContentAddressedFiles"/>): a reader sees a whole artifact or none, a stored one survives a crash, a write
 /// that fails (a full disk) leaves nothing behind, and what a crash left half-written is deleted at start.
 /// </summary>
-public sealed class ArtifactFiles : IArtifactStore
+internal sealed class ArtifactFiles : IArtifactStore
 {
     private readonly ContentAddressedFiles _files;
 

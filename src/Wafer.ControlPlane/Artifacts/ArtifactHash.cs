@@ -3,7 +3,7 @@ using Wafer.Storage.Artifacts;
 namespace Wafer.ControlPlane.Artifacts;
 
 /// <summary>Plugin versions are named by the SHA-256 of their wasm bytes, as 64 lower-case hex digits (<see cref="ContentHash"/>).</summary>
-public static class ArtifactHash
+internal static class ArtifactHash
 {
     public static string Of(ReadOnlySpan<byte> wasm) => ContentHash.Of(wasm);
 

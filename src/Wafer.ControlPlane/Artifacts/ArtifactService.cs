@@ -8,7 +8,7 @@ namespace Wafer.ControlPlane.Artifacts;
 /// Accepts uploaded plugins: checks them, stores the wasm in the artifact store by hash (a folder or S3) and its
 /// metadata in the fleet store.
 /// </summary>
-public sealed class ArtifactService(IArtifactStore artifacts, IFleetStore store, TimeProvider time)
+internal sealed class ArtifactService(IArtifactStore artifacts, IFleetStore store, TimeProvider time)
 {
     public IArtifactStore Store => artifacts;
 

@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Artifacts;
 
 /// <summary>Why the artifact store failed; each becomes its own status (507, 503, 500).</summary>
-public enum ArtifactStoreFault
+internal enum ArtifactStoreFault
 {
     /// <summary>Something else went wrong (a permission, a refusal by S3); 500.</summary>
     Failed,

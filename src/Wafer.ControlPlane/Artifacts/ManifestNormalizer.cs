@@ -8,7 +8,7 @@ namespace Wafer.ControlPlane.Artifacts;
 /// Turns an uploaded <c>wafer.json</c> into the manifest a runtime receives in <c>create_module</c>: strict JSON,
 /// named after the deployment, without the project-only <c>wasm</c> path, and valid by the manifest rules.
 /// </summary>
-public static class ManifestNormalizer
+internal static class ManifestNormalizer
 {
     private static readonly JsonDocumentOptions Lenient = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 

@@ -17,7 +17,7 @@ namespace Wafer.ControlPlane.Artifacts;
 /// a local folder as well (<paramref name="cacheFolder"/>), verified by hash, so runtimes' downloads and metadata reads
 /// do not go to S3 each time.
 /// </summary>
-public sealed class S3ArtifactStore(IAmazonS3 client, S3Location location, string cacheFolder, long maxBytes) : IArtifactStore, IDisposable
+internal sealed class S3ArtifactStore(IAmazonS3 client, S3Location location, string cacheFolder, long maxBytes) : IArtifactStore, IDisposable
 {
     private readonly ContentAddressedFiles _cache = new(cacheFolder);
 

@@ -9,7 +9,7 @@ namespace Wafer.ControlPlane.Fleet;
 /// <param name="Manifest">The plugin's <c>wafer.json</c>, as JSON text, sent with every <c>create_module</c>.</param>
 /// <param name="Kind">What a runtime must support to host it (announce <c>kinds</c>): functions, jobs or http.</param>
 /// <param name="Config">Per-deployment configuration passed to the runtime in <c>create_module</c>.</param>
-public sealed record Deployment(
+internal sealed record Deployment(
     string Name,
     string Hash,
     string Manifest,

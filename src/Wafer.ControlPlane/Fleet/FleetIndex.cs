@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Fleet;
 /// A published snapshot's modules grouped by deployment and by runtime, built once per snapshot on first use, so the
 /// views (lists, a deployment's answer to its POST) do not scan every module per deployment or runtime.
 /// </summary>
-public sealed class FleetIndex
+internal sealed class FleetIndex
 {
     private static readonly ConditionalWeakTable<FleetSnapshot, FleetIndex> Indexes = new();
 

@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Fleet;
 /// a change. Only the reconciler makes new snapshots.
 /// </summary>
 /// <param name="Unplaced">Per deployment, why some of its replicas could not be placed (absent when all are).</param>
-public sealed record FleetSnapshot(
+internal sealed record FleetSnapshot(
     long Version,
     ImmutableDictionary<string, Deployment> Deployments,
     ImmutableDictionary<string, RuntimeNode> Runtimes,

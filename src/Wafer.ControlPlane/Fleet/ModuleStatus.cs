@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Fleet;
 
 /// <summary>Where one placed module is in its life.</summary>
-public enum ModuleStatus
+internal enum ModuleStatus
 {
     /// <summary><c>create_module</c> sent; waiting for <c>module_running</c> or <c>module_failed</c>.</summary>
     Pending,

@@ -4,7 +4,7 @@ namespace Wafer.ControlPlane.Fleet;
 /// One replica of a deployment placed on one runtime (SilverLine's "module"). The plugin it runs is named after
 /// <see cref="Deployment"/>; <see cref="RequestId"/> is the id of the last command sent about it.
 /// </summary>
-public sealed record PlacedModule(
+internal sealed record PlacedModule(
     string Id,
     string Deployment,
     string Hash,

@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Fleet;
 /// <param name="File">The <c>file</c> the client named (a deployment's or manifest's name, or a hash).</param>
 /// <param name="Parent">The runtime id it must run on; null lets the scheduler choose.</param>
 /// <param name="Apis">SilverLine's <c>apis</c>, kept as given.</param>
-public sealed record ProgramSpec(string Name, string File, string? Parent, IReadOnlyList<string> Apis, ProgramBody Run)
+internal sealed record ProgramSpec(string Name, string File, string? Parent, IReadOnlyList<string> Apis, ProgramBody Run)
 {
     /// <summary>What its program is doing, as its runtime last reported it; null until its first run starts.</summary>
     public ProgramStatus? Status { get; init; }

@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.Fleet;
 /// <param name="Run">Which run, from 1, as that runtime counts them.</param>
 /// <param name="Ended">How the last run ended: <c>exited</c>, <c>timed_out</c>, <c>wall_clock_limit</c>, <c>failed</c>, <c>lost</c> or <c>drained</c>.</param>
 /// <param name="Reason">Why a run that did not exit by itself ended.</param>
-public sealed record ProgramStatus(
+internal sealed record ProgramStatus(
     string State, string RuntimeId, int Run, int? ExitCode, string? Ended, string? Reason, DateTimeOffset? NextAttemptAt, DateTimeOffset At)
 {
     public const string Running = "running";

@@ -4,7 +4,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Fleet;
 
 /// <summary>One runtime: what it announced, what the orchestrator decided about it, and when it was last heard.</summary>
-public sealed record RuntimeNode(
+internal sealed record RuntimeNode(
     string Id,
     string Name,
     ImmutableSortedDictionary<string, string> Labels,

@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Fleet;
 
 /// <summary>A runtime as the orchestrator sees it.</summary>
-public enum RuntimeState
+internal enum RuntimeState
 {
     /// <summary>Connected and accepting new modules.</summary>
     Online,

@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Fleet;
 
 /// <summary>The lower-case names states have in the store and the REST API.</summary>
-public static class StateNames
+internal static class StateNames
 {
     public static string Of(RuntimeState state) => state switch
     {

@@ -17,7 +17,7 @@ namespace Wafer.ControlPlane.Gateway;
 /// routes share their lists and <see cref="SameRoutes"/> compares cheaply. Linear in the fleet's size: it runs on
 /// every fleet change (keepalives included).
 /// </summary>
-public sealed class FleetRouteBuilder(IArtifactStore artifacts)
+internal sealed class FleetRouteBuilder(IArtifactStore artifacts)
 {
     private readonly ConcurrentDictionary<string, JsonElement?> _metadata = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, List<HandlerRouteSpec>> _routes = new(StringComparer.Ordinal);

@@ -13,7 +13,7 @@ namespace Wafer.ControlPlane.Gateway;
 /// orchestrator's CPU flat in a large fleet, and the comparison keeps route versions (and the gateway's GraphQL
 /// schema) stable.
 /// </summary>
-public sealed class FleetRoutePublisher(FleetView view, FleetRouteBuilder builder, RouteState routes) : BackgroundService
+internal sealed class FleetRoutePublisher(FleetView view, FleetRouteBuilder builder, RouteState routes) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -12,7 +12,7 @@ namespace Wafer.ControlPlane.Gateway;
 /// differs from <c>after</c>, else when they change or after <c>wait</c> seconds (at most 60), whichever comes first.
 /// Standalone gateways long-poll it. It names the runtimes' addresses, so it needs the API token when one is set.
 /// </summary>
-public static class RouteEndpoints
+internal static class RouteEndpoints
 {
     public const int MaxWaitSeconds = 60;
 

@@ -12,7 +12,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// operator's explicit user (<c>--mqttUser</c>/<c>--mqttPassword</c>) is accepted too, unrestricted. With neither, the
 /// broker (on loopback only) accepts anyone, as before fleets had tokens.
 /// </summary>
-public sealed class BrokerAuthenticator(string? token, string? username, string? password, Topics topics)
+internal sealed class BrokerAuthenticator(string? token, string? username, string? password, Topics topics)
 {
     public const string RuntimeClientPrefix = "wafer-runtime-";
 

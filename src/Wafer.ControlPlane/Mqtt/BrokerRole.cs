@@ -12,7 +12,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// serve. Clients' create and delete requests on <c>{realm}/proc/control</c> come only from the operator's explicit
 /// user (<c>--mqttUser</c>), which may do anything, or, on a broker with no token and no user, from any client.
 /// </summary>
-public sealed record BrokerRole(BrokerRoleKind Kind, Topics Topics, string? RuntimeId = null)
+internal sealed record BrokerRole(BrokerRoleKind Kind, Topics Topics, string? RuntimeId = null)
 {
     public static BrokerRole Unrestricted(Topics topics) => new(BrokerRoleKind.Unrestricted, topics);
 

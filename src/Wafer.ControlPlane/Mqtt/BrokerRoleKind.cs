@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Mqtt;
 
 /// <summary>The kinds of <see cref="BrokerRole"/>.</summary>
-public enum BrokerRoleKind
+internal enum BrokerRoleKind
 {
     Unrestricted,
     Orchestrator,

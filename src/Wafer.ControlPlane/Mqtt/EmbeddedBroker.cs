@@ -13,7 +13,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// <see cref="BrokerAuthenticator"/>, and every publish and subscription is checked against the client's
 /// <see cref="BrokerRole"/>: what is not allowed is refused (PUBACK or SUBACK <c>NotAuthorized</c>) and goes nowhere.
 /// </summary>
-public sealed partial class EmbeddedBroker(EmbeddedBroker.Settings settings, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
+internal sealed partial class EmbeddedBroker(EmbeddedBroker.Settings settings, ILogger<EmbeddedBroker> logger) : IHostedService, IAsyncDisposable
 {
     private const string RoleItem = "wafer-role";
 

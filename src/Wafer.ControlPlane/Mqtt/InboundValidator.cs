@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// Checks that go beyond the codec's shape checks: value ranges, sizes and null elements in what runtimes send.
 /// A message that fails one is refused like a malformed one.
 /// </summary>
-public static class InboundValidator
+internal static class InboundValidator
 {
     public const int MaxModules = 10_000;
     public const int MaxLabels = 64;

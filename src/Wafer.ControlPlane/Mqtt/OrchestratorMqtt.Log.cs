@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Wafer.ControlPlane.Mqtt;
 
 // Log events of the orchestrator's MQTT side: band 5000-5099.
-public sealed partial class OrchestratorMqtt
+internal sealed partial class OrchestratorMqtt
 {
     [LoggerMessage(EventId = 5000, EventName = "BrokerConnected", Level = LogLevel.Information, Message = "Connected to the MQTT broker {Broker} as {ClientId}")]
     private partial void LogConnected(string broker, string clientId);

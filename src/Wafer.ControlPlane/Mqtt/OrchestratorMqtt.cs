@@ -18,7 +18,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// says <c>offline</c>. With the fleet token it signs everything it publishes and accepts from runtimes only what
 /// <see cref="RuntimeMessageGuard"/> lets through (docs/protocol.md, "Signed messages").
 /// </summary>
-public sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender, IMessageRefusals
+internal sealed partial class OrchestratorMqtt : BackgroundService, ICommandSender, IMessageRefusals
 {
     private static readonly TimeSpan MinBackoff = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);

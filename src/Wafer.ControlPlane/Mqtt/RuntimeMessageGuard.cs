@@ -11,7 +11,7 @@ namespace Wafer.ControlPlane.Mqtt;
 /// token nothing is refused, but will ids are still tracked so the reconciler can tell a will from a goodbye.
 /// Thread-safe.
 /// </summary>
-public sealed class RuntimeMessageGuard(string? token, TimeProvider time)
+internal sealed class RuntimeMessageGuard(string? token, TimeProvider time)
 {
     /// <summary>How far a keepalive's or an event's <c>sentAt</c> may be from the orchestrator's clock.</summary>
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(2);

@@ -4,18 +4,18 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Scheduling;
 
 /// <summary>Something the reconciler must take into account; events are applied one at a time, in order.</summary>
-public interface IFleetEvent;
+internal interface IFleetEvent;
 
 /// <summary>A decoded, validated message from runtime <paramref name="RuntimeId"/> (its topic's id).</summary>
 /// <param name="Retained">Delivered from the broker's retained store (old news), not sent just now.</param>
 /// <param name="IsWill">The runtime's last will: the broker says its connection ended (which a lost broker says of everyone).</param>
-public sealed record RuntimeMessage(string RuntimeId, string Topic, Envelope Envelope, bool Retained = false, bool IsWill = false) : IFleetEvent;
+internal sealed record RuntimeMessage(string RuntimeId, string Topic, Envelope Envelope, bool Retained = false, bool IsWill = false) : IFleetEvent;
 
 /// <summary>The orchestrator's MQTT connection is up (again): runtimes get a grace period, unanswered commands are resent.</summary>
-public sealed record BrokerConnected : IFleetEvent;
+internal sealed record BrokerConnected : IFleetEvent;
 
 /// <summary>The orchestrator's MQTT connection dropped: silence from runtimes means nothing until it is back.</summary>
-public sealed record BrokerDisconnected : IFleetEvent;
+internal sealed record BrokerDisconnected : IFleetEvent;
 
 /// <summary>
 /// What a health check of runtime <paramref name="RuntimeId"/> found (<see cref="IRuntimeProbes"/>): evidence about the
@@ -24,22 +24,22 @@ public sealed record BrokerDisconnected : IFleetEvent;
 /// <param name="RequestedAt">The reconciler's time when it asked for the check: older than the runtime's loss, the answer is stale.</param>
 /// <param name="Reachable">It answered <c>GET /healthz</c> with a success status.</param>
 /// <param name="Detail">What was found (status code, or the network error), for the log.</param>
-public sealed record RuntimeProbed(string RuntimeId, DateTimeOffset RequestedAt, bool Reachable, string Detail) : IFleetEvent;
+internal sealed record RuntimeProbed(string RuntimeId, DateTimeOffset RequestedAt, bool Reachable, string Detail) : IFleetEvent;
 
 /// <summary>The periodic check: missed keepalives, unanswered commands, retries of unplaced replicas.</summary>
-public sealed record Tick : IFleetEvent;
+internal sealed record Tick : IFleetEvent;
 
 /// <summary>Create or update a deployment (from the API); completes with the stored deployment and whether it is new.</summary>
-public sealed record ApplyDeployment(Deployment Deployment, TaskCompletionSource<(Deployment Deployment, bool Created)> Done) : IFleetEvent;
+internal sealed record ApplyDeployment(Deployment Deployment, TaskCompletionSource<(Deployment Deployment, bool Created)> Done) : IFleetEvent;
 
 /// <summary>Remove a deployment (from the API); completes with false when there was none.</summary>
-public sealed record RemoveDeployment(string Name, TaskCompletionSource<bool> Done) : IFleetEvent;
+internal sealed record RemoveDeployment(string Name, TaskCompletionSource<bool> Done) : IFleetEvent;
 
 /// <summary>Drain a runtime (from the API).</summary>
-public sealed record DrainRuntime(string RuntimeId, TaskCompletionSource<DrainOutcome> Done) : IFleetEvent;
+internal sealed record DrainRuntime(string RuntimeId, TaskCompletionSource<DrainOutcome> Done) : IFleetEvent;
 
 /// <summary>What a drain request found.</summary>
-public enum DrainOutcome
+internal enum DrainOutcome
 {
     Started,
     AlreadyDraining,

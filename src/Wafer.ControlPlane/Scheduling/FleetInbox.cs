@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// The reconciler's inbox: a bounded queue the MQTT side and the API write to and one loop reads. Each event carries
 /// the moment it arrived, so the loop can measure how far behind it runs (<see cref="ReconcileStats"/>).
 /// </summary>
-public sealed class FleetInbox : IFleetEvents
+internal sealed class FleetInbox : IFleetEvents
 {
     private readonly Channel<PostedEvent> _channel = Channel.CreateBounded<PostedEvent>(
         new BoundedChannelOptions(100_000) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -22,4 +22,4 @@ public sealed class FleetInbox : IFleetEvents
 }
 
 /// <summary>An event and the <see cref="Stopwatch"/> timestamp of its arrival in the inbox.</summary>
-public readonly record struct PostedEvent(IFleetEvent Event, long PostedAt);
+internal readonly record struct PostedEvent(IFleetEvent Event, long PostedAt);

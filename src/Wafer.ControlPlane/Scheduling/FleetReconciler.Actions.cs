@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Scheduling;
 
 // Carrying out a schedule plan, and the small steps every handler uses: a change is recorded in the snapshot and in the
 // batch's changes, a command queued; the batch stores its changes in one transaction, then sends its commands.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     /// <param name="only">The deployments to reconcile; null: every one (<see cref="Scheduler.Plan"/>).</param>
     private void Reconcile(IReadOnlySet<string>? only)

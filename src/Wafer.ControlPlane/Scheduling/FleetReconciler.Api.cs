@@ -4,7 +4,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Scheduling;
 
 // Requests from the REST API, applied in order with everything else.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     private readonly List<Action> _answers = [];
 

@@ -5,7 +5,7 @@ namespace Wafer.ControlPlane.Scheduling;
 
 // What one batch of events leaves to do at its end: a scheduling pass over what the events touched, the store
 // writes in one transaction, then the commands. Runtimes never hear of a change the store has not kept.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     /// <summary>Deployments whose events since the last pass ask for one: rules 2 to 4 run for them alone.</summary>
     private readonly HashSet<string> _touched = new(StringComparer.Ordinal);

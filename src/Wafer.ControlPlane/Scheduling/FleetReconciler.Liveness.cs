@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Scheduling;
 // keepalives or the orchestrator's own broker going away say only that the control channel lost the runtime (a broker
 // that stops publishes every client's will). Such a runtime stays in the routes, gets no new modules, and is checked
 // over HTTP (IRuntimeProbes): it leaves when a check fails, and is back as soon as it speaks on the control channel.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     /// <summary>When each runtime the control channel lost is to be checked again.</summary>
     private readonly Dictionary<string, DateTimeOffset> _probeDue = new(StringComparer.Ordinal);

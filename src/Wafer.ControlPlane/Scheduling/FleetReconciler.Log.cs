@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Wafer.ControlPlane.Scheduling;
 
 // Log events of the reconciler: band 5100-5199.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     [LoggerMessage(EventId = 5100, EventName = "FleetRecovered", Level = LogLevel.Information,
         Message = "Recovered {Deployments} deployment(s), {Runtimes} runtime(s) and {Modules} module(s) from the store")]

@@ -4,7 +4,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Scheduling;
 
 // Events from runtimes about modules and about themselves.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     private async Task OnModuleRunningAsync(RuntimeMessage message, ModuleRunningBody body, CancellationToken cancellationToken)
     {

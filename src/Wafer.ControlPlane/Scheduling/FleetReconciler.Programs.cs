@@ -5,7 +5,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Scheduling;
 
 // Program modules (docs/silverline.md): their state as their runs start and end.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     private Task OnModuleStarted(RuntimeMessage message, ModuleStartedBody body)
     {

@@ -5,7 +5,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Scheduling;
 
 // What runtimes say about themselves: announce, status and keepalive.
-public sealed partial class FleetReconciler
+internal sealed partial class FleetReconciler
 {
     private Task OnRuntimeMessageAsync(RuntimeMessage message, CancellationToken cancellationToken)
     {

@@ -11,7 +11,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// publishes the result as a new <see cref="FleetSnapshot"/>. Not thread-safe: <see cref="ReconcilerService"/> is
 /// its only caller (tests drive it directly).
 /// </summary>
-public sealed partial class FleetReconciler(
+internal sealed partial class FleetReconciler(
     IFleetStore store,
     ICommandSender commands,
     IMessageRefusals refusals,

@@ -3,7 +3,7 @@ using Wafer.ControlPlane.Fleet;
 namespace Wafer.ControlPlane.Scheduling;
 
 /// <summary>The latest published <see cref="FleetSnapshot"/>: one volatile read, never half an update.</summary>
-public sealed class FleetView
+internal sealed class FleetView
 {
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile FleetSnapshot _current = FleetSnapshot.Empty;

@@ -3,7 +3,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.Scheduling;
 
 /// <summary>The reconciler's way out to runtimes (the MQTT side implements it; tests use a fake).</summary>
-public interface ICommandSender
+internal interface ICommandSender
 {
     /// <summary>Publishes <paramref name="command"/> on the runtime's commands topic; false when it could not be sent now.</summary>
     Task<bool> SendAsync(string runtimeId, Envelope command, CancellationToken cancellationToken = default);

@@ -5,7 +5,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// lost out of the routes. A check runs in the background and its answer comes back as a <see cref="RuntimeProbed"/>
 /// event; tests answer with a fake.
 /// </summary>
-public interface IRuntimeProbes
+internal interface IRuntimeProbes
 {
     /// <summary>Starts a check of the runtime serving at <paramref name="url"/>; <paramref name="requestedAt"/> comes back with the answer.</summary>
     void Probe(string runtimeId, string url, DateTimeOffset requestedAt);

@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// the end of the batch that applied it (reconciled and published). Written by the reconciler loop once per batch,
 /// read by <c>GET /api/stats</c>; the lag figures cover the last <see cref="Window"/> events.
 /// </summary>
-public sealed class ReconcileStats
+internal sealed class ReconcileStats
 {
     public const int Window = 4096;
 
@@ -76,5 +76,5 @@ public sealed class ReconcileStats
 /// <param name="LagP99Ms">99th percentile lag over the same events.</param>
 /// <param name="LagMaxMs">Largest lag over the same events.</param>
 /// <param name="LagMaxSinceStartMs">Largest lag since start.</param>
-public sealed record ReconcileStatsView(
+internal sealed record ReconcileStatsView(
     long Events, long Batches, int InboxDepth, double BusyMs, double LagP50Ms, double LagP99Ms, double LagMaxMs, double LagMaxSinceStartMs);

@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// Runs the <see cref="FleetReconciler"/>: loads the store, then applies the inbox's events in batches, with a
 /// <see cref="Tick"/> every <paramref name="interval"/> so deadlines are noticed without traffic.
 /// </summary>
-public sealed class ReconcilerService(FleetReconciler reconciler, FleetInbox inbox, ReconcileStats stats, TimeSpan interval, TimeProvider time)
+internal sealed class ReconcilerService(FleetReconciler reconciler, FleetInbox inbox, ReconcileStats stats, TimeSpan interval, TimeProvider time)
     : BackgroundService
 {
     private const int MaxBatch = 512;

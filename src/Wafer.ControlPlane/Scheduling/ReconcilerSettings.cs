@@ -5,7 +5,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// <param name="CommandTimeout">How long a <c>create_module</c> or <c>delete_module</c> waits for its answer.</param>
 /// <param name="SettleDelay">After (re)connecting to the broker, how long retained announcements get before placing anything.</param>
 /// <param name="AnnounceRequestInterval">At most one request for re-announcements per this interval.</param>
-public sealed record ReconcilerSettings(
+internal sealed record ReconcilerSettings(
     int KeepaliveGraceMissed,
     TimeSpan CommandTimeout,
     TimeSpan SettleDelay,

@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// process that died refuses the connection at once, a machine that vanished times out; either is evidence about the
 /// runtime, which a lost broker is not. At most <see cref="MaxConcurrent"/> checks run at a time.
 /// </summary>
-public sealed class RuntimeHealthProbes : IRuntimeProbes, IDisposable
+internal sealed class RuntimeHealthProbes : IRuntimeProbes, IDisposable
 {
     public const int MaxConcurrent = 16;
 

@@ -21,7 +21,7 @@ namespace Wafer.ControlPlane.Scheduling;
 /// limits a pass to what its events touched, so a burst of deployments costs each one a pass of its own, not a pass
 /// over the whole fleet per change.
 /// </summary>
-public static class Scheduler
+internal static class Scheduler
 {
     /// <param name="only">The deployments to reconcile (rules 2 to 4); null: every one.</param>
     public static SchedulePlan Plan(FleetSnapshot fleet, DateTimeOffset now, SchedulerSettings settings, IReadOnlySet<string>? only = null)

@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Scheduling;
 
 /// <summary>Scheduling passes since start: how many, how many over the whole fleet, and the deployments they reconciled.</summary>
-public sealed class SchedulingCounts
+internal sealed class SchedulingCounts
 {
     private long _passes;
     private long _fullPasses;

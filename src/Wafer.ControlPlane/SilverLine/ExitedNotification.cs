@@ -9,7 +9,7 @@ namespace Wafer.ControlPlane.SilverLine;
 /// "action": "exited", "type": "resp", "data": {"type": "module", "uuid", "exit_code", "state", "reason", "stdout",
 /// "stderr", "run", "restarting"}}</c>.
 /// </summary>
-public static class ExitedNotification
+internal static class ExitedNotification
 {
     public static byte[] Encode(ModuleExitedBody exited) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
     {

@@ -10,7 +10,7 @@ namespace Wafer.ControlPlane.SilverLine;
 /// <c>channels</c> and Wafer's <c>restart</c>. As SilverLine does, fields given as JSON text (<c>"['a']"</c>) are read
 /// as the JSON they hold. Unknown fields are ignored. The program is checked by <see cref="ProgramRules"/>.
 /// </summary>
-public static class ModuleRequestReader
+internal static class ModuleRequestReader
 {
     public const int MaxNameLength = 128;
 
@@ -165,7 +165,7 @@ public static class ModuleRequestReader
 }
 
 /// <summary>Carries a <see cref="ModuleRefusal"/> out of the reader.</summary>
-public sealed class ModuleRefusedException(ModuleRefusal refusal) : Exception(refusal.ToString())
+internal sealed class ModuleRefusedException(ModuleRefusal refusal) : Exception(refusal.ToString())
 {
     public ModuleRefusal Refusal { get; } = refusal;
 }

@@ -13,7 +13,7 @@ namespace Wafer.ControlPlane.SilverLine;
 /// <c>{"action": "error", "type": "resp", "data": {"desc", "data"}}</c>. Answers (<c>type: resp</c>) and runtimes'
 /// <c>exited</c> reports are not requests and are ignored.
 /// </summary>
-public sealed partial class ProcControlHandler(ProgramModules modules, ILogger<ProcControlHandler> logger)
+internal sealed partial class ProcControlHandler(ProgramModules modules, ILogger<ProcControlHandler> logger)
 {
     /// <param name="publish">Publishes a payload on a topic: (<c>true</c>, answer) for the control topic, (<c>false</c>, error) for the log topic.</param>
     public async Task HandleAsync(ReadOnlyMemory<byte> payload, Func<bool, byte[], Task> publish, CancellationToken cancellationToken)

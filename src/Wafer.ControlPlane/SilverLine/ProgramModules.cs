@@ -13,7 +13,7 @@ namespace Wafer.ControlPlane.SilverLine;
 /// scheduler places it (on its parent when one is named), re-places it when its runtime is lost, and moves it off a
 /// draining runtime as it does any replica.
 /// </summary>
-public sealed class ProgramModules(ArtifactService artifacts, IFleetEvents events, FleetView view, TimeProvider time)
+internal sealed class ProgramModules(ArtifactService artifacts, IFleetEvents events, FleetView view, TimeProvider time)
 {
     private static readonly TimeSpan Answer = TimeSpan.FromSeconds(30);
 

@@ -5,7 +5,7 @@ using Wafer.Protocol.V1;
 namespace Wafer.ControlPlane.SilverLine;
 
 /// <summary>A created module as SilverLine's answer carries it (<c>data.details</c>) and <c>POST /api/modules</c> returns it.</summary>
-public sealed record ProgramView(
+internal sealed record ProgramView(
     [property: JsonPropertyName("type")] string Type,
     [property: JsonPropertyName("uuid")] string Uuid,
     [property: JsonPropertyName("name")] string Name,
@@ -27,6 +27,6 @@ public sealed record ProgramView(
 }
 
 /// <summary>SilverLine's <c>args</c>: the program's <c>argv</c> and <c>env</c>.</summary>
-public sealed record ProgramArgsView(
+internal sealed record ProgramArgsView(
     [property: JsonPropertyName("argv")] IReadOnlyList<string> Argv,
     [property: JsonPropertyName("env")] IReadOnlyList<string> Env);

@@ -4,7 +4,7 @@ using Wafer.Storage;
 namespace Wafer.ControlPlane.Store;
 
 /// <summary>The orchestrator's database (fleet state); see <see cref="StateDatabase"/>.</summary>
-public sealed class ControlDatabase : StateDatabase
+internal sealed class ControlDatabase : StateDatabase
 {
     public const string DefaultFileName = "orchestrator.db";
 

@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Store;
 /// The fleet rows one reconcile batch changed, the last change of each record only (a module placed and then marked
 /// running in one batch is one upsert). <see cref="IFleetStore.SaveChangesAsync"/> writes them in one transaction.
 /// </summary>
-public sealed class FleetChanges
+internal sealed class FleetChanges
 {
     private readonly Dictionary<string, Deployment?> _deployments = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RuntimeNode> _runtimes = new(StringComparer.Ordinal);

@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Store;
 /// writes fleet rows (a batch of changes at a time); the API writes artifacts. Every write is an upsert of one whole
 /// record or a deletion.
 /// </summary>
-public interface IFleetStore
+internal interface IFleetStore
 {
     Task<StoredFleet> LoadAsync(CancellationToken cancellationToken = default);
 

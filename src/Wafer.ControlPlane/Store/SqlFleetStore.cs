@@ -9,7 +9,7 @@ using Wafer.Storage;
 namespace Wafer.ControlPlane.Store;
 
 /// <summary>The fleet state in SQLite or PostgreSQL (<see cref="ControlDatabase"/>).</summary>
-public sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
+internal sealed class SqlFleetStore(ControlDatabase database) : IFleetStore
 {
     private const string DeploymentColumns = "name, hash, manifest, replicas, labels, config, created_ms, updated_ms, program";
     private const string RuntimeColumns =

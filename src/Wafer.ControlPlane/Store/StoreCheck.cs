@@ -8,7 +8,7 @@ namespace Wafer.ControlPlane.Store;
 /// modules), so unlike a runtime's state database a damaged one is never replaced: the orchestrator refuses to start
 /// and says how to recover, and one that does not answer stops the start as well.
 /// </summary>
-public sealed class StoreCheck(ControlDatabase database) : IHostedService
+internal sealed class StoreCheck(ControlDatabase database) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using Wafer.ControlPlane.Fleet;
 namespace Wafer.ControlPlane.Store;
 
 /// <summary>Everything the orchestrator persisted, as loaded at start.</summary>
-public sealed record StoredFleet(
+internal sealed record StoredFleet(
     IReadOnlyList<Deployment> Deployments,
     IReadOnlyList<RuntimeNode> Runtimes,
     IReadOnlyList<PlacedModule> Modules);

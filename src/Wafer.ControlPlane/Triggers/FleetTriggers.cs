@@ -16,7 +16,7 @@ namespace Wafer.ControlPlane.Triggers;
 /// on any broker (shared subscriptions, which the in-process broker lacks, are not needed), and a replica that dies
 /// takes no trigger with it. A deployment's triggers start when it has a routed replica and stop when it has none.
 /// </summary>
-public sealed partial class FleetTriggers(
+internal sealed partial class FleetTriggers(
     RouteState routes, FleetView fleet, MqttSettings mqtt, IServiceProvider services, TimeProvider time, ILoggerFactory loggers, ILogger<FleetTriggers> logger)
     : BackgroundService
 {

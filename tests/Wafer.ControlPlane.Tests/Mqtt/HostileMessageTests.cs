@@ -7,7 +7,7 @@ namespace Wafer.ControlPlane.Tests.Mqtt;
 /// <summary>One orchestrator with its in-process broker and one announced runtime, shared by the hostile-message tests.</summary>
 public sealed class OrchestratorWithRuntime : IAsyncLifetime
 {
-    public OrchestratorHost Host { get; private set; } = null!;
+    internal OrchestratorHost Host { get; private set; } = null!;
 
     public MqttProbe Probe { get; private set; } = null!;
 

@@ -5,7 +5,7 @@ namespace Wafer.ControlPlane.Tests.Support;
 /// each event it handles, reachable for the runtimes in <see cref="Reachable"/> and refused for the others (the test
 /// runtimes' URLs, <c>http://ID.test</c>, lead nowhere).
 /// </summary>
-public sealed class FakeProbes : IRuntimeProbes
+internal sealed class FakeProbes : IRuntimeProbes
 {
     private readonly Queue<(string RuntimeId, string Url, DateTimeOffset RequestedAt)> _pending = new();
 

@@ -1,7 +1,7 @@
 namespace Wafer.ControlPlane.Tests.Support;
 
 /// <summary>Builders for runtimes, deployments, modules and snapshots, with defaults a test overrides as needed.</summary>
-public static class Fleets
+internal static class Fleets
 {
     public static readonly DateTimeOffset T0 = new(2026, 11, 23, 10, 0, 0, TimeSpan.Zero);
 

@@ -4,7 +4,7 @@ using Wafer.ControlPlane.Store;
 namespace Wafer.ControlPlane.Tests.Support;
 
 /// <summary>A store in dictionaries; survives a "restart" when the same instance is handed to a new reconciler.</summary>
-public sealed class InMemoryFleetStore : IFleetStore
+internal sealed class InMemoryFleetStore : IFleetStore
 {
     public ConcurrentDictionary<string, Deployment> Deployments { get; } = new();
 

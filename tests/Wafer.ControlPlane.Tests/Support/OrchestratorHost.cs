@@ -12,7 +12,7 @@ namespace Wafer.ControlPlane.Tests.Support;
 /// A real orchestrator in this process: HTTP on a free loopback port, its in-process MQTT broker on another, a SQLite
 /// database and artifacts in a temporary folder.
 /// </summary>
-public sealed class OrchestratorHost : IAsyncDisposable
+internal sealed class OrchestratorHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

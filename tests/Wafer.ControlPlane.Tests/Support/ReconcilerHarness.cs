@@ -6,7 +6,7 @@ namespace Wafer.ControlPlane.Tests.Support;
 /// A <see cref="FleetReconciler"/> wired to hand-written fakes and a manual clock, driven event by event. After each
 /// event it handles, the health checks the reconciler asked for are answered (<see cref="FakeProbes"/>).
 /// </summary>
-public sealed class ReconcilerHarness
+internal sealed class ReconcilerHarness
 {
     private sealed class FixedAddress : IOrchestratorAddress
     {
