@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Hosting;
 using Wafer.Hosting.Logging;
 
 namespace Wafer.ControlPlane.Hosting;
@@ -15,7 +16,7 @@ public static class OrchestratorApp
     public static WebApplication Build(
         OrchestratorOptions options, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = ServerBuilder.Create();
         if (configuration is not null)
         {
             builder.Configuration.AddInMemoryCollection(configuration);

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using Wafer.Gateway.Feed;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Jobs;
+using Wafer.Hosting;
 using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
@@ -26,7 +27,7 @@ public static class GatewayApp
     public static WebApplication Build(GatewayOptions options, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, IEnumerable<KeyValuePair<string, string?>>? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = ServerBuilder.Create();
         if (configuration is not null)
         {
             builder.Configuration.AddInMemoryCollection(configuration); // the Gateway section's limits and timings, over appsettings.json and Gateway__* variables

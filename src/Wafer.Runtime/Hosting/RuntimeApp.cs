@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Wafer.Hosting;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Logging;
 using Wafer.Runtime.Handlers;
@@ -18,7 +19,7 @@ public static class RuntimeApp
     public static WebApplication Build(
         RuntimeOptions options, string url, bool jsonLogs = false, LogLevel minimumLevel = LogLevel.Information, Action<IServiceCollection>? services = null, IEnumerable<KeyValuePair<string, string?>>? configuration = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        var builder = ServerBuilder.Create();
         if (configuration is not null)
         {
             builder.Configuration.AddInMemoryCollection(configuration);
