@@ -30,23 +30,24 @@ internal sealed class FleetRoutePublisher(FleetView view, FleetRouteBuilder buil
     {
         RouteDocument? published = null;
         FleetSnapshot? built = null;
-        long? builtAt = null;
+        DateTimeOffset? builtAt = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var changed = view.Changed;
             var fleet = view.Current;
             if (built is null || !FleetRouteBuilder.SameInputs(built, fleet))
             {
-                if (builtAt is { } last && time.GetElapsedTime(last) is var since && since < minInterval)
+                if (builtAt is { } last && time.GetUtcNow() - last is var since && since < minInterval)
                 {
-                    await Task.Delay(minInterval - since, time, stoppingToken);
+                    // a clock set back waits one interval, never longer
+                    await Task.Delay(since < TimeSpan.Zero ? minInterval : minInterval - since, time, stoppingToken);
                     continue; // read the latest snapshot again: whatever came meanwhile goes into this one build
                 }
 
                 var document = builder.Build(fleet);
                 Interlocked.Increment(ref _builds);
                 built = fleet;
-                builtAt = time.GetTimestamp();
+                builtAt = time.GetUtcNow();
                 if (published is null || !FleetRouteBuilder.SameRoutes(published, document))
                 {
                     routes.Publish(document);
