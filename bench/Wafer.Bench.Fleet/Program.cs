@@ -82,6 +82,7 @@ try
     var hash = (await uploaded.Content.ReadFromJsonAsync<JsonElement>(deadline.Token)).GetProperty("hash").GetString()!;
 
     clock.Restart();
+    var burstCpu0 = orchestrator.CpuTime();
     var postTimes = new double[options.Deployments];
     await Parallel.ForAsync(0, options.Deployments, new ParallelOptions { MaxDegreeOfParallelism = options.Parallel, CancellationToken = deadline.Token },
         async (i, token) =>
@@ -102,9 +103,11 @@ try
         + $"p99 {postTimes[(int)(postTimes.Length * 0.99)]:0} ms)");
     await UntilAsync(async () => (await StatsAsync()).Fleet.ModulesRunning == options.Modules, $"{options.Modules} modules run", TimeSpan.FromMinutes(5));
     var allRunning = clock.Elapsed;
+    var burstCpu = orchestrator.CpuTime() - burstCpu0;
     var afterDeploy = await StatsAsync();
     Log($"all {options.Modules} modules running {allRunning.TotalSeconds:0.0} s after the first POST; reconcile lag so far: "
-        + $"max {afterDeploy.Reconciler.LagMaxSinceStartMs:0.0} ms; CPU so far {orchestrator.CpuTime().TotalSeconds:0.0} s, RSS {orchestrator.RssMb():0} MiB; "
+        + $"max {afterDeploy.Reconciler.LagMaxSinceStartMs:0.0} ms; CPU so far {orchestrator.CpuTime().TotalSeconds:0.0} s, of which the burst "
+        + $"{burstCpu.TotalSeconds:0.0} s ({burstCpu.TotalMilliseconds / options.Deployments:0.00} ms per deployment); RSS {orchestrator.RssMb():0} MiB; "
         + $"{afterDeploy.Reconciler.Batches} batches"
         + (afterDeploy.Scheduling is { } passes ? $", {passes.Passes} scheduling passes ({passes.FullPasses} full) reconciling {passes.Deployments} deployments" : ""));
 

@@ -20,15 +20,8 @@ internal static class DeploymentEndpoints
             .Produces<DeploymentView>(StatusCodes.Status201Created).Produces<DeploymentView>()
             .ProducesProblem(400).ProducesProblem(401).ProducesProblem(409).ProducesProblem(413).ProducesProblem(415).ProducesProblem(503).ProducesProblem(507);
 
-        group.MapGet("/", (HttpContext context, FleetView view, IOrchestratorAddress address) =>
-            {
-                var fleet = view.Current;
-                var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
-                var index = FleetIndex.Of(fleet);
-                var deployments = fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal)
-                    .Select(d => FleetViews.Deployment(fleet, d, baseUrl, index.ModulesOf(d.Name))).ToList();
-                return Results.Ok(new DeploymentList(deployments.Count, deployments));
-            })
+        group.MapGet("/", (HttpContext context, FleetView view, FleetLists lists) =>
+                SerializedList.Write(context, lists.Deployments(view.Current, ControlAccess.HoldsToken(context))))
             .WithName("ListDeployments").WithSummary("Every deployment with its status").Produces<DeploymentList>();
 
         group.MapGet("/{name}", (HttpContext context, FleetView view, IOrchestratorAddress address, string name) =>
@@ -75,5 +68,14 @@ internal static class DeploymentEndpoints
             .WithSummary("Guest log lines of a deployment, fetched from the runtimes hosting it (filter with ?function=, ?since=, ?limit=)")
             .Produces<DeploymentLogs>().ProducesProblem(400).ProducesProblem(404);
         return endpoints;
+    }
+
+    /// <summary>Every deployment with its status, by name.</summary>
+    public static DeploymentList List(FleetSnapshot fleet, string? baseUrl)
+    {
+        var index = FleetIndex.Of(fleet);
+        var deployments = fleet.Deployments.Values.OrderBy(d => d.Name, StringComparer.Ordinal)
+            .Select(d => FleetViews.Deployment(fleet, d, baseUrl, index.ModulesOf(d.Name))).ToList();
+        return new DeploymentList(deployments.Count, deployments);
     }
 }

@@ -12,9 +12,15 @@ internal static class ModuleEndpoints
     public static IEndpointRouteBuilder MapModules(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/modules").WithTags("modules");
-        group.MapGet("/", (HttpContext context, FleetView view, IOrchestratorAddress address, string? deployment, string? runtime) =>
+        group.MapGet("/", (HttpContext context, FleetView view, IOrchestratorAddress address, FleetLists lists, string? deployment, string? runtime) =>
             {
                 var fleet = view.Current;
+                var addresses = ControlAccess.HoldsToken(context);
+                if (deployment is null && runtime is null)
+                {
+                    return SerializedList.Write(context, lists.Modules(fleet, addresses));
+                }
+
                 // ?runtime= takes a runtime's id or its name (every runtime of that name, as a restarted one gets a new id)
                 var runtimeIds = runtime is null ? null
                     : fleet.Runtimes.Values.Where(r => r.Id == runtime || r.Name == runtime).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
@@ -23,17 +29,7 @@ internal static class ModuleEndpoints
                     return ApiProblems.BadRequest($"no runtime with id or name '{runtime}': ?runtime= takes a runtime's id or name (GET /api/runtimes lists them)");
                 }
 
-                var baseUrl = ControlAccess.HoldsToken(context) ? address.BaseUrl : null;
-                var modules = (deployment is null ? fleet.Modules.Values : FleetIndex.Of(fleet).ModulesOf(deployment))
-                    .Where(m => runtimeIds is null || runtimeIds.Contains(m.RuntimeId))
-                    .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
-                    .Select(m => FleetViews.Module(fleet, m, baseUrl))
-                    .Concat(runtimeIds is null
-                        ? FleetViews.ProgramsWithoutModule(fleet).Where(d => deployment is null || d.Name == deployment)
-                            .OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => FleetViews.Unplaced(fleet, d, baseUrl))
-                        : [])
-                    .ToList();
-                return Results.Ok(new ModuleList(modules.Count, modules));
+                return Results.Ok(List(fleet, addresses ? address.BaseUrl : null, deployment, runtimeIds));
             })
             .WithName("ListModules").WithSummary("Every placed module (filter with ?deployment= and ?runtime=, a runtime's id or name)")
             .Produces<ModuleList>().ProducesProblem(400);
@@ -48,5 +44,20 @@ internal static class ModuleEndpoints
             })
             .WithName("GetModule").WithSummary("One module by id").Produces<ModuleView>().ProducesProblem(404);
         return endpoints;
+    }
+
+    /// <summary>The modules (of <paramref name="deployment"/>, on <paramref name="runtimeIds"/>, when given), placed ones first.</summary>
+    public static ModuleList List(FleetSnapshot fleet, string? baseUrl, string? deployment, IReadOnlySet<string>? runtimeIds)
+    {
+        var modules = (deployment is null ? fleet.Modules.Values : FleetIndex.Of(fleet).ModulesOf(deployment))
+            .Where(m => runtimeIds is null || runtimeIds.Contains(m.RuntimeId))
+            .OrderBy(m => m.Deployment, StringComparer.Ordinal).ThenBy(m => m.CreatedAt).ThenBy(m => m.Id, StringComparer.Ordinal)
+            .Select(m => FleetViews.Module(fleet, m, baseUrl))
+            .Concat(runtimeIds is null
+                ? FleetViews.ProgramsWithoutModule(fleet).Where(d => deployment is null || d.Name == deployment)
+                    .OrderBy(d => d.Name, StringComparer.Ordinal).Select(d => FleetViews.Unplaced(fleet, d, baseUrl))
+                : [])
+            .ToList();
+        return new ModuleList(modules.Count, modules);
     }
 }

@@ -12,10 +12,15 @@ internal static class RuntimeEndpoints
     public static IEndpointRouteBuilder MapRuntimes(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/api/runtimes").WithTags("runtimes");
-        group.MapGet("/", (HttpContext context, FleetView view, bool? alive) =>
+        group.MapGet("/", (HttpContext context, FleetView view, FleetLists lists, bool? alive) =>
             {
                 var addresses = ControlAccess.HoldsToken(context);
                 var fleet = view.Current;
+                if (alive is null)
+                {
+                    return SerializedList.Write(context, lists.Runtimes(fleet, addresses));
+                }
+
                 var index = FleetIndex.Of(fleet);
                 var runtimes = fleet.Runtimes.Values
                     .Where(r => alive is null || r.Alive == alive)

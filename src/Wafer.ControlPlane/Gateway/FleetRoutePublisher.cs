@@ -11,22 +11,43 @@ namespace Wafer.ControlPlane.Gateway;
 /// snapshot whose route inputs changed (<see cref="FleetRouteBuilder.SameInputs"/>), the routes are rebuilt and
 /// published when they differ. Keepalives change the fleet often and the routes rarely: skipping them keeps the
 /// orchestrator's CPU flat in a large fleet, and the comparison keeps route versions (and the gateway's GraphQL
-/// schema) stable.
+/// schema) stable. Rebuilds are at least <paramref name="minInterval"/> apart: the first change after a quiet spell is
+/// built at once, changes during a burst (a batch of deployments starting every few milliseconds) are taken together
+/// once the interval is over, always from the latest snapshot, so the last state is the one published.
 /// </summary>
-internal sealed class FleetRoutePublisher(FleetView view, FleetRouteBuilder builder, RouteState routes) : BackgroundService
+internal sealed class FleetRoutePublisher(FleetView view, FleetRouteBuilder builder, RouteState routes, TimeSpan minInterval, TimeProvider time)
+    : BackgroundService
 {
+    /// <summary>How far apart rebuilds are by default: well under what a client notices, a few per second under a burst.</summary>
+    public static readonly TimeSpan DefaultMinInterval = TimeSpan.FromMilliseconds(100);
+
+    private long _builds;
+
+    /// <summary>How many times the route document was rebuilt (tests; a burst coalesces many snapshots into one).</summary>
+    public long Builds => Interlocked.Read(ref _builds);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         RouteDocument? published = null;
         FleetSnapshot? built = null;
+        DateTimeOffset? builtAt = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             var changed = view.Changed;
             var fleet = view.Current;
             if (built is null || !FleetRouteBuilder.SameInputs(built, fleet))
             {
+                if (builtAt is { } last && time.GetUtcNow() - last is var since && since < minInterval)
+                {
+                    // a clock set back waits one interval, never longer
+                    await Task.Delay(since < TimeSpan.Zero ? minInterval : minInterval - since, time, stoppingToken);
+                    continue; // read the latest snapshot again: whatever came meanwhile goes into this one build
+                }
+
                 var document = builder.Build(fleet);
+                Interlocked.Increment(ref _builds);
                 built = fleet;
+                builtAt = time.GetUtcNow();
                 if (published is null || !FleetRouteBuilder.SameRoutes(published, document))
                 {
                     routes.Publish(document);

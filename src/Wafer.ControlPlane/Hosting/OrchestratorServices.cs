@@ -15,6 +15,7 @@ using Wafer.ControlPlane.Store;
 using Wafer.Gateway.Hosting;
 using Wafer.Gateway.Http;
 using Wafer.Gateway.Jobs;
+using Wafer.Gateway.Routes;
 using Wafer.Hosting.Console;
 using Wafer.Hosting.Http;
 using Wafer.Hosting.Telemetry;
@@ -51,12 +52,16 @@ public static class OrchestratorServices
         // the feed keeps the reconciler's events whatever level the console shows
         services.Configure<LoggerFilterOptions>(o => o.Rules.Add(new LoggerFilterRule(typeof(FleetEventLog).FullName, FleetEventLog.Category, LogLevel.Information, null)));
         services.AddSingleton<FleetView>();
+        services.AddSingleton<FleetLists>();
         services.AddSingleton<IOrchestratorAddress, OrchestratorAddress>();
         services.AddWaferTracing("wafer-orchestrator"); // the gateway's spans, named after this process
         services.AddWaferGateway();
         services.AddOptions<GatewayOptions>().Configure<IOptions<OrchestratorOptions>>((gateway, orchestrator) => gateway.Token ??= orchestrator.Value.ApiToken);
         services.AddSingleton<FleetRouteBuilder>();
-        services.AddHostedService<FleetRoutePublisher>();
+        services.AddSingleton(sp => new FleetRoutePublisher(
+            sp.GetRequiredService<FleetView>(), sp.GetRequiredService<FleetRouteBuilder>(), sp.GetRequiredService<RouteState>(),
+            FleetRoutePublisher.DefaultMinInterval, sp.GetRequiredService<TimeProvider>()));
+        services.AddHostedService(sp => sp.GetRequiredService<FleetRoutePublisher>());
         services.AddSingleton(sp =>
         {
             var o = Options(sp);

@@ -63,7 +63,15 @@ internal sealed partial class FleetReconciler
 
         var outbox = _outbox.ToList();
         _outbox.Clear();
-        foreach (var outgoing in outbox)
+        // Each runtime's commands keep their order (a create before its delete; program notifications among themselves),
+        // while runtimes are sent to side by side: a batch placing on many runtimes waits for the broker's
+        // acknowledgements about once, not once per command.
+        await Task.WhenAll(outbox.GroupBy(o => o.RuntimeId ?? "", StringComparer.Ordinal).Select(lane => SendInOrderAsync([.. lane], cancellationToken)));
+    }
+
+    private async Task SendInOrderAsync(List<OutgoingCommand> lane, CancellationToken cancellationToken)
+    {
+        foreach (var outgoing in lane)
         {
             if (outgoing.Exited is { } exited)
             {
