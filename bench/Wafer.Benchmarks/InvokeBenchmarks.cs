@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Metadata;
 using Wafer.Wasm;
 
@@ -37,10 +38,10 @@ public class InvokeBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "greet, fresh instance")]
-    public InvocationResult Fresh() => _fresh.Invoke(_greet, GreetArguments, _context);
+    public CallOutcome Fresh() => _fresh.Invoke(_greet, GreetArguments, _context);
 
     [Benchmark(Description = "greet, reused instance")]
-    public InvocationResult Reused() => _reused.Invoke(_greet, GreetArguments, _context);
+    public CallOutcome Reused() => _reused.Invoke(_greet, GreetArguments, _context);
 
     private sealed class NullContext : IGuestCallContext
     {

@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Wafer.Protocol.Manifest;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Metadata;
 using Wafer.Protocol.Modus;
 using Wafer.Runtime.Modus;
@@ -50,13 +51,13 @@ public class ModusBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "Wafer greet, fresh instance")]
-    public InvocationResult Greet() => _greet.Invoke(_greetIndex, GreetArguments, _context);
+    public CallOutcome Greet() => _greet.Invoke(_greetIndex, GreetArguments, _context);
 
     [Benchmark(Description = "Modus simple add, fresh instance")]
-    public InvocationResult ModusAdd() => _simple.Module.Invoke(_add, AddArguments, _context);
+    public CallOutcome ModusAdd() => _simple.Module.Invoke(_add, AddArguments, _context);
 
     [Benchmark(Description = "Modus simple getFullName, fresh instance")]
-    public InvocationResult ModusFullName() => _simple.Module.Invoke(_fullName, FullNameArguments, _context);
+    public CallOutcome ModusFullName() => _simple.Module.Invoke(_fullName, FullNameArguments, _context);
 
     private static string Fixture(string name)
     {

@@ -21,7 +21,7 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
         var arguments = new ArrayBufferWriter<byte>(256);
         if (ArgumentWriter.Write(context.Arguments, function.Function, function.Metadata, arguments) is { } error)
         {
-            throw Failed("bad_arguments", error, null);
+            throw Failed(CallStatus.BadArguments, error, null);
         }
 
         var deadline = RequestDeadline.Of(context);
@@ -56,23 +56,23 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
             }
         }
 
-        if (outcome is null)
+        if (outcome is not { } ended)
         {
-            throw Failed(CallStatus.Unavailable.Code(), "the plugin was unloaded during the call", null);
+            throw Failed(CallStatus.Unavailable, "the plugin was unloaded during the call", null);
         }
 
-        if (!outcome.Succeeded)
+        if (!ended.Succeeded)
         {
-            throw Failed(outcome.Cause, outcome.Message, outcome.CallId);
+            throw Failed(ended.Status, ended.Message, ended.CallId);
         }
 
         try
         {
-            return ResultReader.Read(outcome.ResultJson, function.Function.Result, function.Metadata);
+            return ResultReader.Read(ended.ResultJson, function.Function.Result, function.Metadata);
         }
         catch (JsonException ex)
         {
-            throw Failed("bad_result", ex.Message, outcome.CallId);
+            throw Failed(CallStatus.BadResult, ex.Message, ended.CallId);
         }
     }
 
@@ -96,12 +96,12 @@ internal sealed class FunctionFieldResolver(SchemaFunction function, IFunctionCa
             TaskScheduler.Default).Unwrap();
 
     private FunctionCallError Late(RequestDeadline deadline, bool started) => Failed(
-        RequestDeadline.Code,
+        CallStatus.DeadlineExceeded,
         started
             ? $"no answer within the request's deadline ({deadline.Timeout.TotalSeconds:0.###} s); the call still ends by its own timeout"
             : $"not called: the request's deadline ({deadline.Timeout.TotalSeconds:0.###} s) had passed",
         null);
 
-    private FunctionCallError Failed(string cause, string? message, string? callId) =>
-        new(function.Plugin, function.Function.Name, cause, message, callId);
+    private FunctionCallError Failed(CallStatus status, string? message, string? callId) =>
+        new(function.Plugin, function.Function.Name, status.Code(), message, callId);
 }

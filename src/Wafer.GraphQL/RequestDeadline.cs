@@ -5,12 +5,10 @@ namespace Wafer.GraphQL;
 /// <summary>
 /// The moment one GraphQL request must be answered by (<see cref="GraphQLOptions.RequestTimeout"/>), carried in the
 /// execution's user context to the function fields: a field that has not answered by then fails with
-/// <c>deadline_exceeded</c> and the response goes out with the fields that did.
+/// <c>deadline_exceeded</c> (<see cref="Wafer.Protocol.Calls.CallStatus.DeadlineExceeded"/>) and the response goes out with the fields that did.
 /// </summary>
 internal sealed class RequestDeadline
 {
-    public const string Code = "deadline_exceeded";
-
     private const string Key = "wafer.deadline";
 
     public RequestDeadline(CancellationToken token, TimeSpan timeout)

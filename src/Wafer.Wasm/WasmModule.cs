@@ -88,13 +88,13 @@ public sealed class WasmModule : IDisposable
     /// Calls function <paramref name="functionIndex"/> with <paramref name="argsJson"/> (a UTF-8 JSON array) on the
     /// calling thread. Every guest failure is a result, never an exception.
     /// </summary>
-    public InvocationResult Invoke(int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
+    public CallOutcome Invoke(int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         var instance = _pool?.TryTake() ?? new GuestInstance(_engine, _memoryCap, _textLimits, _abi);
-        InvocationResult result;
+        CallOutcome result;
         try
         {
             result = Run(instance, functionIndex, argsJson, context);
@@ -142,7 +142,7 @@ public sealed class WasmModule : IDisposable
             : new Abi.ResidentInstance(_engine, _prepared, _shape, _abi, _memoryCap, _deadlineTicks, Limits, _textLimits, _logger);
     }
 
-    private InvocationResult Run(GuestInstance instance, int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
+    private CallOutcome Run(GuestInstance instance, int functionIndex, ReadOnlySpan<byte> argsJson, IGuestCallContext context)
     {
         try
         {

@@ -31,6 +31,8 @@ public sealed class CallStatusesTests
         { CallStatus.NoReplica, 503, "no_replica" },
         { CallStatus.BadGateway, 502, "bad_gateway" },
         { CallStatus.GatewayTimeout, 504, "gateway_timeout" },
+        { CallStatus.BadArguments, 400, "bad_arguments" },
+        { CallStatus.DeadlineExceeded, 504, "deadline_exceeded" },
     };
 
     [Theory]

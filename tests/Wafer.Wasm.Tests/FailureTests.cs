@@ -199,7 +199,7 @@ public sealed class FailureTests(HostFixture fixture)
     {
         var result = fixture.Module("echo").Invoke(0, "[\"still here\"]"u8, RecordingContext.None);
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Equal("[\"still here\"]", Encoding.UTF8.GetString(result.Output!));
+        Assert.Equal("[\"still here\"]", Encoding.UTF8.GetString(result.ResultJson!));
     }
 
     private sealed class ThrowingContext : IGuestCallContext

@@ -14,7 +14,7 @@ public sealed class HostCallTests(HostFixture fixture)
         var result = fixture.Module("hostcall").Invoke(0, "[\"config.get\",\"{\\\"key\\\":\\\"k\\\"}\"]"u8, context);
 
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Equal("\"{\\\"value\\\":\\\"hi\\\"}\"", Encoding.UTF8.GetString(result.Output!));
+        Assert.Equal("\"{\\\"value\\\":\\\"hi\\\"}\"", Encoding.UTF8.GetString(result.ResultJson!));
         Assert.Equal(("config.get", "{\"key\":\"k\"}"), context.Calls.Single());
     }
 

@@ -13,7 +13,7 @@ public sealed class InvokeTests(HostFixture fixture)
         var result = fixture.Module("echo").Invoke(0, "[\"héllo\",42]"u8, RecordingContext.None);
 
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Equal("[\"héllo\",42]", Text(result.Output));
+        Assert.Equal("[\"héllo\",42]", Text(result.ResultJson));
         Assert.Null(result.Message);
     }
 
@@ -22,7 +22,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var result = fixture.Module("echo").Invoke(1, "[]"u8, RecordingContext.None);
 
-        Assert.Equal("\"hello\"", Text(result.Output));
+        Assert.Equal("\"hello\"", Text(result.ResultJson));
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class InvokeTests(HostFixture fixture)
         var result = fixture.Module("echo").Invoke(2, "[]"u8, RecordingContext.None);
 
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Equal("null", Text(result.Output));
+        Assert.Equal("null", Text(result.ResultJson));
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class InvokeTests(HostFixture fixture)
         var result = fixture.Module("echo").Invoke(0, [], RecordingContext.None);
 
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Empty(result.Output!);
+        Assert.Empty(result.ResultJson!);
     }
 
     [Fact]
@@ -51,7 +51,7 @@ public sealed class InvokeTests(HostFixture fixture)
         var result = fixture.Module("echo").Invoke(0, args, RecordingContext.None);
 
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Equal(args, result.Output);
+        Assert.Equal(args, result.ResultJson);
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         var module = fixture.Module("counter");
 
-        var values = Enumerable.Range(0, 3).Select(_ => Text(module.Invoke(0, "[]"u8, RecordingContext.None).Output));
+        var values = Enumerable.Range(0, 3).Select(_ => Text(module.Invoke(0, "[]"u8, RecordingContext.None).ResultJson));
 
         Assert.Equal(["1", "1", "1"], values);
     }
@@ -69,7 +69,7 @@ public sealed class InvokeTests(HostFixture fixture)
     {
         using var module = fixture.Host.Load(Guests.Bytes("counter"), "counter", PluginLimits.Default, reuseInstances: true);
 
-        var values = Enumerable.Range(0, 3).Select(_ => Text(module.Invoke(0, "[]"u8, RecordingContext.None).Output));
+        var values = Enumerable.Range(0, 3).Select(_ => Text(module.Invoke(0, "[]"u8, RecordingContext.None).ResultJson));
 
         Assert.Equal(["1", "2", "3"], values);
     }
@@ -80,11 +80,11 @@ public sealed class InvokeTests(HostFixture fixture)
         using var module = fixture.Host.Load(Guests.Bytes("counter"), "counter", PluginLimits.Default, reuseInstances: true);
         var none = RecordingContext.None;
 
-        Assert.Equal("1", Text(module.Invoke(0, "[]"u8, none).Output));
+        Assert.Equal("1", Text(module.Invoke(0, "[]"u8, none).ResultJson));
         Assert.Equal(CallStatus.GuestError, module.Invoke(2, "[]"u8, none).Status);
-        Assert.Equal("3", Text(module.Invoke(0, "[]"u8, none).Output));
+        Assert.Equal("3", Text(module.Invoke(0, "[]"u8, none).ResultJson));
         Assert.Equal(CallStatus.Trap, module.Invoke(1, "[]"u8, none).Status);
-        Assert.Equal("1", Text(module.Invoke(0, "[]"u8, none).Output));
+        Assert.Equal("1", Text(module.Invoke(0, "[]"u8, none).ResultJson));
     }
 
     [Fact]
@@ -94,7 +94,7 @@ public sealed class InvokeTests(HostFixture fixture)
 
         Assert.Equal(CallStatus.GuestError, result.Status);
         Assert.Equal("name must not be empty", result.Message);
-        Assert.Equal("name must not be empty", Text(result.Output));
+        Assert.Equal("name must not be empty", Text(result.ResultJson));
     }
 
     [Fact]
@@ -103,7 +103,7 @@ public sealed class InvokeTests(HostFixture fixture)
         var result = fixture.Module("guest-error").Invoke(1, "[]"u8, RecordingContext.None);
 
         Assert.Equal(CallStatus.GuestError, result.Status);
-        Assert.Null(result.Output);
+        Assert.Null(result.ResultJson);
         Assert.Equal("guest error (wafer_invoke returned 7)", result.Message);
     }
 
@@ -136,7 +136,7 @@ public sealed class InvokeTests(HostFixture fixture)
 
         var result = fixture.Module("env").Invoke(0, "[]"u8, context);
 
-        Assert.Equal("true", Text(result.Output));
+        Assert.Equal("true", Text(result.ResultJson));
         Assert.Equal((GuestLogLevel.Debug, "tick 1.5, 2.5"), Assert.Single(context.Lines));
     }
 
@@ -147,7 +147,7 @@ public sealed class InvokeTests(HostFixture fixture)
 
         var result = fixture.Module("init").Invoke(0, "[]"u8, context);
 
-        Assert.Equal("true", Text(result.Output));
+        Assert.Equal("true", Text(result.ResultJson));
         Assert.Equal((GuestLogLevel.Info, "started"), Assert.Single(context.Lines));
     }
 
@@ -159,7 +159,7 @@ public sealed class InvokeTests(HostFixture fixture)
         var result = module.Invoke(0, "[7]"u8, RecordingContext.None);
 
         Assert.Equal(CallStatus.Ok, result.Status);
-        Assert.Equal("[7]", Text(result.Output));
+        Assert.Equal("[7]", Text(result.ResultJson));
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class InvokeTests(HostFixture fixture)
             var args = Encoding.UTF8.GetBytes($"[{i}]");
             var echo = module.Invoke(0, args, RecordingContext.None);
             var count = reused.Invoke(0, "[]"u8, RecordingContext.None);
-            if (echo.Status != CallStatus.Ok || !echo.Output!.AsSpan().SequenceEqual(args) || count.Status != CallStatus.Ok)
+            if (echo.Status != CallStatus.Ok || !echo.ResultJson!.AsSpan().SequenceEqual(args) || count.Status != CallStatus.Ok)
             {
                 Interlocked.Increment(ref failures);
             }

@@ -33,7 +33,7 @@ public sealed record CallProblem(
     public int HttpStatus => Type.Status;
 
     /// <summary>A call that ran and failed: the cause and the guest's or the engine's message, its id and duration.</summary>
-    public static CallProblem Failed(string qualifiedName, CallOutcome outcome) => new(
+    public static CallProblem Failed(string qualifiedName, in CallOutcome outcome) => new(
         outcome.Status, $"{qualifiedName} failed: {outcome.Cause}: {outcome.Message}", qualifiedName, outcome.CallId,
         Math.Round(outcome.Duration.TotalMilliseconds, 3));
 

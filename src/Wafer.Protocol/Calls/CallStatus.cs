@@ -65,4 +65,10 @@ public enum CallStatus : byte
 
     /// <summary>The gateway's: the runtime did not answer in time.</summary>
     GatewayTimeout = 18,
+
+    /// <summary>GraphQL's: a field's arguments do not fit the function's ABI types (e.g. <c>300</c> for a <c>u8</c>); not called.</summary>
+    BadArguments = 19,
+
+    /// <summary>GraphQL's: the request's deadline passed before the field's call answered, or before it started.</summary>
+    DeadlineExceeded = 20,
 }

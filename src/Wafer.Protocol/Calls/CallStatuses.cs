@@ -6,7 +6,7 @@ namespace Wafer.Protocol.Calls;
 /// The one table of <see cref="CallStatus"/>: the problem type each failure is answered with (its <c>type</c> URI,
 /// <c>title</c> and <c>cause</c>), its HTTP status, and the <c>code</c> a GraphQL error carries, the same name. REST,
 /// GraphQL, the call protocol and the gateway all read it here, as YARP's forwarder reads one status per
-/// <c>ForwarderError</c>.
+/// <c>ForwarderError</c>; GraphQL's own codes (<c>bad_arguments</c>, <c>deadline_exceeded</c>) are rows of it too.
 /// </summary>
 public static class CallStatuses
 {
@@ -31,6 +31,8 @@ public static class CallStatuses
         ProblemTypes.NoReplica,
         ProblemTypes.BadGateway,
         ProblemTypes.GatewayTimeout,
+        ProblemTypes.BadArguments,
+        ProblemTypes.DeadlineExceeded,
     ];
 
     private static readonly Dictionary<string, CallStatus> ByCode = Enum.GetValues<CallStatus>().ToDictionary(Code, s => s, StringComparer.Ordinal);

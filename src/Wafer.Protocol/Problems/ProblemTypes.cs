@@ -43,13 +43,17 @@ public static class ProblemTypes
     public static readonly ProblemType GuestError = new("guest_error", "Function returned an error", 500);
     public static readonly ProblemType BadResult = new("bad_result", "Function returned a bad result", 500);
 
+    // GraphQL's own causes of a failed field, in the error's code (docs/graphql.md "Errors").
+    public static readonly ProblemType BadArguments = new("bad_arguments", "Bad arguments", 400);
+    public static readonly ProblemType DeadlineExceeded = new("deadline_exceeded", "Request deadline exceeded", 504);
+
     /// <summary>Every type, by name.</summary>
     public static FrozenDictionary<string, ProblemType> All { get; } = new[]
     {
         BadRequest, Unauthorized, Forbidden, CrossSite, NotFound, MethodNotAllowed, NotAcceptable, Conflict, Ambiguous, TooLarge,
         UnsupportedMediaType, TooManyRequests, Internal, ResultTooLarge, Unavailable, Busy, NoReplica, StateUnavailable, StorageFailed,
         InsufficientStorage, BadGateway, GatewayTimeout,
-        BadResponse, Timeout, OutOfMemory, OutOfFuel, Abort, Trap, GuestError, BadResult,
+        BadResponse, Timeout, OutOfMemory, OutOfFuel, Abort, Trap, GuestError, BadResult, BadArguments, DeadlineExceeded,
     }.ToFrozenDictionary(t => t.Name, StringComparer.Ordinal);
 
     /// <summary>The type by name; a name outside the vocabulary is a bug, not input.</summary>

@@ -74,14 +74,14 @@ internal sealed class FunctionCalls(PluginCatalog catalog, FunctionInvoker invok
             slots.Exit(share);
         }
 
-        if (outcome is null)
+        if (outcome is not { } ended)
         {
             return new FunctionAnswer(null, null, CallProblem.Unavailable(function.QualifiedName));
         }
 
-        return outcome.Succeeded
-            ? new FunctionAnswer(outcome.CallId, outcome.ResultJson!, null)
-            : new FunctionAnswer(outcome.CallId, null, CallProblem.Failed(function.QualifiedName, outcome));
+        return ended.Succeeded
+            ? new FunctionAnswer(ended.CallId, ended.ResultJson!, null)
+            : new FunctionAnswer(ended.CallId, null, CallProblem.Failed(function.QualifiedName, ended));
     }
 }
 

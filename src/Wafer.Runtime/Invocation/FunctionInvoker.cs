@@ -43,7 +43,7 @@ internal sealed partial class FunctionInvoker(
 
         var span = RuntimeTracing.StartCall(function, callId, parent); // null with tracing off
         var started = Stopwatch.GetTimestamp();
-        InvocationResult result;
+        CallOutcome result;
         var context = new GuestCallContext(logs, capabilities, callId, function, started);
         counters.Started();
         try
@@ -56,7 +56,7 @@ internal sealed partial class FunctionInvoker(
             plugin.Release();
         }
 
-        var outcome = ToOutcome(function, callId, result, Stopwatch.GetElapsedTime(started));
+        var outcome = Checked(function, result) with { CallId = callId, Duration = Stopwatch.GetElapsedTime(started) };
         if (span is not null)
         {
             RuntimeTracing.EndCall(span, outcome);
@@ -72,20 +72,21 @@ internal sealed partial class FunctionInvoker(
         return outcome;
     }
 
-    private CallOutcome ToOutcome(RegisteredFunction function, string callId, InvocationResult result, TimeSpan elapsed)
+    /// <summary>The engine's outcome as the call answers it: a failure's message without its bytes, a result checked against its type.</summary>
+    private CallOutcome Checked(RegisteredFunction function, CallOutcome result)
     {
-        var status = result.Status; // the engine's value is the call's (CallStatus), guest failures only
+        var status = result.Status; // the engine's value is the call's, guest failures only
         if (status != CallStatus.Ok)
         {
-            var message = result.Message ?? (result.Output is { } bytes ? GuestText.Utf8(bytes, logs.Limits.ErrorMessageBytes) : null);
-            return new CallOutcome(callId, status, null, message, elapsed);
+            var message = result.Message ?? (result.ResultJson is { } bytes ? GuestText.Utf8(bytes, logs.Limits.ErrorMessageBytes) : null);
+            return new CallOutcome(status, null, message);
         }
 
-        var output = result.Output ?? JsonNull;
+        var output = result.ResultJson ?? JsonNull;
         var error = CheckResult(output, function);
         return error is null
-            ? new CallOutcome(callId, CallStatus.Ok, output, null, elapsed)
-            : new CallOutcome(callId, CallStatus.BadResult, null, GuestText.Cut(error, logs.Limits.ErrorMessageBytes), elapsed); // may quote the guest's JSON
+            ? result with { ResultJson = output }
+            : new CallOutcome(CallStatus.BadResult, null, GuestText.Cut(error, logs.Limits.ErrorMessageBytes)); // may quote the guest's JSON
     }
 
     private static string? CheckResult(byte[] output, RegisteredFunction function)

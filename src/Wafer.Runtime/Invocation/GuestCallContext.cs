@@ -33,7 +33,7 @@ internal sealed class GuestCallContext(
     public void LogDropped(long bytes) => CallLog().Dropped(bytes);
 
     /// <summary>Ends the call's log: what was dropped, then the failure with its cause when the call failed.</summary>
-    public void Finish(CallOutcome outcome)
+    public void Finish(in CallOutcome outcome)
     {
         _log?.Complete();
         if (!outcome.Succeeded)

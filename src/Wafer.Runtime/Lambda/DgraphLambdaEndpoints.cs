@@ -115,20 +115,20 @@ internal static class DgraphLambdaEndpoints
                 slots.Exit(share);
             }
 
-            if (outcome is null)
+            if (outcome is not { } ended)
             {
                 await ErrorAsync(context, ProblemTypes.Unavailable, $"{function.QualifiedName} was unloaded during the call; retry");
                 return;
             }
 
-            context.Response.Headers.Append(WaferHeaders.CallId, outcome.CallId);
-            if (!outcome.Succeeded)
+            context.Response.Headers.Append(WaferHeaders.CallId, ended.CallId);
+            if (!ended.Succeeded)
             {
-                await ErrorAsync(context, ProblemTypes.Named(outcome.Cause), $"{function.QualifiedName} failed: {outcome.Cause}: {outcome.Message}", outcome);
+                await ErrorAsync(context, ended.Status.Problem(), $"{function.QualifiedName} failed: {ended.Cause}: {ended.Message}", ended);
                 return;
             }
 
-            results.Add(outcome.ResultJson!);
+            results.Add(ended.ResultJson!);
         }
 
         context.Response.ContentType = "application/json";
@@ -159,9 +159,9 @@ internal static class DgraphLambdaEndpoints
     /// <summary>A problem that also carries <c>errors</c> as Dgraph reads a lambda's failure: <c>[{"message": …}]</c>.</summary>
     private static Task ErrorAsync(HttpContext context, ProblemType type, string message, CallOutcome? outcome = null)
     {
-        var error = outcome is null
+        var error = outcome is not { } ended
             ? (object)new { message }
-            : new { message, extensions = new { cause = outcome.Cause, callId = outcome.CallId } };
+            : new { message, extensions = new { cause = ended.Cause, callId = ended.CallId } };
         return Problems.Create(type, message, extensions: [new("errors", new[] { error })]).ExecuteAsync(context);
     }
 }

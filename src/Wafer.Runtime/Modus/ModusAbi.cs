@@ -79,14 +79,14 @@ internal sealed class ModusAbi : IModuleAbi
 
     public IEnumerable<KeyValuePair<string, string>> Environment(IGuestCallContext context) => _environment.For(context);
 
-    public InvocationResult Invoke(int function, ReadOnlySpan<byte> argumentsJson, IGuestSession session)
+    public CallOutcome Invoke(int function, ReadOnlySpan<byte> argumentsJson, IGuestSession session)
     {
         using var document = JsonDocument.Parse(argumentsJson.ToArray());
         return Call(_model.Functions[function], function, document.RootElement, session);
     }
 
     /// <summary>Calls export <paramref name="export"/> (an index into <see cref="Exports"/>) with a JSON array of arguments.</summary>
-    internal InvocationResult Call(ModusFunction target, int export, JsonElement arguments, IGuestSession session)
+    internal CallOutcome Call(ModusFunction target, int export, JsonElement arguments, IGuestSession session)
     {
         var heap = new GuestHeap(session, _exports);
         Span<WasmValue> values = stackalloc WasmValue[Math.Max(1, target.Parameters.Count)];
@@ -110,7 +110,7 @@ internal sealed class ModusAbi : IModuleAbi
                     catch (AsCodecException ex)
                     {
                         heap.UnpinAll();
-                        return new InvocationResult(CallStatus.GuestError, null, $"argument '{parameter.Name}': {ex.Message}");
+                        return new CallOutcome(CallStatus.GuestError, null, $"argument '{parameter.Name}': {ex.Message}");
                     }
                 }
             }
@@ -125,12 +125,12 @@ internal sealed class ModusAbi : IModuleAbi
             var output = Result(target.Result, values[0], heap, out var error);
             heap.UnpinAll();
             return error is null
-                ? new InvocationResult(CallStatus.Ok, output, null)
-                : new InvocationResult(CallStatus.BadResult, null, error);
+                ? new CallOutcome(CallStatus.Ok, output, null)
+                : new CallOutcome(CallStatus.BadResult, null, error);
         }
         catch (AsCodecException ex)
         {
-            return new InvocationResult(CallStatus.Trap, null, ex.Message);
+            return new CallOutcome(CallStatus.Trap, null, ex.Message);
         }
     }
 

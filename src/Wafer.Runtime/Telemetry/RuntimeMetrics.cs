@@ -37,7 +37,7 @@ internal sealed class RuntimeMetrics
         });
     }
 
-    public void CallFinished(string plugin, string function, CallOutcome outcome)
+    public void CallFinished(string plugin, string function, in CallOutcome outcome)
     {
         // The series of a function are looked up once: finding them by labels on every call costs more than the call's metrics.
         var series = _series.GetOrAdd((plugin, function), static (key, self) => new FunctionSeries(

@@ -40,7 +40,7 @@ internal static class RuntimeTracing
     }
 
     /// <summary>Records how the call ended: <c>wafer.outcome</c>, and an error status with the cause and message on failure.</summary>
-    public static void EndCall(Activity activity, CallOutcome outcome)
+    public static void EndCall(Activity activity, in CallOutcome outcome)
     {
         if (activity.IsAllDataRequested)
         {

@@ -27,7 +27,7 @@ public interface IModuleAbi
     /// Runs function <paramref name="function"/> with <paramref name="argumentsJson"/> (a JSON array, positional) in an
     /// instance that is ready (<c>_initialize</c> has run). Guest failures are results; traps may propagate.
     /// </summary>
-    InvocationResult Invoke(int function, ReadOnlySpan<byte> argumentsJson, IGuestSession session);
+    CallOutcome Invoke(int function, ReadOnlySpan<byte> argumentsJson, IGuestSession session);
 
     /// <summary>Runs host import <paramref name="handler"/>; to end the call, throw <see cref="IGuestSession.Fail"/>'s exception.</summary>
     void HostCall(int handler, IGuestSession session, ReadOnlySpan<WasmValue> arguments, Span<WasmValue> results);

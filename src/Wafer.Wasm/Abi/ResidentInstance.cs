@@ -46,12 +46,12 @@ public sealed class ResidentInstance : IDisposable
     public bool IsFresh => _instance is null;
 
     /// <summary>Runs <paramref name="work"/> in the instance. Every guest failure is a result, never an exception.</summary>
-    public InvocationResult Run(IGuestCallContext context, Func<IGuestSession, InvocationResult> work)
+    public CallOutcome Run(IGuestCallContext context, Func<IGuestSession, CallOutcome> work)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(work);
         var instance = _instance ??= new GuestInstance(_engine, _memoryCap, _textLimits, _abi);
-        InvocationResult result;
+        CallOutcome result;
         try
         {
             instance.Begin(context, _deadlineTicks, _limits);

@@ -5,7 +5,7 @@ using Wasmtime;
 
 namespace Wafer.Wasm.Invocation;
 
-/// <summary>Turns the way a call died into an <see cref="InvocationResult"/> (docs/abi.md §4).</summary>
+/// <summary>Turns the way a call died into an <see cref="CallOutcome"/> (docs/abi.md §4).</summary>
 internal static class FailureClassifier
 {
     private const long PageBytes = 65536;
@@ -14,7 +14,7 @@ internal static class FailureClassifier
     /// Classifies a Wasmtime failure. <paramref name="memoryBytes"/> is the guest memory size after the failure
     /// (-1 if unknown) and <paramref name="memoryCap"/> the store's memory limit.
     /// </summary>
-    public static InvocationResult Classify(
+    public static CallOutcome Classify(
         WasmtimeException exception, CallState state, long memoryBytes, long memoryCap, PluginLimits limits)
     {
         if (state.FailureStatus is { } status)

@@ -23,7 +23,7 @@ internal sealed unsafe partial class GuestInstance : IGuestSession
     public long MemorySize => (long)WasmtimeNative.wasmtime_memory_data_size(_context, _memory);
 
     /// <summary>Runs an adapted module's function through its adapter, flushing what the guest wrote to stdout/stderr.</summary>
-    public InvocationResult InvokeAbi(int function, ReadOnlySpan<byte> argumentsJson)
+    public CallOutcome InvokeAbi(int function, ReadOnlySpan<byte> argumentsJson)
     {
         try
         {

@@ -233,12 +233,12 @@ internal sealed partial class ModusAgents(
         var abi = agent.Plugin!.Modus!.Abi!;
         var root = document.RootElement;
         var result = agent.Instance!.Run(context, session => abi.Call(exports.AgentFunctions[export], index, root, session));
-        if (!result.IsOk)
+        if (!result.Succeeded)
         {
             throw new InvalidOperationException($"agent {agent.Record.Id}: {export} failed: {result.Status}: {result.Message}");
         }
 
-        using var output = JsonDocument.Parse(result.Output!);
+        using var output = JsonDocument.Parse(result.ResultJson!);
         return output.RootElement.Clone();
     }
 
