@@ -11,56 +11,46 @@ namespace Wafer.Triggers;
 /// MQTT triggers (docs/manifest.md, "Triggers"): one client of its own on the broker, subscribed to every trigger's
 /// topic. The client's message handler only admits a message to its trigger's <see cref="TriggerLane"/> and returns,
 /// so a slow function never holds up the client; the call runs on the thread pool through the
-/// <see cref="ITriggerTarget"/>, and its result or problem is published. One loop connects (again, with backoff) and
-/// keeps the subscriptions equal to the current triggers.
+/// <see cref="ITriggerTarget"/>, and its result or problem is published. Its <see cref="BrokerConnection"/> connects
+/// (again, with backoff) and keeps the subscriptions equal to the current triggers' topics.
 /// </summary>
 internal sealed partial class MqttTriggerHost : IAsyncDisposable
 {
     /// <summary>Messages of one trigger that may wait for a free slot, per slot.</summary>
     public const int WaitingPerSlot = 64;
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
-    private readonly TriggerBroker _broker;
     private readonly ITriggerTarget _target;
     private readonly ILogger _logger;
+    private readonly BrokerConnection _connection;
     private readonly IMqttClient _client;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private volatile MqttBinding[] _bindings = [];
-    private Task? _loop;
     private int _disposed;
 
     public MqttTriggerHost(TriggerBroker broker, ITriggerTarget target, ILogger logger)
     {
-        _broker = broker;
         _target = target;
         _logger = logger;
-        _client = new MqttClientFactory().CreateMqttClient();
+        _connection = new BrokerConnection(
+            broker,
+            new BrokerConnectionEvents(
+                (address, clientId) => Connected(logger, address, clientId),
+                (address, reason, delayMs) => ConnectFailed(logger, address, reason, delayMs),
+                (topic, code) => SubscribeRefused(logger, topic, code),
+                topic => TopicSubscribed(logger, topic)),
+            () => [.. _bindings.Select(b => b.Spec.Topic)],
+            noLocal: true,
+            onlyWithTopics: true); // no trigger: no connection
+        _client = _connection.Client;
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        _client.DisconnectedAsync += _ =>
-        {
-            Wake();
-            return Task.CompletedTask;
-        };
     }
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => _connection.IsConnected;
 
     /// <summary>The topic filters subscribed now (for tests and <c>/readyz</c>-like checks).</summary>
-    public IReadOnlyCollection<string> Subscribed
-    {
-        get
-        {
-            lock (_subscribed)
-            {
-                return [.. _subscribed];
-            }
-        }
-    }
+    public IReadOnlyCollection<string> Subscribed => _connection.Subscribed;
 
-    public void Start() => _loop ??= Task.Run(() => RunAsync(_stopping.Token));
+    public void Start() => _connection.Start();
 
     /// <summary>Makes <paramref name="plugins"/>' MQTT triggers the ones served; a trigger that stays keeps its lane.</summary>
     public void Apply(IReadOnlyList<PluginTriggers> plugins)
@@ -79,102 +69,7 @@ internal sealed partial class MqttTriggerHost : IAsyncDisposable
         }
 
         _bindings = [.. bindings];
-        Wake();
-    }
-
-    private void Wake() => _wake.Release();
-
-    private async Task RunAsync(CancellationToken stopping)
-    {
-        var backoff = TimeSpan.FromSeconds(1);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (!_client.IsConnected)
-                {
-                    if (_bindings.Length == 0)
-                    {
-                        await _wake.WaitAsync(stopping); // no trigger: no connection
-                        continue;
-                    }
-
-                    await ConnectAsync(stopping);
-                    backoff = TimeSpan.FromSeconds(1);
-                }
-
-                await SubscribeAsync(stopping);
-                await _wake.WaitAsync(TimeSpan.FromSeconds(5), stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ConnectFailed(_logger, _broker.ToString(), ex.Message, (int)backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
-    }
-
-    private async Task ConnectAsync(CancellationToken cancellationToken)
-    {
-        await _broker.ConnectAsync(_client, cancellationToken);
-        lock (_subscribed)
-        {
-            _subscribed.Clear(); // a clean start: the broker kept none
-        }
-
-        Connected(_logger, _broker.ToString(), _broker.ClientId);
-    }
-
-    /// <summary>Subscribes to the topics of the current triggers and unsubscribes from the rest; only this loop calls it.</summary>
-    private async Task SubscribeAsync(CancellationToken cancellationToken)
-    {
-        var wanted = _bindings.Select(b => b.Spec.Topic).ToHashSet(StringComparer.Ordinal);
-        string[] add, remove;
-        lock (_subscribed)
-        {
-            add = [.. wanted.Where(t => !_subscribed.Contains(t))];
-            remove = [.. _subscribed.Where(t => !wanted.Contains(t))];
-        }
-
-        foreach (var topic in add)
-        {
-            var result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).WithNoLocal(true))
-                .Build(), cancellationToken);
-            var code = result.Items.First().ResultCode;
-            if (code > MqttClientSubscribeResultCode.GrantedQoS2)
-            {
-                SubscribeRefused(_logger, topic, code.ToString());
-                continue;
-            }
-
-            lock (_subscribed)
-            {
-                _subscribed.Add(topic);
-            }
-
-            TopicSubscribed(_logger, topic);
-        }
-
-        if (remove.Length > 0)
-        {
-            var unsubscribe = new MqttClientUnsubscribeOptionsBuilder();
-            foreach (var topic in remove)
-            {
-                unsubscribe.WithTopicFilter(topic);
-            }
-
-            await _client.UnsubscribeAsync(unsubscribe.Build(), cancellationToken);
-            lock (_subscribed)
-            {
-                _subscribed.ExceptWith(remove);
-            }
-        }
+        _connection.Wake();
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
@@ -320,26 +215,8 @@ internal sealed partial class MqttTriggerHost : IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
-        if (_loop is not null)
-        {
-            await _loop.ContinueWith(_ => { }, TaskScheduler.Default);
-        }
-
-        if (_client.IsConnected)
-        {
-            try
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), timeout.Token);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or MQTTnet.Exceptions.MqttCommunicationException)
-            {
-            }
-        }
-
-        _client.Dispose();
+        await _connection.DisposeAsync();
         _stopping.Dispose();
-        _wake.Dispose();
     }
 
     private sealed record MqttBinding(string Key, PluginTriggers Plugin, MqttTriggerSpec Spec, Protocol.Metadata.FunctionMetadata? Function, TriggerLane Lane);

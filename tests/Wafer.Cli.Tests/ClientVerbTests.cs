@@ -271,10 +271,10 @@ public sealed class ClientVerbTests
 
         // --follow prints a failure that happens while it runs.
         var since = DateTimeOffset.UtcNow.ToString("o", System.Globalization.CultureInfo.InvariantCulture);
-        using var follow = FollowingProcess.Start("logs", "abort", "--follow", "--since", since, "--server", server);
+        using var follow = WaferProcess.Start("logs", "abort", "--follow", "--since", since, "--server", server);
         (code, _, _) = await Wafer("invoke", "abort/fail", "--server", server);
         Assert.Equal(1, code);
-        await follow.WaitForAsync("call failed: abort: boom at plugin.c:12", TimeSpan.FromSeconds(30));
+        await follow.WaitForLineAsync("call failed: abort: boom at plugin.c:12", TimeSpan.FromSeconds(30));
         Assert.False(follow.HasExited, "logs --follow keeps running");
     }
 

@@ -26,8 +26,7 @@ public sealed class CompletionTests
             printf '%s\n' "${COMPREPLY[@]}"
             complete -p wafer
             """;
-        var info = ExternalProcess.StartInfo("bash", folder, "-c", driver);
-        var (bashCode, output) = await ExternalProcess.RunAsync(info, TimeSpan.FromMinutes(1));
+        var (bashCode, output) = await ExternalProcess.RunAsync("bash", folder, TimeSpan.FromMinutes(1), "-c", driver);
 
         Assert.True(bashCode == 0, output);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -94,16 +94,8 @@ public sealed class ContainerImageTests
         }
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string program, string[] arguments, Dictionary<string, string> environment, TimeSpan timeout)
-    {
-        var info = ExternalProcess.StartInfo(program, Path.GetTempPath(), arguments);
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        return await ExternalProcess.RunAsync(info, timeout);
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string program, string[] arguments, Dictionary<string, string> environment, TimeSpan timeout) =>
+        ExternalProcess.RunAsync(program, Path.GetTempPath(), timeout, environment, arguments);
 
     private static void CopyFolder(string from, string to)
     {

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Wafer.Tests.Shared;
 
@@ -24,45 +22,19 @@ public sealed class DevCommandTests
         var source = Path.Combine(project, "assembly", "index.ts");
         var port = LoopbackPorts.Free();
 
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = project };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "dev", "--port", port.ToString(), "--storagePath", Path.Combine(work, "state")])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["WAFER_SDK_PATH"] = Path.Combine(CliProcess.RepositoryRoot, "sdk", "assemblyscript");
-        info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        using var process = WaferProcess.StartIn(project, new Dictionary<string, string> { ["WAFER_SDK_PATH"] = Path.Combine(CliProcess.RepositoryRoot, "sdk", "assemblyscript") },
+            "dev", "--port", port.ToString(), "--storagePath", Path.Combine(work, "state"));
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        try
-        {
-            Assert.Equal("Hello, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
+        Assert.Equal("Hello, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
 
-            File.WriteAllText(source, File.ReadAllText(source).Replace("\"Hello, \"", "\"Hi, \"", StringComparison.Ordinal));
-            Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r == "Hi, Ada!", Log));
+        File.WriteAllText(source, File.ReadAllText(source).Replace("\"Hello, \"", "\"Hi, \"", StringComparison.Ordinal));
+        Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r == "Hi, Ada!", Log));
 
-            File.AppendAllText(source, "\nexport function broken(x: i32): string { return x; }\n");
-            await Eventually.TrueAsync(() => Log().Contains("dev-plugin did not build", StringComparison.Ordinal), "wafer dev reports the failed build", BuildBound, Log, Poll);
-            Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        File.AppendAllText(source, "\nexport function broken(x: i32): string { return x; }\n");
+        await process.WaitForLineAsync("dev-plugin did not build", BuildBound); // wafer dev reports the failed build
+        Assert.Equal("Hi, Ada!", await GreetWhenAsync(http, r => r is not null, Log));
 
-        string Log()
-        {
-            lock (output)
-            {
-                return output.ToString();
-            }
-        }
+        string Log() => process.Output;
     }
 
     private static async Task<string?> GreetWhenAsync(HttpClient http, Func<string?, bool> done, Func<string> log)

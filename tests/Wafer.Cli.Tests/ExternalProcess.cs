@@ -1,57 +1,40 @@
-using System.Diagnostics;
-using System.Text;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
-/// <summary>Runs a program other than the built <c>wafer.dll</c> (dotnet, an installed <c>wafer</c>) and captures what it prints.</summary>
+/// <summary>
+/// Runs a program other than the built <c>wafer.dll</c> (dotnet, an installed <c>wafer</c>, a shell) as a
+/// <see cref="TestProcess"/>, with the test run's Wafer variables removed, so the program finds only what a user's shell
+/// would give it.
+/// </summary>
 internal static class ExternalProcess
 {
-    /// <summary>A start with the test run's Wafer variables removed, so the program finds only what a user's shell would give it.</summary>
-    public static ProcessStartInfo StartInfo(string fileName, string workingDirectory, params string[] arguments)
-    {
-        var info = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        foreach (var variable in (string[])["WAFER_SDK_PATH", "WAFER_SERVER", "WAFER_TOKEN"])
-        {
-            info.Environment.Remove(variable);
-        }
-
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_NOLOGO"] = "1";
-        return info;
-    }
-
-    public static async Task<(int ExitCode, string Output)> RunAsync(ProcessStartInfo info, TimeSpan timeout)
-    {
-        using var process = Process.Start(info)!;
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{info.FileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}:\n{output}");
-        }
-
-        process.WaitForExit(); // the output events have all been raised
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-    }
+    public static TestProcess Start(string fileName, string workingDirectory, params string[] arguments) =>
+        TestProcess.Start(Path.GetFileName(fileName), fileName, arguments, Variables(null), workingDirectory);
 
     public static Task<(int ExitCode, string Output)> RunAsync(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments) =>
-        RunAsync(StartInfo(fileName, workingDirectory, arguments), timeout);
+        RunAsync(fileName, workingDirectory, timeout, null, arguments);
+
+    /// <param name="environment">Variables to set besides the inherited ones.</param>
+    public static Task<(int ExitCode, string Output)> RunAsync(
+        string fileName, string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments) =>
+        TestProcess.RunAsync(fileName, arguments, timeout, Variables(environment), workingDirectory);
+
+    private static Dictionary<string, string?> Variables(IReadOnlyDictionary<string, string>? environment)
+    {
+        var variables = new Dictionary<string, string?>(StringComparer.Ordinal)
+        {
+            ["WAFER_SDK_PATH"] = null,
+            ["WAFER_SERVER"] = null,
+            ["WAFER_TOKEN"] = null,
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            variables[key] = value;
+        }
+
+        return variables;
+    }
 }

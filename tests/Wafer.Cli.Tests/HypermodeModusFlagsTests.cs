@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using Wafer.Tests.S3;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Cli.Tests;
 
@@ -40,7 +41,7 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
     public async Task SingleDashFlags_AreTakenAsTheirDoubleDashForms()
     {
         File.Copy(LiveRuntime.Guest("echo.wasm"), Path.Combine(Plugins, "echo.wasm"));
-        using var serve = FollowingProcess.Start("serve", "-plugins", Plugins, "-port=0", "-refresh=10s", "-standalone", "-storagePath", Storage);
+        using var serve = WaferProcess.Start("serve", "-plugins", Plugins, "-port=0", "-refresh=10s", "-standalone", "-storagePath", Storage);
 
         var url = await ServingUrlAsync(serve);
         using var http = new HttpClient();
@@ -57,7 +58,7 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
     public async Task PluginAlias_ServesTheFolder()
     {
         File.Copy(LiveRuntime.Guest("echo.wasm"), Path.Combine(Plugins, "echo.wasm"));
-        using var serve = FollowingProcess.Start("serve", "--plugin", Plugins, "--port", "0", "--standalone", "--storagePath", Storage);
+        using var serve = WaferProcess.Start("serve", "--plugin", Plugins, "--port", "0", "--standalone", "--storagePath", Storage);
 
         var url = await ServingUrlAsync(serve);
         using var http = new HttpClient();
@@ -100,7 +101,7 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
     [Fact]
     public async Task ProductionEnvironment_HidesTheExplorer_AndInfoSaysSo()
     {
-        using var serve = FollowingProcess.Start(new Dictionary<string, string> { ["ENVIRONMENT"] = "production" },
+        using var serve = WaferProcess.Start(new Dictionary<string, string> { ["ENVIRONMENT"] = "production" },
             "serve", "--plugins", Plugins, "--port", "0", "--standalone", "--storagePath", Storage);
         var url = await ServingUrlAsync(serve);
 
@@ -117,7 +118,7 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
     public async Task StateDatabaseVariable_IsTheStateDatabase(string variable)
     {
         var database = Path.Combine(_root, variable.ToLowerInvariant() + ".db");
-        using var serve = FollowingProcess.Start(new Dictionary<string, string> { [variable] = database },
+        using var serve = WaferProcess.Start(new Dictionary<string, string> { [variable] = database },
             "serve", "--plugins", Plugins, "--port", "0", "--standalone", "--storagePath", Storage);
         await ServingUrlAsync(serve);
 
@@ -136,7 +137,7 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
         string[] location = form == "hypermode"
             ? ["--s3bucket", "runtime-plugins", "--plugins", "shared-plugins"]
             : ["-useAwsStorage", "-s3bucket=runtime-plugins", "-s3path=shared-plugins"];
-        using var serve = FollowingProcess.Start(s3.Environment, ["serve", "--port", "0", "--standalone", "--storagePath", Storage, "--refresh", "300ms", .. location]);
+        using var serve = WaferProcess.Start(s3.Environment, ["serve", "--port", "0", "--standalone", "--storagePath", Storage, "--refresh", "300ms", .. location]);
 
         var url = await ServingUrlAsync(serve);
         Assert.Contains("Wafer is serving s3://runtime-plugins/shared-plugins/ on", serve.Output);
@@ -154,9 +155,9 @@ public sealed partial class HypermodeModusFlagsTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, status);
     }
 
-    private static async Task<string> ServingUrlAsync(FollowingProcess serve)
+    private static async Task<string> ServingUrlAsync(TestProcess serve)
     {
-        await serve.WaitForAsync("Wafer is serving", Timeout);
+        await serve.WaitForLineAsync("Wafer is serving", Timeout);
         return ServingLine().Match(serve.Output).Groups["url"].Value;
     }
 

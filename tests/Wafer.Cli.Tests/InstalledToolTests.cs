@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 
@@ -53,28 +51,14 @@ public sealed partial class InstalledToolTests
             Assert.True(File.Exists(Path.Combine(project, "build", "greeter.wasm")), built.Output);
             Assert.True(File.Exists(Path.Combine(project, "package-lock.json")), "the first build writes the lockfile");
 
-            var serve = ExternalProcess.StartInfo(wafer, project, "serve", "--plugins", "build", "--port", "0", "--orchestratorPort", "0",
+            using var server = ExternalProcess.Start(wafer, project, "serve", "--plugins", "build", "--port", "0", "--orchestratorPort", "0",
                 "--brokerPort", "0", "--storagePath", Path.Combine(root, "state"));
-            using var server = Process.Start(serve)!;
-            var output = new StringBuilder();
-            server.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            server.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-            server.BeginOutputReadLine();
-            server.BeginErrorReadLine();
-            try
-            {
-                var url = await ServingUrlAsync(server, output);
-                using var http = new HttpClient { BaseAddress = new Uri(url) };
-                var response = await http.PostAsJsonAsync("/functions/greet", new { name = "Ada" });
-                var body = await response.Content.ReadAsStringAsync();
-                Assert.True(response.IsSuccessStatusCode, body);
-                Assert.Equal("Hello, Ada!", JsonDocument.Parse(body).RootElement.GetProperty("result").GetString());
-            }
-            finally
-            {
-                server.Kill(entireProcessTree: true);
-                await server.WaitForExitAsync();
-            }
+            var url = ServingLine().Match(await server.WaitForLineAsync(ServingLine().IsMatch, "the line saying where it serves", StepTimeout)).Groups["url"].Value;
+            using var http = new HttpClient { BaseAddress = new Uri(url) };
+            var response = await http.PostAsJsonAsync("/functions/greet", new { name = "Ada" });
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True(response.IsSuccessStatusCode, body);
+            Assert.Equal("Hello, Ada!", JsonDocument.Parse(body).RootElement.GetProperty("result").GetString());
         }
         finally
         {
@@ -86,28 +70,6 @@ public sealed partial class InstalledToolTests
             {
                 // a leftover temp folder is not the test's concern
             }
-        }
-    }
-
-    private static async Task<string> ServingUrlAsync(Process server, StringBuilder output)
-    {
-        var deadline = DateTime.UtcNow + StepTimeout;
-        while (true)
-        {
-            string text;
-            lock (output)
-            {
-                text = output.ToString();
-            }
-
-            if (ServingLine().Match(text) is { Success: true } match)
-            {
-                return match.Groups["url"].Value;
-            }
-
-            Assert.False(server.HasExited, $"wafer serve exited:\n{text}");
-            Assert.True(DateTime.UtcNow < deadline, $"wafer serve did not say where it serves within {StepTimeout}:\n{text}");
-            await Task.Delay(100);
         }
     }
 

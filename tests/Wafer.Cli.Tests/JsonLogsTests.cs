@@ -1,7 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 using Wafer.Tests.Shared;
 
@@ -90,74 +88,23 @@ public sealed class JsonLogsTests
     /// </summary>
     private static async Task<(string Stdout, string Stderr)> RunUntilAnsweredAsync(string workingDirectory, string[] arguments, int port)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "wafer.dll"));
-        foreach (var argument in arguments)
+        using var process = WaferProcess.StartIn(workingDirectory, new Dictionary<string, string> { ["WAFER_SDK_PATH"] = Path.Combine(CliProcess.RepositoryRoot, "sdk", "assemblyscript") },
+            arguments);
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        await Eventually.TrueAsync(async () =>
         {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["WAFER_SDK_PATH"] = Path.Combine(CliProcess.RepositoryRoot, "sdk", "assemblyscript");
-        info.Environment["NO_COLOR"] = "1";
-        info.Environment.Remove("WAFER_TOKEN");
-        using var process = Process.Start(info)!;
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        try
-        {
-            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
-            var clock = Stopwatch.StartNew();
-            while (true)
+            if (process.HasExited)
             {
-                Assert.False(process.HasExited, $"wafer exited with {(process.HasExited ? process.ExitCode : 0)}:\n{Text(stdout)}\n{Text(stderr)}");
-                Assert.True(clock.Elapsed < TimeSpan.FromMinutes(4), $"no answer from greet; stdout:\n{Text(stdout)}\nstderr:\n{Text(stderr)}");
-                try
-                {
-                    var response = await http.PostAsJsonAsync("/functions/greet", new { name = "Ada" });
-                    if (response.IsSuccessStatusCode)
-                    {
-                        break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                }
-                catch (TaskCanceledException)
-                {
-                }
-
-                await Task.Delay(200);
+                return true; // no answer will come
             }
 
-            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
-            {
-                await term.WaitForExitAsync();
-            }
+            using var response = await http.PostAsJsonAsync("/functions/greet", new { name = "Ada" });
+            return response.IsSuccessStatusCode;
+        }, "greet answers", TimeSpan.FromMinutes(4), () => $"stdout:\n{process.StandardOutput}\nstderr:\n{process.StandardError}", TimeSpan.FromMilliseconds(200));
+        Assert.False(process.HasExited, $"wafer exited with {(process.HasExited ? process.ExitCode : 0)}:\n{process.StandardOutput}\n{process.StandardError}");
 
-            using var exited = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            await process.WaitForExitAsync(exited.Token);
-        }
-        finally
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-        }
-
-        return (Text(stdout), Text(stderr));
-    }
-
-    private static string Text(StringBuilder builder)
-    {
-        lock (builder)
-        {
-            return builder.ToString();
-        }
+        process.Terminate();
+        Assert.True(await process.WaitForExitAsync(TimeSpan.FromMinutes(1)), "wafer did not stop on SIGTERM:\n" + process.Tail());
+        return (process.StandardOutput, process.StandardError);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Wafer.Tests.Shared;
 
@@ -13,7 +12,7 @@ internal sealed partial class LiveRuntime : IAsyncDisposable
     public const string Token = "cli-test-token";
 
     private readonly string _broker = $"mqtt://127.0.0.1:{LoopbackPorts.Free()}";
-    private Process _process = null!;
+    private TestProcess _process = null!;
 
     private LiveRuntime(string storage) => Storage = storage;
 
@@ -48,46 +47,15 @@ internal sealed partial class LiveRuntime : IAsyncDisposable
 
     private async Task LaunchAsync()
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "runtime", "--join", _broker,
-                     "--port", "0", "--storagePath", Storage, "--name", "cli-verbs", "--token", Token])
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["NO_COLOR"] = "1";
-        _process = Process.Start(info)!;
-        _ = _process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            var line = await _process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("wafer runtime exited early");
-            if (StartedLine().Match(line) is { Success: true } started)
-            {
-                Url = started.Groups["url"].Value;
-                break;
-            }
-        }
-
-        _ = Drain(_process.StandardOutput);
+        _process = WaferProcess.Start("runtime", "--join", _broker, "--port", "0", "--storagePath", Storage, "--name", "cli-verbs", "--token", Token);
+        var started = await _process.WaitForLineAsync(StartedLine().IsMatch, "the line saying where it serves", TimeSpan.FromSeconds(60));
+        Url = StartedLine().Match(started).Groups["url"].Value;
     }
 
-    private static async Task Drain(StreamReader reader)
+    private Task StopAsync()
     {
-        while (await reader.ReadLineAsync() is not null)
-        {
-        }
-    }
-
-    private async Task StopAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        await _process.WaitForExitAsync();
         _process.Dispose();
+        return Task.CompletedTask;
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Wafer.Tests.Shared;
 
@@ -40,36 +39,13 @@ public sealed partial class RuntimeCommandTests
     public async Task Runtime_WithTheBrokerAway_PrintsItsIdAndUrlAndServes()
     {
         var storage = TempFolder();
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[Path.Combine(AppContext.BaseDirectory, "wafer.dll"), "runtime", "--join", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}",
-                     "--port", "0", "--storagePath", storage, "--name", "cli-test"])
-        {
-            info.ArgumentList.Add(argument);
-        }
+        using var process = WaferProcess.Start("runtime", "--join", $"mqtt://127.0.0.1:{LoopbackPorts.Free()}", "--port", "0", "--storagePath", storage, "--name", "cli-test");
+        var started = StartedLine().Match(await process.WaitForLineAsync(StartedLine().IsMatch, "the line naming its id and url", TimeSpan.FromSeconds(60)));
 
-        info.Environment["NO_COLOR"] = "1";
-        using var process = Process.Start(info)!;
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            Match started;
-            do
-            {
-                var line = await process.StandardOutput.ReadLineAsync(timeout.Token) ?? throw new InvalidOperationException("wafer runtime exited early");
-                started = StartedLine().Match(line);
-            }
-            while (!started.Success);
-
-            Assert.Equal(File.ReadAllText(Path.Combine(storage, "runtime-id")).Trim(), started.Groups["id"].Value);
-            using var http = new HttpClient();
-            var health = await http.GetAsync(started.Groups["url"].Value + "/healthz", timeout.Token);
-            Assert.True(health.IsSuccessStatusCode, $"GET /healthz answered {health.StatusCode}");
-        }
-        finally
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
+        Assert.Equal(File.ReadAllText(Path.Combine(storage, "runtime-id")).Trim(), started.Groups["id"].Value);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var health = await http.GetAsync(started.Groups["url"].Value + "/healthz");
+        Assert.True(health.IsSuccessStatusCode, $"GET /healthz answered {health.StatusCode}");
     }
 
     [GeneratedRegex(@"^runtime (?<id>[0-9a-f-]{36}) \(cli-test\) serving on (?<url>http://127\.0\.0\.1:\d+), joining mqtt://127\.0\.0\.1:\d+$")]

@@ -21,10 +21,10 @@ public sealed class ServeFolderVerbTests
         File.Copy(LiveRuntime.Guest("hello.wasm"), Path.Combine(plugins, "hello.wasm"));
         var orchestratorPort = LoopbackPorts.Free().ToString(CultureInfo.InvariantCulture);
         var server = $"http://127.0.0.1:{orchestratorPort}";
-        using var serve = FollowingProcess.Start(
+        using var serve = WaferProcess.Start(
             new Dictionary<string, string> { ["HOME"] = work },
             "serve", "--plugins", plugins, "--port", "0", "--orchestratorPort", orchestratorPort, "--brokerPort", "0", "--storagePath", Path.Combine(work, "state"));
-        await serve.WaitForAsync("Wafer is serving", TimeSpan.FromMinutes(2));
+        await serve.WaitForLineAsync("Wafer is serving", TimeSpan.FromMinutes(2));
 
         // the runtime joins its orchestrator over the broker just after start: ask until the orchestrator knows it
         var (code, stdout, stderr) = await UntilAsync(

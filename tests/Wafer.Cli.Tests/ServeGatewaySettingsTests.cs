@@ -16,11 +16,11 @@ public sealed class ServeGatewaySettingsTests
     {
         var work = TempFolder();
         var orchestratorPort = LoopbackPorts.Free();
-        using var serve = FollowingProcess.Start(
+        using var serve = WaferProcess.Start(
             new Dictionary<string, string> { ["HOME"] = work },
             "serve", "--plugins", work, "--port", "0", "--orchestratorPort", orchestratorPort.ToString(CultureInfo.InvariantCulture), "--brokerPort", "0",
             "--storagePath", Path.Combine(work, "state"), "--maxRequestBytes", "4096");
-        await serve.WaitForAsync("Wafer is serving", TimeSpan.FromMinutes(2));
+        await serve.WaitForLineAsync("Wafer is serving", TimeSpan.FromMinutes(2));
         using var http = new HttpClient();
         var padding = new string('a', 8192);
         using var body = new StringContent("""{"query":"{ __typename }","variables":{"padding":""" + "\"" + padding + "\"}}", Encoding.UTF8, "application/json");

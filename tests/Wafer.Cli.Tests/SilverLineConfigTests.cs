@@ -27,10 +27,10 @@ public sealed class SilverLineConfigTests
              "mqtt_port": {{mqtt.Port}}, "use_ssl": false, "mqtt_username": "{{user}}", "pwd": "mqtt_pwd.txt", "log_dir": ".",}
             """);
 
-        using var orchestrator = FollowingProcess.Start(
+        using var orchestrator = WaferProcess.Start(
             "orchestrator", "--config", Path.Combine(folder, "config.json"), "--port", flagPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--storagePath", folder);
-        await orchestrator.WaitForAsync($"orchestrator serving on http://127.0.0.1:{flagPort}", Timeout);
+        await orchestrator.WaitForLineAsync($"orchestrator serving on http://127.0.0.1:{flagPort}", Timeout);
         using var client = new MqttClientFactory().CreateMqttClient();
         var statuses = new List<string>();
         client.ApplicationMessageReceivedAsync += e =>

@@ -38,7 +38,7 @@ public sealed partial class ServeTests
     }
 
     /// <summary>Posts until something answers (a refused connection is tried again at once), within <see cref="Bound"/>.</summary>
-    private static async Task<(HttpStatusCode Status, string Body)> FirstAnswerAsync(WaferProcess serve, HttpClient client, string url)
+    private static async Task<(HttpStatusCode Status, string Body)> FirstAnswerAsync(TestProcess serve, HttpClient client, string url)
     {
         var deadline = DateTime.UtcNow + Bound;
         while (true)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Wafer.Tests.Shared;
 
 namespace Wafer.Fleet.Tests;
 
@@ -85,7 +86,7 @@ public sealed partial class ServeTests : IDisposable
         File.WriteAllText(Path.Combine(_folder, "plugins", "loop.wafer.json"), """{ "name": "loop", "limits": { "timeoutMs": 2500 } }""");
         using var serve = StartServe("--orchestratorPort", "0", "--brokerPort", "0");
         var (runtimeUrl, _) = await StartupLineAsync(serve);
-        await Until(serve, () => Task.FromResult(serve.Output.Contains("Connected to", StringComparison.Ordinal)), "the runtime joined its orchestrator");
+        await serve.WaitForLineAsync("Connected to", Bound); // the runtime joined its orchestrator
 
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var clock = System.Diagnostics.Stopwatch.StartNew();
@@ -204,19 +205,18 @@ public sealed partial class ServeTests : IDisposable
         }
     }
 
-    private WaferProcess StartServe(params string[] arguments) =>
+    private TestProcess StartServe(params string[] arguments) =>
         WaferProcess.Start("serve", ["serve", "--plugins", Path.Combine(_folder, "plugins"), "--storagePath", Path.Combine(_folder, "storage"), "--port", "0", .. arguments]);
 
-    private static async Task<(string Runtime, string Orchestrator)> StartupLineAsync(WaferProcess serve)
+    private static async Task<(string Runtime, string Orchestrator)> StartupLineAsync(TestProcess serve)
     {
-        await Until(serve, () => Task.FromResult(ServingLine().IsMatch(serve.Output) && serve.Output.Contains("; orchestrator ", StringComparison.Ordinal)),
-            "serve prints its startup line");
-        var match = ServingLine().Match(serve.Output);
+        var line = await serve.WaitForLineAsync(l => ServingLine().IsMatch(l) && l.Contains("; orchestrator ", StringComparison.Ordinal), "its startup line", Bound);
+        var match = ServingLine().Match(line);
         Assert.Matches(@"broker mqtt://127\.0\.0\.1:\d+ \(in-process\)", serve.Output);
         return (match.Groups["runtime"].Value, match.Groups["orchestrator"].Value);
     }
 
-    private static async Task Until(WaferProcess serve, Func<Task<bool>> condition, string what)
+    private static async Task Until(TestProcess serve, Func<Task<bool>> condition, string what)
     {
         var deadline = DateTime.UtcNow + Bound;
         while (!await condition())

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Wafer.Runtime.Hosting;
 using Wafer.Storage.Artifacts;
@@ -11,15 +12,20 @@ namespace Wafer.Runtime.Catalog;
 /// (<c>STORAGE/uploads/NAME.json</c>) and placed modules (<c>STORAGE/modules/*.json</c>) keep records naming a hash; a
 /// wasm is deleted only when no record names it any more, so an upload and a placement of the same bytes share a copy.
 /// Writers that put a wasm and then write their record hold <see cref="Gate"/> across both, so a deletion never falls
-/// between them.
+/// between them. When the store opens at start (<see cref="Open"/>), it deletes what a crash left: temporary files of
+/// interrupted writes, and a wasm stored just before a crash that kept its record from being written, which no record
+/// names and nothing else would ever delete.
 /// </summary>
-public sealed class PluginFiles
+public sealed partial class PluginFiles
 {
     private readonly string[] _recordFolders;
     private readonly Lazy<ContentAddressedFiles> _files;
+    private readonly ILogger<PluginFiles> _logger;
+    private int _swept;
 
-    public PluginFiles(IOptions<RuntimeOptions> options)
+    public PluginFiles(IOptions<RuntimeOptions> options, ILogger<PluginFiles> logger)
     {
+        _logger = logger;
         var storage = options.Value.StoragePath;
         Root = Path.Combine(storage, "artifacts");
         _recordFolders = [Path.Combine(storage, "modules"), Path.Combine(storage, "uploads")];
@@ -50,21 +56,7 @@ public sealed class PluginFiles
         }
     }
 
-    private bool IsNamed(string hash)
-    {
-        foreach (var folder in _recordFolders.Where(Directory.Exists))
-        {
-            foreach (var record in Directory.EnumerateFiles(folder, "*.json"))
-            {
-                if (HashIn(record) == hash)
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    private bool IsNamed(string hash) => NamedHashes().Contains(hash);
 
     private static string? HashIn(string record)
     {
@@ -81,12 +73,88 @@ public sealed class PluginFiles
         }
     }
 
-    /// <summary>Files a crash left half-written in the store are removed when it opens; this opens it, when it exists.</summary>
+    /// <summary>
+    /// Opens the store, when it exists, once records can be read (at start, before anything is uploaded or placed): the
+    /// temporary files of interrupted writes and every wasm no record names are deleted, and each kind logged with how
+    /// many files and bytes went. Only the first call does anything.
+    /// </summary>
     public void Open()
     {
-        if (Directory.Exists(Root))
+        if (!Directory.Exists(Root) || Interlocked.Exchange(ref _swept, 1) == 1)
         {
-            _ = _files.Value;
+            return;
+        }
+
+        var files = _files.Value;
+        if (files.LeftoversDeleted is { Files: > 0 } leftovers)
+        {
+            LeftoversDeleted(_logger, leftovers.Files, leftovers.Bytes, Root);
+        }
+
+        var (count, bytes) = (0, 0L);
+        lock (Gate) // no upload or placement between reading the records and deleting
+        {
+            var named = NamedHashes();
+            foreach (var hash in files.List().ToList())
+            {
+                if (named.Contains(hash))
+                {
+                    continue;
+                }
+
+                var length = files.LengthOf(hash);
+                try
+                {
+                    if (files.Delete(hash))
+                    {
+                        (count, bytes) = (count + 1, bytes + length);
+                        OrphanDeleted(_logger, hash, length);
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    OrphanNotDeleted(_logger, hash, ex.Message);
+                }
+            }
+        }
+
+        if (count > 0)
+        {
+            OrphansDeleted(_logger, count, bytes, Root);
         }
     }
+
+    /// <summary>Every hash a record of an upload or a placed module names.</summary>
+    private HashSet<string> NamedHashes()
+    {
+        var named = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var folder in _recordFolders.Where(Directory.Exists))
+        {
+            foreach (var record in Directory.EnumerateFiles(folder, "*.json"))
+            {
+                if (HashIn(record) is { } hash)
+                {
+                    named.Add(hash);
+                }
+            }
+        }
+
+        return named;
+    }
+
+    [LoggerMessage(EventId = 2806, EventName = "PluginFileLeftoversDeleted", Level = LogLevel.Information,
+        Message = "Deleted {Count} unfinished wasm file(s) ({Bytes} bytes) under {Root} left by an interrupted write")]
+    private static partial void LeftoversDeleted(ILogger logger, int count, long bytes, string root);
+
+    [LoggerMessage(EventId = 2807, EventName = "OrphanPluginFilesDeleted", Level = LogLevel.Information,
+        Message = "Deleted {Count} wasm file(s) ({Bytes} bytes) under {Root} that no upload or placed module names (stored just before a crash)")]
+    private static partial void OrphansDeleted(ILogger logger, int count, long bytes, string root);
+
+    [LoggerMessage(EventId = 2809, EventName = "OrphanPluginFileDeleted", Level = LogLevel.Information,
+        Message = "Deleted wasm {Hash} ({Bytes} bytes): no upload or placed module names it")]
+    private static partial void OrphanDeleted(ILogger logger, string hash, long bytes);
+
+    [LoggerMessage(EventId = 2808, EventName = "OrphanPluginFileNotDeleted", Level = LogLevel.Warning,
+        Message = "Could not delete wasm {Hash}, which no upload or placed module names: {Reason}")]
+    private static partial void OrphanNotDeleted(ILogger logger, string hash, string reason);
 }

@@ -14,13 +14,26 @@ public sealed class ContentAddressedFiles
     {
         Root = Path.GetFullPath(root);
         Directory.CreateDirectory(Root);
+        var (files, bytes) = (0, 0L);
         foreach (var folder in Directory.EnumerateDirectories(Root))
         {
-            DurableFiles.DeleteLeftovers(folder); // from a crash mid-write
+            foreach (var leftover in Directory.EnumerateFiles(folder, "*" + DurableFiles.TemporarySuffix)) // from a crash mid-write
+            {
+                var length = LengthOfFile(leftover);
+                if (DurableFiles.DeleteQuietly(leftover))
+                {
+                    (files, bytes) = (files + 1, bytes + length);
+                }
+            }
         }
+
+        LeftoversDeleted = (files, bytes);
     }
 
     public string Root { get; }
+
+    /// <summary>The temporary files of interrupted writes deleted when the store opened, and their size.</summary>
+    public (int Files, long Bytes) LeftoversDeleted { get; }
 
     /// <summary>Where the file of <paramref name="hash"/> is (or would be); throws for a string that is not a SHA-256.</summary>
     public string PathOf(string hash) =>
@@ -123,6 +136,21 @@ public sealed class ContentAddressedFiles
                     yield return hash;
                 }
             }
+        }
+    }
+
+    /// <summary>The size of the file of <paramref name="hash"/>; 0 when there is none.</summary>
+    public long LengthOf(string hash) => Exists(hash) ? LengthOfFile(PathOf(hash)) : 0;
+
+    private static long LengthOfFile(string path)
+    {
+        try
+        {
+            return new FileInfo(path).Length;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return 0;
         }
     }
 

@@ -13,9 +13,9 @@ namespace Wafer.Fleet.Tests.Support;
 /// </summary>
 public sealed class FleetCluster : IAsyncDisposable
 {
-    private readonly Dictionary<string, WaferProcess> _runtimes = new(StringComparer.Ordinal);
-    private readonly List<WaferProcess> _stopped = [];
-    private readonly List<WaferProcess> _gateways = [];
+    private readonly Dictionary<string, TestProcess> _runtimes = new(StringComparer.Ordinal);
+    private readonly List<TestProcess> _stopped = [];
+    private readonly List<TestProcess> _gateways = [];
     private readonly IReadOnlyDictionary<string, string> _runtimeIds;
     private string? _brokerUrl;
     private IReadOnlyDictionary<string, string>? _runtimeEnvironment;
@@ -44,9 +44,9 @@ public sealed class FleetCluster : IAsyncDisposable
 
     public HttpClient Api { get; }
 
-    public WaferProcess Orchestrator { get; private set; } = null!;
+    public TestProcess Orchestrator { get; private set; } = null!;
 
-    public IReadOnlyDictionary<string, WaferProcess> Runtimes => _runtimes;
+    public IReadOnlyDictionary<string, TestProcess> Runtimes => _runtimes;
 
     /// <summary>The in-process broker's port, when the orchestrator runs one (<c>StartAsync(inProcessBroker: true)</c>).</summary>
     public int? BrokerPort { get; private set; }
@@ -110,7 +110,7 @@ public sealed class FleetCluster : IAsyncDisposable
     }
 
     /// <param name="withToken">False starts it without the fleet's token (to see it refused).</param>
-    public WaferProcess StartRuntime(string name, bool withToken = true)
+    public TestProcess StartRuntime(string name, bool withToken = true)
     {
         if (_runtimeIds.TryGetValue(name, out var id))
         {
@@ -132,7 +132,7 @@ public sealed class FleetCluster : IAsyncDisposable
     }
 
     /// <summary>Starts <c>wafer gateway</c> against this fleet's orchestrator and waits until it has routes.</summary>
-    public async Task<(WaferProcess Process, HttpClient Client)> StartGatewayAsync()
+    public async Task<(TestProcess Process, HttpClient Client)> StartGatewayAsync()
     {
         var port = LoopbackPorts.Free();
         var process = WaferProcess.Start("gateway", ["gateway", "--orchestrator", Api.BaseAddress!.ToString(), "--port", port.ToString(CultureInfo.InvariantCulture), .. TokenArguments()]);
@@ -158,7 +158,7 @@ public sealed class FleetCluster : IAsyncDisposable
     public string RuntimeId(string name) => File.ReadAllText(Path.Combine(Folder, name, "runtime-id")).Trim();
 
     /// <summary>Kills a process of the fleet with SIGKILL; it stays listed for the log.</summary>
-    public void Kill(WaferProcess process)
+    public void Kill(TestProcess process)
     {
         process.Kill();
         _stopped.Add(process);

@@ -17,7 +17,7 @@ public sealed partial class LoneRuntime : IAsyncDisposable
 
     private readonly string _folder;
 
-    private LoneRuntime(string folder, WaferProcess process, Uri url, Uri h2c)
+    private LoneRuntime(string folder, TestProcess process, Uri url, Uri h2c)
     {
         _folder = folder;
         Process = process;
@@ -27,7 +27,7 @@ public sealed partial class LoneRuntime : IAsyncDisposable
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
     }
 
-    public WaferProcess Process { get; }
+    public TestProcess Process { get; }
 
     public Uri Url { get; }
 
@@ -55,8 +55,8 @@ public sealed partial class LoneRuntime : IAsyncDisposable
         // The call port must be named up front (the test calls it), so another process may take it between the
         // pick and the bind: then the runtime says so naming --h2cPort, and starts again on another.
         int h2cPort;
-        WaferProcess process;
-        Uri? url;
+        TestProcess process;
+        Uri url;
         for (var attempt = 1; ; attempt++)
         {
             h2cPort = LoopbackPorts.Free();
@@ -65,22 +65,18 @@ public sealed partial class LoneRuntime : IAsyncDisposable
                 "--h2cPort", h2cPort.ToString(CultureInfo.InvariantCulture), "--plugins", plugins, "--storagePath", Path.Combine(folder, "storage"),
                 "--token", Token, .. flags,
             ]);
-            url = null;
-            var started = process;
-            await Eventually.TrueAsync(() =>
+            try
             {
-                url = StartedLine().Match(started.Output) is { Success: true } line ? new Uri(line.Groups["url"].Value) : null;
-                return Task.FromResult(url is not null || started.HasExited);
-            }, "the runtime serves", TimeSpan.FromSeconds(60));
-            if (url is not null || attempt == 3 || !process.Output.Contains("(--h2cPort)", StringComparison.Ordinal))
-            {
+                var line = await process.WaitForLineAsync(StartedLine().IsMatch, "the line saying where it serves", TimeSpan.FromSeconds(60));
+                url = new Uri(StartedLine().Match(line).Groups["url"].Value);
                 break;
             }
-
-            process.Dispose();
+            catch (Xunit.Sdk.XunitException) when (attempt < 3 && process.HasExited && process.Output.Contains("(--h2cPort)", StringComparison.Ordinal))
+            {
+                process.Dispose();
+            }
         }
 
-        Assert.True(url is not null, "wafer runtime exited:\n" + process.Output);
         var runtime = new LoneRuntime(folder, process, url, new Uri($"http://127.0.0.1:{h2cPort}"));
         await Eventually.TrueAsync(async () =>
         {

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using System.Net.Sockets;
 using Wafer.Tests.Shared;
 
@@ -14,7 +12,7 @@ namespace Wafer.Fleet.Tests.Support;
 public sealed class Mosquitto : IAsyncDisposable
 {
     private readonly string _folder;
-    private Process? _process;
+    private TestProcess? _process;
 
     private Mosquitto(string folder, int port)
     {
@@ -69,20 +67,14 @@ public sealed class Mosquitto : IAsyncDisposable
     /// <summary>Starts the broker (again) on its port, with what it persisted.</summary>
     public async Task StartAgainAsync()
     {
-        var info = new ProcessStartInfo(File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        info.ArgumentList.Add("-c");
-        info.ArgumentList.Add(Path.Combine(_folder, "mosquitto.conf"));
-        _process = Process.Start(info) ?? throw new InvalidOperationException("cannot start mosquitto");
+        _process?.Dispose(); // stopped already; the test asks it to start again
+        _process = TestProcess.Start("mosquitto", File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto", ["-c", Path.Combine(_folder, "mosquitto.conf")]);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(15);
         while (!Listening())
         {
             if (_process.HasExited || DateTime.UtcNow > deadline)
             {
-                throw new InvalidOperationException($"mosquitto did not start listening on {Port}: {await _process.StandardError.ReadToEndAsync()}\n{Log}");
+                throw new InvalidOperationException($"mosquitto did not start listening on {Port}: {_process.Output}\n{Log}");
             }
 
             await Task.Delay(50);
@@ -94,23 +86,18 @@ public sealed class Mosquitto : IAsyncDisposable
     {
         if (_process is { HasExited: false } process)
         {
-            await RunAsync("kill", "-TERM", process.Id.ToString(CultureInfo.InvariantCulture));
-            if (!await WaitForExitAsync(process, TimeSpan.FromSeconds(15)))
+            process.Terminate();
+            if (!await process.WaitForExitAsync(TimeSpan.FromSeconds(15)))
             {
                 throw new InvalidOperationException("mosquitto did not stop on SIGTERM");
             }
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill();
-            await WaitForExitAsync(process, TimeSpan.FromSeconds(10));
-        }
-
         _process?.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private bool Listening()
@@ -127,28 +114,12 @@ public sealed class Mosquitto : IAsyncDisposable
         }
     }
 
-    private static async Task<bool> WaitForExitAsync(Process process, TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
-
     private static async Task RunAsync(string file, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
+        var (code, output) = await TestProcess.RunAsync(file, arguments, TimeSpan.FromSeconds(30));
+        if (code != 0)
         {
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}): {output}");
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({code}): {output}");
         }
     }
 }

@@ -23,7 +23,7 @@ public sealed class ModuleStoreTests
         var storage = Path.Combine(Path.GetTempPath(), "wafer-tests", Guid.NewGuid().ToString("N")[..12]);
         using var disk = SmallDisk.MountOrSkip(storage, sizeKiB: 256);
         var options = Options.Create(new RuntimeOptions { StoragePath = storage });
-        var store = new ModuleStore(options, new PluginFiles(options), NullLogger<ModuleStore>.Instance);
+        var store = new ModuleStore(options, new PluginFiles(options, NullLogger<PluginFiles>.Instance), NullLogger<ModuleStore>.Instance);
         byte[] smallWasm = new byte[1000], bigWasm = new byte[64 * 1024];
         var small = new StoredModule("m-1", "web", ContentHash.Of(smallWasm), Manifest, null);
         store.Save(small, smallWasm);

@@ -11,8 +11,8 @@ using Wafer.Triggers;
 namespace Wafer.Runtime.Programs.Channels;
 
 /// <summary>
-/// The MQTT client of program modules' channels: one connection of its own to the broker (made when the first
-/// module with channels starts, again with backoff when lost), subscribed to the topics of every channel read, and
+/// The MQTT client of program modules' channels: one connection of its own to the broker (a
+/// <see cref="BrokerConnection"/>, made when the first module with channels starts, again with backoff when lost), subscribed to the topics of every channel read, and
 /// one queue of at most <see cref="MaxOutgoing"/> messages the modules wrote (when it is full, a new message is
 /// dropped and counted: a module writing faster than the broker takes is not allowed to grow the runtime's memory).
 /// Messages carry the writing channel in a user property, so that an <c>rw</c> channel does not read what it wrote.
@@ -22,19 +22,15 @@ public sealed partial class ChannelClient : IAsyncDisposable
     public const int MaxOutgoing = 1024;
     public const string WriterProperty = "wafer-channel";
 
-    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
-
     private readonly Func<TriggerBroker?> _broker;
     private readonly ILogger<ChannelClient> _logger;
-    private readonly IMqttClient _client;
     private readonly Channel<(string Topic, byte[] Payload, string Writer)> _outgoing;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly SemaphoreSlim _wake = new(0);
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _wanted = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
     private volatile ModuleChannel[] _readers = [];
-    private Task? _loops;
+    private volatile BrokerConnection? _connection;
+    private Task? _publishing;
     private long _dropped;
 
     /// <param name="broker">The broker to use, asked when the first module with channels starts; null when there is none.</param>
@@ -45,13 +41,6 @@ public sealed partial class ChannelClient : IAsyncDisposable
         _outgoing = Channel.CreateBounded<(string, byte[], string)>(
             new BoundedChannelOptions(MaxOutgoing) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             _ => Interlocked.Increment(ref _dropped));
-        _client = new MqttClientFactory().CreateMqttClient();
-        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
-        _client.DisconnectedAsync += _ =>
-        {
-            _wake.Release();
-            return Task.CompletedTask;
-        };
     }
 
     /// <summary>Messages written by modules and dropped because the outgoing queue was full.</summary>
@@ -75,7 +64,7 @@ public sealed partial class ChannelClient : IAsyncDisposable
             StartLoops(broker);
         }
 
-        _wake.Release();
+        _connection?.Wake();
         return new BoundChannels(bound, Unbind);
     }
 
@@ -95,21 +84,41 @@ public sealed partial class ChannelClient : IAsyncDisposable
             StartLoops(broker);
         }
 
-        _wake.Release();
+        _connection?.Wake();
         return new ModuleChannel(new ChannelBody(topic, "w", topic), $"{moduleId}/output", Publish);
     }
 
-    private void StartLoops(TriggerBroker broker) =>
-        _loops ??= Task.WhenAll(Task.Run(() => ConnectLoopAsync(broker, _stopping.Token)), Task.Run(() => PublishLoopAsync(_stopping.Token)));
+    /// <summary>Connects and starts publishing on the first use; the caller holds <see cref="_lock"/>.</summary>
+    private void StartLoops(TriggerBroker broker)
+    {
+        if (_connection is not null)
+        {
+            return;
+        }
 
-    /// <summary>True once every topic the bound channels read is subscribed (for tests and readiness).</summary>
-    public bool IsSubscribed(IEnumerable<string> topics)
+        var connection = new BrokerConnection(
+            broker,
+            new BrokerConnectionEvents(
+                (address, clientId) => Connected(_logger, address, clientId),
+                (address, reason, delayMs) => ConnectFailed(_logger, address, reason, delayMs),
+                (topic, code) => SubscribeRefused(_logger, topic, code)),
+            WantedTopics);
+        connection.Client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        connection.Start();
+        _connection = connection;
+        _publishing = Task.Run(() => PublishLoopAsync(connection.Client, _stopping.Token));
+    }
+
+    private IReadOnlyCollection<string> WantedTopics()
     {
         lock (_lock)
         {
-            return topics.All(_subscribed.Contains);
+            return [.. _wanted.Keys];
         }
     }
+
+    /// <summary>True once every topic the bound channels read is subscribed (for tests and readiness).</summary>
+    public bool IsSubscribed(IEnumerable<string> topics) => _connection?.IsSubscribed(topics) ?? !topics.Any();
 
     private void Unbind(IReadOnlyList<ModuleChannel> channels)
     {
@@ -132,7 +141,7 @@ public sealed partial class ChannelClient : IAsyncDisposable
             channel.FlushPartialLine();
         }
 
-        _wake.Release();
+        _connection?.Wake();
     }
 
     private void Publish(ModuleChannel channel, byte[] payload)
@@ -160,85 +169,7 @@ public sealed partial class ChannelClient : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task ConnectLoopAsync(TriggerBroker broker, CancellationToken stopping)
-    {
-        var backoff = TimeSpan.FromSeconds(1);
-        while (!stopping.IsCancellationRequested)
-        {
-            try
-            {
-                if (!_client.IsConnected)
-                {
-                    await ConnectAsync(broker, stopping);
-                    backoff = TimeSpan.FromSeconds(1);
-                }
-
-                await SubscribeAsync(stopping);
-                await _wake.WaitAsync(TimeSpan.FromSeconds(5), stopping);
-            }
-            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                ConnectFailed(_logger, broker.ToString(), ex.Message, (int)backoff.TotalMilliseconds);
-                await Task.Delay(backoff, stopping).ContinueWith(_ => { }, TaskScheduler.Default);
-                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
-            }
-        }
-    }
-
-    private async Task ConnectAsync(TriggerBroker broker, CancellationToken cancellationToken)
-    {
-        await broker.ConnectAsync(_client, cancellationToken);
-        lock (_lock)
-        {
-            _subscribed.Clear(); // a clean start: the broker kept none
-        }
-
-        Connected(_logger, broker.ToString(), broker.ClientId);
-    }
-
-    /// <summary>Makes the subscriptions equal to the topics the bound channels read; only the connect loop calls it.</summary>
-    private async Task SubscribeAsync(CancellationToken cancellationToken)
-    {
-        string[] add, remove;
-        lock (_lock)
-        {
-            add = [.. _wanted.Keys.Where(t => !_subscribed.Contains(t))];
-            remove = [.. _subscribed.Where(t => !_wanted.ContainsKey(t))];
-        }
-
-        foreach (var topic in add)
-        {
-            var result = await _client.SubscribeAsync(new MqttClientSubscribeOptionsBuilder()
-                .WithTopicFilter(f => f.WithTopic(topic).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
-                .Build(), cancellationToken);
-            var code = result.Items.First().ResultCode;
-            if (code > MqttClientSubscribeResultCode.GrantedQoS2)
-            {
-                SubscribeRefused(_logger, topic, code.ToString());
-                continue;
-            }
-
-            lock (_lock)
-            {
-                _subscribed.Add(topic);
-            }
-        }
-
-        foreach (var topic in remove)
-        {
-            await _client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(topic).Build(), cancellationToken);
-            lock (_lock)
-            {
-                _subscribed.Remove(topic);
-            }
-        }
-    }
-
-    private async Task PublishLoopAsync(CancellationToken stopping)
+    private async Task PublishLoopAsync(IMqttClient client, CancellationToken stopping)
     {
         try
         {
@@ -248,9 +179,9 @@ public sealed partial class ChannelClient : IAsyncDisposable
                 {
                     try
                     {
-                        if (_client.IsConnected)
+                        if (client.IsConnected)
                         {
-                            await _client.PublishAsync(new MqttApplicationMessageBuilder()
+                            await client.PublishAsync(new MqttApplicationMessageBuilder()
                                 .WithTopic(topic)
                                 .WithPayload(payload)
                                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
@@ -276,17 +207,16 @@ public sealed partial class ChannelClient : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync();
-        if (_loops is { } loops)
+        if (_publishing is { } publishing)
         {
-            await loops.ContinueWith(_ => { }, TaskScheduler.Default);
+            await publishing.ContinueWith(_ => { }, TaskScheduler.Default);
         }
 
-        if (_client.IsConnected)
+        if (_connection is { } connection)
         {
-            await _client.DisconnectAsync().ContinueWith(_ => { }, TaskScheduler.Default);
+            await connection.DisposeAsync();
         }
 
-        _client.Dispose();
         _stopping.Dispose();
     }
 
