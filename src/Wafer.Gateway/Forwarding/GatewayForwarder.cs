@@ -147,7 +147,7 @@ internal sealed partial class GatewayForwarder(
         metrics.Answered(replicas.Deployment, GatewayMetrics.Function, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task CallReplicaAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
+    private async ValueTask CallReplicaAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
         if (LimitBody(context) is { } tooLarge)
         {
@@ -234,7 +234,7 @@ internal sealed partial class GatewayForwarder(
             return Attempt.Answered(RuntimeAnswer.Of(whole));
         }
 
-        var request = FunctionCall.Request(call.Context, destination.Prefix, call.Body);
+        var request = FunctionCall.Request(call.Context, destination.Prefix, call.Plugin, call.Function, call.Body);
         if (span is not null)
         {
             TraceParent.Inject(request, span); // in place of the caller's: the runtime's span is this attempt's child
