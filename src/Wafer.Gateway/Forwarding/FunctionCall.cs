@@ -58,17 +58,15 @@ internal static class FunctionCall
     }
 
     /// <summary>
-    /// The call to send over HTTP/1.1 to <paramref name="prefix"/>, always by its qualified name (on a runtime that also
-    /// hosts other plugins the plain name might be ambiguous): the body from <paramref name="resendable"/> when it was
+    /// The call to send over HTTP/1.1 to <paramref name="prefix"/>: the body from <paramref name="resendable"/> when it was
     /// read first, else streamed from the caller. A streamed body of known length asks the runtime to agree first
     /// (<c>Expect: 100-continue</c>), so a runtime whose request limit is lower than the gateway's answers its 413 before
     /// any of it is sent rather than closing the connection under it.
     /// </summary>
-    public static HttpRequestMessage Request(HttpContext context, string prefix, string plugin, string function, ResendableBody? resendable = null)
+    public static HttpRequestMessage Request(HttpContext context, string prefix, ResendableBody? resendable = null)
     {
         var incoming = context.Request;
-        var path = "/functions/" + Uri.EscapeDataString(plugin) + "/" + Uri.EscapeDataString(function);
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(prefix + path + incoming.QueryString.ToUriComponent()))
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(prefix + incoming.Path.ToUriComponent() + incoming.QueryString.ToUriComponent()))
         {
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,

@@ -234,7 +234,7 @@ internal sealed partial class GatewayForwarder(
             return Attempt.Answered(RuntimeAnswer.Of(whole));
         }
 
-        var request = FunctionCall.Request(call.Context, destination.Prefix, call.Plugin, call.Function, call.Body);
+        var request = FunctionCall.Request(call.Context, destination.Prefix, call.Body);
         if (span is not null)
         {
             TraceParent.Inject(request, span); // in place of the caller's: the runtime's span is this attempt's child

@@ -92,6 +92,12 @@ public static class GatewayEndpoints
             return (found.Ambiguous ? Problems.Ambiguous(found.Error!) : Problems.NotFound(found.Error!)).ExecuteAsync(context);
         }
 
+        if (plugin is null)
+        {
+            // On a runtime that also hosts other plugins the plain name might be ambiguous: always qualify.
+            context.Request.Path = "/functions/" + Uri.EscapeDataString(target.Name) + "/" + Uri.EscapeDataString(name);
+        }
+
         return forwarder.CallAsync(context, target.Replicas, target.Name, name);
     }
 
