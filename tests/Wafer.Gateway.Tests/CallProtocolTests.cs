@@ -148,6 +148,47 @@ public sealed class CallProtocolTests
         Assert.Contains("wafer_gateway_retries_total{deployment=\"web\",reason=\"turned_away\"}", await MetricsAsync(gateway), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Over the call protocol the answer's cause decides, not its HTTP status: a call whose cause says it ran is passed
+    /// on even with a 404 or 503 (it may have had effects: never run twice), and one whose cause says it did not run goes
+    /// to the next replica whatever its status. A real runtime pairs each cause with its own status, and a function's
+    /// result is always 200 (handler routes, where a guest picks its status, are never sent twice), so the stub sends
+    /// the pairs no runtime of this version sends, as a newer one may.
+    /// </summary>
+    [Theory]
+    [InlineData(503, "guest_error", false)]
+    [InlineData(404, "trap", false)]
+    [InlineData(503, "result_too_large", false)]
+    [InlineData(500, "busy", true)]
+    public async Task AnswerJudgedByItsCause_NotItsStatus(int status, string cause, bool sentElsewhere)
+    {
+        await using var http0 = await StubRuntime.StartAsync("a");
+        await using var http1 = await StubRuntime.StartAsync("b");
+        await using var first = CallProtocolStub.Start(_ => new CallProtocolStub.Reply(status, $$"""{"cause":"{{cause}}"}""", CallId: null));
+        await using var serving = CallProtocolStub.Start();
+        await using var gateway = await GatewayHost.StartAsync();
+        Publish(gateway, (http0, first), (http1, serving));
+
+        var answers = new List<(HttpStatusCode, string)>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var response = await gateway.Client.PostAsync("/functions/greet", Json("""{"name":"x"}"""));
+            answers.Add((response.StatusCode, response.Headers.GetValues("X-Wafer-Runtime").Single()));
+        }
+
+        Assert.InRange(first.Calls, 1, 4); // the replicas take turns: some calls went to the first
+        if (sentElsewhere)
+        {
+            Assert.All(answers, a => Assert.Equal((HttpStatusCode.OK, "rt-1"), a));
+            Assert.Equal(4, serving.Calls);
+        }
+        else
+        {
+            Assert.Equal(first.Calls, answers.Count(a => a == ((HttpStatusCode)status, "rt-0"))); // each passed on as it came
+            Assert.Equal(4 - first.Calls, serving.Calls); // none sent again
+        }
+    }
+
     [Fact]
     public async Task AnswerOfSeveralMegabytes_PassedOnWhole_ConnectionStillServes()
     {

@@ -19,7 +19,7 @@ internal sealed class CallChannel
     private readonly ConnectionContext _connection;
     private readonly PipeWriter _output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Dictionary<uint, TaskCompletionSource<CallAnswer>> _pending = [];
+    private readonly Dictionary<uint, PendingCall> _pending = [];
     private uint _lastId;
     private bool _open = true; // under _pending's lock, as is everything about the calls in flight
     private bool _closing;
@@ -112,10 +112,10 @@ internal sealed class CallChannel
     /// <see cref="CallChannelClosedException"/> before anything is sent; a failure after that is an
     /// <see cref="IOException"/>, and the call may have run.
     /// </summary>
-    public async Task<CallAnswer> CallAsync(string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async ValueTask<CallAnswer> CallAsync(string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
-        var answer = new TaskCompletionSource<CallAnswer>(); // completed by the read loop, whose thread then goes on with the caller's request
         uint id;
+        PendingCall answer;
         lock (_pending)
         {
             if (!_open)
@@ -124,6 +124,7 @@ internal sealed class CallChannel
             }
 
             id = ++_lastId == CallFrames.GoAwayId ? ++_lastId : _lastId;
+            answer = new PendingCall(this, id); // completed by the read loop, whose thread then goes on with the caller's request
             _pending.Add(id, answer);
         }
 
@@ -150,16 +151,16 @@ internal sealed class CallChannel
 
         await using var cancel = cancellationToken.UnsafeRegister(static (state, token) =>
         {
-            var (channel, id) = ((CallChannel, uint))state!;
-            channel.Forget(id)?.TrySetCanceled(token);
-        }, (this, id));
+            var call = (PendingCall)state!;
+            call.Channel.Forget(call.Id)?.TrySetCanceled(token);
+        }, answer);
         return await answer.Task;
     }
 
     /// <summary>Closes the connection; calls in flight on it fail.</summary>
     public void Abort() => _connection.Abort(new ConnectionAbortedException("the gateway is stopping"));
 
-    private TaskCompletionSource<CallAnswer>? Forget(uint id)
+    private PendingCall? Forget(uint id)
     {
         lock (_pending)
         {
@@ -182,7 +183,7 @@ internal sealed class CallChannel
             failure = e;
         }
 
-        List<TaskCompletionSource<CallAnswer>> orphans;
+        List<PendingCall> orphans;
         lock (_pending)
         {
             _open = false;
@@ -218,7 +219,7 @@ internal sealed class CallChannel
 
         // Read before the call leaves the table: a broken answer breaks the connection, failing this call with the rest.
         var (status, cause, callId, contentType, body) = CallFrames.ReadAnswer(payload);
-        TaskCompletionSource<CallAnswer>? call;
+        PendingCall? call;
         lock (_pending)
         {
             _pending.Remove(id, out call);
@@ -242,6 +243,14 @@ internal sealed class CallChannel
             });
         }
     }
+}
+
+/// <summary>A call sent and not yet answered: its id and channel go with it, so cancelling it allocates nothing more.</summary>
+internal sealed class PendingCall(CallChannel channel, uint id) : TaskCompletionSource<CallAnswer>
+{
+    public CallChannel Channel => channel;
+
+    public uint Id => id;
 }
 
 /// <summary>

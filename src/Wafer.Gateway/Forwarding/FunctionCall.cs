@@ -21,9 +21,10 @@ internal static class FunctionCall
     public const int ResendableBodyBytes = 64 * 1024;
 
     /// <summary>
-    /// Whether the runtime turned the call away without running it: 404, it does not have the plugin or the function
-    /// (just moved, stopped or updated: the gateway only sends a deployment's replicas a function its routes say the
-    /// deployment exports, so its routes are behind), or 503, the plugin was being unloaded as the call arrived.
+    /// Whether an answer without a cause (over HTTP: jobs, calls with a caller context) says the runtime turned the call
+    /// away without running it: 404, it does not have the plugin or the function (just moved, stopped or updated: the
+    /// gateway only sends a deployment's replicas a function its routes say the deployment exports, so its routes are
+    /// behind), or 503, the plugin was being unloaded as the call arrived.
     /// </summary>
     public static bool NotRunThere(int status) => status is StatusCodes.Status404NotFound or StatusCodes.Status503ServiceUnavailable;
 
@@ -31,7 +32,7 @@ internal static class FunctionCall
     /// The caller's body read into a pooled buffer when it declares a length of at most <see cref="ResendableBodyBytes"/>;
     /// null for a larger or chunked body, which is streamed and can go to one replica only.
     /// </summary>
-    public static async Task<ResendableBody?> ReadResendableAsync(HttpContext context, CancellationToken cancellationToken)
+    public static async ValueTask<ResendableBody?> ReadResendableAsync(HttpContext context, CancellationToken cancellationToken)
     {
         if (context.Request.ContentLength is not { } length || length > ResendableBodyBytes)
         {

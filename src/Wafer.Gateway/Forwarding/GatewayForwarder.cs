@@ -147,7 +147,7 @@ internal sealed partial class GatewayForwarder(
         metrics.Answered(replicas.Deployment, GatewayMetrics.Function, context.Response.StatusCode, Stopwatch.GetElapsedTime(started));
     }
 
-    private async Task CallReplicaAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
+    private async ValueTask CallReplicaAsync(HttpContext context, ReplicaSet replicas, string plugin, string function)
     {
         if (LimitBody(context) is { } tooLarge)
         {

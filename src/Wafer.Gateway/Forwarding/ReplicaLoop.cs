@@ -24,18 +24,23 @@ internal sealed partial class ReplicaLoop(IOptions<GatewayOptions> options, Time
     /// <summary>
     /// Sends through <paramref name="attempt"/> to one replica after another until one answers or fails by more than a
     /// refused connection. Nothing sent (<see cref="CallFailure.NotSent"/>): the next healthy replica not tried yet. An
-    /// answer of a replica that turned the call away unrun (<see cref="FunctionCall.NotRunThere"/>), when
-    /// <paramref name="canResend"/>: the next one too, its answer disposed. Exceptions a transport throws are judged
-    /// by <see cref="CallFailures.Classify"/>.
+    /// answer of a replica that turned the call away unrun (<see cref="RuntimeAnswer.NotRunThere"/>: by its cause, by
+    /// its HTTP status where it has none), when <paramref name="canResend"/>: the next one too, its answer disposed.
+    /// Exceptions a transport throws are judged by <see cref="CallFailures.Classify"/>.
     /// </summary>
     internal async ValueTask<ReplicaOutcome> SendAsync<TState>(
         ReplicaSet replicas, bool canResend, TState state, Func<Destination, TState, CallDeadline, ValueTask<Attempt>> attempt, CallDeadline deadline)
     {
-        List<Destination>? tried = null;
+        List<Destination>? tried = null; // made only for a second attempt: nearly every call has one
         var destination = replicas.Pick(time.NowMs());
+        var first = destination;
         while (destination is not null)
         {
-            (tried ??= new List<Destination>(replicas.Destinations.Count)).Add(destination);
+            if (destination != first)
+            {
+                (tried ??= [first!]).Add(destination);
+            }
+
             Attempt result;
             using (destination.BeginCall(time.NowMs()))
             {
@@ -58,11 +63,10 @@ internal sealed partial class ReplicaLoop(IOptions<GatewayOptions> options, Time
                     Resumed(logger, destination.RuntimeName, destination.Prefix);
                 }
 
-                var status = result.Answer.Status;
-                if (canResend && FunctionCall.NotRunThere(status) && replicas.Pick(now, tried) is { } next)
+                if (canResend && result.Answer.NotRunThere && replicas.Pick(now, tried ?? [first!]) is { } next)
                 {
                     result.Answer.Dispose();
-                    TurnedAway(logger, destination.RuntimeName, replicas.Deployment, status, next.RuntimeName);
+                    TurnedAway(logger, destination.RuntimeName, replicas.Deployment, result.Answer.Status, next.RuntimeName);
                     metrics.Retried(replicas.Deployment, refused: false);
                     destination = next;
                     continue;
@@ -80,7 +84,7 @@ internal sealed partial class ReplicaLoop(IOptions<GatewayOptions> options, Time
             {
                 NotSent(logger, destination.RuntimeName, destination.Prefix, replicas.Deployment, result.Reason);
                 metrics.Retried(replicas.Deployment, refused: true);
-                destination = replicas.Pick(now, tried);
+                destination = replicas.Pick(now, tried ?? [first!]);
                 continue;
             }
 

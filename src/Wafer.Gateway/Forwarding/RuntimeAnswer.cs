@@ -1,3 +1,5 @@
+using Wafer.Protocol.Calls;
+
 namespace Wafer.Gateway.Forwarding;
 
 /// <summary>
@@ -11,6 +13,14 @@ internal readonly struct RuntimeAnswer(int status, CallAnswer? whole = null, Htt
     public CallAnswer? Whole => whole;
 
     public HttpResponseMessage? Response => response;
+
+    /// <summary>
+    /// Whether the runtime turned the attempt away without running it, so another replica may take it: judged by the
+    /// answer's cause where it carries one (every call-protocol answer does, <see cref="CallStatuses.DidNotRun"/>), so a
+    /// call that ran is never sent again whatever its status; by the HTTP status only for an answer without a cause
+    /// (over HTTP, or a cause newer than this gateway knows; <see cref="FunctionCall.NotRunThere"/>).
+    /// </summary>
+    public bool NotRunThere => whole is { Cause: { } cause } ? cause.DidNotRun() : FunctionCall.NotRunThere(status);
 
     public static RuntimeAnswer Of(CallAnswer answer) => new(answer.Status, whole: answer);
 

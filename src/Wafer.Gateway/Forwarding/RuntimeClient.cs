@@ -72,7 +72,7 @@ internal sealed class RuntimeClient : IDisposable
     /// closing (it is stopping) throws <see cref="CallNotSentException"/>: nothing was sent. Other exceptions are those
     /// of a call that may have run.
     /// </summary>
-    public async Task<CallAnswer?> CallAsync(Destination destination, string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    public async ValueTask<CallAnswer?> CallAsync(Destination destination, string plugin, string function, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         if (destination.CallPrefix is not { } prefix || body.Length > FunctionCall.ResendableBodyBytes)

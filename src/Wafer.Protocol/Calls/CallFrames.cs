@@ -195,7 +195,7 @@ public static class CallFrames
         }
 
         var callId = ReadString(ref reader);
-        var contentType = ReadString(ref reader);
+        var contentType = ReadContentType(ref reader);
         CallStatus? cause = CallStatuses.IsKnown(code) ? (CallStatus)code : null;
         return ((ushort)status, cause, callId.Length == 0 ? null : callId, contentType, reader.UnreadSequence);
     }
@@ -216,6 +216,27 @@ public static class CallFrames
         var written = Encoding.UTF8.GetBytes(value, span[2..]);
         BinaryPrimitives.WriteUInt16BigEndian(span, (ushort)written);
         return 2 + written;
+    }
+
+    /// <summary>A content type, the two every answer carries as the same strings (no string made per answer).</summary>
+    private static string ReadContentType(ref SequenceReader<byte> reader)
+    {
+        if (reader.TryReadBigEndian(out short raw))
+        {
+            var bytes = reader.UnreadSpan.Length >= (ushort)raw ? reader.UnreadSpan[..(ushort)raw] : default;
+            var known = bytes.SequenceEqual("application/json"u8) ? "application/json"
+                : bytes.SequenceEqual("application/problem+json"u8) ? "application/problem+json"
+                : null;
+            if (known is not null)
+            {
+                reader.Advance(bytes.Length);
+                return known;
+            }
+
+            reader.Rewind(2);
+        }
+
+        return ReadString(ref reader);
     }
 
     private static string ReadString(ref SequenceReader<byte> reader)
