@@ -118,6 +118,8 @@ public sealed class FleetListsTests
             deployed.EnsureSuccessStatusCode();
         }
 
+        // placed by a later pass when the orchestrator is still within its settle delay after start
+        await Eventually.TrueAsync(() => host.View.Current.Modules.Count == 1, "the deployment's module placed");
         using var changed = new HttpRequestMessage(HttpMethod.Get, "/api/modules");
         changed.Headers.IfNoneMatch.Add(etag);
         using var fresh = await host.Client.SendAsync(changed);
