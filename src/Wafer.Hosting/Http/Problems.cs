@@ -31,7 +31,7 @@ public static class Problems
 
     public static IResult Ambiguous(string detail) => Create(ProblemTypes.Ambiguous, detail);
 
-    public static IResult TooLarge(long limit) => Of(CallProblem.TooLarge(limit));
+    public static IResult TooLarge(long limit) => Of(CallProblem.Of(CallRefusals.TooLarge(limit)));
 
     /// <summary>The state database (call logs, inferences, jobs) does not answer; functions are still served.</summary>
     public static IResult StateUnavailable(string detail) =>

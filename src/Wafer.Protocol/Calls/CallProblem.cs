@@ -32,32 +32,27 @@ public sealed record CallProblem(
     /// <summary>The HTTP status it is answered with.</summary>
     public int HttpStatus => Type.Status;
 
-    /// <summary>A call that ran and failed: the cause and the guest's or the engine's message, its id and duration.</summary>
-    public static CallProblem Failed(string qualifiedName, in CallOutcome outcome) => new(
-        outcome.Status, $"{qualifiedName} failed: {outcome.Cause}: {outcome.Message}", qualifiedName, outcome.CallId,
-        Math.Round(outcome.Duration.TotalMilliseconds, 3));
+    /// <summary>
+    /// The problem a call that did not succeed is answered with. One that ran (<see cref="CallOutcome.CallId"/> set)
+    /// names its cause and the guest's or the engine's message, its id and duration; one that did not run (a
+    /// <see cref="CallRefusals"/> outcome) has its message as the detail, and <c>Retry-After: 1</c> when turned away
+    /// for capacity.
+    /// </summary>
+    /// <param name="outcome">How the call ended; not <see cref="CallStatus.Ok"/>.</param>
+    /// <param name="function">The function's qualified name, once the call's name resolved to one.</param>
+    public static CallProblem Of(in CallOutcome outcome, string? function = null)
+    {
+        if (outcome.Succeeded)
+        {
+            throw new ArgumentException("a call that succeeded has no problem", nameof(outcome));
+        }
 
-    public static CallProblem NotFound(string detail) => new(CallStatus.NotFound, detail);
-
-    public static CallProblem Ambiguous(string detail) => new(CallStatus.Ambiguous, detail);
-
-    public static CallProblem BadRequest(string detail, string function) => new(CallStatus.BadRequest, detail, function);
-
-    public static CallProblem TooLarge(long limit) => new(CallStatus.TooLarge, $"the request body exceeds {limit} bytes");
-
-    /// <summary>A call whose plugin was unloaded while it waited to run.</summary>
-    public static CallProblem Unavailable(string function) =>
-        new(CallStatus.Unavailable, $"{function} was unloaded during the call; retry", function);
-
-    /// <summary>A call that reached a runtime already stopping, which did not run it.</summary>
-    public static CallProblem Stopping() => new(CallStatus.Unavailable, "the runtime is stopping and did not run the call; retry");
-
-    /// <summary>A call turned away unrun for capacity; <paramref name="detail"/> names the limit and its flag.</summary>
-    public static CallProblem Busy(string function, string detail) => new(CallStatus.Busy, detail, function, RetryAfterSeconds: 1);
-
-    /// <summary>A call that ran, but whose answer is larger than the call protocol carries (HTTP has no such limit).</summary>
-    public static CallProblem ResultTooLarge(string function, int bytes, int limit) => new(CallStatus.ResultTooLarge,
-        $"the answer of {bytes} bytes is over the {limit} bytes a call from a gateway can carry; call the runtime over HTTP", function);
+        return outcome.CallId is { } callId
+            ? new(outcome.Status, $"{function} failed: {outcome.Cause}: {outcome.Message}", function, callId,
+                Math.Round(outcome.Duration.TotalMilliseconds, 3))
+            : new(outcome.Status, outcome.Message ?? outcome.Status.Problem().Title, function,
+                RetryAfterSeconds: outcome.Status == CallStatus.Busy ? 1 : null);
+    }
 
     /// <summary>The extensions after <c>cause</c>, in the order both writers put them.</summary>
     public IEnumerable<KeyValuePair<string, object?>> Extensions()

@@ -23,6 +23,9 @@ namespace Wafer.Runtime.Calls;
 internal sealed partial class CallProtocolConnection(
     ConnectionContext connection, FunctionCalls calls, CallPortGuard guard, ILogger<CallProtocolConnection> logger)
 {
+    // What an answer's body may take of a frame, leaving room for its head.
+    private const int MaxResultBodyBytes = CallFrames.MaxFrameBytes - 1024;
+
     private readonly PipeWriter _output = connection.Transport.Output;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly SemaphoreSlim _unanswered = new(guard.MaxCallsPerConnection, guard.MaxCallsPerConnection);
@@ -179,40 +182,44 @@ internal sealed partial class CallProtocolConnection(
     {
         try
         {
-            FunctionAnswer answer;
+            CallOutcome outcome;
+            string? function = null; // its qualified name, once it runs
             if (_stopping)
             {
-                answer = new FunctionAnswer(null, null, CallProblem.Stopping());
+                outcome = CallRefusals.Stopping();
             }
-            else if (calls.Resolve(plugin, name, out var function) is { } notFound)
+            else if (calls.Resolve(plugin, name, out var resolved) is { } notFound)
             {
-                answer = new FunctionAnswer(null, null, notFound);
+                outcome = notFound;
             }
             else if (body is null)
             {
-                answer = new FunctionAnswer(null, null, CallProblem.TooLarge(calls.MaxRequestBytes));
+                outcome = CallRefusals.TooLarge(calls.MaxRequestBytes);
             }
             else
             {
-                answer = await calls.InvokeAsync(function, body, trace);
+                function = resolved.QualifiedName;
+                outcome = await calls.InvokeAsync(resolved, body, trace);
             }
 
-            if (answer.Problem is null && answer.ResultBodyLength > CallFrames.MaxFrameBytes - 1024)
+            var callId = outcome.CallId;
+            if (outcome.Succeeded && ResultBody.Length(outcome.ResultJson!) is var length && length > MaxResultBodyBytes)
             {
-                answer = answer with { Problem = CallProblem.ResultTooLarge(plugin + "/" + name, answer.ResultBodyLength, CallFrames.MaxFrameBytes - 1024) };
+                // It ran: the head still carries its id, the problem does not repeat it.
+                outcome = CallRefusals.ResultTooLarge(length, MaxResultBodyBytes);
             }
 
-            if (answer.Problem is { } problem)
+            if (!outcome.Succeeded)
             {
-                await WriteProblemAsync(id, answer.CallId, problem);
+                await WriteProblemAsync(id, callId, CallProblem.Of(outcome, function));
             }
             else
             {
                 await WriteAsync(static (output, state) =>
                 {
-                    CallFrames.WriteAnswerHead(output, state.Id, CallStatus.Ok, state.Answer.CallId, "application/json", state.Answer.ResultBodyLength);
-                    state.Answer.WriteResultBody(output);
-                }, (Id: id, Answer: answer));
+                    CallFrames.WriteAnswerHead(output, state.Id, CallStatus.Ok, state.CallId, "application/json", ResultBody.Length(state.Result));
+                    ResultBody.Write(output, state.Result);
+                }, (Id: id, CallId: callId, Result: outcome.ResultJson!));
             }
         }
         catch (Exception e)

@@ -11,11 +11,8 @@ internal static class BusyProblems
     /// A call turned away unrun because the runtime's execution slots are taken, with <c>Retry-After</c>: the gateway
     /// may send it to another replica, a client may try again shortly.
     /// </summary>
-    public static IResult Busy(string function, Admission admission, CallSlotsOptions limits) => Problems.Of(Call(function, admission, limits));
-
-    /// <summary>The same refusal as a call's problem, which every transport answers (<see cref="CallProblem.Busy"/>).</summary>
-    public static CallProblem Call(string function, Admission admission, CallSlotsOptions limits) =>
-        CallProblem.Busy(function, Detail(function, admission, limits));
+    public static IResult Busy(string function, Admission admission, CallSlotsOptions limits) =>
+        Problems.Of(CallProblem.Of(CallRefusals.Busy(Detail(function, admission, limits)), function));
 
     /// <summary>Which limit turned the call of <paramref name="function"/> away, naming its flag.</summary>
     public static string Detail(string function, Admission admission, CallSlotsOptions limits) => admission switch

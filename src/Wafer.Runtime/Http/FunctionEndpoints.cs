@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Wafer.Hosting.Http;
+using Wafer.Protocol.Calls;
 using Wafer.Protocol.Http;
 using Wafer.Runtime.Telemetry;
 
@@ -27,7 +28,7 @@ internal static class FunctionEndpoints
     {
         if (calls.Resolve(plugin, name, out var function) is { } notFound)
         {
-            await Problems.Of(notFound).ExecuteAsync(context);
+            await Problems.Of(CallProblem.Of(notFound)).ExecuteAsync(context);
             return;
         }
 
@@ -38,22 +39,22 @@ internal static class FunctionEndpoints
             return;
         }
 
-        var answer = await calls.InvokeAsync(function, body, RuntimeTracing.CallerContext(context.Request));
-        if (answer.CallId is not null)
+        var outcome = await calls.InvokeAsync(function, body, RuntimeTracing.CallerContext(context.Request));
+        if (outcome.CallId is not null)
         {
-            context.Response.Headers[WaferHeaders.CallId] = answer.CallId;
+            context.Response.Headers[WaferHeaders.CallId] = outcome.CallId;
         }
 
-        if (answer.Problem is { } problem)
+        if (!outcome.Succeeded)
         {
-            await Problems.Of(problem).ExecuteAsync(context);
+            await Problems.Of(CallProblem.Of(outcome, function.QualifiedName)).ExecuteAsync(context);
             return;
         }
 
         var response = context.Response;
         response.ContentType = "application/json";
-        response.ContentLength = answer.ResultBodyLength;
-        answer.WriteResultBody(response.BodyWriter);
+        response.ContentLength = ResultBody.Length(outcome.ResultJson!);
+        ResultBody.Write(response.BodyWriter, outcome.ResultJson!);
         await response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 }

@@ -24,11 +24,11 @@ public sealed class CallProblemWritingTests
             yield return new CallProblem(status, "ran", "plugin/fn", "67d0dd-2a", 12.345);
         }
 
-        yield return CallProblem.Failed("echo/echo", new CallOutcome("c-7", CallStatus.Trap, null, "unreachable", TimeSpan.FromTicks(123_456_7)));
-        yield return CallProblem.Stopping();
-        yield return CallProblem.TooLarge(1024);
-        yield return CallProblem.ResultTooLarge("big/result", 70_000_000, 64 * 1024 * 1024 - 1024);
-        yield return CallProblem.Busy("echo/echo", "no execution slot came free (--queueTimeout)");
+        yield return CallProblem.Of(new CallOutcome("c-7", CallStatus.Trap, null, "unreachable", TimeSpan.FromTicks(123_456_7)), "echo/echo");
+        yield return CallProblem.Of(CallRefusals.Stopping());
+        yield return CallProblem.Of(CallRefusals.TooLarge(1024));
+        yield return CallProblem.Of(CallRefusals.ResultTooLarge(70_000_000, 64 * 1024 * 1024 - 1024), "big/result");
+        yield return CallProblem.Of(CallRefusals.Busy("no execution slot came free (--queueTimeout)"), "echo/echo");
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class CallProblemWritingTests
     [Fact]
     public void Failed_NamesTheCauseFunctionCallAndDuration()
     {
-        var problem = CallProblem.Failed("echo/echo", new CallOutcome("c-7", CallStatus.Timeout, null, "over 100 ms", TimeSpan.FromMilliseconds(100.0004)));
+        var problem = CallProblem.Of(new CallOutcome("c-7", CallStatus.Timeout, null, "over 100 ms", TimeSpan.FromMilliseconds(100.0004)), "echo/echo");
         var written = new ArrayBufferWriter<byte>();
         problem.WriteJson(written);
         using var json = JsonDocument.Parse(written.WrittenMemory);
@@ -76,5 +76,24 @@ public sealed class CallProblemWritingTests
                 root.GetProperty("detail").GetString(), root.GetProperty("cause").GetString(), root.GetProperty("function").GetString(),
                 root.GetProperty("callId").GetString(), root.GetProperty("durationMs").GetDouble()));
         Assert.Equal(HttpStatusCode.GatewayTimeout, (HttpStatusCode)problem.HttpStatus);
+    }
+
+    [Fact]
+    public void Refusals_DetailIsTheirMessage_OnlyBusyAsksToRetryAfter()
+    {
+        var busy = CallProblem.Of(CallRefusals.Busy("all slots taken (--maxConcurrentCalls)"), "echo/echo");
+        var unavailable = CallProblem.Of(CallRefusals.Unavailable("echo/echo"), "echo/echo");
+        var notFound = CallProblem.Of(CallRefusals.NotFound("no function named nope"));
+
+        Assert.Equal((CallStatus.Busy, "all slots taken (--maxConcurrentCalls)", "echo/echo", (string?)null, 1), (busy.Status, busy.Detail, busy.Function, busy.CallId, busy.RetryAfterSeconds));
+        Assert.Equal((CallStatus.Unavailable, "echo/echo was unloaded during the call; retry", (int?)null), (unavailable.Status, unavailable.Detail, unavailable.RetryAfterSeconds));
+        Assert.Equal((CallStatus.NotFound, "no function named nope", (string?)null, 404), (notFound.Status, notFound.Detail, notFound.Function, notFound.HttpStatus));
+    }
+
+    [Fact]
+    public void Success_HasNoProblem()
+    {
+        var error = Assert.Throws<ArgumentException>(() => CallProblem.Of(new CallOutcome(CallStatus.Ok, "1"u8.ToArray(), null)));
+        Assert.Contains("succeeded", error.Message);
     }
 }
