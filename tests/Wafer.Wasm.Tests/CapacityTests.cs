@@ -15,14 +15,29 @@ public sealed class CapacityTests : IDisposable
         var options = HostFixture.TestOptions(_cacheDirectory);
         options.PoolTotalInstances = 2;
         using var host = new WasmHost(options, new RecordingLogger<WasmHost>());
-        using var loop = host.Load(Guests.Bytes("loop"), "loop", new PluginLimits { TimeoutMs = 1000 }, false);
+        using var loop = host.Load(Guests.Bytes("loop"), "loop", new PluginLimits { TimeoutMs = 3000 }, false);
         using var echo = host.Load(Guests.Bytes("echo"), "echo", PluginLimits.Default, false);
+        // Each loop takes a slot again if the probing calls below held one the moment it started.
         var busy = Enumerable.Range(0, 2)
-            .Select(_ => Task.Factory.StartNew(() => loop.Invoke(0, "[]"u8, RecordingContext.None), TaskCreationOptions.LongRunning))
+            .Select(_ => Task.Factory.StartNew(() =>
+            {
+                CallOutcome outcome;
+                do
+                {
+                    outcome = loop.Invoke(0, "[]"u8, RecordingContext.None);
+                }
+                while (outcome.Status == CallStatus.OutOfMemory);
+                return outcome;
+            }, TaskCreationOptions.LongRunning))
             .ToArray();
-        await Task.Delay(300, TestContext.Current.CancellationToken);
 
+        // Until both loops hold their slots (their threads may start late on a loaded machine), a call still runs.
         var refused = echo.Invoke(0, "[1]"u8, RecordingContext.None);
+        while (refused.Status == CallStatus.Ok && !busy.All(t => t.IsCompleted))
+        {
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+            refused = echo.Invoke(0, "[1]"u8, RecordingContext.None);
+        }
 
         Assert.Equal(CallStatus.OutOfMemory, refused.Status);
         Assert.Contains("concurrent", refused.Message, StringComparison.Ordinal);

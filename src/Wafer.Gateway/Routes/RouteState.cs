@@ -28,8 +28,12 @@ public sealed partial class RouteState(RouteSnapshotBuilder builder, ILogger<Rou
         }
 
         changed.TrySetResult();
-        RoutesPublished(logger, snapshot.Version, snapshot.Deployments.Count,
-            snapshot.Deployments.Values.Sum(d => d.Replicas.Destinations.Count));
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            // Counting replicas walks every deployment: only when the line is written.
+            RoutesPublished(logger, snapshot.Version, snapshot.Deployments.Count,
+                snapshot.Deployments.Values.Sum(d => d.Replicas.Destinations.Count));
+        }
     }
 
     /// <summary>
