@@ -35,6 +35,7 @@ internal sealed class RuntimeMetrics
             inFlight.Set(counters.InFlight);
             plugins.Set(catalog.Current.Plugins.Count);
         });
+        catalog.Changed += ForgetUnloaded;
     }
 
     public void CallFinished(string plugin, string function, in CallOutcome outcome)
@@ -44,6 +45,37 @@ internal sealed class RuntimeMetrics
             self._calls.WithLabels(key.Plugin, key.Function, "ok"), self._durations.WithLabels(key.Plugin, key.Function)), this);
         (outcome.Succeeded ? series.Ok : _calls.WithLabels(plugin, function, outcome.Cause)).Inc();
         series.Duration.Observe(outcome.Duration.TotalSeconds);
+    }
+
+    /// <summary>
+    /// Drops the series of plugins no longer loaded, so a runtime that serves many plugins over its life (placements
+    /// come and go) does not grow <c>/metrics</c> and its memory without bound. A plugin reloaded keeps its series.
+    /// </summary>
+    private void ForgetUnloaded(CatalogSnapshot snapshot)
+    {
+        foreach (var key in _series.Keys)
+        {
+            if (!snapshot.PluginsByName.ContainsKey(key.Plugin))
+            {
+                _series.TryRemove(key, out _);
+            }
+        }
+
+        RemoveUnloaded(_calls, snapshot);
+        RemoveUnloaded(_durations, snapshot);
+        RemoveUnloaded(_handlerRequests, snapshot);
+    }
+
+    private static void RemoveUnloaded<TChild>(Collector<TChild> collector, CatalogSnapshot snapshot)
+        where TChild : ChildBase
+    {
+        foreach (var labels in collector.GetAllLabelValues())
+        {
+            if (!snapshot.PluginsByName.ContainsKey(labels[0]))
+            {
+                collector.WithLabels(labels).Remove();
+            }
+        }
     }
 
     private sealed record FunctionSeries(Counter.Child Ok, Histogram.Child Duration);

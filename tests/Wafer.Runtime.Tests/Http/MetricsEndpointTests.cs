@@ -35,4 +35,21 @@ public sealed class MetricsEndpointTests
         Assert.Contains(lines, l => l.StartsWith("process_cpu_seconds_total ", StringComparison.Ordinal));
         await Promtool.AssertValidAsync(text, "a runtime");
     }
+
+    [Fact]
+    public async Task Metrics_OfAnUnloadedPlugin_AreDropped_OthersKept()
+    {
+        await using var server = await RuntimeServer.StartAsync(["echo", "divzero"]);
+        var trapping = server.Catalog.Current.Plugins.Single(p => p.Name == "divzero").Metadata.Functions[0].Name;
+        Assert.Equal(HttpStatusCode.OK, (await server.PostJsonAsync("/functions/hello", "")).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.InternalServerError, (await server.PostJsonAsync("/functions/" + trapping, "")).Response.StatusCode);
+        Assert.Contains("plugin=\"divzero\"", await server.Client.GetStringAsync("/metrics"));
+
+        Assert.True(server.Catalog.Remove("divzero"));
+        var text = await server.Client.GetStringAsync("/metrics");
+
+        Assert.DoesNotContain("divzero", text);
+        Assert.Contains("""wafer_function_calls_total{plugin="echo",function="hello",outcome="ok"} 1""", text.Split('\n'));
+        Assert.Contains("wafer_plugins_loaded 1", text.Split('\n'));
+    }
 }
