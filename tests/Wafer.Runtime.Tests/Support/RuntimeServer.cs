@@ -48,7 +48,7 @@ public sealed class RuntimeServer : IAsyncDisposable
         var options = new RuntimeOptions
         {
             PluginsPath = plugins,
-            StoragePath = storagePath ?? Path.Combine(TestGuests.RepositoryRoot, "tests", "guests", "out", ".storage"),
+            StoragePath = storagePath ?? StorageSharingTheCompiledCode(root),
             Refresh = TimeSpan.FromMilliseconds(300),
             Database = Path.Combine(root, "wafer.db"),
         };
@@ -57,6 +57,21 @@ public sealed class RuntimeServer : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new RuntimeServer(app, root, plugins, new Uri(address));
+    }
+
+    /// <summary>
+    /// A storage folder of the test's own (uploads, placed modules, data folders and their records are not seen by
+    /// tests running beside it, whose start would sweep their files), whose compiled-code cache is shared by all tests
+    /// so each guest compiles once: the cache is content-addressed, safe to share.
+    /// </summary>
+    private static string StorageSharingTheCompiledCode(string root)
+    {
+        var storage = Path.Combine(root, "storage");
+        var sharedCache = Path.Combine(TestGuests.RepositoryRoot, "tests", "guests", "out", ".storage", "cache");
+        Directory.CreateDirectory(storage);
+        Directory.CreateDirectory(sharedCache);
+        Directory.CreateSymbolicLink(Path.Combine(storage, "cache"), sharedCache);
+        return storage;
     }
 
     /// <summary>Copies a test guest's wasm and manifest into a plugins folder, optionally under another file name.</summary>
