@@ -1,5 +1,3 @@
-using Wafer.Tests.Shared;
-
 namespace Wafer.Fleet.Tests;
 
 /// <summary>
