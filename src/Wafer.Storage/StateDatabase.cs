@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
-using Npgsql;
 
 namespace Wafer.Storage;
 
@@ -15,7 +14,7 @@ public abstract class StateDatabase : IAsyncDisposable
     private const int SqliteCorrupt = 11;
     private const int SqliteNotADatabase = 26;
 
-    private readonly NpgsqlDataSource? _postgres;
+    private readonly PostgresConnections? _postgres;
     private readonly string? _sqlite;
     private readonly SemaphoreSlim _migrateLock = new(1, 1);
     private volatile bool _migrated;
@@ -25,7 +24,7 @@ public abstract class StateDatabase : IAsyncDisposable
     {
         if (IsPostgres(database))
         {
-            _postgres = new NpgsqlDataSourceBuilder(ToNpgsql(database!)).Build();
+            _postgres = new PostgresConnections(database!);
             return;
         }
 
@@ -52,13 +51,7 @@ public abstract class StateDatabase : IAsyncDisposable
     {
         get
         {
-            if (_postgres is null)
-            {
-                return "SQLite " + new SqliteConnectionStringBuilder(_sqlite).DataSource;
-            }
-
-            var b = new NpgsqlConnectionStringBuilder(_postgres.ConnectionString);
-            return $"PostgreSQL {b.Host}:{b.Port}/{b.Database}";
+            return _postgres is null ? "SQLite " + new SqliteConnectionStringBuilder(_sqlite).DataSource : _postgres.Description;
         }
     }
 
@@ -181,7 +174,7 @@ public abstract class StateDatabase : IAsyncDisposable
     {
         if (_postgres is not null)
         {
-            return await _postgres.OpenConnectionAsync(cancellationToken);
+            return await _postgres.OpenAsync(cancellationToken);
         }
 
         var connection = new SqliteConnection(_sqlite);
@@ -198,32 +191,6 @@ public abstract class StateDatabase : IAsyncDisposable
             await connection.DisposeAsync();
             throw;
         }
-    }
-
-    private static string ToNpgsql(string database)
-    {
-        if (!database.Contains("://", StringComparison.Ordinal))
-        {
-            return database;
-        }
-
-        var uri = new Uri(database);
-        var builder = new NpgsqlConnectionStringBuilder
-        {
-            Host = uri.Host,
-            Port = uri.IsDefaultPort || uri.Port <= 0 ? 5432 : uri.Port,
-            Database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/')) is { Length: > 0 } name ? name : "postgres",
-        };
-        if (uri.UserInfo.Split(':', 2) is [var user, ..] && user.Length > 0)
-        {
-            builder.Username = Uri.UnescapeDataString(user);
-            if (uri.UserInfo.Split(':', 2) is [_, var password])
-            {
-                builder.Password = Uri.UnescapeDataString(password);
-            }
-        }
-
-        return builder.ToString();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,24 +1,20 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using OpenTelemetry;
-using OpenTelemetry.Exporter;
-using OpenTelemetry.Resources;
-using OpenTelemetry.Trace;
 
 namespace Wafer.Hosting.Telemetry.Tracing;
 
 /// <summary>
-/// Starts recording the server's spans when tracing is on (<see cref="TracingOptions.Enabled"/>): a tracer provider
-/// listening to the server's activity sources, sampling as <c>OTEL_TRACES_SAMPLER</c> says, keeping spans in
-/// <see cref="RecentTraces"/> and exporting them over OTLP when an exporter is set. When tracing is off it builds nothing,
-/// so no listener is attached and the sources hand out no span. The provider is flushed and disposed when the server stops.
+/// Starts recording the server's spans when tracing is on (<see cref="TracingOptions.Enabled"/>): a
+/// <see cref="TracerRecording"/> listening to the server's activity sources. When tracing is off it builds nothing, so
+/// no listener is attached, the sources hand out no span and OpenTelemetry's assemblies are never loaded. The
+/// recording is flushed and disposed when the server stops.
 /// </summary>
 internal sealed partial class TracerHost(
     IOptions<TracingOptions> options, IEnumerable<TracedSource> sources, TracedService service, RecentTraces store, ILogger<TracerHost> logger)
     : IHostedService, IDisposable
 {
-    private TracerProvider? _provider;
+    private TracerRecording? _recording;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -30,55 +26,26 @@ internal sealed partial class TracerHost(
 
         var serviceName = settings.ServiceName ?? service.Name;
         var names = sources.Select(s => s.Name).Distinct(StringComparer.Ordinal).ToArray();
-        var builder = Sdk.CreateTracerProviderBuilder()
-            .AddSource(names)
-            .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(serviceName))
-            .SetSampler(SamplerOf(settings))
-            .AddProcessor(new RecentTracesProcessor(store, serviceName));
+        _recording = TracerRecording.Start(settings, serviceName, names, store);
         if (settings.Exports)
         {
-            var endpoint = settings.ExportEndpoint();
-            builder.AddOtlpExporter(otlp =>
-            {
-                otlp.Endpoint = endpoint;
-                otlp.Protocol = settings.Protocol == TracingOptions.GrpcProtocol ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf;
-                if (settings.Headers is { } headers)
-                {
-                    otlp.Headers = headers;
-                }
-            });
-            TracingExported(logger, serviceName, endpoint.ToString(), settings.Protocol, settings.Sampler);
+            TracingExported(logger, serviceName, settings.ExportEndpoint().ToString(), settings.Protocol, settings.Sampler);
         }
         else
         {
             TracingKeptOnly(logger, serviceName, settings.Sampler);
         }
 
-        _provider = builder.Build();
         return Task.CompletedTask;
     }
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        _provider?.ForceFlush(5000);
+        _recording?.Flush(5000);
         return Task.CompletedTask;
     }
 
-    public void Dispose() => _provider?.Dispose();
-
-    private static Sampler SamplerOf(TracingOptions settings)
-    {
-        var ratio = settings.Ratio() ?? 1;
-        return settings.Sampler switch
-        {
-            "always_on" => new AlwaysOnSampler(),
-            "always_off" => new AlwaysOffSampler(),
-            "traceidratio" => new TraceIdRatioBasedSampler(ratio),
-            "parentbased_always_off" => new ParentBasedSampler(new AlwaysOffSampler()),
-            "parentbased_traceidratio" => new ParentBasedSampler(new TraceIdRatioBasedSampler(ratio)),
-            _ => new ParentBasedSampler(new AlwaysOnSampler()),
-        };
-    }
+    public void Dispose() => _recording?.Dispose();
 
     [LoggerMessage(EventId = 4100, EventName = "TracingExported", Level = LogLevel.Information,
         Message = "Tracing is on: {Service}'s spans go to {Endpoint} ({Protocol}), sampled {Sampler}, and the recent ones to /api/traces")]

@@ -6,19 +6,21 @@ namespace Wafer.Runtime.Capabilities.Sql;
 
 /// <summary>
 /// One pooled <see cref="NpgsqlDataSource"/> per distinct connection string (secrets filled in), created on first
-/// use and kept for the life of the process. A changed secret yields a new string and so a new pool.
+/// use and kept for the life of the process. A changed secret yields a new string and so a new pool. The table of
+/// pools is made on the first use too: a runtime whose plugins use no PostgreSQL connection never loads the driver.
 /// </summary>
 internal sealed class PostgresDataSources : IDisposable
 {
     /// <summary>Cap on opening a connection (Npgsql counts whole seconds); the call's budget cuts it shorter.</summary>
     public const int MaxConnectSeconds = 15;
 
-    private readonly ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> _sources = new(StringComparer.Ordinal);
+    private ConcurrentDictionary<string, Lazy<NpgsqlDataSource>>? _sources;
 
     public NpgsqlDataSource Get(string connString, PostgresConnectionSpec connection, string operation)
     {
         var normalized = Normalize(connString, connection, operation);
-        return _sources.GetOrAdd(normalized, static s => new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(s))).Value;
+        var sources = LazyInitializer.EnsureInitialized(ref _sources, static () => new(StringComparer.Ordinal));
+        return sources.GetOrAdd(normalized, static s => new Lazy<NpgsqlDataSource>(() => NpgsqlDataSource.Create(s))).Value;
     }
 
     /// <summary>An Npgsql connection string from either accepted form, with the host's settings applied.</summary>
@@ -66,14 +68,20 @@ internal sealed class PostgresDataSources : IDisposable
 
     public void Dispose()
     {
-        foreach (var source in _sources.Values)
+        if (Interlocked.Exchange(ref _sources, null) is { } sources)
+        {
+            DisposeAll(sources);
+        }
+    }
+
+    private static void DisposeAll(ConcurrentDictionary<string, Lazy<NpgsqlDataSource>> sources)
+    {
+        foreach (var source in sources.Values)
         {
             if (source.IsValueCreated)
             {
                 source.Value.Dispose();
             }
         }
-
-        _sources.Clear();
     }
 }
