@@ -61,7 +61,8 @@ try
             return false; // not listening yet
         }
     }, "the orchestrator is ready", TimeSpan.FromSeconds(60));
-    Log($"orchestrator pid {orchestrator.Pid} on {api.BaseAddress}, broker 127.0.0.1:{orchestrator.BrokerPort}, log {orchestrator.LogPath}");
+    Log($"orchestrator pid {orchestrator.Pid} on {api.BaseAddress}, broker 127.0.0.1:{orchestrator.BrokerPort}, log {orchestrator.LogPath}; "
+        + $"{waferDll}: {BuildKind.Describe(waferDll)}");
 
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < options.Runtimes; i += 50)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.AspNetCore.Http;
@@ -220,5 +221,70 @@ public sealed class HealthTests
 
         Volatile.Write(ref healthy, true);
         await AdvanceUntilAsync(time, () => destination.IsHealthy(gateway.Now), "up after a probe succeeds", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task RuntimeRefusingConnections_ProbedAtDoublingIntervalsUpTo30s_BackWithTheFirstProbeItAnswers()
+    {
+        var time = new FakeTimeProvider();
+        var port = LoopbackPorts.Free(); // nothing listens: every connect is refused
+        await using var gateway = await GatewayHost.StartAsync(o => (o.ProbeInterval, o.ProbeTimeout) = (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)), time);
+        gateway.Publish(1, ("web", ["greet"], [$"http://127.0.0.1:{port}"]));
+        var destination = gateway.Destinations.All.Single();
+        var start = time.GetUtcNow();
+        TimeSpan Moved() => time.GetUtcNow() - start;
+
+        // probes at 2 and 4 s (down), then 8, 16, 32 s; at the usual interval the fifth would fail at 10 s
+        await AdvanceUntilAsync(time, () => destination.ProbeFailures >= 5, "five failed probes", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60));
+        Assert.False(destination.IsHealthy(gateway.Now));
+        Assert.InRange(Moved(), TimeSpan.FromSeconds(31), TimeSpan.FromSeconds(60));
+
+        // then every 30 s at most (62, 92 s), not 64 s and more
+        await AdvanceUntilAsync(time, () => destination.ProbeFailures >= 7, "seven failed probes", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(90));
+        Assert.InRange(Moved(), TimeSpan.FromSeconds(91), TimeSpan.FromSeconds(120));
+
+        // the runtime answers again: the next probe (within 30 s) brings it back, and the usual interval with it
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = AnswerHealthzAsync(listener, stop.Token);
+        await AdvanceUntilAsync(time, () => destination.IsHealthy(gateway.Now), "healthy after a probe succeeds", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(32));
+        Assert.Equal(0, destination.ProbeFailures);
+        Assert.True(destination.ProbeDue(gateway.Now));
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving;
+    }
+
+    /// <summary>A bare HTTP/1.1 server: 200 with a small JSON body to every request, one per connection.</summary>
+    private static async Task AnswerHealthzAsync(TcpListener listener, CancellationToken stop)
+    {
+        var answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\nConnection: close\r\n\r\n{\"status\":\"ok\"}"u8.ToArray();
+        try
+        {
+            while (true)
+            {
+                using var connection = await listener.AcceptTcpClientAsync(stop);
+                var stream = connection.GetStream();
+                var request = new StringBuilder();
+                var buffer = new byte[1024];
+                while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+                {
+                    var read = await stream.ReadAsync(buffer, stop);
+                    if (read == 0)
+                    {
+                        break;
+                    }
+
+                    request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+                }
+
+                await stream.WriteAsync(answer, stop);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or IOException or ObjectDisposedException)
+        {
+            // stopped
+        }
     }
 }

@@ -25,6 +25,9 @@ internal sealed class SchedulingPass
     private readonly Dictionary<string, RuntimeNode> _runtimes;
     private readonly List<PlacedModule> _modules;
 
+    // Built on the first placement, once Tidy has counted occupancy; kept in step by Occupy.
+    private PlacementCandidates? _candidates;
+
     public SchedulingPass(FleetSnapshot fleet, DateTimeOffset now, SchedulerSettings settings)
     {
         _fleet = fleet;
@@ -140,7 +143,7 @@ internal sealed class SchedulingPass
         while (need > 0 && BestCandidate(deployment) is { } runtime)
         {
             _actions.Add(new PlaceModule(deployment.Name, runtime.Id));
-            _occupancy[runtime.Id] = Occupancy(runtime.Id) + 1;
+            Occupy(runtime);
             HostsOf(deployment.Name).Add(runtime.Id);
             need--;
             placed++;
@@ -271,11 +274,36 @@ internal sealed class SchedulingPass
         return true;
     }
 
-    private RuntimeNode? BestCandidate(Deployment deployment) => _runtimes.Values
-        .Where(r => r.Placeable && Fits(deployment, r) && !HostsOf(deployment.Name).Contains(r.Id) && HasRoom(r) && !BackingOff(deployment, r))
-        .OrderBy(Score)
-        .ThenBy(r => r.Id, StringComparer.Ordinal)
-        .FirstOrDefault();
+    /// <summary>
+    /// The least loaded placeable runtime with room that suits the deployment (fits it, hosts none of its replicas, is
+    /// not backing off): lowest <see cref="Score"/>, then runtime id.
+    /// </summary>
+    private RuntimeNode? BestCandidate(Deployment deployment)
+    {
+        _candidates ??= Candidates();
+        var hosts = HostsOf(deployment.Name);
+        return _candidates.First(r => Fits(deployment, r) && !hosts.Contains(r.Id) && !BackingOff(deployment, r));
+    }
+
+    private PlacementCandidates Candidates()
+    {
+        var candidates = new PlacementCandidates();
+        foreach (var runtime in _runtimes.Values)
+        {
+            if (runtime.Placeable && HasRoom(runtime))
+            {
+                candidates.Add(runtime, Score(runtime));
+            }
+        }
+
+        return candidates;
+    }
+
+    private void Occupy(RuntimeNode runtime)
+    {
+        _occupancy[runtime.Id] = Occupancy(runtime.Id) + 1;
+        _candidates?.Occupied(runtime.Id, Score(runtime), HasRoom(runtime));
+    }
 
     private static bool Fits(Deployment deployment, RuntimeNode runtime) =>
         deployment.Accepts(runtime.Labels) && (runtime.Kinds.IsDefaultOrEmpty || runtime.Kinds.Contains(deployment.Kind))
@@ -286,21 +314,30 @@ internal sealed class SchedulingPass
     /// <summary>True while a runtime is not to be tried again with the deployment's current version after failures there.</summary>
     private bool BackingOff(Deployment deployment, RuntimeNode runtime)
     {
-        var failures = ModulesOf(deployment.Name)
-            .Where(m => m.Status == ModuleStatus.Failed && m.RuntimeId == runtime.Id && m.Hash == deployment.Hash && !_gone.Contains(m.Id))
-            .ToList();
-        if (failures.Count == 0)
+        // One walk over the deployment's modules, no list: the scheduler asks this of every candidate it considers.
+        var failures = 0;
+        var last = DateTimeOffset.MinValue;
+        foreach (var module in ModulesOf(deployment.Name))
+        {
+            if (module.Status == ModuleStatus.Failed && module.RuntimeId == runtime.Id && module.Hash == deployment.Hash && !_gone.Contains(module.Id))
+            {
+                failures++;
+                last = module.UpdatedAt > last ? module.UpdatedAt : last;
+            }
+        }
+
+        if (failures == 0)
         {
             return false;
         }
 
-        var delay = _settings.FailureBackoff * Math.Pow(2, Math.Min(failures.Count - 1, 20));
+        var delay = _settings.FailureBackoff * Math.Pow(2, Math.Min(failures - 1, 20));
         if (delay > _settings.MaxFailureBackoff)
         {
             delay = _settings.MaxFailureBackoff;
         }
 
-        return _now < failures.Max(m => m.UpdatedAt) + delay;
+        return _now < last + delay;
     }
 
     /// <summary>Lower is better: the share of module slots in use plus half the CPU load.</summary>

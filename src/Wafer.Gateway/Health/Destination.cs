@@ -15,6 +15,7 @@ public sealed class Destination
     private int _inFlight;
     private long _lastProgress;
     private int _probing;
+    private long _probeAfter;
 
     public Destination(string runtimeId, string runtimeName, string url, string? callUrl = null)
     {
@@ -70,6 +71,15 @@ public sealed class Destination
     /// <summary>Passive health: a request failed by the runtime's doing; skip it until <paramref name="until"/>.</summary>
     public void PutAside(long until) => Volatile.Write(ref _asideUntil, until);
 
+    /// <summary>Periodic probes that failed in a row (0 after a success).</summary>
+    public int ProbeFailures => Volatile.Read(ref _probeFailures);
+
+    /// <summary>True when a periodic probe is due at <paramref name="now"/> (see <see cref="PostponeProbes"/>).</summary>
+    public bool ProbeDue(long now) => now >= Volatile.Read(ref _probeAfter);
+
+    /// <summary>No periodic probe before <paramref name="until"/>: a runtime nothing answers for is tried less often.</summary>
+    public void PostponeProbes(long until) => Volatile.Write(ref _probeAfter, until);
+
     /// <summary>Takes the one probe slot; false when a probe is already running.</summary>
     public bool TryBeginProbe() => Interlocked.CompareExchange(ref _probing, 1, 0) == 0;
 
@@ -85,6 +95,7 @@ public sealed class Destination
         Volatile.Write(ref _stalled, 0);
         Volatile.Write(ref _asideUntil, 0);
         Volatile.Write(ref _lastProgress, now);
+        Volatile.Write(ref _probeAfter, 0);
         Volatile.Write(ref _probing, 0);
         return !wasHealthy;
     }

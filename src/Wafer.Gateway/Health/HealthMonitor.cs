@@ -15,10 +15,17 @@ namespace Wafer.Gateway.Health;
 /// gets no new call until a probe or an answer comes back: a hung process (stopped, swapping, deadlocked) is routed around long before the orchestrator
 /// misses its keepalives, while a runtime that is only running slow functions answers its probe and keeps its calls.
 /// Calls already sent to it are left to finish or time out: they may be running.
+/// A runtime that is down because nothing accepts connections at its URL is probed at doubling intervals from there,
+/// up to <see cref="UnreachableProbeIntervalMax"/>: a failed connect costs the gateway far more than an answered probe
+/// (an exception through the HTTP client's stack), and a fleet may keep such runtimes in its routes while their
+/// control channel still looks alive. A runtime that answers, even with an error, keeps the usual interval.
 /// </summary>
 internal sealed partial class HealthMonitor(
     DestinationRegistry destinations, RuntimeClient client, IOptions<GatewayOptions> options, TimeProvider time, ILogger<HealthMonitor> logger) : BackgroundService
 {
+    /// <summary>The longest wait between probes of a runtime that refuses connections (or the interval, if longer).</summary>
+    public static readonly TimeSpan UnreachableProbeIntervalMax = TimeSpan.FromSeconds(30);
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         Task.WhenAll(ProbeEveryIntervalAsync(stoppingToken), WatchForStallsAsync(stoppingToken));
 
@@ -26,12 +33,15 @@ internal sealed partial class HealthMonitor(
     {
         var settings = options.Value;
         using var timer = new PeriodicTimer(settings.ProbeInterval, time);
+        // a tick a little early still counts: a postponed probe is due on the tick nearest its time
+        var slack = settings.ProbeInterval.Ms() / 2;
         while (await WaitAsync(timer, stoppingToken))
         {
             var probes = new List<Task>();
+            var now = time.NowMs();
             foreach (var destination in destinations.All)
             {
-                if (destination.TryBeginProbe())
+                if (destination.ProbeDue(now + slack) && destination.TryBeginProbe())
                 {
                     probes.Add(ProbeAsync(destination, settings.ProbeTimeout, stall: false, stoppingToken));
                 }
@@ -78,6 +88,7 @@ internal sealed partial class HealthMonitor(
         using var deadline = new CancellationTokenSource(timeout, time);
         using var stopping = stoppingToken.UnsafeRegister(static d => ((CancellationTokenSource)d!).Cancel(), deadline);
         bool ok;
+        var unreachable = false;
         try
         {
             using var response = await client.Http.GetAsync(destination.Prefix + "/healthz", deadline.Token);
@@ -86,6 +97,7 @@ internal sealed partial class HealthMonitor(
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException)
         {
             ok = false;
+            unreachable = e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
         }
 
         if (stoppingToken.IsCancellationRequested)
@@ -101,7 +113,7 @@ internal sealed partial class HealthMonitor(
                 Recovered(logger, destination.RuntimeName, destination.Prefix);
             }
         }
-        else if (stall ? destination.Stall(probedAt) : destination.ProbeFailed(options.Value.ProbeFailuresToDown))
+        else if (stall ? destination.Stall(probedAt) : Failed(destination, probedAt, unreachable))
         {
             if (stall)
             {
@@ -112,6 +124,26 @@ internal sealed partial class HealthMonitor(
                 ProbeDown(logger, destination.RuntimeName, destination.Prefix);
             }
         }
+    }
+
+    /// <summary>Counts a failed periodic probe; true when that took the runtime down.</summary>
+    private bool Failed(Destination destination, long probedAt, bool unreachable)
+    {
+        var settings = options.Value;
+        var wentDown = destination.ProbeFailed(settings.ProbeFailuresToDown);
+        var beyond = destination.ProbeFailures - settings.ProbeFailuresToDown;
+        if (unreachable && beyond >= 0)
+        {
+            // down and still refusing: 2, 4, 8... intervals until the next probe, at most UnreachableProbeIntervalMax
+            var most = Math.Max(settings.ProbeInterval.Ms(), UnreachableProbeIntervalMax.Ms());
+            destination.PostponeProbes(probedAt + Math.Min(most, settings.ProbeInterval.Ms() << Math.Min(beyond + 1, 20)));
+        }
+        else
+        {
+            destination.PostponeProbes(0);
+        }
+
+        return wentDown;
     }
 
     [LoggerMessage(EventId = 6030, EventName = "GatewayProbeDown", Level = LogLevel.Warning,
