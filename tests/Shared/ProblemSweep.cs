@@ -28,6 +28,9 @@ public sealed class ProblemSweep(HttpClient client)
         Checked++;
         // A server may close the connection after refusing a body it did not read: never reuse one.
         request.Headers.ConnectionClose = true;
+        // A body refused as too large is sent only after the server's 100 Continue, which it never sends when it refuses
+        // on the declared length: otherwise the client may still be writing when the server closes (a broken pipe, no answer).
+        request.Headers.ExpectContinue = request.Content is not null && status == 413;
         HttpResponseMessage response;
         try
         {
@@ -35,7 +38,8 @@ public sealed class ProblemSweep(HttpClient client)
         }
         catch (HttpRequestException ex)
         {
-            _failures.Add($"{what}: no answer: {ex.Message} {ex.InnerException?.Message}");
+            var sent = request.Content?.Headers.ContentLength is { } length ? $" ({length}-byte body)" : request.Content is null ? "" : " (chunked body)";
+            _failures.Add($"{what}{sent}: no answer: {ex.Message} {ex.InnerException?.Message}");
             return null;
         }
 
