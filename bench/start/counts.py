@@ -13,14 +13,13 @@ than in probe.py's runs). With COUNTS_KEEP=FILE the JIT's list is copied to FILE
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from probe import request  # noqa: E402
+from probe import request, stop  # noqa: E402
 
 DEADLINE_S = 60
 POLL_S = 0.005
@@ -65,12 +64,7 @@ def main(argv):
         print(f"no 200 from {method} {url} within {DEADLINE_S} s", file=sys.stderr)
         return 1
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         os.unlink(jit_list)
 
 

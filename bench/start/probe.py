@@ -44,6 +44,16 @@ def online(url, name):
     return any(r.get("name") == name and r.get("state") == "online" for r in runtimes)
 
 
+def stop(process):
+    """SIGTERM, then SIGKILL if the server has not exited within 40 s."""
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=40)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def stamp(log, what):
     """Marks the log (when there is one) with the wall-clock time, for reading phases off the server's own timestamps."""
     if log is not subprocess.DEVNULL:
@@ -92,12 +102,7 @@ def main(argv):
         if ready_ms is not None:
             stamp(log, f"first 200 after {ready_ms:.0f} ms")
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=40)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
     if ready_ms is None:
         print(f"no 200 from {method} {url} within {DEADLINE_S} s (exit code {process.returncode})", file=sys.stderr)
         return 1
