@@ -92,6 +92,27 @@ public sealed partial class RuntimeAgent
     private async Task<bool> PublishAsync(string topic, string type, IMessageBody body, bool retain,
         MqttQualityOfServiceLevel qos = MqttQualityOfServiceLevel.AtLeastOnce)
     {
+        if (!retain)
+        {
+            return await EncodeAndPublishAsync(topic, type, body, retain, qos);
+        }
+
+        // The orchestrator refuses a status or announce sent before the newest it accepted (a replayed old one): the
+        // connection's announce and one answering the orchestrator's "online" must not overtake each other between
+        // being stamped and being sent, so retained messages are stamped and sent one at a time.
+        await _retainedInOrder.WaitAsync();
+        try
+        {
+            return await EncodeAndPublishAsync(topic, type, body, retain, qos);
+        }
+        finally
+        {
+            _retainedInOrder.Release();
+        }
+    }
+
+    private async Task<bool> EncodeAndPublishAsync(string topic, string type, IMessageBody body, bool retain, MqttQualityOfServiceLevel qos)
+    {
         if (!_client.IsConnected)
         {
             return false;

@@ -37,6 +37,7 @@ public sealed partial class RuntimeAgent : BackgroundService
     private readonly Channel<(string Topic, byte[] Payload, string? Signature)> _inbox =
         Channel.CreateBounded<(string, byte[], string?)>(new BoundedChannelOptions(1024) { SingleReader = true });
     private readonly ConcurrentQueue<(string Type, IMessageBody Body)> _outbox = new();
+    private readonly SemaphoreSlim _retainedInOrder = new(1, 1);
     private readonly TaskCompletionSource _serverStarted = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private RuntimeIdentity? _identity;
