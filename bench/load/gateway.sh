@@ -16,7 +16,8 @@
 # GATEWAY_ENV / RUNTIME_ENV: extra NAME=VALUE settings for the gateway processes (orchestrator and `wafer gateway`)
 # or the runtime, to compare runtime settings, e.g. GATEWAY_ENV=DOTNET_gcServer=1. WAFER_DLL: run that published
 # wafer.dll instead of ./wafer. BEFORE_DLL: also measure a standalone gateway run from that wafer.dll (a build of an
-# earlier commit), interleaved with the others, for a before/after in one run. PIN=1: the runtime on CPU 0 and
+# earlier commit), interleaved with the others, for a before/after in one run; BEFORE_ENV: NAME=VALUE settings for that
+# gateway only (BEFORE_DLL = today's build, BEFORE_ENV=DOTNET_...=... compares a setting). PIN=1: the runtime on CPU 0 and
 # everything else (orchestrator, gateways, wrk) on the other CPUs, as when gateways run on machines of their own;
 # the direct calls then get the same single core for the runtime.
 set -euo pipefail
@@ -64,7 +65,8 @@ env "${runtime_env[@]}" "${on_runtime_cpus[@]}" "${wafer[@]}" runtime --join "mq
 env "${gateway_env[@]}" "${on_other_cpus[@]}" "${wafer[@]}" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $standalone >"$work/gateway.log" 2>&1 & pids+=($!)
 "${on_other_cpus[@]}" dotnet "$work/proxy-bin/Wafer.Bench.Proxy.dll" "http://127.0.0.1:$runtime_h2c" $proxy >"$work/proxy.log" 2>&1 & pids+=($!)
 before=18284
-[ -z "${BEFORE_DLL:-}" ] || { env "${gateway_env[@]}" "${on_other_cpus[@]}" dotnet "$BEFORE_DLL" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $before >"$work/before.log" 2>&1 & pids+=($!); }
+read -r -a before_env <<<"${BEFORE_ENV:-}"
+[ -z "${BEFORE_DLL:-}" ] || { env "${gateway_env[@]}" "${before_env[@]}" "${on_other_cpus[@]}" dotnet "$BEFORE_DLL" gateway --orchestrator "http://127.0.0.1:$orchestrator" --port $before >"$work/before.log" 2>&1 & pids+=($!); }
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$orchestrator/api/runtimes?alive=true" | grep -q '"online"' && break
   sleep 0.2

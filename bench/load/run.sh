@@ -8,7 +8,8 @@
 # table shows the median of the rounds. Bounded: 3 x (WARMUP + ROUNDS x DURATION), 2 minutes by default.
 #   bench/load/run.sh            ROUNDS=5 DURATION=10s CONNECTIONS=32 THREADS=1 bench/load/run.sh
 # BEFORE_DLL: also serve the fresh-instance plugin from that published wafer.dll (a build of an earlier commit),
-# measured in the same interleaved rounds, for a before/after in one run.
+# measured in the same interleaved rounds, for a before/after in one run. BEFORE_ENV: NAME=VALUE settings for that
+# server only, to compare runtime settings (BEFORE_DLL = today's build, BEFORE_ENV=DOTNET_...=...).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
@@ -40,7 +41,8 @@ names=(baseline fresh reuse)
 ports=(18181 18182 18183)
 labels=("plain ASP.NET Core endpoint" "wafer, fresh instance per call" "wafer, instance reuse")
 if [ -n "${BEFORE_DLL:-}" ]; then
-  dotnet "$BEFORE_DLL" serve --standalone --plugins "$work/fresh" --port 18184 --noreload --storagePath "$work/storage-before" >"$work/before.log" 2>&1 & pids+=($!)
+  read -r -a before_env <<<"${BEFORE_ENV:-}"
+  env "${before_env[@]}" dotnet "$BEFORE_DLL" serve --standalone --plugins "$work/fresh" --port 18184 --noreload --storagePath "$work/storage-before" >"$work/before.log" 2>&1 & pids+=($!)
   names+=(before) ports+=(18184) labels+=("wafer fresh, BEFORE_DLL")
 fi
 n=${#names[@]}
