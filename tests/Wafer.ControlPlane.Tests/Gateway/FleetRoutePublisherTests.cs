@@ -73,6 +73,51 @@ public sealed class FleetRoutePublisherTests
         }
     }
 
+    [Fact]
+    public async Task Rebuild_WaitsAtLeastItsCostTimesTheMultiple_SoALargeFleetsFeedTakesASmallShareOfACore()
+    {
+        // every rebuild "takes" 40 ms by this clock, so the next waits 40 ms x 25 = 1 s of it, not the 10 ms minimum
+        var time = new CostlyClock(TimeSpan.FromMilliseconds(40));
+        var (view, routes, publisher) = Start(TimeSpan.FromMilliseconds(10), time);
+        using var stop = new CancellationTokenSource();
+        await publisher.StartAsync(stop.Token);
+        try
+        {
+            await Eventually.TrueAsync(() => publisher.Builds == 1, "the routes of the empty fleet are built at start");
+            time.Advance(TimeSpan.FromMilliseconds(500));
+            view.Publish(Fleet(3) with { Version = 7 });
+
+            await Task.Delay(TimeSpan.FromMilliseconds(300)); // with only the minimum, it would be built within 10 ms
+            Assert.Equal(1, publisher.Builds);
+            Assert.Empty(routes.Current.Deployments);
+
+            time.Advance(TimeSpan.FromMilliseconds(500)); // a full second by this clock since the first build
+            await Eventually.TrueAsync(() => routes.Current.Version == 7, "the change is routed once the gap is over");
+            Assert.Equal(2, publisher.Builds);
+            Assert.Equal(3, routes.Current.Deployments.Count);
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await publisher.StopAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>A wall clock that moves when told, and whose every measured duration is <paramref name="cost"/>.</summary>
+    private sealed class CostlyClock(TimeSpan cost) : TimeProvider
+    {
+        private readonly ManualTimeProvider _wall = new();
+        private long _ticks;
+
+        public override DateTimeOffset GetUtcNow() => _wall.GetUtcNow();
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, cost.Ticks);
+
+        public void Advance(TimeSpan by) => _wall.Advance(by);
+    }
+
     private static (FleetView View, RouteState Routes, FleetRoutePublisher Publisher) Start(TimeSpan? interval = null, TimeProvider? time = null)
     {
         var view = new FleetView();
