@@ -26,8 +26,7 @@ public static class OrchestratorApp
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            // a plugin in base64 inside JSON is a third larger than the wasm
-            kestrel.Limits.MaxRequestBodySize = options.MaxArtifactBytes / 3 * 4 + 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes;
         });
         builder.Logging.AddWaferConsole(jsonLogs, minimumLevel);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);

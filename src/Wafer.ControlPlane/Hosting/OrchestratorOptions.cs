@@ -98,6 +98,9 @@ public sealed class OrchestratorOptions
     /// <summary>Largest plugin upload accepted.</summary>
     public long MaxArtifactBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>Largest request body accepted: a plugin in base64 inside JSON is a third larger than the wasm.</summary>
+    public long MaxRequestBodyBytes => MaxArtifactBytes / 3 * 4 + 1024 * 1024;
+
     /// <summary>When set, deploy, stop, drain and artifact downloads need <c>Authorization: Bearer TOKEN</c>. Secret.</summary>
     public string? ApiToken { get; set; }
 

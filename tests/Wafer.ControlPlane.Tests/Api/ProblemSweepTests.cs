@@ -1,4 +1,5 @@
 using System.Text;
+using Wafer.ControlPlane.Hosting;
 using Wafer.ControlPlane.Tests.Support;
 using Wafer.Tests.Shared;
 
@@ -69,7 +70,7 @@ public sealed class ProblemSweepTests
         await sweep.ExpectAsync(HttpMethod.Post, "/api/deployments", ProblemSweep.Json("""{"name":"x"}"""), 400, "hash");
         await sweep.ExpectAsync(HttpMethod.Post, "/api/deployments", ProblemSweep.Json("""{"name":"x","replicas":"two"}"""), 400, "replicas");
         await sweep.ExpectAsync(HttpMethod.Post, "/api/artifacts", ProblemSweep.Bytes((int)MaxArtifact + 1, "application/wasm"), 413);
-        await sweep.ExpectAsync(HttpMethod.Post, "/api/deployments", ProblemSweep.Chunked(Encoding.UTF8.GetBytes($$"""{"name":"{{new string('x', 2 * 1024 * 1024)}}"}"""), "application/json"), 413);
+        await sweep.ExpectAsync(HttpMethod.Post, "/api/deployments", ProblemSweep.Chunked(Encoding.UTF8.GetBytes($$"""{"name":"{{new string('x', (int)new OrchestratorOptions { MaxArtifactBytes = MaxArtifact }.MaxRequestBodyBytes + 1024)}}"}"""), "application/json"), 413);
         await sweep.ExpectAsync(HttpMethod.Post, "/api/artifacts", ProblemSweep.Chunked((int)MaxArtifact + 1024, "application/wasm"), 413);
 
         sweep.AssertClean();
