@@ -256,6 +256,35 @@ public sealed class HealthTests
         await serving;
     }
 
+    [Fact]
+    public async Task RuntimeRefusingConnections_ACallThatFindsNoReplica_BringsItsProbeForward()
+    {
+        var time = new FakeTimeProvider();
+        var port = LoopbackPorts.Free();
+        await using var gateway = await GatewayHost.StartAsync(o => (o.ProbeInterval, o.ProbeTimeout) = (TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)), time);
+        gateway.Publish(1, ("web", ["greet"], [$"http://127.0.0.1:{port}"]));
+        var destination = gateway.Destinations.All.Single();
+        await AdvanceUntilAsync(time, () => destination.ProbeFailures >= 6, "six failed probes", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(90));
+        Assert.False(destination.ProbeDue(gateway.Now + 2_000)); // the next probe is 30 s away
+
+        // the runtime is back at its address; a call finds no healthy replica, and the next tick probes it
+        using var listener = new TcpListener(IPAddress.Loopback, port);
+        listener.Start();
+        using var stop = new CancellationTokenSource();
+        var serving = AnswerHealthzAsync(listener, stop.Token);
+        using (var refused = await gateway.Client.PostAsync("/functions/web/greet", new StringContent("{}", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        }
+
+        var wanted = time.GetUtcNow();
+        await AdvanceUntilAsync(time, () => destination.IsHealthy(gateway.Now), "healthy after the call wanted it", TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
+        Assert.InRange(time.GetUtcNow() - wanted, TimeSpan.Zero, TimeSpan.FromSeconds(4.5));
+        await stop.CancelAsync();
+        listener.Stop();
+        await serving;
+    }
+
     /// <summary>A bare HTTP/1.1 server: 200 with a small JSON body to every request, one per connection.</summary>
     private static async Task AnswerHealthzAsync(TcpListener listener, CancellationToken stop)
     {

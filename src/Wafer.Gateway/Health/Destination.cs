@@ -80,6 +80,19 @@ public sealed class Destination
     /// <summary>No periodic probe before <paramref name="until"/>: a runtime nothing answers for is tried less often.</summary>
     public void PostponeProbes(long until) => Volatile.Write(ref _probeAfter, until);
 
+    /// <summary>
+    /// A call wanted this runtime and found no healthy replica: a probe postponed because the runtime refused connections
+    /// is due again, so one restarted at the same address is back within a probe interval when calls want it, not after
+    /// the longest postponement. An idle deployment's dead runtime is still probed seldom.
+    /// </summary>
+    public void Wanted()
+    {
+        if (Volatile.Read(ref _probeAfter) != 0)
+        {
+            Volatile.Write(ref _probeAfter, 0);
+        }
+    }
+
     /// <summary>Takes the one probe slot; false when a probe is already running.</summary>
     public bool TryBeginProbe() => Interlocked.CompareExchange(ref _probing, 1, 0) == 0;
 

@@ -13,7 +13,8 @@ public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> des
 
     /// <summary>
     /// The next destination healthy at <paramref name="now"/> (<see cref="GatewayClock"/>) not in <paramref name="skip"/>
-    /// (those already tried), or null when none is.
+    /// (those already tried), or null when none is; then every destination is told it is wanted
+    /// (<see cref="Destination.Wanted"/>), so a runtime whose probes were postponed is probed at the next tick.
     /// </summary>
     public Destination? Pick(long now, IReadOnlyCollection<Destination>? skip = null)
     {
@@ -32,6 +33,11 @@ public sealed class ReplicaSet(string deployment, IReadOnlyList<Destination> des
             {
                 return candidate;
             }
+        }
+
+        foreach (var destination in Destinations)
+        {
+            destination.Wanted();
         }
 
         return null;
