@@ -6,7 +6,7 @@
 #             through the orchestrator's gateway, and (second figure) when GET /api/runtimes first lists it online
 # The compiled-code cache is warm (one unmeasured start of each first); ROUNDS interleaved rounds, medians and
 # the ratios to the plain app. BEFORE_DLL: also time that published wafer.dll (a build of an earlier commit) in the
-# same rounds. The CLI is ./wafer's build (Release, ReadyToRun); the plain app is published Release as
+# same rounds (or an executable: a self-contained build's `wafer`). The CLI is ./wafer's build (Release, ReadyToRun); the plain app is published Release as
 # bench/load/run.sh does.
 #   bench/start/run.sh          ROUNDS=9 BEFORE_DLL=/tmp/start-before/wafer.dll bench/start/run.sh
 set -euo pipefail
@@ -30,6 +30,10 @@ builds=(after)
 dlls=("$after")
 if [ -n "${BEFORE_DLL:-}" ]; then builds+=(before) dlls+=("$BEFORE_DLL"); fi
 
+# a published wafer.dll runs on the machine's .NET, a self-contained build's executable as it is (paths without spaces)
+launch=()
+for dll in "${dlls[@]}"; do case "$dll" in *.dll) launch+=("dotnet $dll") ;; *) launch+=("$dll") ;; esac; done
+
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
@@ -38,7 +42,7 @@ trap cleanup EXIT
 orchestrator_port() { echo $((18300 + 10 * $1)); }
 broker_port() { echo $((18301 + 10 * $1)); }
 for i in "${!builds[@]}"; do
-  dotnet "${dlls[$i]}" orchestrator --port "$(orchestrator_port "$i")" --brokerPort "$(broker_port "$i")" \
+  ${launch[$i]} orchestrator --port "$(orchestrator_port "$i")" --brokerPort "$(broker_port "$i")" \
     --storagePath "$work/orchestrator-${builds[$i]}" >"$work/orchestrator-${builds[$i]}.log" 2>&1 & pids+=($!)
 done
 for i in "${!builds[@]}"; do
@@ -59,12 +63,12 @@ run() { # target build-index round -> appends the figure(s) to $work/TARGET-BUIL
         dotnet "$work/baseline-bin/Wafer.Bench.Baseline.dll" >>"$out.times" ;;
     serve)
       $probe --log "$out.$round.log" POST "http://127.0.0.1:$((18281 + 10 * i))/functions/hello/greet" "$body" -- \
-        dotnet "$dll" serve --plugins "$work/examples" --port $((18281 + 10 * i)) --orchestratorPort $((18282 + 10 * i)) \
+        ${launch[$i]} serve --plugins "$work/examples" --port $((18281 + 10 * i)) --orchestratorPort $((18282 + 10 * i)) \
         --brokerPort $((18283 + 10 * i)) --storagePath "$work/serve-${builds[$i]}" >>"$out.times" ;;
     join)
       $probe --log "$out.$round.log" --online "http://127.0.0.1:$(orchestrator_port "$i")" "start-${builds[$i]}" \
         POST "http://127.0.0.1:$(orchestrator_port "$i")/functions/greet" "$body" -- \
-        dotnet "$dll" runtime --join "mqtt://127.0.0.1:$(broker_port "$i")" --name "start-${builds[$i]}" \
+        ${launch[$i]} runtime --join "mqtt://127.0.0.1:$(broker_port "$i")" --name "start-${builds[$i]}" \
         --port $((18284 + 10 * i)) --storagePath "$work/runtime-${builds[$i]}" >>"$out.times" ;;
   esac
 }
