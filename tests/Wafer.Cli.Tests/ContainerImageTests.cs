@@ -29,8 +29,8 @@ public sealed class ContainerImageTests
         Console.WriteLine($"scripts/container.sh took {built.Elapsed.TotalSeconds:0} s: {output.Trim()}");
         var (sizeCode, size) = await RunAsync("podman", ["image", "inspect", "--format", "{{.Size}}", Image], environment, TimeSpan.FromMinutes(1));
         Assert.True(sizeCode == 0, size);
-        // the executable (about 90 MB compressed) and its native libraries: no package manager, shell tools or ICU
-        Assert.InRange(long.Parse(size.Trim(), System.Globalization.CultureInfo.InvariantCulture), 50_000_000, 120_000_000);
+        // the executable (about 215 MB, not compressed) and its native libraries: no package manager, shell tools or ICU
+        Assert.InRange(long.Parse(size.Trim(), System.Globalization.CultureInfo.InvariantCulture), 150_000_000, 260_000_000);
 
         // the hello example, built on the host, mounted read-only as the plugins folder
         var plugins = Path.Combine(Path.GetTempPath(), "wafer-container-" + Guid.NewGuid().ToString("N")[..8]);
