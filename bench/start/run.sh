@@ -53,8 +53,7 @@ done
 
 body='{"name":"world"}'
 run() { # target build-index round -> appends the figure(s) to $work/TARGET-BUILD.times
-  local target=$1 i=$2 round=$3 dll out
-  dll=${dlls[$i]}
+  local target=$1 i=$2 round=$3 out
   out="$work/$target-${builds[$i]}"
   case "$target" in
     baseline)
