@@ -17,6 +17,7 @@ internal sealed class SimOptions
           --wafer PATH          wafer.dll to start the orchestrator from (default .artifacts/cli/wafer.dll; ./wafer builds it)
           --wasm PATH           plugin to deploy (default tests/guests/out/hello.wasm or $WAFER_TEST_GUESTS/hello.wasm)
           --parallel N          concurrent deployment requests (4)
+          --warmup N            first post N deployments, wait until they run, delete them, then measure (0: a fresh orchestrator)
         """;
 
     public int Runtimes { get; private set; } = 500;
@@ -29,6 +30,7 @@ internal sealed class SimOptions
     public string? Wafer { get; private set; }
     public string? Wasm { get; private set; }
     public int Parallel { get; private set; } = 4;
+    public int Warmup { get; private set; }
 
     public int Modules => Deployments * Replicas;
 
@@ -52,6 +54,7 @@ internal sealed class SimOptions
                 case "--wafer": options.Wafer = value; break;
                 case "--wasm": options.Wasm = value; break;
                 case "--parallel": options.Parallel = Int(); break;
+                case "--warmup": options.Warmup = Int(); break;
                 default: throw new ArgumentException($"unknown option {args[i]}\n{Usage}");
             }
         }
