@@ -11,6 +11,11 @@ internal static class BuildKind
 {
     public static string Describe(string waferDll)
     {
+        if (!waferDll.EndsWith(".dll", StringComparison.Ordinal))
+        {
+            return "a self-contained executable (scripts/publish.sh: ReadyToRun, composite with the framework)";
+        }
+
         var folder = Path.GetDirectoryName(waferDll) ?? ".";
         var assemblies = Directory.GetFiles(folder, "Wafer.*.dll").Append(waferDll).ToList();
         var precompiled = assemblies.Count(IsReadyToRun);

@@ -14,7 +14,8 @@ internal sealed class SimOptions
           --keepalive SECONDS   keepalive interval (5)
           --steady SECONDS      steady-state measurement window once everything runs (60)
           --timeout SECONDS     give up after this long in all (600)
-          --wafer PATH          wafer.dll to start the orchestrator from (default .artifacts/cli/wafer.dll; ./wafer builds it)
+          --wafer PATH          wafer.dll to start the orchestrator from (default .artifacts/cli/wafer.dll; ./wafer builds it),
+                                or a self-contained executable (scripts/publish.sh)
           --wasm PATH           plugin to deploy (default tests/guests/out/hello.wasm or $WAFER_TEST_GUESTS/hello.wasm)
           --parallel N          concurrent deployment requests (4)
           --warmup N            first post N deployments, wait until they run, delete them, then measure (0: a fresh orchestrator)
