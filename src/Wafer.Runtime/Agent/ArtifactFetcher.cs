@@ -84,9 +84,9 @@ public sealed class ArtifactFetcher : IDisposable
     /// Sends requests to this runtime's own HTTP server through the download client: a health check and a call of a
     /// function that does not exist, and that call again to <paramref name="ownH2cUrl"/> (the listener gateways use)
     /// over HTTP/2 and over the call protocol, when there is one. A fresh process spends several hundred milliseconds
-    /// compiling the HTTP client, the server pipeline and the function endpoint on first use; paying that before the
-    /// runtime announces itself keeps it off the first deployment's download and first calls. Failures only mean a
-    /// colder start.
+    /// compiling the HTTP client, the server pipeline and the function endpoint on first use; paying that while the
+    /// runtime joins (it announces itself meanwhile) keeps most of it off the first deployment's download and first
+    /// calls. Failures only mean a colder start.
     /// </summary>
     /// <returns>How long the warm-up took, or null when a request failed.</returns>
     public async Task<TimeSpan?> WarmUpAsync(string ownUrl, string? ownH2cUrl, CancellationToken cancellationToken)

@@ -131,28 +131,50 @@ public sealed partial class RuntimeAgent : BackgroundService
         return base.StartAsync(cancellationToken);
     }
 
+    /// <summary>Compiles the HTTP client, the server pipeline and the call paths by using them once (<see cref="ArtifactFetcher.WarmUpAsync"/>).</summary>
+    private async Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        if (LocalUrl() is not { } local)
+        {
+            return;
+        }
+
+        var localH2c = _services.GetService<H2cEndpoint>()?.Port is { } h2cPort
+            ? new UriBuilder(local) { Port = h2cPort }.Uri.GetLeftPart(UriPartial.Authority)
+            : null;
+        TimeSpan? warmUp;
+        try
+        {
+            warmUp = await _services.GetRequiredService<ArtifactFetcher>().WarmUpAsync(local, localH2c, stoppingToken);
+        }
+        catch (Exception) when (stoppingToken.IsCancellationRequested)
+        {
+            return; // stopped while warming up: the server may already be gone
+        }
+        catch (InvalidDataException)
+        {
+            warmUp = null; // the call port answered oddly: only a colder first call
+        }
+
+        WarmedUp(_logger, warmUp?.TotalMilliseconds ?? -1);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
             await _serverStarted.Task.WaitAsync(stoppingToken);
             WatchHostedServices();
-            if (LocalUrl() is { } local)
-            {
-                var localH2c = _services.GetService<H2cEndpoint>()?.Port is { } h2cPort
-                    ? new UriBuilder(local) { Port = h2cPort }.Uri.GetLeftPart(UriPartial.Authority)
-                    : null;
-                var warmUp = await _services.GetRequiredService<ArtifactFetcher>().WarmUpAsync(local, localH2c, stoppingToken);
-                WarmedUp(_logger, warmUp?.TotalMilliseconds ?? -1);
-            }
-
+            // while the runtime connects and announces itself: the orchestrator's first placement and the gateway's
+            // first route take about as long as the warm-up, so overlapping them brings the first call forward
+            var warmUp = WarmUpAsync(stoppingToken);
             RunRestoredPrograms();
             await _services.GetRequiredService<FleetBrokerReady>().Ready.WaitAsync(stoppingToken);
             AgentStarted(_logger, _identity!.Id, Name!, Url!, _broker.ToString());
             var keepalive = KeepaliveLoopAsync(stoppingToken);
             var inbox = InboxLoopAsync(stoppingToken);
             await ConnectionLoopAsync(stoppingToken);
-            await Task.WhenAll(keepalive, inbox);
+            await Task.WhenAll(keepalive, inbox, warmUp);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Wafer.Protocol.V1;
 using Wafer.Runtime.Agent;
 using Wafer.Runtime.Tests.Support;
@@ -161,6 +163,51 @@ public sealed class JoinTests
         var fatal = await fleet.Orchestrator.WaitForAsync(fleet.RuntimeId, MessageTypes.Fatal);
 
         Assert.Equal(new FatalBody(fleet.RuntimeId, "FailingService failed: disk on fire"), fatal.Body<FatalBody>());
+    }
+
+    [Fact]
+    public async Task Join_AnnouncesWhileTheWarmUpIsStillUnderWay()
+    {
+        var held = new HeldHealthChecks();
+        await using var fleet = await AgentHarness.StartAsync(services: s => s.AddSingleton<IStartupFilter>(held));
+
+        // the harness has seen the announce; the warm-up's first request reaches the server and is still held there
+        await held.Arrived.Task.WaitAsync(FakeOrchestrator.Deadline);
+        Assert.False(held.Aborted, "the warm-up gave up on its held request before the runtime announced");
+        held.Release.TrySetResult();
+    }
+
+    /// <summary>Holds every <c>GET /healthz</c> (the warm-up's first request) until released or aborted.</summary>
+    private sealed class HeldHealthChecks : IStartupFilter
+    {
+        public TaskCompletionSource Arrived { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Aborted { get; private set; }
+
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            app.Use(async (context, after) =>
+            {
+                if (context.Request.Path == "/healthz")
+                {
+                    Arrived.TrySetResult();
+                    try
+                    {
+                        await Release.Task.WaitAsync(context.RequestAborted);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        Aborted = true;
+                        throw;
+                    }
+                }
+
+                await after(context);
+            });
+            next(app);
+        };
     }
 
     /// <summary>Fails once the agent has joined (before that there is no broker to report to, only nothing to will).</summary>
