@@ -111,6 +111,9 @@ internal sealed partial class FleetReconciler
             _ when runtime.DrainRequested && runtime.ShutdownSent && !message.Retained =>
                 runtime with { State = RuntimeState.Online, DrainRequested = false, ShutdownSent = false, DrainStartedAt = null, LastSeen = now },
             _ when runtime.DrainRequested => runtime with { State = RuntimeState.Draining, LastSeen = now },
+            // back after it left: its announce follows at once and says which modules it kept; placing on it before
+            // that would send it new copies of the replicas it still serves (and then delete those)
+            _ when runtime.State == RuntimeState.Offline && !message.Retained => runtime with { LastSeen = now },
             _ => runtime with { State = RuntimeState.Online, LastSeen = now },
         };
         if (updated.State != runtime.State || updated.DrainRequested != runtime.DrainRequested)

@@ -399,6 +399,31 @@ public sealed class ReconcilerTests
     }
 
     [Fact]
+    public async Task RuntimeBackAfterLeaving_GetsNothingBeforeItsAnnounce_ThenTheModuleItKeptIsAdopted()
+    {
+        var h = new ReconcilerHarness();
+        await h.StartAsync();
+        await h.AnnounceAsync("a");
+        await h.DeployAsync(Deployment("web"));
+        await h.RunAllAsync("a");
+        var served = Assert.Single(h.ModulesOf("web"));
+        await h.StatusAsync("a", StatusBody.Offline); // left: its modules are forgotten, it keeps them in its storage
+        h.Commands.Clear();
+
+        // back: its online status comes first, then the announce that says what it serves
+        await h.StatusAsync("a", StatusBody.Online);
+        Assert.Empty(h.Commands.Bodies<CreateModuleBody>());
+        await h.AnnounceAsync("a", modules: [new ModuleReport(served.Id, "web", served.Hash, "running")]);
+
+        var module = Assert.Single(h.ModulesOf("web"));
+        Assert.Equal(served.Id, module.Id);
+        Assert.Equal(ModuleStatus.Running, module.Status);
+        Assert.Equal(RuntimeState.Online, h.Fleet.Runtimes["a"].State);
+        Assert.Empty(h.Commands.Bodies<CreateModuleBody>());
+        Assert.Empty(h.Commands.Bodies<DeleteModuleBody>());
+    }
+
+    [Fact]
     public async Task Announce_UnwantedModule_Deleted()
     {
         var h = new ReconcilerHarness();
