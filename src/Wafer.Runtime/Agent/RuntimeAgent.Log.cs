@@ -62,8 +62,12 @@ public sealed partial class RuntimeAgent
     private static partial void FatalNotReported(ILogger logger);
 
     [LoggerMessage(EventId = 2714, EventName = "WarmedUp", Level = LogLevel.Debug,
-        Message = "Warmed up the HTTP client and server in {Milliseconds:0} ms (-1: a warm-up request failed)")]
+        Message = "Warmed up the HTTP client and server in {Milliseconds:0} ms")]
     private static partial void WarmedUp(ILogger logger, double milliseconds);
+
+    [LoggerMessage(EventId = 2719, EventName = "WarmUpIncomplete", Level = LogLevel.Debug,
+        Message = "A warm-up request to this runtime's own server failed; the first calls compile what it did not reach")]
+    private static partial void WarmUpIncomplete(ILogger logger);
 
     [LoggerMessage(EventId = 2715, EventName = "BrokerCredentialsRefused", Level = LogLevel.Error,
         Message = "The broker {Broker} refused this runtime ({Reason}); retrying with backoff, still serving. To join: {Fix}")]

@@ -156,7 +156,14 @@ public sealed partial class RuntimeAgent : BackgroundService
             warmUp = null; // the call port answered oddly: only a colder first call
         }
 
-        WarmedUp(_logger, warmUp?.TotalMilliseconds ?? -1);
+        if (warmUp is { } took)
+        {
+            WarmedUp(_logger, took.TotalMilliseconds);
+        }
+        else
+        {
+            WarmUpIncomplete(_logger);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
