@@ -9,9 +9,12 @@ namespace Wafer.Bench.Fleet;
 /// </summary>
 internal static class BuildKind
 {
+    /// <summary>A wafer.dll runs on the installed .NET; anything else is a self-contained executable (scripts/publish.sh).</summary>
+    public static bool IsSelfContained(string wafer) => !wafer.EndsWith(".dll", StringComparison.Ordinal);
+
     public static string Describe(string waferDll)
     {
-        if (!waferDll.EndsWith(".dll", StringComparison.Ordinal))
+        if (IsSelfContained(waferDll))
         {
             return "a self-contained executable (scripts/publish.sh: ReadyToRun, composite with the framework)";
         }

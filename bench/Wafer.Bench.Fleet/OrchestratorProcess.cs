@@ -44,8 +44,7 @@ internal sealed class OrchestratorProcess : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "wafer-bench-fleet", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         Directory.CreateDirectory(folder);
         var (port, brokerPort) = (FreePort(), FreePort());
-        // a wafer.dll runs on the installed .NET; anything else is a self-contained executable (scripts/publish.sh)
-        var isDll = waferDll.EndsWith(".dll", StringComparison.Ordinal);
+        var isDll = !BuildKind.IsSelfContained(waferDll);
         var info = new ProcessStartInfo(isDll ? "dotnet" : waferDll) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in (isDll ? new[] { waferDll } : []).Concat(["orchestrator", "--port", $"{port}", "--brokerPort", $"{brokerPort}", "--storagePath", folder]))
         {

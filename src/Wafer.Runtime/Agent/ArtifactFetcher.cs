@@ -110,7 +110,7 @@ public sealed class ArtifactFetcher : IDisposable
 
             return System.Diagnostics.Stopwatch.GetElapsedTime(started);
         }
-        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or SocketException or InvalidDataException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
             return null;
         }

@@ -151,10 +151,6 @@ public sealed partial class RuntimeAgent : BackgroundService
         {
             return; // stopped while warming up: the server may already be gone
         }
-        catch (InvalidDataException)
-        {
-            warmUp = null; // the call port answered oddly: only a colder first call
-        }
 
         if (warmUp is { } took)
         {
